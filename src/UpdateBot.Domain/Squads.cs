@@ -1,0 +1,79 @@
+namespace UpdateBot.Domain;
+
+/// <summary>The four steps of a squad's week (design.md "The weekly cycle").</summary>
+public enum CycleStep
+{
+    Open,
+    Remind,
+    Compile,
+    Publish,
+}
+
+/// <summary>A day and a local time in the squad's time zone.</summary>
+public sealed record WeeklyTime(DayOfWeek Day, TimeOnly Time);
+
+public sealed record SquadSchedule(WeeklyTime Open, WeeklyTime Remind, WeeklyTime Compile, WeeklyTime Publish)
+{
+    /// <summary>Thursday 10:00 open, Friday 10:00 remind, 14:00 compile, 16:00 publish.</summary>
+    public static SquadSchedule Default { get; } = new(
+        new WeeklyTime(DayOfWeek.Thursday, new TimeOnly(10, 0)),
+        new WeeklyTime(DayOfWeek.Friday, new TimeOnly(10, 0)),
+        new WeeklyTime(DayOfWeek.Friday, new TimeOnly(14, 0)),
+        new WeeklyTime(DayOfWeek.Friday, new TimeOnly(16, 0)));
+
+    public WeeklyTime For(CycleStep step) => step switch
+    {
+        CycleStep.Open => Open,
+        CycleStep.Remind => Remind,
+        CycleStep.Compile => Compile,
+        CycleStep.Publish => Publish,
+        _ => throw new ArgumentOutOfRangeException(nameof(step)),
+    };
+}
+
+/// <summary>A digest section. <see cref="Id"/> is stable across renames so stored answers keep their place.</summary>
+public sealed record Section(string Id, string Title, string Placeholder);
+
+/// <summary>A squad's settings, as the lead set them up.</summary>
+public sealed record SquadSettings(
+    string Name,
+    string TimeZoneId,
+    SquadSchedule Schedule,
+    IReadOnlyList<Section> Sections,
+    IReadOnlyList<string> LeadIds,
+    bool AutoPublish)
+{
+    public const int MaxSections = 10;
+    public const string DefaultTimeZoneId = "Europe/London";
+}
+
+/// <summary>How a member stands for one week.</summary>
+public enum EntryStatus
+{
+    /// <summary>Prompted (or not yet), nothing said.</summary>
+    Pending,
+    Answered,
+    Quiet,
+    Away,
+}
+
+/// <summary>One member's answer for one squad-week. Section texts are keyed by <see cref="Section.Id"/>.</summary>
+public sealed record Entry(
+    string MemberId,
+    string MemberName,
+    EntryStatus Status,
+    IReadOnlyDictionary<string, string> Answers,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>Why a rostered member could not be prompted (design.md "No silent drops").</summary>
+public enum ReachStatus
+{
+    Reachable,
+    NotInstalled,
+    BlockedBot,
+    LeftTeam,
+    OptedOut,
+    Away,
+    Throttled,
+    Failed,
+}

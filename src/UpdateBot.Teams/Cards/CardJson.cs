@@ -1,0 +1,42 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using UpdateBot.Teams.Schema;
+
+namespace UpdateBot.Teams.Cards;
+
+/// <summary>Serialises cards to the JSON Teams expects and measures them the way Teams does.</summary>
+public static class CardJson
+{
+    private static readonly JsonSerializerOptions Options = CreateOptions();
+
+    /// <summary>
+    /// The budget for one message, measured as UTF-16 bytes of the serialised activity (protocol.md §7.2:
+    /// Teams counts the stored message as UTF-16; 28 K leaves margin under every documented limit).
+    /// </summary>
+    public const int MaxMessageUtf16Bytes = 28_000;
+
+    public static JsonElement ToElement(AdaptiveCard card) => JsonSerializer.SerializeToElement(card, Options);
+
+    public static string Serialize(AdaptiveCard card) => JsonSerializer.Serialize(card, Options);
+
+    /// <summary>The message activity carrying this card, as it will be sent.</summary>
+    public static Activity ToActivity(AdaptiveCard card, string? summary = null) => Activity.CreateCard(ToElement(card), summary);
+
+    /// <summary>UTF-16 size of the whole outbound activity (what Teams measures), in bytes.</summary>
+    public static int MeasureUtf16Bytes(Activity activity) =>
+        Encoding.Unicode.GetByteCount(JsonSerializer.Serialize(activity, ProtocolJson.Options));
+
+    public static int MeasureUtf16Bytes(AdaptiveCard card) => MeasureUtf16Bytes(ToActivity(card));
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}

@@ -1,0 +1,26 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace UpdateBot.Teams.Schema;
+
+/// <summary>
+/// The one set of JSON options for the wire: camelCase, case-insensitive reads, nulls never written
+/// (SPEC A2004: do not send empty values), numbers and unknown fields tolerated.
+/// </summary>
+public static class ProtocolJson
+{
+    public static JsonSerializerOptions Options { get; } = Create();
+
+    private static JsonSerializerOptions Create()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            PropertyNameCaseInsensitive = true,
+            ReadCommentHandling = JsonCommentHandling.Skip,
+            AllowTrailingCommas = true,
+        };
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}
