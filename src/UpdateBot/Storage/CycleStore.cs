@@ -1,0 +1,217 @@
+using System.Text.Json;
+using UpdateBot.Domain;
+
+namespace UpdateBot.Storage;
+
+/// <summary>What a claim on a one-off send found.</summary>
+public enum ClaimOutcome
+{
+    /// <summary>Nobody had sent it: it is ours to send now.</summary>
+    Claimed,
+
+    /// <summary>Already sent (or decided): never send again.</summary>
+    AlreadyDone,
+
+    /// <summary>
+    /// A previous attempt started but never recorded its result (a crash between the send and the write).
+    /// It may have gone out, so it is not sent again; it is shown to the lead instead.
+    /// </summary>
+    Unconfirmed,
+}
+
+public sealed record Claim(ClaimOutcome Outcome, MarkerRow Marker);
+
+/// <summary>Send states recorded on markers.</summary>
+public static class MarkerStates
+{
+    public const string Sending = "Sending";
+    public const string Sent = "Sent";
+    public const string Unreachable = "Unreachable";
+    public const string Retry = "Retry";
+    public const string Unconfirmed = "Unconfirmed";
+    public const string Done = "Done";
+}
+
+/// <summary>
+/// Persisted markers that make the weekly cycle idempotent (design.md "Exactly one of each"): one row per step,
+/// one per member per kind of send, one for the channel post; plus the lead's review draft and the cycle lease.
+/// </summary>
+public sealed class CycleStore(Tables tables, TimeProvider time)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>How long a "Sending" claim may stand before it is judged abandoned by a crash.</summary>
+    public static readonly TimeSpan AbandonedClaimAge = TimeSpan.FromMinutes(5);
+
+    public static string StepKey(CycleStep step) => "step|" + step;
+
+    public static string SendKey(string kind, string memberId) => "send|" + kind + "|" + TableKey.Encode(memberId);
+
+    public const string PostKey = "post";
+    private const string DraftKey = "draft";
+
+    public async Task<bool> IsStepDoneAsync(string squadId, IsoWeek week, CycleStep step, CancellationToken cancellationToken)
+    {
+        var row = await tables.Cycle.FindAsync<MarkerRow>(EntryStore.Partition(squadId, week), StepKey(step), cancellationToken);
+        return row?.State == MarkerStates.Done;
+    }
+
+    public async Task MarkStepDoneAsync(string squadId, IsoWeek week, CycleStep step, string? detail, CancellationToken cancellationToken)
+    {
+        var row = new MarkerRow
+        {
+            PartitionKey = EntryStore.Partition(squadId, week),
+            RowKey = StepKey(step),
+            State = MarkerStates.Done,
+            Detail = detail,
+            UpdatedAt = time.GetUtcNow(),
+        };
+        await tables.Cycle.UpsertEntityAsync(row, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>
+    /// Claims a one-off send (a member's prompt or reminder, a lead's review card, the channel post) so that it
+    /// happens at most once across retries, restarts and instances. A marker left in <see cref="MarkerStates.Retry"/>
+    /// (throttled, transient failure) can be claimed again.
+    /// </summary>
+    public async Task<Claim> ClaimAsync(string squadId, IsoWeek week, string rowKey, CancellationToken cancellationToken)
+    {
+        var partition = EntryStore.Partition(squadId, week);
+        while (true)
+        {
+            var row = await tables.Cycle.FindAsync<MarkerRow>(partition, rowKey, cancellationToken);
+            if (row is null)
+            {
+                row = new MarkerRow { PartitionKey = partition, RowKey = rowKey, State = MarkerStates.Sending, UpdatedAt = time.GetUtcNow() };
+                if (await tables.Cycle.TryAddAsync(row, cancellationToken))
+                {
+                    return new Claim(ClaimOutcome.Claimed, row);
+                }
+
+                continue;
+            }
+
+            switch (row.State)
+            {
+                case MarkerStates.Retry:
+                    row.State = MarkerStates.Sending;
+                    row.UpdatedAt = time.GetUtcNow();
+                    if (await tables.Cycle.TryReplaceAsync(row, cancellationToken))
+                    {
+                        return new Claim(ClaimOutcome.Claimed, row);
+                    }
+
+                    continue;
+                case MarkerStates.Sending when time.GetUtcNow() - row.UpdatedAt > AbandonedClaimAge:
+                    row.State = MarkerStates.Unconfirmed;
+                    row.Detail = "A restart interrupted this send; it may not have arrived.";
+                    row.UpdatedAt = time.GetUtcNow();
+                    await tables.Cycle.TryReplaceAsync(row, cancellationToken);
+                    return new Claim(ClaimOutcome.Unconfirmed, row);
+                case MarkerStates.Sending:
+                    // Another instance or a concurrent turn is sending right now.
+                    return new Claim(ClaimOutcome.AlreadyDone, row);
+                case MarkerStates.Unconfirmed:
+                    return new Claim(ClaimOutcome.Unconfirmed, row);
+                default:
+                    return new Claim(ClaimOutcome.AlreadyDone, row);
+            }
+        }
+    }
+
+    /// <summary>Records how a claimed send ended.</summary>
+    public async Task CompleteAsync(MarkerRow marker, string state, string? conversationId, string? activityId, string? detail, CancellationToken cancellationToken, IReadOnlyList<string>? replyIds = null, int edition = 0)
+    {
+        marker.State = state;
+        marker.ConversationId = conversationId ?? marker.ConversationId;
+        marker.ActivityId = activityId ?? marker.ActivityId;
+        marker.Detail = detail;
+        marker.UpdatedAt = time.GetUtcNow();
+        if (replyIds is not null)
+        {
+            marker.ReplyIdsJson = JsonSerializer.Serialize(replyIds, Json);
+        }
+
+        if (edition > 0)
+        {
+            marker.Edition = edition;
+        }
+
+        // Unconditional: the claim made this row ours.
+        await tables.Cycle.UpsertEntityAsync(marker, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task<MarkerRow?> GetMarkerAsync(string squadId, IsoWeek week, string rowKey, CancellationToken cancellationToken) =>
+        await tables.Cycle.FindAsync<MarkerRow>(EntryStore.Partition(squadId, week), rowKey, cancellationToken);
+
+    /// <summary>All send markers of one kind for a squad-week, keyed by member id.</summary>
+    public async Task<IReadOnlyDictionary<string, MarkerRow>> ListSendsAsync(string squadId, IsoWeek week, string kind, CancellationToken cancellationToken)
+    {
+        var prefix = "send|" + kind + "|";
+        var rows = await tables.Cycle.QueryPartitionAsync<MarkerRow>(EntryStore.Partition(squadId, week), cancellationToken);
+        return rows.Where(r => r.RowKey.StartsWith(prefix, StringComparison.Ordinal))
+            .ToDictionary(r => TableKey.Decode(r.RowKey[prefix.Length..]), StringComparer.Ordinal);
+    }
+
+    public async Task<(DigestEdits Edits, DraftRow? Row)> GetDraftAsync(string squadId, IsoWeek week, CancellationToken cancellationToken)
+    {
+        var row = await tables.Cycle.FindAsync<DraftRow>(EntryStore.Partition(squadId, week), DraftKey, cancellationToken);
+        if (row is null)
+        {
+            return (DigestEdits.None, null);
+        }
+
+        var edits = new DigestEdits(
+            row.Intro,
+            JsonSerializer.Deserialize<HashSet<string>>(row.HiddenJson, Json) ?? [],
+            JsonSerializer.Deserialize<Dictionary<string, string>>(row.EditedJson, Json) ?? [],
+            row.OrderJson is null ? null : JsonSerializer.Deserialize<List<string>>(row.OrderJson, Json));
+        return (edits, row);
+    }
+
+    /// <summary>Saves review edits only if the draft is unchanged since <paramref name="read"/> (two leads never overwrite each other silently).</summary>
+    public async Task<bool> TrySaveDraftAsync(string squadId, IsoWeek week, DigestEdits edits, DraftRow? read, string editedBy, CancellationToken cancellationToken)
+    {
+        var row = new DraftRow
+        {
+            PartitionKey = EntryStore.Partition(squadId, week),
+            RowKey = DraftKey,
+            Intro = edits.Intro,
+            HiddenJson = JsonSerializer.Serialize(edits.HiddenItemIds, Json),
+            EditedJson = JsonSerializer.Serialize(edits.EditedTexts, Json),
+            OrderJson = edits.SectionOrder is null ? null : JsonSerializer.Serialize(edits.SectionOrder, Json),
+            LastEditedBy = editedBy,
+            UpdatedAt = time.GetUtcNow(),
+        };
+        if (read is null)
+        {
+            return await tables.Cycle.TryAddAsync(row, cancellationToken);
+        }
+
+        row.ETag = read.ETag;
+        return await tables.Cycle.TryReplaceAsync(row, cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes or renews the cycle lease so only one instance runs the schedule. True when this owner holds it
+    /// until <c>now + duration</c>.
+    /// </summary>
+    public async Task<bool> TryAcquireLeaseAsync(string owner, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var row = await tables.Cycle.FindAsync<LeaseRow>("lease", "cycle", cancellationToken);
+        if (row is null)
+        {
+            return await tables.Cycle.TryAddAsync(new LeaseRow { PartitionKey = "lease", RowKey = "cycle", Owner = owner, ExpiresAt = now + duration }, cancellationToken);
+        }
+
+        if (row.Owner != owner && row.ExpiresAt > now)
+        {
+            return false;
+        }
+
+        row.Owner = owner;
+        row.ExpiresAt = now + duration;
+        return await tables.Cycle.TryReplaceAsync(row, cancellationToken);
+    }
+}

@@ -1,0 +1,183 @@
+using System.Globalization;
+using UpdateBot.Domain;
+
+namespace UpdateBot.Storage;
+
+/// <summary>A rostered member of a squad and how they can be reached.</summary>
+public sealed record Member(
+    string SquadId,
+    string UserId,
+    string Name,
+    string? AadObjectId,
+    string? UserRole,
+    bool InRoster,
+    bool OptedOut,
+    DateOnly? AwayUntil,
+    ReachStatus Reach,
+    string? ReachDetail)
+{
+    public bool IsAwayOn(DateOnly date) => AwayUntil is { } until && date <= until;
+}
+
+/// <summary>A roster entry as read from Teams.</summary>
+public sealed record RosterEntry(string UserId, string Name, string? AadObjectId, string? Email, string? UserRole);
+
+public sealed class MemberStore(Tables tables, TimeProvider time)
+{
+    public async Task<IReadOnlyList<Member>> ListAsync(string squadId, CancellationToken cancellationToken)
+    {
+        var rows = await tables.Members.QueryPartitionAsync<MemberRow>(TableKey.Encode(squadId), cancellationToken);
+        return rows.Select(r => ToMember(squadId, r)).OrderBy(m => m.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
+    }
+
+    public async Task<Member?> GetAsync(string squadId, string userId, CancellationToken cancellationToken)
+    {
+        var row = await tables.Members.FindAsync<MemberRow>(TableKey.Encode(squadId), TableKey.Encode(userId), cancellationToken);
+        return row is null ? null : ToMember(squadId, row);
+    }
+
+    /// <summary>The squads this user is a rostered member of.</summary>
+    public async Task<IReadOnlyList<string>> SquadIdsForUserAsync(string userId, CancellationToken cancellationToken)
+    {
+        var key = TableKey.Encode(userId);
+        var squads = new List<string>();
+        await foreach (var row in tables.Members.QueryAsync<MemberRow>(r => r.RowKey == key, cancellationToken: cancellationToken))
+        {
+            if (row.InRoster)
+            {
+                squads.Add(TableKey.Decode(row.PartitionKey));
+            }
+        }
+
+        return squads;
+    }
+
+    /// <summary>
+    /// Brings the stored roster in line with Teams: new members added, names refreshed, members no longer in the team
+    /// kept but marked out of the roster (so the lead still sees "left the team").
+    /// </summary>
+    public async Task SyncRosterAsync(string squadId, IReadOnlyList<RosterEntry> roster, CancellationToken cancellationToken)
+    {
+        var partition = TableKey.Encode(squadId);
+        var existing = (await tables.Members.QueryPartitionAsync<MemberRow>(partition, cancellationToken))
+            .ToDictionary(r => r.UserId, StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in roster)
+        {
+            seen.Add(entry.UserId);
+            existing.TryGetValue(entry.UserId, out var row);
+            await UpsertRosterEntryAsync(partition, entry, row, cancellationToken);
+        }
+
+        foreach (var row in existing.Values.Where(r => r.InRoster && !seen.Contains(r.UserId)))
+        {
+            row.InRoster = false;
+            row.Reach = nameof(ReachStatus.LeftTeam);
+            row.ReachDetail = "No longer a member of the team.";
+            row.ReachCheckedAt = time.GetUtcNow();
+            await tables.Members.TryReplaceAsync(row, cancellationToken);
+        }
+    }
+
+    public async Task AddOrRefreshAsync(string squadId, RosterEntry entry, CancellationToken cancellationToken)
+    {
+        var partition = TableKey.Encode(squadId);
+        var row = await tables.Members.FindAsync<MemberRow>(partition, TableKey.Encode(entry.UserId), cancellationToken);
+        await UpsertRosterEntryAsync(partition, entry, row, cancellationToken);
+    }
+
+    public Task MarkLeftAsync(string squadId, string userId, CancellationToken cancellationToken) =>
+        UpdateAsync(squadId, userId, row =>
+        {
+            row.InRoster = false;
+            row.Reach = nameof(ReachStatus.LeftTeam);
+            row.ReachDetail = "Left the team.";
+        }, cancellationToken);
+
+    public Task SetOptedOutAsync(string squadId, string userId, bool optedOut, CancellationToken cancellationToken) =>
+        UpdateAsync(squadId, userId, row => row.OptedOut = optedOut, cancellationToken);
+
+    public Task SetAwayUntilAsync(string squadId, string userId, DateOnly? until, CancellationToken cancellationToken) =>
+        UpdateAsync(squadId, userId, row => row.AwayUntil = until?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), cancellationToken);
+
+    public Task RecordReachAsync(string squadId, string userId, ReachStatus reach, string? detail, CancellationToken cancellationToken) =>
+        UpdateAsync(squadId, userId, row =>
+        {
+            row.Reach = reach.ToString();
+            row.ReachDetail = detail;
+        }, cancellationToken);
+
+    private async Task UpdateAsync(string squadId, string userId, Action<MemberRow> change, CancellationToken cancellationToken)
+    {
+        var partition = TableKey.Encode(squadId);
+        var key = TableKey.Encode(userId);
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var row = await tables.Members.FindAsync<MemberRow>(partition, key, cancellationToken);
+            if (row is null)
+            {
+                return;
+            }
+
+            change(row);
+            row.ReachCheckedAt = time.GetUtcNow();
+            if (await tables.Members.TryReplaceAsync(row, cancellationToken))
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task UpsertRosterEntryAsync(string partition, RosterEntry entry, MemberRow? row, CancellationToken cancellationToken)
+    {
+        if (row is null)
+        {
+            await tables.Members.TryAddAsync(
+                new MemberRow
+                {
+                    PartitionKey = partition,
+                    RowKey = TableKey.Encode(entry.UserId),
+                    UserId = entry.UserId,
+                    Name = entry.Name,
+                    AadObjectId = entry.AadObjectId,
+                    Email = entry.Email,
+                    UserRole = entry.UserRole,
+                    InRoster = true,
+                    Reach = nameof(ReachStatus.Reachable),
+                    ReachCheckedAt = time.GetUtcNow(),
+                },
+                cancellationToken);
+            return;
+        }
+
+        if (row.InRoster && row.Name == entry.Name && row.AadObjectId == (entry.AadObjectId ?? row.AadObjectId))
+        {
+            return;
+        }
+
+        if (!row.InRoster)
+        {
+            row.Reach = nameof(ReachStatus.Reachable);
+            row.ReachDetail = null;
+        }
+
+        row.InRoster = true;
+        row.Name = entry.Name;
+        row.AadObjectId = entry.AadObjectId ?? row.AadObjectId;
+        row.Email = entry.Email ?? row.Email;
+        row.UserRole = entry.UserRole ?? row.UserRole;
+        await tables.Members.TryReplaceAsync(row, cancellationToken);
+    }
+
+    private static Member ToMember(string squadId, MemberRow row) => new(
+        squadId,
+        row.UserId,
+        row.Name,
+        row.AadObjectId,
+        row.UserRole,
+        row.InRoster,
+        row.OptedOut,
+        row.AwayUntil is { Length: > 0 } away ? DateOnly.ParseExact(away, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
+        Enum.TryParse<ReachStatus>(row.Reach, out var reach) ? reach : ReachStatus.Reachable,
+        row.ReachDetail);
+}

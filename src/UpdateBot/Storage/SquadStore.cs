@@ -1,0 +1,167 @@
+using System.Text.Json;
+using Azure;
+using UpdateBot.Domain;
+
+namespace UpdateBot.Storage;
+
+/// <summary>A squad: one team with the bot installed, its settings and where to reach it.</summary>
+public sealed record Squad(
+    string Id,
+    string TenantId,
+    string ServiceUrl,
+    string BotId,
+    string ChannelId,
+    bool IsConfigured,
+    SquadSettings Settings,
+    int PublishedEditions,
+    ETag ETag)
+{
+    public bool IsLead(string? userId) => userId is not null && Settings.LeadIds.Contains(userId, StringComparer.Ordinal);
+
+    public TimeZoneInfo TimeZone => TimeZoneInfo.FindSystemTimeZoneById(Settings.TimeZoneId);
+}
+
+public sealed class SquadStore(Tables tables, TimeProvider time)
+{
+    private const string Partition = "squad";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<Squad?> GetAsync(string squadId, CancellationToken cancellationToken)
+    {
+        var row = await tables.Squads.FindAsync<SquadRow>(Partition, TableKey.Encode(squadId), cancellationToken);
+        return row is null || row.Removed ? null : ToSquad(row);
+    }
+
+    public async Task<IReadOnlyList<Squad>> ListAsync(CancellationToken cancellationToken)
+    {
+        var rows = await tables.Squads.QueryPartitionAsync<SquadRow>(Partition, cancellationToken);
+        return rows.Where(r => !r.Removed).Select(ToSquad).ToList();
+    }
+
+    /// <summary>Records an install (or a re-install) of the bot in a team. Settings already made are kept.</summary>
+    public async Task<Squad> RecordInstallAsync(string teamId, string? teamName, string tenantId, string serviceUrl, string botId, string channelId, string? installedBy, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var key = TableKey.Encode(teamId);
+            var row = await tables.Squads.FindAsync<SquadRow>(Partition, key, cancellationToken);
+            if (row is null)
+            {
+                row = new SquadRow
+                {
+                    PartitionKey = Partition,
+                    RowKey = key,
+                    TeamId = teamId,
+                    TenantId = tenantId,
+                    ServiceUrl = serviceUrl,
+                    BotId = botId,
+                    ChannelId = channelId,
+                    InstalledBy = installedBy,
+                    CreatedAt = time.GetUtcNow(),
+                };
+                var defaults = DefaultSettings(teamName, installedBy);
+                Write(row, defaults);
+                if (await tables.Squads.TryAddAsync(row, cancellationToken))
+                {
+                    return ToSquad(row);
+                }
+
+                continue;
+            }
+
+            row.Removed = false;
+            row.TenantId = tenantId;
+            row.ServiceUrl = serviceUrl;
+            row.BotId = botId;
+            if (!row.IsConfigured)
+            {
+                row.ChannelId = channelId;
+            }
+
+            if (await tables.Squads.TryReplaceAsync(row, cancellationToken))
+            {
+                return ToSquad(row);
+            }
+        }
+    }
+
+    /// <summary>Saves validated settings if nobody changed the squad since it was read. False on a concurrent edit.</summary>
+    public async Task<bool> TrySaveSettingsAsync(Squad squad, SquadSettings settings, CancellationToken cancellationToken)
+    {
+        var row = await tables.Squads.FindAsync<SquadRow>(Partition, TableKey.Encode(squad.Id), cancellationToken);
+        if (row is null || row.ETag != squad.ETag)
+        {
+            return false;
+        }
+
+        Write(row, settings);
+        row.IsConfigured = true;
+        return await tables.Squads.TryReplaceAsync(row, cancellationToken);
+    }
+
+    /// <summary>Keeps the newest serviceUrl for the squad (protocol.md §5.1: it can change).</summary>
+    public async Task RefreshServiceUrlAsync(string squadId, string serviceUrl, CancellationToken cancellationToken)
+    {
+        var row = await tables.Squads.FindAsync<SquadRow>(Partition, TableKey.Encode(squadId), cancellationToken);
+        if (row is not null && !string.Equals(row.ServiceUrl, serviceUrl, StringComparison.Ordinal))
+        {
+            row.ServiceUrl = serviceUrl;
+            await tables.Squads.TryReplaceAsync(row, cancellationToken);
+        }
+    }
+
+    public async Task MarkRemovedAsync(string squadId, CancellationToken cancellationToken)
+    {
+        var row = await tables.Squads.FindAsync<SquadRow>(Partition, TableKey.Encode(squadId), cancellationToken);
+        if (row is not null)
+        {
+            row.Removed = true;
+            await tables.Squads.TryReplaceAsync(row, cancellationToken);
+        }
+    }
+
+    /// <summary>Takes the next edition number, safely against concurrent publishers.</summary>
+    public async Task<int> TakeNextEditionAsync(string squadId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var row = await tables.Squads.FindAsync<SquadRow>(Partition, TableKey.Encode(squadId), cancellationToken)
+                ?? throw new InvalidOperationException("Squad not found.");
+            row.PublishedEditions++;
+            if (await tables.Squads.TryReplaceAsync(row, cancellationToken))
+            {
+                return row.PublishedEditions;
+            }
+        }
+    }
+
+    public static SquadSettings DefaultSettings(string? teamName, string? installedBy) => new(
+        string.IsNullOrWhiteSpace(teamName) ? "Our squad" : teamName.Trim(),
+        SquadSettings.DefaultTimeZoneId,
+        SquadSchedule.Default,
+        SettingsValidation.DefaultSections,
+        installedBy is null ? [] : [installedBy],
+        AutoPublish: false);
+
+    private static void Write(SquadRow row, SquadSettings settings)
+    {
+        row.Name = settings.Name;
+        row.TimeZoneId = settings.TimeZoneId;
+        row.ScheduleJson = JsonSerializer.Serialize(settings.Schedule, Json);
+        row.SectionsJson = JsonSerializer.Serialize(settings.Sections, Json);
+        row.LeadIdsJson = JsonSerializer.Serialize(settings.LeadIds, Json);
+        row.AutoPublish = settings.AutoPublish;
+    }
+
+    private static Squad ToSquad(SquadRow row)
+    {
+        var settings = new SquadSettings(
+            row.Name,
+            row.TimeZoneId,
+            JsonSerializer.Deserialize<SquadSchedule>(row.ScheduleJson, Json) ?? SquadSchedule.Default,
+            JsonSerializer.Deserialize<List<Section>>(row.SectionsJson, Json) ?? [],
+            JsonSerializer.Deserialize<List<string>>(row.LeadIdsJson, Json) ?? [],
+            row.AutoPublish);
+        return new Squad(row.TeamId, row.TenantId, row.ServiceUrl, row.BotId, row.ChannelId, row.IsConfigured, settings, row.PublishedEditions, row.ETag);
+    }
+}

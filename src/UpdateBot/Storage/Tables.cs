@@ -1,0 +1,112 @@
+using Azure;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Microsoft.Extensions.Options;
+
+namespace UpdateBot.Storage;
+
+/// <summary>The service's tables. One client per table, created once; the Azure SDK's own retries are the only retry layer.</summary>
+public sealed class Tables
+{
+    public Tables(IOptions<StorageOptions> options)
+    {
+        var o = options.Value;
+        var service = o.ConnectionString is { Length: > 0 } connection
+            ? new TableServiceClient(connection)
+            : new TableServiceClient(
+                o.TableServiceUri ?? throw new InvalidOperationException("Set Storage:ConnectionString or Storage:TableServiceUri."),
+                new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(
+                    o.ManagedIdentityClientId ?? throw new InvalidOperationException("Storage:ManagedIdentityClientId is required with Storage:TableServiceUri."))));
+        Service = service;
+        Squads = service.GetTableClient(o.TablePrefix + "Squads");
+        Members = service.GetTableClient(o.TablePrefix + "Members");
+        Conversations = service.GetTableClient(o.TablePrefix + "Conversations");
+        Entries = service.GetTableClient(o.TablePrefix + "Entries");
+        Cycle = service.GetTableClient(o.TablePrefix + "Cycle");
+        Editions = service.GetTableClient(o.TablePrefix + "Editions");
+    }
+
+    public TableServiceClient Service { get; }
+
+    /// <summary>PK "squad", RK team id: settings and routing.</summary>
+    public TableClient Squads { get; }
+
+    /// <summary>PK squad, RK user id: the roster and each member's reachability.</summary>
+    public TableClient Members { get; }
+
+    /// <summary>PK "user" | "team" | "channel", RK id: conversation references with the newest serviceUrl.</summary>
+    public TableClient Conversations { get; }
+
+    /// <summary>PK squad|week, RK member: one squad-week's answers are one partition query.</summary>
+    public TableClient Entries { get; }
+
+    /// <summary>PK squad|week: step markers, per-member send markers, the review draft and the post marker; PK "lease": the cycle lease.</summary>
+    public TableClient Cycle { get; }
+
+    /// <summary>PK squad, RK week: published editions (history and Markdown export).</summary>
+    public TableClient Editions { get; }
+
+    public IEnumerable<TableClient> All => [Squads, Members, Conversations, Entries, Cycle, Editions];
+
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var table in All)
+        {
+            await table.CreateIfNotExistsAsync(cancellationToken);
+        }
+    }
+}
+
+/// <summary>Small helpers that turn the SDK's expected failures (404, 409, 412) into values.</summary>
+public static class TableClientExtensions
+{
+    public static async Task<T?> FindAsync<T>(this TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken)
+        where T : class, ITableEntity
+    {
+        var response = await table.GetEntityIfExistsAsync<T>(partitionKey, rowKey, cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    /// <summary>Inserts if absent. False when the row already exists (someone else got there first).</summary>
+    public static async Task<bool> TryAddAsync<T>(this TableClient table, T entity, CancellationToken cancellationToken)
+        where T : ITableEntity
+    {
+        try
+        {
+            await table.AddEntityAsync(entity, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Replaces only if unchanged since read (ETag). False on a concurrent change (412).</summary>
+    public static async Task<bool> TryReplaceAsync<T>(this TableClient table, T entity, CancellationToken cancellationToken)
+        where T : ITableEntity
+    {
+        try
+        {
+            var response = await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+            entity.ETag = response.Headers.ETag ?? entity.ETag;
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return false;
+        }
+    }
+
+    public static async Task<List<T>> QueryPartitionAsync<T>(this TableClient table, string partitionKey, CancellationToken cancellationToken)
+        where T : class, ITableEntity
+    {
+        var results = new List<T>();
+        await foreach (var entity in table.QueryAsync<T>(e => e.PartitionKey == partitionKey, cancellationToken: cancellationToken))
+        {
+            results.Add(entity);
+        }
+
+        return results;
+    }
+}
