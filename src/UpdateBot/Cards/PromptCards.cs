@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text.Json;
+using UpdateBot.Domain;
+using UpdateBot.Storage;
+using UpdateBot.Teams.Cards;
+using static UpdateBot.Cards.CardParts;
+
+namespace UpdateBot.Cards;
+
+/// <summary>The 1:1 weekly prompt, its summary once answered, and the closed view (issue 3 item 5).</summary>
+public static class PromptCards
+{
+    public const string AwayInput = "awayUntil";
+
+    public static string SectionInput(string sectionId) => "s_" + sectionId;
+
+    public static string FormTitle(Squad squad) => $"{squad.Settings.Name}: your weekly update";
+
+    /// <summary>The form, prefilled with what the member already wrote (or just typed, when it was refused).</summary>
+    public static AdaptiveCard Form(Squad squad, IsoWeek week, IReadOnlyDictionary<string, string> answers, IReadOnlyList<string> errors, bool reminder, string memberId, DateTimeOffset closesAt)
+    {
+        var data = new SquadWeekData(squad.Id, week.ToString());
+        var body = new List<CardElement>
+        {
+            Title(FormTitle(squad)),
+            Subtle($"Week {week} · {DigestComposer.FormatDateRange(week)}"),
+        };
+        if (reminder)
+        {
+            body.Add(new TextBlock("A gentle reminder: the weeknote is compiled soon. A line or two is plenty — or tap Quiet week.") { Color = TextColor.Accent });
+        }
+        else
+        {
+            body.Add(Paragraph("What happened this week? Fill in any sections you like and leave the rest empty."));
+        }
+
+        body.AddRange(errors.Select(Error));
+        foreach (var section in squad.Settings.Sections)
+        {
+            body.Add(new TextInput
+            {
+                Id = SectionInput(section.Id),
+                Label = section.Title,
+                Placeholder = section.Placeholder,
+                IsMultiline = true,
+                Value = answers.TryGetValue(section.Id, out var text) ? text : null,
+            });
+        }
+
+        body.Add(Subtle($"You can change your answer until {FormatLocal(closesAt, squad.TimeZone)}."));
+        body.Add(Actions(
+            Action("Submit", Verbs.PromptSubmit, data),
+            Action("Quiet week", Verbs.PromptQuiet, data),
+            new ShowCardAction(new AdaptiveCard
+            {
+                Body =
+                [
+                    new DateInput { Id = AwayInput, Label = "Away until (inclusive)" },
+                    Actions(Action("Save", Verbs.PromptAway, data)),
+                ],
+            }) { Title = "Away until…" }));
+        return new AdaptiveCard { FallbackText = FormTitle(squad), Refresh = RefreshFor(data, memberId), Body = body };
+    }
+
+    /// <summary>What the member sent, with an Edit button while the week is open.</summary>
+    public static AdaptiveCard Summary(Squad squad, IsoWeek week, Entry entry, DateOnly? awayUntil, bool open, DateTimeOffset closesAt)
+    {
+        var data = new SquadWeekData(squad.Id, week.ToString());
+        var body = new List<CardElement>
+        {
+            Title(open ? "Thanks — your update is in" : "This week is closed"),
+            Subtle($"{squad.Settings.Name} · week {week} · {DigestComposer.FormatDateRange(week)}"),
+        };
+        switch (entry.Status)
+        {
+            case EntryStatus.Quiet:
+                body.Add(Paragraph("You marked this as a quiet week. Nothing will appear under your name."));
+                break;
+            case EntryStatus.Away:
+                body.Add(Paragraph(awayUntil is { } until
+                    ? $"You're away until {until.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}. No prompts until you're back — say **back** if plans change."
+                    : "You're marked as away this week."));
+                break;
+            default:
+                foreach (var section in squad.Settings.Sections)
+                {
+                    if (entry.Answers.TryGetValue(section.Id, out var text) && !string.IsNullOrWhiteSpace(text))
+                    {
+                        body.Add(Heading(section.Title));
+                        body.Add(Paragraph(text));
+                    }
+                }
+
+                if (entry.Answers.Values.All(string.IsNullOrWhiteSpace))
+                {
+                    body.Add(Paragraph("Nothing yet for this week."));
+                }
+
+                break;
+        }
+
+        if (open)
+        {
+            body.Add(Subtle($"You can edit until {FormatLocal(closesAt, squad.TimeZone)}."));
+            body.Add(Actions(Action("Edit", Verbs.PromptEdit, data)));
+        }
+        else
+        {
+            body.Add(Subtle("The weeknote has been compiled. If something needs changing, ask your squad lead."));
+        }
+
+        return new AdaptiveCard { FallbackText = "Your weekly update", Refresh = RefreshFor(data, entry.MemberId), Body = body };
+    }
+
+    /// <summary>Free text typed into the chat was saved into a section; offer to move it or undo.</summary>
+    public static AdaptiveCard Captured(Squad squad, IsoWeek week, string sectionId, string text)
+    {
+        var section = squad.Settings.Sections.FirstOrDefault(s => s.Id == sectionId) ?? squad.Settings.Sections[0];
+        var data = new CaptureData(squad.Id, week.ToString(), section.Id);
+        return new AdaptiveCard
+        {
+            FallbackText = "Added to your update",
+            Body =
+            [
+                new TextBlock($"Added to **{section.Title}** for {squad.Settings.Name}:") { Weight = FontWeight.Bolder },
+                new Container([Paragraph(text)]) { Style = ContainerStyle.Emphasis },
+                new ChoiceSetInput(squad.Settings.Sections.Select(s => new Choice(s.Title, s.Id)).ToList())
+                {
+                    Id = "target",
+                    Label = "Move it to",
+                    Value = section.Id,
+                    Style = ChoiceInputStyle.Compact,
+                },
+                Actions(
+                    Action("Move", Verbs.CaptureMove, data),
+                    Action("Undo", Verbs.CaptureUndo, data)),
+            ],
+        };
+    }
+
+    public static string FormatLocal(DateTimeOffset instant, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(instant, zone);
+        return local.ToString("ddd d MMM, HH:mm", CultureInfo.InvariantCulture);
+    }
+
+    private static Refresh RefreshFor(SquadWeekData data, string memberId) => new()
+    {
+        // Up-to-date views (protocol.md §7.4): Teams fetches the current card for this member automatically.
+        Action = new ExecuteAction(Verbs.PromptRefresh) { Data = JsonSerializer.SerializeToElement(data, DataJson) },
+        UserIds = [memberId],
+    };
+}
+
+public sealed record CaptureData(string SquadId, string Week, string SectionId);

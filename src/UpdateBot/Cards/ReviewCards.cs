@@ -1,0 +1,145 @@
+using System.Text.Json;
+using UpdateBot.Domain;
+using UpdateBot.Teams.Cards;
+using static UpdateBot.Cards.CardParts;
+
+namespace UpdateBot.Cards;
+
+/// <summary>Data on review-desk actions.</summary>
+public sealed record ReviewData(string SquadId, string Week, string? SectionId = null, string? ItemId = null, string? InputId = null, string? Basis = null);
+
+/// <summary>
+/// The lead's review desk (issue 4 item 2): a header card (intro, section order, publish) and item cards per section
+/// (hide/restore, edit), each kept under the message budget. Every card refreshes itself for the lead, so two leads
+/// both see the latest draft.
+/// </summary>
+public static class ReviewCards
+{
+    public const string IntroInput = "intro";
+    public const string HeaderTitlePrefix = "Draft for review";
+
+    public static AdaptiveCard Header(Digest digest, string squadId, string leadId, string publishLine, bool published)
+    {
+        var data = new ReviewData(squadId, digest.Week.ToString());
+        var body = new List<CardElement>
+        {
+            Title($"{HeaderTitlePrefix}: {digest.Title}"),
+            Subtle($"{digest.DateRange} · {digest.ParticipationLine}"),
+            Paragraph(publishLine),
+            new TextInput
+            {
+                Id = IntroInput,
+                Label = "Intro (optional, shown at the top)",
+                IsMultiline = true,
+                Value = digest.Intro,
+                MaxLength = AnswerText.MaxSectionLength,
+                Placeholder = "A line or two on the week as a whole",
+            },
+            Actions(Action("Save intro", Verbs.DigestIntro, data with { Basis = DigestCards.Fingerprint(digest.Intro) })),
+            Heading("Section order"),
+        };
+        var sections = digest.Sections;
+        for (var i = 0; i < sections.Count; i++)
+        {
+            var section = sections[i];
+            var moves = new List<CardAction>();
+            if (i > 0)
+            {
+                moves.Add(Action("↑", Verbs.DigestMoveUp, data with { SectionId = section.SectionId }));
+            }
+
+            if (i < sections.Count - 1)
+            {
+                moves.Add(Action("↓", Verbs.DigestMoveDown, data with { SectionId = section.SectionId }));
+            }
+
+            body.Add(new ColumnSet(
+            [
+                new Column([new TextBlock($"{i + 1}. {section.Title} ({section.Items.Count(it => !it.Hidden)})")]) { Width = "stretch", VerticalContentAlignment = VerticalContentAlignment.Center },
+                new Column([new ActionSet(moves)]) { Width = "auto" },
+            ]));
+        }
+
+        if (sections.Count == 0)
+        {
+            body.Add(Paragraph("No contributions yet. Answers that arrive before publishing appear here."));
+        }
+
+        body.Add(published
+            ? Subtle("Published. Hiding or editing an item now corrects the channel post in place.")
+            : Actions(Action("Publish now", Verbs.DigestPublish, data)));
+        return new AdaptiveCard
+        {
+            FallbackText = HeaderTitlePrefix,
+            Refresh = RefreshFor(data, leadId),
+            Body = body,
+        };
+    }
+
+    /// <summary>The item cards of every section, packed under the message budget.</summary>
+    public static IReadOnlyList<AdaptiveCard> ItemCards(Digest digest, string squadId, string leadId)
+    {
+        var cards = new List<AdaptiveCard>();
+        foreach (var section in digest.Sections)
+        {
+            cards.AddRange(SectionCards(digest, section, squadId, leadId));
+        }
+
+        return cards;
+    }
+
+    /// <summary>The card of a section that shows the given item (to answer an action on it).</summary>
+    public static AdaptiveCard? CardForItem(Digest digest, string squadId, string leadId, string itemId)
+    {
+        foreach (var section in digest.Sections)
+        {
+            var index = section.Items.ToList().FindIndex(i => i.ItemId == itemId);
+            if (index >= 0)
+            {
+                return SectionCards(digest, section, squadId, leadId)
+                    .FirstOrDefault(card => JsonSerializer.Serialize(card.Body, DataJson).Contains(JsonEncodedText.Encode(itemId).ToString(), StringComparison.Ordinal));
+            }
+        }
+
+        return null;
+    }
+
+    private static IReadOnlyList<AdaptiveCard> SectionCards(Digest digest, DigestSection section, string squadId, string leadId)
+    {
+        var data = new ReviewData(squadId, digest.Week.ToString(), section.SectionId);
+        var blocks = section.Items.Select((item, index) => ItemBlock(data, item, index)).ToList();
+        return DigestCards.Pack(
+            [Heading(section.Title)],
+            blocks,
+            _ => [Heading($"{section.Title} (continued)")],
+            body => new AdaptiveCard { FallbackText = section.Title, Refresh = RefreshFor(data, leadId), Body = body });
+    }
+
+    private static Container ItemBlock(ReviewData data, DigestItem item, int index)
+    {
+        var itemData = data with { ItemId = item.ItemId, Basis = DigestCards.Fingerprint(item.Text) };
+        var inputId = $"text{index}";
+        var text = new TextBlock(item.Hidden ? $"(hidden) {item.Text} — {DigestCards.PlainName(item.AuthorName)}" : DigestCards.ItemBlock(item) is TextBlock t ? t.Text : item.Text)
+        {
+            IsSubtle = item.Hidden ? true : null,
+        };
+        var toggle = item.Hidden
+            ? Action("Restore", Verbs.DigestRestore, itemData)
+            : Action("Hide", Verbs.DigestHide, itemData);
+        var edit = new ShowCardAction(new AdaptiveCard
+        {
+            Body =
+            [
+                new TextInput { Id = inputId, IsMultiline = true, Value = item.Text, Label = "Text in the weeknote (the member's own answer is kept as they wrote it)" },
+                Actions(Action("Save", Verbs.DigestEdit, itemData with { InputId = inputId })),
+            ],
+        }) { Title = "Edit" };
+        return new Container([text, new ActionSet([toggle, edit])]) { Separator = true, Spacing = Spacing.Medium };
+    }
+
+    private static Refresh RefreshFor(ReviewData data, string leadId) => new()
+    {
+        Action = new ExecuteAction(Verbs.DigestRefresh) { Data = JsonSerializer.SerializeToElement(data, DataJson) },
+        UserIds = [leadId],
+    };
+}

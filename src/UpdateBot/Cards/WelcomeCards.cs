@@ -1,0 +1,73 @@
+using UpdateBot.Teams.Cards;
+using static UpdateBot.Cards.CardParts;
+
+namespace UpdateBot.Cards;
+
+/// <summary>The first card anyone sees, and the help card.</summary>
+public static class WelcomeCards
+{
+    public const string WelcomeTitle = "Welcome to UpdateBot";
+    public const string HelpTitle = "UpdateBot help";
+
+    public static AdaptiveCard Welcome(bool inTeam, string? squadName) => new()
+    {
+        FallbackText = WelcomeTitle,
+        Body =
+        [
+            Title(WelcomeTitle),
+            Paragraph(inTeam
+                ? $"I run {(squadName is null ? "this squad" : $"**{squadName}**")}'s weekly update. Each week I ask everyone 1:1 for their highlights, gather the answers into a weeknote the lead reviews, and post it here for everyone to read."
+                : "I run your squad's weekly update. Each week I'll ask you here for your highlights; answer by section, or just type. You can say \"quiet week\" or \"away until 12 Dec\" any time."),
+            new FactSet(
+            [
+                new Fact("Thursday", "I ask each member for their highlights"),
+                new Fact("Friday", "one gentle reminder, then the lead reviews the draft"),
+                new Fact("Friday afternoon", "the weeknote is posted in the channel"),
+            ]) { Spacing = Spacing.Medium },
+            Subtle(inTeam
+                ? "To start, the person who added me fills in the setup card below. Type @UpdateBot help for commands."
+                : "Type **help** to see what I can do."),
+        ],
+    };
+
+    public static AdaptiveCard Help(bool isLead)
+    {
+        var facts = new List<Fact>
+        {
+            new("my update", "show or edit this week's answer"),
+            new("quiet", "nothing to report this week"),
+            new("away until 12 Dec", "skip the weeks you're away"),
+            new("back", "you're back: prompts resume"),
+            new("stop / start", "opt out of or back into the weekly prompts"),
+            new("my data / erase my data", "see or delete everything I hold about you"),
+        };
+        var leadFacts = new List<Fact>
+        {
+            new("status", "who has answered, who is pending, who can't be reached and why"),
+            new("prompt now / remind now", "send the prompts or the reminder now"),
+            new("preview", "compile the draft weeknote for review"),
+            new("publish", "post this week's weeknote to the channel"),
+            new("export [2026-W47]", "the weeknote as Markdown for open publishing"),
+            new("history", "recent editions"),
+            new("settings", "change the squad's schedule, sections and leads"),
+        };
+        var body = new List<CardElement>
+        {
+            Title(HelpTitle),
+            Paragraph("Answer the weekly prompt card, or just type your highlights here while the week is open. These commands work in our 1:1 chat:"),
+            new FactSet(facts),
+        };
+        if (isLead)
+        {
+            body.Add(Heading("For squad leads"));
+            body.Add(new FactSet(leadFacts));
+        }
+        else
+        {
+            body.Add(Subtle("Squad leads also have status, prompt now, remind now, preview, publish, export, history and settings."));
+        }
+
+        body.Add(Subtle("In the team channel, mention me: @UpdateBot help."));
+        return new AdaptiveCard { FallbackText = HelpTitle, Body = body };
+    }
+}
