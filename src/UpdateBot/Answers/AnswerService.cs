@@ -1,0 +1,221 @@
+using UpdateBot.Cards;
+using UpdateBot.Cycle;
+using UpdateBot.Domain;
+using UpdateBot.Storage;
+using UpdateBot.Teams.Cards;
+
+namespace UpdateBot.Answers;
+
+/// <summary>What a member's action produced: the card to show them now, and whether anything was stored.</summary>
+public sealed record AnswerOutcome(AdaptiveCard Card, bool Saved, string? Message = null);
+
+/// <summary>
+/// A member's side of the week: answering by section, quiet, away, free text, edits until the week closes.
+/// Every write is read-modify-write with the entry's ETag, so two devices never lose each other's change.
+/// </summary>
+public sealed class AnswerService(EntryStore entries, MemberStore members, CycleStore cycle, TimeProvider time)
+{
+    private const int MaxWriteAttempts = 5;
+
+    public async Task<bool> IsClosedAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
+    {
+        if (time.GetUtcNow() >= WeekWindow.ClosesAt(squad, week))
+        {
+            return true;
+        }
+
+        var post = await cycle.GetMarkerAsync(squad.Id, week, CycleStore.PostKey, cancellationToken);
+        return post?.State == MarkerStates.Sent;
+    }
+
+    /// <summary>The card that shows the member's current state for the week (used by refresh and by "my update").</summary>
+    public async Task<AdaptiveCard> ViewAsync(Squad squad, IsoWeek week, string memberId, string memberName, bool forceForm, CancellationToken cancellationToken)
+    {
+        var stored = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
+        var closed = await IsClosedAsync(squad, week, cancellationToken);
+        var entry = stored?.Entry ?? new Entry(memberId, memberName, EntryStatus.Pending, new Dictionary<string, string>(), time.GetUtcNow());
+        if (!closed && (forceForm || entry.Status == EntryStatus.Pending))
+        {
+            return PromptCards.Form(squad, week, entry.Answers, [], reminder: false, memberId, WeekWindow.ClosesAt(squad, week));
+        }
+
+        var member = await members.GetAsync(squad.Id, memberId, cancellationToken);
+        return PromptCards.Summary(squad, week, entry, member?.AwayUntil, !closed, WeekWindow.ClosesAt(squad, week));
+    }
+
+    /// <summary>Saves the member's answers from the card. Too-long sections are refused with the draft kept on the card.</summary>
+    public async Task<AnswerOutcome> SubmitAsync(Squad squad, IsoWeek week, string memberId, string memberName, IReadOnlyDictionary<string, string?> typed, CancellationToken cancellationToken)
+    {
+        var answers = new Dictionary<string, string>(StringComparer.Ordinal);
+        var errors = new List<string>();
+        foreach (var section in squad.Settings.Sections)
+        {
+            if (typed.TryGetValue(PromptCards.SectionInput(section.Id), out var raw) && !string.IsNullOrWhiteSpace(raw))
+            {
+                var text = AnswerText.Clean(raw);
+                answers[section.Id] = text;
+                if (AnswerText.CheckLength(section.Title, text) is { } error)
+                {
+                    errors.Add(error);
+                }
+            }
+        }
+
+        var closesAt = WeekWindow.ClosesAt(squad, week);
+        if (await IsClosedAsync(squad, week, cancellationToken))
+        {
+            var existing = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
+            var closedEntry = existing?.Entry ?? new Entry(memberId, memberName, EntryStatus.Pending, answers, time.GetUtcNow());
+            return new AnswerOutcome(PromptCards.Summary(squad, week, closedEntry, null, open: false, closesAt), Saved: false, "This week is closed; your lead has the weeknote.");
+        }
+
+        if (errors.Count > 0)
+        {
+            var kept = typed.Where(kv => kv.Value is not null && kv.Key.StartsWith("s_", StringComparison.Ordinal))
+                .ToDictionary(kv => kv.Key[2..], kv => kv.Value!, StringComparer.Ordinal);
+            return new AnswerOutcome(PromptCards.Form(squad, week, kept, errors, reminder: false, memberId, closesAt), Saved: false);
+        }
+
+        var status = answers.Count == 0 ? EntryStatus.Pending : EntryStatus.Answered;
+        var saved = await WriteAsync(squad, week, memberId, memberName, _ => (status, answers), cancellationToken);
+        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, null, open: true, closesAt), Saved: true);
+    }
+
+    /// <summary>"Quiet week": nothing to report; no reminder follows.</summary>
+    public async Task<AnswerOutcome> QuietAsync(Squad squad, IsoWeek week, string memberId, string memberName, CancellationToken cancellationToken)
+    {
+        var closesAt = WeekWindow.ClosesAt(squad, week);
+        if (await IsClosedAsync(squad, week, cancellationToken))
+        {
+            return new AnswerOutcome(await ViewAsync(squad, week, memberId, memberName, false, cancellationToken), false, "This week is closed.");
+        }
+
+        var saved = await WriteAsync(squad, week, memberId, memberName, current => (EntryStatus.Quiet, current), cancellationToken);
+        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, null, open: true, closesAt), Saved: true);
+    }
+
+    /// <summary>"Away until": no prompts or reminders up to and including that date; this week is marked away.</summary>
+    public async Task<AnswerOutcome> AwayAsync(Squad squad, IsoWeek week, string memberId, string memberName, DateOnly? until, CancellationToken cancellationToken)
+    {
+        var closesAt = WeekWindow.ClosesAt(squad, week);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), squad.TimeZone).DateTime);
+        if (until is null || until < today)
+        {
+            var current = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
+            return new AnswerOutcome(
+                PromptCards.Form(squad, week, current?.Entry.Answers ?? new Dictionary<string, string>(), ["Pick the last day you're away (today or later)."], false, memberId, closesAt),
+                Saved: false);
+        }
+
+        await members.SetAwayUntilAsync(squad.Id, memberId, until, cancellationToken);
+        var saved = await WriteAsync(squad, week, memberId, memberName, current => (EntryStatus.Away, current), cancellationToken);
+        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, until, open: !await IsClosedAsync(squad, week, cancellationToken), closesAt), Saved: true);
+    }
+
+    /// <summary>"back": prompts resume; this week returns to pending unless something was written.</summary>
+    public async Task BackAsync(Squad squad, IsoWeek week, string memberId, string memberName, CancellationToken cancellationToken)
+    {
+        await members.SetAwayUntilAsync(squad.Id, memberId, null, cancellationToken);
+        var current = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
+        if (current?.Entry.Status == EntryStatus.Away && !await IsClosedAsync(squad, week, cancellationToken))
+        {
+            await WriteAsync(squad, week, memberId, memberName, answers => (answers.Count > 0 ? EntryStatus.Answered : EntryStatus.Pending, answers), cancellationToken);
+        }
+    }
+
+    /// <summary>Free text typed in the chat while a week is open goes into the first section (the member can move it).</summary>
+    public async Task<AnswerOutcome> CaptureAsync(Squad squad, IsoWeek week, string memberId, string memberName, string text, CancellationToken cancellationToken)
+    {
+        var cleaned = AnswerText.Clean(text);
+        var section = squad.Settings.Sections[0];
+        var existing = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
+        var before = existing?.Entry.Answers.GetValueOrDefault(section.Id);
+        var combined = string.IsNullOrWhiteSpace(before) ? cleaned : before + "\n" + cleaned;
+        if (AnswerText.CheckLength(section.Title, combined) is { } error)
+        {
+            return new AnswerOutcome(PromptCards.Form(squad, week, existing?.Entry.Answers ?? new Dictionary<string, string>(), [error, "Nothing was added; here is your update so you can trim it."], false, memberId, WeekWindow.ClosesAt(squad, week)), Saved: false);
+        }
+
+        await WriteAsync(squad, week, memberId, memberName, answers =>
+        {
+            var updated = new Dictionary<string, string>(answers, StringComparer.Ordinal) { [section.Id] = combined };
+            return (EntryStatus.Answered, updated);
+        }, cancellationToken);
+        return new AnswerOutcome(PromptCards.Captured(squad, week, section.Id, cleaned), Saved: true);
+    }
+
+    /// <summary>Moves the captured text (the end of <paramref name="fromSectionId"/>) to another section.</summary>
+    public async Task<AnswerOutcome> MoveCaptureAsync(Squad squad, IsoWeek week, string memberId, string memberName, string fromSectionId, string toSectionId, string capturedText, CancellationToken cancellationToken)
+    {
+        if (squad.Settings.Sections.All(s => s.Id != toSectionId) || await IsClosedAsync(squad, week, cancellationToken))
+        {
+            return new AnswerOutcome(await ViewAsync(squad, week, memberId, memberName, false, cancellationToken), false);
+        }
+
+        await WriteAsync(squad, week, memberId, memberName, answers =>
+        {
+            var updated = new Dictionary<string, string>(answers, StringComparer.Ordinal);
+            if (!RemoveTail(updated, fromSectionId, capturedText))
+            {
+                return (EntryStatus.Answered, updated);
+            }
+
+            updated[toSectionId] = updated.TryGetValue(toSectionId, out var existing) && !string.IsNullOrWhiteSpace(existing) ? existing + "\n" + capturedText : capturedText;
+            return (EntryStatus.Answered, updated);
+        }, cancellationToken);
+        return new AnswerOutcome(PromptCards.Captured(squad, week, toSectionId, capturedText), true);
+    }
+
+    public async Task<AnswerOutcome> UndoCaptureAsync(Squad squad, IsoWeek week, string memberId, string memberName, string sectionId, string capturedText, CancellationToken cancellationToken)
+    {
+        var saved = await WriteAsync(squad, week, memberId, memberName, answers =>
+        {
+            var updated = new Dictionary<string, string>(answers, StringComparer.Ordinal);
+            RemoveTail(updated, sectionId, capturedText);
+            return (updated.Values.Any(v => !string.IsNullOrWhiteSpace(v)) ? EntryStatus.Answered : EntryStatus.Pending, updated);
+        }, cancellationToken);
+        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, null, !await IsClosedAsync(squad, week, cancellationToken), WeekWindow.ClosesAt(squad, week)), true, "Removed.");
+    }
+
+    private static bool RemoveTail(Dictionary<string, string> answers, string sectionId, string text)
+    {
+        if (!answers.TryGetValue(sectionId, out var current) || !current.EndsWith(text, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = current[..^text.Length].TrimEnd('\n');
+        if (rest.Length == 0)
+        {
+            answers.Remove(sectionId);
+        }
+        else
+        {
+            answers[sectionId] = rest;
+        }
+
+        return true;
+    }
+
+    private async Task<Entry> WriteAsync(
+        Squad squad,
+        IsoWeek week,
+        string memberId,
+        string memberName,
+        Func<IReadOnlyDictionary<string, string>, (EntryStatus Status, IReadOnlyDictionary<string, string> Answers)> change,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxWriteAttempts; attempt++)
+        {
+            var current = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
+            var (status, answers) = change(current?.Entry.Answers ?? new Dictionary<string, string>());
+            var entry = new Entry(memberId, memberName, status, answers, time.GetUtcNow());
+            if (await entries.TrySaveAsync(squad.Id, week, entry, current, cancellationToken))
+            {
+                return entry;
+            }
+        }
+
+        throw new InvalidOperationException("The answer kept changing underneath us; please try again.");
+    }
+}

@@ -1,0 +1,24 @@
+using UpdateBot.Domain;
+using UpdateBot.Storage;
+
+namespace UpdateBot.Cycle;
+
+/// <summary>When a squad-week is open for answers, in the squad's time zone.</summary>
+public static class WeekWindow
+{
+    /// <summary>Answers can change until the publish time (or an earlier publish); after that the week is closed.</summary>
+    public static DateTimeOffset ClosesAt(Squad squad, IsoWeek week) =>
+        WeeklySchedule.DueAt(squad.Settings.Schedule, squad.TimeZone, week, CycleStep.Publish);
+
+    public static IsoWeek CurrentWeek(Squad squad, DateTimeOffset now) => WeeklySchedule.WeekAt(squad.TimeZone, now);
+
+    /// <summary>
+    /// The week free text and "my update" belong to: this week until it closes, then the next one
+    /// (so something typed on a Saturday is kept for next week's prompt, not lost).
+    /// </summary>
+    public static IsoWeek AnsweringWeek(Squad squad, DateTimeOffset now, bool currentPublished)
+    {
+        var week = CurrentWeek(squad, now);
+        return currentPublished || now >= ClosesAt(squad, week) ? week.Next() : week;
+    }
+}

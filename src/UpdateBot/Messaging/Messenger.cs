@@ -1,0 +1,138 @@
+using UpdateBot.Domain;
+using UpdateBot.Storage;
+using UpdateBot.Teams.Cards;
+using UpdateBot.Teams.Connector;
+using UpdateBot.Teams.Schema;
+
+namespace UpdateBot.Messaging;
+
+/// <summary>How a send to a person ended, in the terms the lead sees.</summary>
+public sealed record Delivery(ReachStatus Reach, string? ConversationId, string? ActivityId, string? Detail)
+{
+    public bool Delivered => Reach == ReachStatus.Reachable && ActivityId is not null;
+
+    /// <summary>Worth trying again later (throttled or a transient failure), as opposed to a settled "unreachable".</summary>
+    public bool Retryable => Reach is ReachStatus.Throttled or ReachStatus.Failed;
+}
+
+/// <summary>
+/// Sends cards to people and places through the connector, turning connector outcomes into reachability
+/// (protocol.md §9.5: 403 is "unreachable", never retried).
+/// </summary>
+public sealed partial class Messenger(ConnectorClient connector, ConversationStore conversations, ILogger<Messenger> logger)
+{
+    /// <summary>Sends a card 1:1, creating the personal chat first when there is none yet (protocol.md §9.3).</summary>
+    public async Task<Delivery> SendToMemberAsync(Squad squad, string userId, AdaptiveCard card, string? summary, CancellationToken cancellationToken)
+    {
+        var activity = CardJson.ToActivity(card, summary);
+        var reference = await conversations.GetAsync(ConversationStore.User, userId, cancellationToken);
+        if (reference is not { Active: true })
+        {
+            var created = await CreatePersonalAsync(squad, userId, cancellationToken);
+            if (created.Reach != ReachStatus.Reachable)
+            {
+                return created;
+            }
+
+            reference = await conversations.GetAsync(ConversationStore.User, userId, cancellationToken);
+        }
+
+        var sent = await connector.SendToConversationAsync(reference!.ServiceUrl, reference.ConversationId, activity, cancellationToken);
+        if (sent.Outcome == ConnectorOutcome.NotFound)
+        {
+            // The stored chat is gone (e.g. the app was reinstalled): make a new one once.
+            var created = await CreatePersonalAsync(squad, userId, cancellationToken);
+            if (created.Reach != ReachStatus.Reachable)
+            {
+                return created;
+            }
+
+            reference = await conversations.GetAsync(ConversationStore.User, userId, cancellationToken);
+            sent = await connector.SendToConversationAsync(reference!.ServiceUrl, reference.ConversationId, activity, cancellationToken);
+        }
+
+        var delivery = ToDelivery(sent, reference.ConversationId);
+        if (delivery.Reach is ReachStatus.BlockedBot or ReachStatus.NotInstalled)
+        {
+            await conversations.MarkInactiveAsync(ConversationStore.User, userId, cancellationToken);
+        }
+
+        return delivery;
+    }
+
+    /// <summary>Sends a card into a conversation the bot already has (a reply in the chat a command came from).</summary>
+    public async Task<Delivery> SendAsync(string serviceUrl, string conversationId, Activity activity, CancellationToken cancellationToken) =>
+        ToDelivery(await connector.SendToConversationAsync(serviceUrl, conversationId, activity, cancellationToken), conversationId);
+
+    public Task<Delivery> SendCardAsync(string serviceUrl, string conversationId, AdaptiveCard card, CancellationToken cancellationToken, string? summary = null) =>
+        SendAsync(serviceUrl, conversationId, CardJson.ToActivity(card, summary), cancellationToken);
+
+    public Task<Delivery> SendTextAsync(string serviceUrl, string conversationId, string text, CancellationToken cancellationToken) =>
+        SendAsync(serviceUrl, conversationId, Activity.CreateMessage(text), cancellationToken);
+
+    /// <summary>Replaces a card the bot sent earlier, for everyone who sees it (protocol.md §7.5).</summary>
+    public async Task<Delivery> UpdateCardAsync(string serviceUrl, string conversationId, string activityId, AdaptiveCard card, CancellationToken cancellationToken)
+    {
+        var result = await connector.UpdateActivityAsync(serviceUrl, conversationId, activityId, CardJson.ToActivity(card), cancellationToken);
+        var delivery = ToDelivery(result, conversationId);
+        return delivery with { ActivityId = delivery.ActivityId ?? (result.IsSuccess ? activityId : null) };
+    }
+
+    /// <summary>Starts a new post in a channel (protocol.md §5.4). The conversation id returned addresses its thread.</summary>
+    public async Task<Delivery> PostToChannelAsync(Squad squad, AdaptiveCard card, string? summary, CancellationToken cancellationToken)
+    {
+        var activity = CardJson.ToActivity(card, summary);
+        var result = await connector.CreateChannelPostAsync(squad.ServiceUrl, squad.TenantId, squad.ChannelId, activity, cancellationToken);
+        if (!result.IsSuccess)
+        {
+            return ToDelivery(result.Outcome, result.StatusCode, result.ErrorCode, result.ErrorMessage, null, null);
+        }
+
+        return new Delivery(ReachStatus.Reachable, result.Value!.Id, result.Value.ActivityId, null);
+    }
+
+    private async Task<Delivery> CreatePersonalAsync(Squad squad, string userId, CancellationToken cancellationToken)
+    {
+        var created = await connector.CreatePersonalConversationAsync(squad.ServiceUrl, squad.TenantId, squad.BotId, userId, cancellationToken);
+        if (!created.IsSuccess || created.Value?.Id is null)
+        {
+            LogCreateFailed(logger, created.Outcome, created.StatusCode, created.ErrorCode);
+            return ToDelivery(created.Outcome, created.StatusCode, created.ErrorCode, created.ErrorMessage, null, null);
+        }
+
+        await conversations.SaveAsync(
+            new ConversationReference(ConversationStore.User, userId, created.Value.Id, created.Value.ServiceUrl ?? squad.ServiceUrl, squad.TenantId, squad.BotId, null, null, squad.Id, true),
+            cancellationToken);
+        return new Delivery(ReachStatus.Reachable, created.Value.Id, null, null);
+    }
+
+    private static Delivery ToDelivery(ConnectorResult<ResourceResponse> result, string conversationId) =>
+        result.IsSuccess
+            ? new Delivery(ReachStatus.Reachable, conversationId, result.Value?.Id, null)
+            : ToDelivery(result.Outcome, result.StatusCode, result.ErrorCode, result.ErrorMessage, conversationId, null);
+
+    private static Delivery ToDelivery(ConnectorOutcome outcome, int? status, string? code, string? message, string? conversationId, string? activityId)
+    {
+        var (reach, detail) = outcome switch
+        {
+            ConnectorOutcome.Unreachable => Classify403(code),
+            ConnectorOutcome.NotFound => (ReachStatus.NotInstalled, "Teams says the chat no longer exists (the app may have been removed)."),
+            ConnectorOutcome.Throttled => (ReachStatus.Throttled, "Teams asked us to slow down; retrying automatically."),
+            ConnectorOutcome.Rejected => (ReachStatus.Failed, $"Teams refused the message ({status} {code})."),
+            _ => (ReachStatus.Failed, $"Teams could not be reached ({status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no response"}); retrying automatically."),
+        };
+        return new Delivery(reach, conversationId, activityId, detail ?? message);
+    }
+
+    private static (ReachStatus, string) Classify403(string? code) => code switch
+    {
+        "ConversationBlockedByUser" or "MessageWritesBlocked" => (ReachStatus.BlockedBot, "They have blocked or muted the bot."),
+        "BotNotInConversationRoster" => (ReachStatus.NotInstalled, "The app is not installed for them."),
+        "ForbiddenOperationException" => (ReachStatus.NotInstalled, "The app is not installed for them."),
+        "BotDisabledByAdmin" => (ReachStatus.NotInstalled, "A Teams admin has blocked the app."),
+        _ => (ReachStatus.NotInstalled, "Teams would not let the bot message them (the app may not be installed for them)."),
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not create a personal conversation: {Outcome} {Status} {Code}")]
+    private static partial void LogCreateFailed(ILogger logger, ConnectorOutcome outcome, int? status, string? code);
+}
