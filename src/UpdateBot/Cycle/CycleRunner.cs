@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using UpdateBot.Answers;
+using UpdateBot.Cards;
+using UpdateBot.Digests;
+using UpdateBot.Domain;
+using UpdateBot.Messaging;
+using UpdateBot.Storage;
+using UpdateBot.Teams.Connector;
+
+namespace UpdateBot.Cycle;
+
+/// <summary>What running a step did. <see cref="Complete"/> is false while some sends wait to be retried.</summary>
+public sealed record StepReport(CycleStep Step, bool Complete, int Sent, int AlreadyDone, int Unreachable, int Retrying, int Skipped, string? Note = null)
+{
+    public string Describe() => Step switch
+    {
+        CycleStep.Open or CycleStep.Remind =>
+            $"{Sent} sent" + (AlreadyDone > 0 ? $", {AlreadyDone} already had it" : "") + (Skipped > 0 ? $", {Skipped} away or opted out" : "")
+            + (Unreachable > 0 ? $", {Unreachable} unreachable" : "") + (Retrying > 0 ? $", {Retrying} to retry" : "") + (Note is null ? "" : $". {Note}"),
+        _ => Note ?? (Complete ? "done" : "to retry"),
+    };
+
+    public override string ToString() => Describe();
+}
+
+/// <summary>
+/// Runs one step of one squad-week. Safe to run again at any time: per-member markers make every send happen at most
+/// once, so a restart mid-fan-out picks up exactly where it stopped (design.md "Exactly one of each").
+/// </summary>
+public sealed partial class CycleRunner(
+    ConnectorClient connector,
+    MemberStore members,
+    EntryStore entries,
+    CycleStore cycle,
+    Messenger messenger,
+    AnswerService answers,
+    DigestService digests,
+    ILogger<CycleRunner> logger)
+{
+    /// <summary>Sends in flight at once during a fan-out; the connector's rate limiter keeps us inside Teams' limits.</summary>
+    private const int FanOutParallelism = 8;
+
+    public async Task<StepReport> RunAsync(Squad squad, IsoWeek week, CycleStep step, CancellationToken cancellationToken)
+    {
+        var report = step switch
+        {
+            CycleStep.Open => await FanOutAsync(squad, week, reminder: false, cancellationToken),
+            CycleStep.Remind => await FanOutAsync(squad, week, reminder: true, cancellationToken),
+            CycleStep.Compile => await CompileAsync(squad, week, cancellationToken),
+            CycleStep.Publish => await PublishAsync(squad, week, cancellationToken),
+            _ => throw new ArgumentOutOfRangeException(nameof(step)),
+        };
+        if (report.Complete)
+        {
+            await cycle.MarkStepDoneAsync(squad.Id, week, step, report.Describe(), cancellationToken);
+        }
+
+        LogStep(logger, squad.Id, week, step, report);
+        return report;
+    }
+
+    /// <summary>Re-reads the roster from the team (every page), so joiners are prompted and leavers shown as such.</summary>
+    public async Task<bool> SyncRosterAsync(Squad squad, CancellationToken cancellationToken)
+    {
+        var roster = await connector.GetAllMembersAsync(squad.ServiceUrl, squad.Id, cancellationToken);
+        if (!roster.IsSuccess || roster.Value is null)
+        {
+            LogRosterFailed(logger, squad.Id, roster.Outcome, roster.StatusCode);
+            return false;
+        }
+
+        var people = roster.Value
+            .Where(m => m.Id is not null && !m.Id.StartsWith("28:", StringComparison.Ordinal))
+            .Select(m => new RosterEntry(m.Id!, m.Name ?? m.GivenName ?? "A member", m.EntraObjectId, m.Email ?? m.UserPrincipalName, m.UserRole))
+            .ToList();
+        await members.SyncRosterAsync(squad.Id, people, cancellationToken);
+        return true;
+    }
+
+    private async Task<StepReport> FanOutAsync(Squad squad, IsoWeek week, bool reminder, CancellationToken cancellationToken)
+    {
+        var step = reminder ? CycleStep.Remind : CycleStep.Open;
+        var rosterFresh = await SyncRosterAsync(squad, cancellationToken);
+        var roster = (await members.ListAsync(squad.Id, cancellationToken)).Where(m => m.InRoster).ToList();
+        var weekEntries = (await entries.ListAsync(squad.Id, week, cancellationToken)).ToDictionary(e => e.Entry.MemberId, StringComparer.Ordinal);
+        var openDate = week.DateOf(squad.Settings.Schedule.For(step).Day);
+        var closesAt = WeekWindow.ClosesAt(squad, week);
+        var counts = new ConcurrentDictionary<string, int>();
+
+        await Parallel.ForEachAsync(roster, new ParallelOptions { MaxDegreeOfParallelism = FanOutParallelism, CancellationToken = cancellationToken }, async (member, ct) =>
+        {
+            weekEntries.TryGetValue(member.UserId, out var stored);
+            var outcome = await SendOneAsync(squad, week, member, stored, reminder, openDate, closesAt, ct);
+            counts.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+        });
+
+        int Count(string key) => counts.GetValueOrDefault(key);
+        var note = rosterFresh ? null : "The roster could not be refreshed from Teams; used the last known one";
+        return new StepReport(step, Count("retry") == 0 && (rosterFresh || roster.Count > 0), Count("sent"), Count("done"), Count("unreachable"), Count("retry"), Count("skipped"), note);
+    }
+
+    private async Task<string> SendOneAsync(Squad squad, IsoWeek week, Member member, StoredEntry? stored, bool reminder, DateOnly stepDate, DateTimeOffset closesAt, CancellationToken cancellationToken)
+    {
+        if (member.OptedOut)
+        {
+            return "skipped";
+        }
+
+        if (member.IsAwayOn(stepDate))
+        {
+            if (stored is null || stored.Entry.Status == EntryStatus.Pending)
+            {
+                await answers.AwayAsync(squad, week, member.UserId, member.Name, member.AwayUntil, cancellationToken);
+            }
+
+            return "skipped";
+        }
+
+        if (reminder && stored is not null && stored.Entry.Status != EntryStatus.Pending)
+        {
+            // Answered, quiet or away: never a reminder for a week already answered.
+            return "skipped";
+        }
+
+        var claim = await cycle.ClaimAsync(squad.Id, week, CycleStore.SendKey(reminder ? "remind" : "prompt", member.UserId), cancellationToken);
+        if (claim.Outcome != ClaimOutcome.Claimed)
+        {
+            return "done";
+        }
+
+        var entry = stored?.Entry;
+        var card = entry is null || entry.Status == EntryStatus.Pending
+            ? PromptCards.Form(squad, week, entry?.Answers ?? new Dictionary<string, string>(), [], reminder, member.UserId, closesAt)
+            : PromptCards.Summary(squad, week, entry, member.AwayUntil, open: true, closesAt);
+        var summary = reminder ? "A gentle reminder about this week's update" : $"{squad.Settings.Name}: what happened this week?";
+        var delivery = await messenger.SendToMemberAsync(squad, member.UserId, card, summary, cancellationToken);
+        if (delivery.Delivered)
+        {
+            await cycle.CompleteAsync(claim.Marker, MarkerStates.Sent, delivery.ConversationId, delivery.ActivityId, null, cancellationToken);
+            await entries.SetCardAsync(squad.Id, week, member.UserId, member.Name, delivery.ConversationId!, delivery.ActivityId!, cancellationToken);
+            if (member.Reach != ReachStatus.Reachable)
+            {
+                await members.RecordReachAsync(squad.Id, member.UserId, ReachStatus.Reachable, null, cancellationToken);
+            }
+
+            return "sent";
+        }
+
+        await cycle.CompleteAsync(claim.Marker, delivery.Retryable ? MarkerStates.Retry : MarkerStates.Unreachable, delivery.ConversationId, null, delivery.Detail, cancellationToken);
+        await members.RecordReachAsync(squad.Id, member.UserId, delivery.Reach, delivery.Detail, cancellationToken);
+        return delivery.Retryable ? "retry" : "unreachable";
+    }
+
+    private async Task<StepReport> CompileAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
+    {
+        var sent = await digests.SendReviewToLeadsAsync(squad, week, cancellationToken);
+        return new StepReport(CycleStep.Compile, true, sent, 0, 0, 0, 0, $"Draft sent to {sent} lead(s)");
+    }
+
+    private async Task<StepReport> PublishAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
+    {
+        if (squad.Settings.AutoPublish)
+        {
+            var result = await digests.PublishAsync(squad, week, "the schedule", cancellationToken);
+            return new StepReport(CycleStep.Publish, result.State != PublishState.Failed, result.State == PublishState.Published ? 1 : 0, 0, 0, 0, 0, $"{result.State} (Update {result.Edition})");
+        }
+
+        if (await digests.IsPublishedAsync(squad, week, cancellationToken))
+        {
+            return new StepReport(CycleStep.Publish, true, 0, 1, 0, 0, 0, "Already published");
+        }
+
+        // Review is required: the leads get one reminder, with the publish button.
+        var reminded = 0;
+        foreach (var leadId in squad.Settings.LeadIds)
+        {
+            var claim = await cycle.ClaimAsync(squad.Id, week, CycleStore.SendKey("publishreminder", leadId), cancellationToken);
+            if (claim.Outcome != ClaimOutcome.Claimed)
+            {
+                continue;
+            }
+
+            var card = await digests.ReviewHeaderAsync(squad, week, leadId, cancellationToken);
+            var delivery = await messenger.SendToMemberAsync(squad, leadId, card, "The weeknote is waiting for you to publish it", cancellationToken);
+            await cycle.CompleteAsync(claim.Marker, delivery.Delivered ? MarkerStates.Sent : delivery.Retryable ? MarkerStates.Retry : MarkerStates.Unreachable, delivery.ConversationId, delivery.ActivityId, delivery.Detail, cancellationToken);
+            reminded += delivery.Delivered ? 1 : 0;
+        }
+
+        return new StepReport(CycleStep.Publish, true, reminded, 0, 0, 0, 0, $"Waiting for review; reminded {reminded} lead(s)");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Squad {SquadId} week {Week} step {Step}: {Report}")]
+    private static partial void LogStep(ILogger logger, string squadId, IsoWeek week, CycleStep step, StepReport report);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Roster of squad {SquadId} could not be read: {Outcome} {Status}")]
+    private static partial void LogRosterFailed(ILogger logger, string squadId, ConnectorOutcome outcome, int? status);
+}
