@@ -173,7 +173,8 @@ public static class WeeknoteMarkdown
 {
     /// <summary>
     /// "# title", "_date range · participation_", intro, "## section" per visible section, "- text — Name" bullets
-    /// (the name after the first line; further lines indented under the bullet, so "- " lines become nested bullets),
+    /// (the name after the first line; further lines indented under the bullet, so "- " lines become nested bullets;
+    /// an answer that starts with a list becomes "- Name:" with the whole list nested under it),
     /// links and member Markdown kept as written, names and titles escaped, and a closing "Find out more: url" line
     /// (or a "Written by … with UpdateBot" line without a URL). Lines end in "\n"; the same digest renders the same.
     /// </summary>
@@ -238,16 +239,13 @@ public static class WeeknoteMarkdown
     private static IEnumerable<string> Bullet(DigestItem item)
     {
         var textLines = AnswerText.Clean(item.Text).Split('\n');
+        var author = Escape(item.AuthorName);
 
-        // A list pasted as the answer: its first point becomes the bullet, the rest nest under it.
-        var first = textLines[0];
-        if (first.StartsWith("- ", StringComparison.Ordinal) || first.StartsWith("* ", StringComparison.Ordinal))
-        {
-            first = first[2..].TrimStart();
-        }
+        // An answer that is itself a list: keep every point, nested under the author's name.
+        var startsWithList = textLines[0].StartsWith("- ", StringComparison.Ordinal) || textLines[0].StartsWith("* ", StringComparison.Ordinal);
+        yield return startsWithList ? $"- {author}:" : $"- {textLines[0]} — {author}";
 
-        yield return $"- {first} — {Escape(item.AuthorName)}";
-        foreach (var line in textLines.Skip(1))
+        foreach (var line in startsWithList ? textLines : textLines.Skip(1))
         {
             // Blank lines stay blank (a loose list item); everything else is indented to stay inside the bullet.
             yield return line.Trim().Length == 0 ? string.Empty : "  " + line;
