@@ -162,7 +162,7 @@ public static class DigestComposer
             return squadSections;
         }
 
-        var byId = squadSections.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var byId = squadSections.DistinctBy(s => s.Id, StringComparer.Ordinal).ToDictionary(s => s.Id, StringComparer.Ordinal);
         var ordered = order.Distinct(StringComparer.Ordinal).Where(byId.ContainsKey).Select(id => byId[id]).ToList();
         return ordered.Concat(squadSections.Where(s => !ordered.Contains(s)));
     }

@@ -1,3 +1,4 @@
+using CsCheck;
 using UpdateBot.Domain;
 
 namespace UpdateBot.Domain.Tests;
@@ -209,4 +210,37 @@ public class WeeklyScheduleTests
     [Fact]
     public void LocalDate_is_the_squads_calendar_date() =>
         Assert.Equal(new DateOnly(2026, 11, 29), WeeklySchedule.LocalDate(NewYork, Utc(2026, 11, 30, 4)));
+
+    [Fact]
+    public void DueAt_is_the_wall_clock_time_or_the_end_of_its_gap_for_any_week_and_time()
+    {
+        // Biased towards the weeks, days and hours where London and New York change their clocks.
+        var gen = Gen.Select(
+            Gen.Int[2000, 2040],
+            Gen.Frequency((1, (IGen<int>)Gen.Int[1, 52]), (2, Gen.Int[9, 14]), (2, Gen.Int[42, 45])),
+            Gen.Frequency((1, (IGen<int>)Gen.Int[0, 6]), (2, Gen.Const(0))),
+            Gen.Frequency((1, (IGen<int>)Gen.Int[0, (23 * 60) + 59]), (2, Gen.Int[50, 190])),
+            Gen.Bool);
+
+        gen.Sample((year, weekNumber, dayIndex, minuteOfDay, newYork) =>
+        {
+            var zone = newYork ? NewYork : London;
+            var at = new WeeklyTime((DayOfWeek)dayIndex, TimeOnly.FromTimeSpan(TimeSpan.FromMinutes(minuteOfDay)));
+            var week = new IsoWeek(year, weekNumber);
+            var due = WeeklySchedule.DueAt(Default with { Open = at }, zone, week, CycleStep.Open);
+            var wanted = week.DateOf(at.Day).ToDateTime(at.Time);
+            var local = TimeZoneInfo.ConvertTime(due, zone).DateTime;
+
+            if (zone.IsInvalidTime(wanted))
+            {
+                // The end of the gap: valid, later than wanted, and a minute earlier is still inside the gap.
+                return local > wanted && local - wanted <= TimeSpan.FromHours(1) && due.Offset == TimeSpan.Zero
+                    && TimeZoneInfo.ConvertTime(due.AddMinutes(-1), zone).DateTime < wanted;
+            }
+
+            // The first occurrence: an hour earlier the wall clock did not show this time yet.
+            var first = !zone.IsAmbiguousTime(wanted) || TimeZoneInfo.ConvertTime(due.AddHours(-1), zone).DateTime < wanted;
+            return local == wanted && first && due.Offset == TimeSpan.Zero;
+        });
+    }
 }
