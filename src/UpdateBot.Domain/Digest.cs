@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace UpdateBot.Domain;
 
 /// <summary>One contribution as it appears in a digest. <see cref="ItemId"/> = memberId + "/" + sectionId.</summary>
@@ -35,28 +38,217 @@ public sealed record DigestEdits(
     public static DigestEdits None { get; } = new(null, new HashSet<string>(), new Dictionary<string, string>(), null);
 }
 
-/// <summary>STUBS.</summary>
+/// <summary>Compiles a squad-week's answers into one team story per section.</summary>
 public static class DigestComposer
 {
+    private static readonly string[] MonthAbbreviations = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
     /// <summary>
-    /// One block per section in the squad's order (or <see cref="DigestEdits.SectionOrder"/>), items attributed by name,
-    /// sorted by author name; empty sections left out; only Answered entries contribute; edits applied.
+    /// One block per section in the squad's order (or <see cref="DigestEdits.SectionOrder"/>: unknown ids ignored,
+    /// sections it leaves out appended in squad order), items attributed by name, sorted by author name then member id;
+    /// sections with no items left out; only Answered entries with a non-blank answer contribute (the latest entry if a
+    /// member appears twice); edits applied (hidden flag, edited text) and all text cleaned with <see cref="AnswerText.Clean"/>.
     /// Title "&lt;squad&gt; weeknotes — Update N"; date range of the working week ("17–21 Nov 2026", "29 Dec 2025 – 2 Jan 2026");
     /// participation "7 of 9 contributed; 1 quiet; 1 away; 1 unreachable" (zero parts left out).
     /// </summary>
-    public static Digest Compose(SquadSettings settings, IsoWeek week, int edition, IReadOnlyList<Entry> entries, Participation participation, DigestEdits edits) => throw new NotImplementedException();
+    public static Digest Compose(SquadSettings settings, IsoWeek week, int edition, IReadOnlyList<Entry> entries, Participation participation, DigestEdits edits)
+    {
+        edits ??= DigestEdits.None;
 
-    public static string FormatDateRange(IsoWeek week) => throw new NotImplementedException();
+        var answered = entries
+            .Where(e => e.Status == EntryStatus.Answered)
+            .GroupBy(e => e.MemberId, StringComparer.Ordinal)
+            .Select(g => g.OrderByDescending(e => e.UpdatedAt).First())
+            .ToList();
 
-    public static string FormatParticipation(Participation participation) => throw new NotImplementedException();
+        var sections = new List<DigestSection>();
+        foreach (var section in OrderSections(settings.Sections, edits.SectionOrder))
+        {
+            var items = new List<(DigestItem Item, string MemberId)>();
+            foreach (var entry in answered)
+            {
+                if (!entry.Answers.TryGetValue(section.Id, out var answer) || string.IsNullOrWhiteSpace(answer))
+                {
+                    continue;
+                }
+
+                var itemId = ItemId(entry.MemberId, section.Id);
+                var text = AnswerText.Clean(edits.EditedTexts.TryGetValue(itemId, out var edited) ? edited : answer);
+                var author = string.IsNullOrWhiteSpace(entry.MemberName) ? "A squad member" : AnswerText.Clean(entry.MemberName);
+                items.Add((new DigestItem(itemId, author, text, edits.HiddenItemIds.Contains(itemId)), entry.MemberId));
+            }
+
+            if (items.Count > 0)
+            {
+                var sorted = items
+                    .OrderBy(i => i.Item.AuthorName, StringComparer.InvariantCultureIgnoreCase)
+                    .ThenBy(i => i.Item.AuthorName, StringComparer.Ordinal)
+                    .ThenBy(i => i.MemberId, StringComparer.Ordinal)
+                    .Select(i => i.Item)
+                    .ToList();
+                sections.Add(new DigestSection(section.Id, section.Title, sorted));
+            }
+        }
+
+        var intro = string.IsNullOrWhiteSpace(edits.Intro) ? null : AnswerText.Clean(edits.Intro);
+        return new Digest(
+            settings.Name,
+            week,
+            edition,
+            FormatTitle(settings.Name, edition),
+            FormatDateRange(week),
+            FormatParticipation(participation),
+            intro,
+            sections,
+            participation);
+    }
+
+    /// <summary>The id of one member's contribution to one section, as used by <see cref="DigestEdits"/>.</summary>
+    public static string ItemId(string memberId, string sectionId) => memberId + "/" + sectionId;
+
+    /// <summary>"&lt;squad&gt; weeknotes — Update N".</summary>
+    public static string FormatTitle(string squadName, int edition) =>
+        string.Create(CultureInfo.InvariantCulture, $"{squadName} weeknotes — Update {edition}");
+
+    /// <summary>
+    /// Monday to Friday of the week: "17–21 Nov 2026" within a month, "29 Sep – 3 Oct 2025" across months,
+    /// "29 Dec 2025 – 2 Jan 2026" across years.
+    /// </summary>
+    public static string FormatDateRange(IsoWeek week)
+    {
+        var monday = week.Monday;
+        var friday = monday.AddDays(4);
+        string Day(DateOnly d) => d.Day.ToString(CultureInfo.InvariantCulture);
+        string Month(DateOnly d) => MonthAbbreviations[d.Month - 1];
+        string Year(DateOnly d) => d.Year.ToString(CultureInfo.InvariantCulture);
+
+        if (monday.Year != friday.Year)
+        {
+            return $"{Day(monday)} {Month(monday)} {Year(monday)} – {Day(friday)} {Month(friday)} {Year(friday)}";
+        }
+
+        return monday.Month != friday.Month
+            ? $"{Day(monday)} {Month(monday)} – {Day(friday)} {Month(friday)} {Year(friday)}"
+            : $"{Day(monday)}–{Day(friday)} {Month(friday)} {Year(friday)}";
+    }
+
+    /// <summary>"7 of 9 contributed; 1 quiet; 1 away; 1 unreachable", leaving out parts that are zero.</summary>
+    public static string FormatParticipation(Participation participation)
+    {
+        var line = new StringBuilder();
+        line.Append(CultureInfo.InvariantCulture, $"{participation.Contributed} of {participation.Rostered} contributed");
+        if (participation.Quiet > 0)
+        {
+            line.Append(CultureInfo.InvariantCulture, $"; {participation.Quiet} quiet");
+        }
+
+        if (participation.Away > 0)
+        {
+            line.Append(CultureInfo.InvariantCulture, $"; {participation.Away} away");
+        }
+
+        if (participation.Unreachable > 0)
+        {
+            line.Append(CultureInfo.InvariantCulture, $"; {participation.Unreachable} unreachable");
+        }
+
+        return line.ToString();
+    }
+
+    private static IEnumerable<Section> OrderSections(IReadOnlyList<Section> squadSections, IReadOnlyList<string>? order)
+    {
+        if (order is null)
+        {
+            return squadSections;
+        }
+
+        var byId = squadSections.DistinctBy(s => s.Id, StringComparer.Ordinal).ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var ordered = order.Distinct(StringComparer.Ordinal).Where(byId.ContainsKey).Select(id => byId[id]).ToList();
+        return ordered.Concat(squadSections.Where(s => !ordered.Contains(s)));
+    }
 }
 
-/// <summary>The same edition as a Markdown weeknote for open publishing. STUB.</summary>
+/// <summary>The same edition as a Markdown weeknote for open publishing.</summary>
 public static class WeeknoteMarkdown
 {
     /// <summary>
-    /// "# title", date range and participation, intro, "## section" per visible section, "- text — Name" bullets
-    /// (multi-line answers indented under the bullet), links kept, and a closing "find out more" line.
+    /// "# title", "_date range · participation_", intro, "## section" per visible section, "- text — Name" bullets
+    /// (the name after the first line; further lines indented under the bullet, so "- " lines become nested bullets;
+    /// an answer that starts with a list becomes "- Name:" with the whole list nested under it),
+    /// links and member Markdown kept as written, names and titles escaped, and a closing "Find out more: url" line
+    /// (or a "Written by … with UpdateBot" line without a URL). Lines end in "\n"; the same digest renders the same.
     /// </summary>
-    public static string Render(Digest digest, string? findOutMoreUrl = null) => throw new NotImplementedException();
+    public static string Render(Digest digest, string? findOutMoreUrl = null)
+    {
+        var lines = new List<string>
+        {
+            "# " + Escape(digest.Title),
+            string.Empty,
+            $"_{digest.DateRange} · {digest.ParticipationLine}_",
+        };
+
+        if (!string.IsNullOrWhiteSpace(digest.Intro))
+        {
+            lines.Add(string.Empty);
+            lines.AddRange(AnswerText.Clean(digest.Intro).Split('\n'));
+        }
+
+        var sections = digest.VisibleSections;
+        if (sections.Count == 0)
+        {
+            lines.Add(string.Empty);
+            lines.Add("_Nothing to share this week._");
+        }
+
+        foreach (var section in sections)
+        {
+            lines.Add(string.Empty);
+            lines.Add("## " + Escape(section.Title));
+            lines.Add(string.Empty);
+            foreach (var item in section.Items)
+            {
+                lines.AddRange(Bullet(item));
+            }
+        }
+
+        lines.Add(string.Empty);
+        lines.Add(string.IsNullOrWhiteSpace(findOutMoreUrl)
+            ? $"_Written by the {Escape(digest.SquadName)} squad with UpdateBot._"
+            : $"Find out more: {findOutMoreUrl.Trim()}");
+
+        return string.Join('\n', lines) + "\n";
+    }
+
+    /// <summary>Backslash-escapes the characters that would make a name emphasis, code, a link, HTML or a table.</summary>
+    public static string Escape(string text)
+    {
+        var escaped = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (c is '\\' or '`' or '*' or '_' or '[' or ']' or '<' or '>' or '|' or '~' or '&' or '#')
+            {
+                escaped.Append('\\');
+            }
+
+            escaped.Append(c);
+        }
+
+        return escaped.ToString();
+    }
+
+    private static IEnumerable<string> Bullet(DigestItem item)
+    {
+        var textLines = AnswerText.Clean(item.Text).Split('\n');
+        var author = Escape(item.AuthorName);
+
+        // An answer that is itself a list: keep every point, nested under the author's name.
+        var startsWithList = textLines[0].StartsWith("- ", StringComparison.Ordinal) || textLines[0].StartsWith("* ", StringComparison.Ordinal);
+        yield return startsWithList ? $"- {author}:" : $"- {textLines[0]} — {author}";
+
+        foreach (var line in startsWithList ? textLines : textLines.Skip(1))
+        {
+            // Blank lines stay blank (a loose list item); everything else is indented to stay inside the bullet.
+            yield return line.Trim().Length == 0 ? string.Empty : "  " + line;
+        }
+    }
 }

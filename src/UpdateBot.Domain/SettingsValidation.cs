@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace UpdateBot.Domain;
 
 /// <summary>What a lead typed into the setup card, unparsed.</summary>
@@ -18,20 +21,322 @@ public sealed record SettingsValidationResult(SquadSettings? Settings, IReadOnly
     public bool IsValid => Settings is not null && Errors.Count == 0;
 }
 
-/// <summary>STUBS.</summary>
+/// <summary>Parses and checks the setup card, and knows the defaults a new squad starts with.</summary>
 public static class SettingsValidation
 {
     public const int MaxNameLength = 60;
     public const int MaxSectionTitleLength = 60;
+
+    /// <summary>How a step is named in messages to the lead.</summary>
+    private static readonly Dictionary<CycleStep, string> StepNames = new()
+    {
+        [CycleStep.Open] = "prompt",
+        [CycleStep.Remind] = "reminder",
+        [CycleStep.Compile] = "compile",
+        [CycleStep.Publish] = "publish",
+    };
 
     /// <summary>
     /// Parses and checks the input: non-empty name (≤ 60), a known IANA zone, days (Monday…Sunday) and HH:mm times,
     /// open &lt; remind &lt; compile ≤ publish within the week, 1–10 non-empty distinct section titles (≤ 60 each).
     /// Section ids are kept for titles that match <paramref name="existing"/> sections (so renames of others do not
     /// orphan answers); new titles get new ids. Leads are carried over from <paramref name="leadIds"/>.
+    /// A blank time zone, day or time takes the default (Europe/London, <see cref="SquadSchedule.Default"/>).
+    /// Every problem is reported at once.
     /// </summary>
-    public static SettingsValidationResult Validate(SquadSettingsInput input, IReadOnlyList<Section> existing, IReadOnlyList<string> leadIds) => throw new NotImplementedException();
+    public static SettingsValidationResult Validate(SquadSettingsInput input, IReadOnlyList<Section> existing, IReadOnlyList<string> leadIds)
+    {
+        var errors = new List<string>();
+
+        var name = (input.Name ?? string.Empty).Trim();
+        if (name.Length == 0)
+        {
+            errors.Add("Give the squad a name.");
+        }
+        else if (name.Length > MaxNameLength)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"The squad name is {name.Length} characters; the limit is {MaxNameLength}."));
+        }
+
+        var timeZoneId = string.IsNullOrWhiteSpace(input.TimeZoneId) ? SquadSettings.DefaultTimeZoneId : input.TimeZoneId.Trim();
+        if (!TryFindTimeZone(timeZoneId, out var zone))
+        {
+            errors.Add($"Unknown time zone '{timeZoneId}'. Use an IANA name such as Europe/London.");
+        }
+
+        var schedule = ParseSchedule(input, errors);
+        var sections = ParseSections(input.Sections, existing ?? [], errors);
+
+        if (errors.Count > 0 || zone is null || schedule is null || sections is null)
+        {
+            return new SettingsValidationResult(null, errors);
+        }
+
+        var leads = (leadIds ?? []).Where(id => !string.IsNullOrWhiteSpace(id)).Distinct(StringComparer.Ordinal).ToList();
+        return new SettingsValidationResult(new SquadSettings(name, zone.Id, schedule, sections, leads, input.AutoPublish), []);
+    }
 
     /// <summary>The default sections of design.md, with friendly placeholders.</summary>
-    public static IReadOnlyList<Section> DefaultSections { get; } = [];
+    public static IReadOnlyList<Section> DefaultSections { get; } =
+    [
+        new("highlights", "Highlights", "What went well this week?"),
+        new("discovery-and-delivery", "Discovery and delivery", "What did you find out, build or ship?"),
+        new("capability-and-learning", "Capability and learning", "What did you learn, or help someone else learn?"),
+        new("people-we-met", "People we met", "Who did you meet? What did you learn from them?"),
+        new("recruitment-and-team", "Recruitment and team", "Anyone joining, leaving or being hired? How is the team?"),
+        new("reading-and-links", "Reading and links", "Anything you read, watched or listened to — links welcome"),
+        new("blockers-and-asks", "Blockers and asks", "Anything in your way, or anything you need from others?"),
+    ];
+
+    /// <summary>Settings for a new squad: default zone, schedule and sections; review by a lead, no auto-publish.</summary>
+    public static SquadSettings Defaults(string name, IReadOnlyList<string> leadIds) =>
+        new(name, SquadSettings.DefaultTimeZoneId, SquadSchedule.Default, DefaultSections, leadIds, AutoPublish: false);
+
+    /// <summary>The settings as the setup card shows them (so a lead edits what is there, and it validates back unchanged).</summary>
+    public static SquadSettingsInput ToInput(SquadSettings settings) => new(
+        settings.Name,
+        settings.TimeZoneId,
+        settings.Schedule.Open.Day.ToString(), FormatTime(settings.Schedule.Open.Time),
+        settings.Schedule.Remind.Day.ToString(), FormatTime(settings.Schedule.Remind.Time),
+        settings.Schedule.Compile.Day.ToString(), FormatTime(settings.Schedule.Compile.Time),
+        settings.Schedule.Publish.Day.ToString(), FormatTime(settings.Schedule.Publish.Time),
+        string.Join('\n', settings.Sections.Select(s => s.Title)),
+        settings.AutoPublish);
+
+    /// <summary>
+    /// Finds a zone by IANA name (also matching case-insensitively, returning the canonical zone). Windows names are
+    /// refused so stored settings stay portable.
+    /// </summary>
+    public static bool TryFindTimeZone(string? timeZoneId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TimeZoneInfo? zone)
+    {
+        zone = null;
+        if (string.IsNullOrWhiteSpace(timeZoneId))
+        {
+            return false;
+        }
+
+        var id = timeZoneId.Trim();
+        if (TimeZoneInfo.TryFindSystemTimeZoneById(id, out var found) && found.HasIanaId)
+        {
+            zone = found;
+            return true;
+        }
+
+        // Linux zone files are case-sensitive; a lead typing "europe/london" still means Europe/London.
+        zone = TimeZoneInfo.GetSystemTimeZones()
+            .FirstOrDefault(z => z.HasIanaId && string.Equals(z.Id, id, StringComparison.OrdinalIgnoreCase));
+        return zone is not null;
+    }
+
+    /// <summary>Parses Monday…Sunday, case-insensitively, also as Mon…Sun (and Tues, Thurs).</summary>
+    public static bool TryParseDay(string? text, out DayOfWeek day)
+    {
+        day = default;
+        var trimmed = text?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            return false;
+        }
+
+        foreach (var candidate in Enum.GetValues<DayOfWeek>())
+        {
+            var full = candidate.ToString();
+            if (string.Equals(trimmed, full, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(trimmed, full[..3], StringComparison.OrdinalIgnoreCase))
+            {
+                day = candidate;
+                return true;
+            }
+        }
+
+        (day, var matched) = trimmed.ToUpperInvariant() switch
+        {
+            "TUES" => (DayOfWeek.Tuesday, true),
+            "WEDS" => (DayOfWeek.Wednesday, true),
+            "THUR" or "THURS" => (DayOfWeek.Thursday, true),
+            _ => (default, false),
+        };
+        return matched;
+    }
+
+    /// <summary>Parses a 24-hour HH:mm time (a single-digit hour such as 9:30 is fine).</summary>
+    public static bool TryParseTime(string? text, out TimeOnly time) =>
+        TimeOnly.TryParseExact(text?.Trim(), ["HH:mm", "H:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
+
+    /// <summary>A stable id for a section title: lower-case ASCII letters and digits joined by hyphens.</summary>
+    public static string Slug(string title)
+    {
+        var builder = new StringBuilder();
+        var pendingHyphen = false;
+        foreach (var c in title.Normalize(NormalizationForm.FormD))
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
+            {
+                continue; // é → e
+            }
+
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                if (pendingHyphen && builder.Length > 0)
+                {
+                    builder.Append('-');
+                }
+
+                builder.Append(char.ToLowerInvariant(c));
+                pendingHyphen = false;
+            }
+            else
+            {
+                pendingHyphen = true;
+            }
+        }
+
+        var slug = builder.Length > 40 ? builder.ToString(0, 40).TrimEnd('-') : builder.ToString();
+        return slug.Length == 0 ? "section" : slug;
+    }
+
+    private static SquadSchedule? ParseSchedule(SquadSettingsInput input, List<string> errors)
+    {
+        var defaults = SquadSchedule.Default;
+        var open = ParseWeeklyTime(CycleStep.Open, input.OpenDay, input.OpenTime, defaults.Open, errors);
+        var remind = ParseWeeklyTime(CycleStep.Remind, input.RemindDay, input.RemindTime, defaults.Remind, errors);
+        var compile = ParseWeeklyTime(CycleStep.Compile, input.CompileDay, input.CompileTime, defaults.Compile, errors);
+        var publish = ParseWeeklyTime(CycleStep.Publish, input.PublishDay, input.PublishTime, defaults.Publish, errors);
+        if (open is null || remind is null || compile is null || publish is null)
+        {
+            return null;
+        }
+
+        var ordered = true;
+        if (!(MinuteOfWeek(open) < MinuteOfWeek(remind) && MinuteOfWeek(remind) < MinuteOfWeek(compile)))
+        {
+            errors.Add($"The reminder ({Describe(remind)}) must come after the prompt ({Describe(open)}) and before the compile ({Describe(compile)}).");
+            ordered = false;
+        }
+
+        if (MinuteOfWeek(publish) < MinuteOfWeek(compile))
+        {
+            errors.Add($"The publish ({Describe(publish)}) must not come before the compile ({Describe(compile)}).");
+            ordered = false;
+        }
+
+        return ordered ? new SquadSchedule(open, remind, compile, publish) : null;
+    }
+
+    private static WeeklyTime? ParseWeeklyTime(CycleStep step, string? dayText, string? timeText, WeeklyTime fallback, List<string> errors)
+    {
+        var name = StepNames[step];
+        var day = fallback.Day;
+        var time = fallback.Time;
+        var ok = true;
+
+        if (!string.IsNullOrWhiteSpace(dayText) && !TryParseDay(dayText, out day))
+        {
+            errors.Add($"The {name} day '{dayText.Trim()}' is not a day. Use Monday to Sunday.");
+            ok = false;
+        }
+
+        if (!string.IsNullOrWhiteSpace(timeText) && !TryParseTime(timeText, out time))
+        {
+            errors.Add($"The {name} time '{timeText.Trim()}' is not a time. Use HH:mm, such as 14:00.");
+            ok = false;
+        }
+
+        return ok ? new WeeklyTime(day, time) : null;
+    }
+
+    /// <summary>Minutes since Monday 00:00: the week runs Monday to Sunday, so Sunday is last.</summary>
+    private static int MinuteOfWeek(WeeklyTime at) =>
+        (((int)at.Day + 6) % 7 * 24 * 60) + (at.Time.Hour * 60) + at.Time.Minute;
+
+    private static string Describe(WeeklyTime at) => $"{at.Day.ToString()[..3]} {FormatTime(at.Time)}";
+
+    private static string FormatTime(TimeOnly time) => time.ToString("HH:mm", CultureInfo.InvariantCulture);
+
+    private static List<Section>? ParseSections(string? text, IReadOnlyList<Section> existing, List<string> errors)
+    {
+        var lines = (text ?? string.Empty).ReplaceLineEndings("\n").Split('\n').Select(CleanTitle).ToList();
+
+        // Blank lines at either end are just how text boxes end up; blank lines in between are missing names.
+        while (lines.Count > 0 && lines[^1].Length == 0)
+        {
+            lines.RemoveAt(lines.Count - 1);
+        }
+
+        while (lines.Count > 0 && lines[0].Length == 0)
+        {
+            lines.RemoveAt(0);
+        }
+
+        var errorCount = errors.Count;
+        if (lines.Count == 0)
+        {
+            errors.Add("Add at least one section, one title per line.");
+        }
+        else if (lines.Count > SquadSettings.MaxSections)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"There are {lines.Count} sections; the limit is {SquadSettings.MaxSections}."));
+        }
+
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var number = (i + 1).ToString(CultureInfo.InvariantCulture);
+            if (lines[i].Length == 0)
+            {
+                errors.Add($"Section {number} has no name.");
+            }
+            else if (lines[i].Length > MaxSectionTitleLength)
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"Section {number} is {lines[i].Length} characters; the limit is {MaxSectionTitleLength}."));
+            }
+            else if (!seen.Add(lines[i]))
+            {
+                errors.Add($"Section '{lines[i]}' is listed twice.");
+            }
+        }
+
+        return errors.Count > errorCount ? null : AssignIds(lines, existing);
+    }
+
+    /// <summary>Trims a typed title and drops a list marker ("- ", "* ", "• ") pasted along with it.</summary>
+    private static string CleanTitle(string line)
+    {
+        var title = AnswerText.Clean(line);
+        if (title.Length >= 1 && title[0] is '-' or '*' or '•')
+        {
+            title = title[1..].Trim();
+        }
+
+        return title;
+    }
+
+    private static List<Section> AssignIds(List<string> titles, IReadOnlyList<Section> existing)
+    {
+        // Ids of removed sections stay taken: a new section must never inherit answers stored under an old one.
+        var taken = new HashSet<string>(existing.Select(s => s.Id), StringComparer.Ordinal);
+        var sections = new List<Section>(titles.Count);
+        foreach (var title in titles)
+        {
+            var kept = existing.FirstOrDefault(s => string.Equals(s.Title.Trim(), title, StringComparison.OrdinalIgnoreCase));
+            if (kept is not null && sections.TrueForAll(s => s.Id != kept.Id))
+            {
+                sections.Add(kept with { Title = title });
+                continue;
+            }
+
+            var baseId = Slug(title);
+            var id = baseId;
+            for (var n = 2; !taken.Add(id); n++)
+            {
+                id = string.Create(CultureInfo.InvariantCulture, $"{baseId}-{n}");
+            }
+
+            var placeholder = DefaultSections.FirstOrDefault(s => string.Equals(s.Title, title, StringComparison.OrdinalIgnoreCase))?.Placeholder
+                ?? "Anything to share?";
+            sections.Add(new Section(id, title, placeholder));
+        }
+
+        return sections;
+    }
 }

@@ -1,0 +1,241 @@
+using UpdateBot.Domain;
+
+namespace UpdateBot.Domain.Tests;
+
+public class SettingsValidationTests
+{
+    private static readonly string[] Leads = ["lead-1"];
+
+    private static SquadSettingsInput ValidInput() => new(
+        "Data squad", "Europe/London",
+        "Thursday", "10:00",
+        "Friday", "10:00",
+        "Friday", "14:00",
+        "Friday", "16:00",
+        "Highlights\nDiscovery and delivery\nBlockers and asks",
+        AutoPublish: false);
+
+    [Fact]
+    public void Valid_input_gives_settings_and_no_errors()
+    {
+        var result = SettingsValidation.Validate(ValidInput(), [], Leads);
+
+        Assert.True(result.IsValid, string.Join(" | ", result.Errors));
+        var settings = result.Settings!;
+        Assert.Equal("Data squad", settings.Name);
+        Assert.Equal("Europe/London", settings.TimeZoneId);
+        Assert.Equal(SquadSchedule.Default, settings.Schedule);
+        Assert.Equal(["highlights", "discovery-and-delivery", "blockers-and-asks"], settings.Sections.Select(s => s.Id));
+        Assert.Equal("What went well this week?", settings.Sections[0].Placeholder);
+        Assert.Equal(Leads, settings.LeadIds);
+    }
+
+    [Fact]
+    public void Defaults_round_trip_through_the_setup_card()
+    {
+        var defaults = SettingsValidation.Defaults("Data squad", Leads);
+        var result = SettingsValidation.Validate(SettingsValidation.ToInput(defaults), defaults.Sections, Leads);
+
+        Assert.True(result.IsValid, string.Join(" | ", result.Errors));
+        Assert.Equal(defaults.Schedule, result.Settings!.Schedule);
+        Assert.Equal(defaults.Sections, result.Settings.Sections);
+        Assert.Equal(defaults.TimeZoneId, result.Settings.TimeZoneId);
+    }
+
+    [Fact]
+    public void Unknown_time_zone_names_the_typo() =>
+        Assert.Equal(
+            ["Unknown time zone 'Europe/Lodnon'. Use an IANA name such as Europe/London."],
+            SettingsValidation.Validate(ValidInput() with { TimeZoneId = "Europe/Lodnon" }, [], Leads).Errors);
+
+    [Fact]
+    public void Windows_time_zone_names_are_refused() =>
+        Assert.False(SettingsValidation.Validate(ValidInput() with { TimeZoneId = "GMT Standard Time" }, [], Leads).IsValid);
+
+    [Fact]
+    public void Time_zone_is_matched_case_insensitively_to_its_canonical_id() =>
+        Assert.Equal("America/New_York", SettingsValidation.Validate(ValidInput() with { TimeZoneId = " america/new_york " }, [], Leads).Settings!.TimeZoneId);
+
+    [Fact]
+    public void A_reminder_out_of_order_is_explained_with_the_times() =>
+        Assert.Equal(
+            ["The reminder (Fri 10:00) must come after the prompt (Thu 10:00) and before the compile (Fri 09:00)."],
+            SettingsValidation.Validate(ValidInput() with { CompileTime = "09:00", PublishTime = "09:00" }, [], Leads).Errors);
+
+    [Fact]
+    public void A_publish_before_the_compile_is_explained() =>
+        Assert.Equal(
+            ["The publish (Fri 13:00) must not come before the compile (Fri 14:00)."],
+            SettingsValidation.Validate(ValidInput() with { PublishTime = "13:00" }, [], Leads).Errors);
+
+    [Fact]
+    public void Compile_and_publish_may_be_at_the_same_time() =>
+        Assert.True(SettingsValidation.Validate(ValidInput() with { PublishTime = "14:00" }, [], Leads).IsValid);
+
+    [Fact]
+    public void The_week_runs_Monday_to_Sunday()
+    {
+        var sundayLast = ValidInput() with { OpenDay = "Monday", RemindDay = "Saturday", CompileDay = "Sunday", PublishDay = "Sunday" };
+        Assert.True(SettingsValidation.Validate(sundayLast, [], Leads).IsValid);
+
+        var sundayFirst = ValidInput() with { OpenDay = "Sunday", RemindDay = "Monday" };
+        Assert.Equal(
+            ["The reminder (Mon 10:00) must come after the prompt (Sun 10:00) and before the compile (Fri 14:00)."],
+            SettingsValidation.Validate(sundayFirst, [], Leads).Errors);
+    }
+
+    [Theory]
+    [InlineData("thursday", DayOfWeek.Thursday)]
+    [InlineData("THU", DayOfWeek.Thursday)]
+    [InlineData("Thurs", DayOfWeek.Thursday)]
+    [InlineData(" mon ", DayOfWeek.Monday)]
+    [InlineData("Sunday", DayOfWeek.Sunday)]
+    public void Days_accept_names_and_short_forms(string text, DayOfWeek expected)
+    {
+        Assert.True(SettingsValidation.TryParseDay(text, out var day));
+        Assert.Equal(expected, day);
+    }
+
+    [Theory]
+    [InlineData("Thrusday")]
+    [InlineData("T")]
+    [InlineData("Th")]
+    [InlineData("7")]
+    public void Unknown_days_are_refused(string text) => Assert.False(SettingsValidation.TryParseDay(text, out _));
+
+    [Fact]
+    public void Bad_days_and_times_are_named()
+    {
+        var result = SettingsValidation.Validate(ValidInput() with { OpenDay = "Thrusday", RemindTime = "25:00", PublishTime = "4pm" }, [], Leads);
+        Assert.Null(result.Settings);
+        Assert.Equal(
+            [
+                "The prompt day 'Thrusday' is not a day. Use Monday to Sunday.",
+                "The reminder time '25:00' is not a time. Use HH:mm, such as 14:00.",
+                "The publish time '4pm' is not a time. Use HH:mm, such as 14:00.",
+            ],
+            result.Errors);
+    }
+
+    [Fact]
+    public void Single_digit_hours_are_fine() =>
+        Assert.Equal(new TimeOnly(9, 30), SettingsValidation.Validate(ValidInput() with { OpenTime = "9:30" }, [], Leads).Settings!.Schedule.Open.Time);
+
+    [Fact]
+    public void Blank_zone_and_schedule_take_the_defaults()
+    {
+        var blank = new SquadSettingsInput("Data squad", " ", null, null, "", "", null, null, null, null, "Highlights", true);
+        var result = SettingsValidation.Validate(blank, [], Leads);
+        Assert.True(result.IsValid, string.Join(" | ", result.Errors));
+        Assert.Equal(SquadSettings.DefaultTimeZoneId, result.Settings!.TimeZoneId);
+        Assert.Equal(SquadSchedule.Default, result.Settings.Schedule);
+        Assert.True(result.Settings.AutoPublish);
+    }
+
+    [Fact]
+    public void A_blank_line_between_sections_is_a_missing_name() =>
+        Assert.Equal(
+            ["Section 3 has no name."],
+            SettingsValidation.Validate(ValidInput() with { Sections = "Highlights\r\nDelivery\r\n  \r\nBlockers\r\n\r\n" }, [], Leads).Errors);
+
+    [Fact]
+    public void Section_count_title_length_and_duplicates_are_checked()
+    {
+        Assert.Equal(
+            ["Add at least one section, one title per line."],
+            SettingsValidation.Validate(ValidInput() with { Sections = "\n \n" }, [], Leads).Errors);
+        Assert.Equal(
+            ["There are 11 sections; the limit is 10."],
+            SettingsValidation.Validate(ValidInput() with { Sections = string.Join('\n', Enumerable.Range(1, 11).Select(i => $"S{i}")) }, [], Leads).Errors);
+        Assert.Equal(
+            ["Section 2 is 61 characters; the limit is 60."],
+            SettingsValidation.Validate(ValidInput() with { Sections = "Highlights\n" + new string('x', 61) }, [], Leads).Errors);
+        Assert.Equal(
+            ["Section 'highlights' is listed twice."],
+            SettingsValidation.Validate(ValidInput() with { Sections = "Highlights\nhighlights" }, [], Leads).Errors);
+    }
+
+    [Fact]
+    public void Name_is_required_and_limited()
+    {
+        Assert.Equal(["Give the squad a name."], SettingsValidation.Validate(ValidInput() with { Name = "  " }, [], Leads).Errors);
+        Assert.Equal(
+            ["The squad name is 61 characters; the limit is 60."],
+            SettingsValidation.Validate(ValidInput() with { Name = new string('n', 61) }, [], Leads).Errors);
+    }
+
+    [Fact]
+    public void All_errors_are_reported_at_once_and_no_settings_are_returned()
+    {
+        var input = new SquadSettingsInput("", "Mars/Base", "Thrusday", "10:00", "Friday", "10:00", "Friday", "14:00", "Friday", "13:00", "A\n\nA", false);
+        var result = SettingsValidation.Validate(input, [], Leads);
+
+        Assert.False(result.IsValid);
+        Assert.Null(result.Settings);
+        // Name, zone, day, blank section, duplicate; the order check waits until every day and time parses.
+        Assert.Equal(5, result.Errors.Count);
+    }
+
+    [Fact]
+    public void Titles_matching_existing_sections_keep_their_ids_and_new_ones_get_fresh_ids()
+    {
+        Section[] existing =
+        [
+            new("highlights", "Highlights", "What went well this week?"),
+            new("team", "Team", "How is the team?"),
+            new("old-section", "Old section", "Gone"),
+        ];
+
+        var result = SettingsValidation.Validate(ValidInput() with { Sections = "Team\nHIGHLIGHTS\nTeam!\nOld  section\nÉquipe news" }, existing, Leads);
+
+        Assert.True(result.IsValid, string.Join(" | ", result.Errors));
+        Assert.Equal(
+            [
+                new Section("team", "Team", "How is the team?"),
+                new Section("highlights", "HIGHLIGHTS", "What went well this week?"),
+                new Section("team-2", "Team!", "Anything to share?"), // the slug "team" is taken
+                new Section("old-section-2", "Old  section", "Anything to share?"),
+                new Section("equipe-news", "Équipe news", "Anything to share?"),
+            ],
+            result.Settings!.Sections);
+    }
+
+    [Fact]
+    public void Removed_sections_do_not_lend_their_ids_to_new_titles()
+    {
+        Section[] existing = [new("blockers", "Blockers", "x"), new("asks", "Asks", "y")];
+        var result = SettingsValidation.Validate(ValidInput() with { Sections = "Asks\nblockers!" }, existing, Leads);
+        Assert.Equal(["asks", "blockers-2"], result.Settings!.Sections.Select(s => s.Id));
+    }
+
+    [Fact]
+    public void Pasted_list_markers_are_dropped_from_titles() =>
+        Assert.Equal(
+            ["Highlights", "People we met"],
+            SettingsValidation.Validate(ValidInput() with { Sections = "- Highlights\n* People we met" }, [], Leads).Settings!.Sections.Select(s => s.Title));
+
+    [Fact]
+    public void Default_sections_follow_the_design()
+    {
+        Assert.Equal(
+            ["Highlights", "Discovery and delivery", "Capability and learning", "People we met", "Recruitment and team", "Reading and links", "Blockers and asks"],
+            SettingsValidation.DefaultSections.Select(s => s.Title));
+        Assert.All(SettingsValidation.DefaultSections, s =>
+        {
+            Assert.Equal(SettingsValidation.Slug(s.Title), s.Id);
+            Assert.False(string.IsNullOrWhiteSpace(s.Placeholder));
+        });
+        Assert.Contains(SettingsValidation.DefaultSections, s => s.Placeholder == "Who did you meet? What did you learn from them?");
+    }
+
+    [Theory]
+    [InlineData("Discovery and delivery", "discovery-and-delivery")]
+    [InlineData("  Blockers & asks!! ", "blockers-asks")]
+    [InlineData("Équipe", "equipe")]
+    [InlineData("🎉", "section")]
+    public void Slugs_are_lower_case_ascii_with_hyphens(string title, string slug) => Assert.Equal(slug, SettingsValidation.Slug(title));
+
+    [Fact]
+    public void Leads_are_carried_over_without_blanks_or_repeats() =>
+        Assert.Equal(["a", "b"], SettingsValidation.Validate(ValidInput(), [], ["a", " ", "b", "a"]).Settings!.LeadIds);
+}
