@@ -98,7 +98,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     public async Task<AnswerOutcome> AwayAsync(Squad squad, IsoWeek week, string memberId, string memberName, DateOnly? until, CancellationToken cancellationToken)
     {
         var closesAt = WeekWindow.ClosesAt(squad, week);
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), squad.TimeZone).DateTime);
+        var today = WeeklySchedule.LocalDate(squad.TimeZone, time.GetUtcNow());
         if (until is null || until < today)
         {
             var current = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);

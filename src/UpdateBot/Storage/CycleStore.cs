@@ -74,9 +74,12 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
     /// happens at most once across retries, restarts and instances. A marker left in <see cref="MarkerStates.Retry"/>
     /// (throttled, transient failure) can be claimed again.
     /// </summary>
-    public async Task<Claim> ClaimAsync(string squadId, IsoWeek week, string rowKey, CancellationToken cancellationToken)
+    public Task<Claim> ClaimAsync(string squadId, IsoWeek week, string rowKey, CancellationToken cancellationToken) =>
+        ClaimAsync(EntryStore.Partition(squadId, week), rowKey, cancellationToken);
+
+    /// <summary>Claims a one-off send outside any week (a welcome card on install).</summary>
+    public async Task<Claim> ClaimAsync(string partition, string rowKey, CancellationToken cancellationToken)
     {
-        var partition = EntryStore.Partition(squadId, week);
         while (true)
         {
             var row = await tables.Cycle.FindAsync<MarkerRow>(partition, rowKey, cancellationToken);
@@ -118,6 +121,10 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
             }
         }
     }
+
+    /// <summary>Forgets a one-off marker so it can happen again (a welcome after the app is removed and re-added).</summary>
+    public async Task ForgetAsync(string partition, string rowKey, CancellationToken cancellationToken) =>
+        await tables.Cycle.DeleteEntityAsync(partition, rowKey, Azure.ETag.All, cancellationToken);
 
     /// <summary>Records how a claimed send ended.</summary>
     public async Task CompleteAsync(MarkerRow marker, string state, string? conversationId, string? activityId, string? detail, CancellationToken cancellationToken, IReadOnlyList<string>? replyIds = null, int edition = 0)

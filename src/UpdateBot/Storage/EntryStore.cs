@@ -107,19 +107,6 @@ public sealed class EntryStore(Tables tables)
     public Task DeleteAsync(EntryRow row, CancellationToken cancellationToken) =>
         tables.Entries.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
 
-    /// <summary>Rows last written before the cut-off (retention sweep).</summary>
-    public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
-    {
-        var deleted = 0;
-        await foreach (var row in tables.Entries.QueryAsync<TableEntity>(r => r.Timestamp < cutoff, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-        {
-            await tables.Entries.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
-            deleted++;
-        }
-
-        return deleted;
-    }
-
     private static StoredEntry ToStored(EntryRow row)
     {
         var answers = JsonSerializer.Deserialize<Dictionary<string, string>>(row.AnswersJson, Json) ?? [];

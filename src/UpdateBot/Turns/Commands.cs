@@ -1,0 +1,103 @@
+using System.Text.RegularExpressions;
+
+namespace UpdateBot.Turns;
+
+/// <summary>The commands people can type (issue 3 item 7). Lead-only ones are checked by the handler.</summary>
+public enum CommandKind
+{
+    Unknown,
+    Help,
+    Status,
+    PromptNow,
+    RemindNow,
+    Preview,
+    Publish,
+    Export,
+    History,
+    Settings,
+    MyUpdate,
+    Quiet,
+    Away,
+    Back,
+    Stop,
+    Start,
+    MyData,
+    EraseMyData,
+}
+
+public sealed record Command(CommandKind Kind, string Argument, string Text);
+
+public static partial class Commands
+{
+    private static readonly (string Phrase, CommandKind Kind)[] Phrases =
+    [
+        ("erase my data", CommandKind.EraseMyData),
+        ("delete my data", CommandKind.EraseMyData),
+        ("my data", CommandKind.MyData),
+        ("prompt now", CommandKind.PromptNow),
+        ("send prompts now", CommandKind.PromptNow),
+        ("remind now", CommandKind.RemindNow),
+        ("my update", CommandKind.MyUpdate),
+        ("quiet week", CommandKind.Quiet),
+        ("away until", CommandKind.Away),
+        ("publish now", CommandKind.Publish),
+        ("help", CommandKind.Help),
+        ("status", CommandKind.Status),
+        ("preview", CommandKind.Preview),
+        ("publish", CommandKind.Publish),
+        ("export", CommandKind.Export),
+        ("history", CommandKind.History),
+        ("settings", CommandKind.Settings),
+        ("setup", CommandKind.Settings),
+        ("quiet", CommandKind.Quiet),
+        ("away", CommandKind.Away),
+        ("back", CommandKind.Back),
+        ("stop", CommandKind.Stop),
+        ("start", CommandKind.Start),
+    ];
+
+    /// <summary>
+    /// Reads a command from message text: mention markup removed (protocol.md §2.5: channel messages carry
+    /// <c>&lt;at&gt;Bot&lt;/at&gt;</c>), case and surrounding punctuation ignored. A command must start the text;
+    /// anything else is <see cref="CommandKind.Unknown"/> (and, in a 1:1 chat, may be an answer).
+    /// </summary>
+    public static Command Parse(string? text)
+    {
+        var cleaned = MentionPattern().Replace(text ?? "", " ");
+        cleaned = WhitespacePattern().Replace(cleaned, " ").Trim().TrimEnd('.', '!', '?').Trim();
+        var lower = cleaned.ToLowerInvariant();
+        if (lower is "?" or "hi" or "hello" or "hey")
+        {
+            return new Command(CommandKind.Help, "", cleaned);
+        }
+
+        foreach (var (phrase, kind) in Phrases)
+        {
+            if (lower == phrase || lower.StartsWith(phrase + " ", StringComparison.Ordinal))
+            {
+                var argument = cleaned[phrase.Length..].Trim();
+                // Plain words like "back" or "start" only count as commands on their own or with a short argument,
+                // so "back from the conference, met the ICB team…" is an answer, not a command.
+                if (argument.Length > 0 && kind is CommandKind.Back or CommandKind.Start or CommandKind.Stop or CommandKind.Quiet or CommandKind.Help or CommandKind.Status or CommandKind.History or CommandKind.Settings or CommandKind.Preview)
+                {
+                    continue;
+                }
+
+                if (kind is CommandKind.Away && argument.Length > 40)
+                {
+                    continue;
+                }
+
+                return new Command(kind, argument, cleaned);
+            }
+        }
+
+        return new Command(CommandKind.Unknown, "", cleaned);
+    }
+
+    [GeneratedRegex("<at[^>]*>.*?</at>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex MentionPattern();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex WhitespacePattern();
+}

@@ -1,0 +1,155 @@
+using UpdateBot.Cards;
+using UpdateBot.Messaging;
+using UpdateBot.Storage;
+using UpdateBot.Teams.Connector;
+using UpdateBot.Teams.Schema;
+
+namespace UpdateBot.Turns;
+
+/// <summary>
+/// Install and membership events (protocol.md §9.1). Teams sends both an <c>installationUpdate</c> and a
+/// <c>conversationUpdate</c> for one install, so the welcome is claimed once per install.
+/// </summary>
+public sealed partial class InstallationHandler(
+    SquadStore squads,
+    MemberStore members,
+    ConversationStore conversations,
+    CycleStore cycle,
+    Messenger messenger,
+    ConnectorClient connector,
+    ILogger<InstallationHandler> logger)
+{
+    private const string WelcomeKey = "welcome";
+
+    public async Task OnInstallationUpdateAsync(Turn turn, CancellationToken cancellationToken)
+    {
+        var action = turn.Activity.Action ?? "";
+        var adding = action.StartsWith("add", StringComparison.OrdinalIgnoreCase);
+        var removing = action.StartsWith("remove", StringComparison.OrdinalIgnoreCase);
+        if (turn.TeamId is { } teamId)
+        {
+            if (adding)
+            {
+                await OnBotAddedToTeamAsync(turn, teamId, cancellationToken);
+            }
+            else if (removing)
+            {
+                await OnBotRemovedFromTeamAsync(teamId, cancellationToken);
+            }
+        }
+        else if (turn.IsPersonal)
+        {
+            if (adding)
+            {
+                await WelcomePersonallyAsync(turn, cancellationToken);
+            }
+            else if (removing)
+            {
+                // Uninstalled personally: both directions now fail with 403 (protocol.md §9.1), so stop using the chat.
+                await conversations.MarkInactiveAsync(ConversationStore.User, turn.UserId, cancellationToken);
+                await cycle.ForgetAsync(UserPartition(turn.UserId), WelcomeKey, cancellationToken);
+            }
+        }
+    }
+
+    public async Task OnConversationUpdateAsync(Turn turn, CancellationToken cancellationToken)
+    {
+        var activity = turn.Activity;
+        var botId = turn.BotId;
+        var added = activity.MembersAdded ?? [];
+        var removed = activity.MembersRemoved ?? [];
+        var teamId = turn.TeamId;
+
+        if (added.Any(m => m.Id == botId))
+        {
+            if (teamId is not null)
+            {
+                await OnBotAddedToTeamAsync(turn, teamId, cancellationToken);
+            }
+            else if (turn.IsPersonal)
+            {
+                await WelcomePersonallyAsync(turn, cancellationToken);
+            }
+        }
+
+        if (teamId is not null && removed.Any(m => m.Id == botId))
+        {
+            await OnBotRemovedFromTeamAsync(teamId, cancellationToken);
+            return;
+        }
+
+        if (teamId is null || await squads.GetAsync(teamId, cancellationToken) is null)
+        {
+            return;
+        }
+
+        foreach (var member in added.Where(m => m.Id is not null && m.Id != botId && !m.Id.StartsWith("28:", StringComparison.Ordinal)))
+        {
+            // Member-added events often carry only the id (protocol.md §2.5): fetch the name.
+            var details = await connector.GetMemberAsync(turn.ServiceUrl, teamId, member.Id!, cancellationToken);
+            var name = details.Value?.Name ?? member.Name ?? "A new member";
+            await members.AddOrRefreshAsync(teamId, new RosterEntry(member.Id!, name, details.Value?.EntraObjectId ?? member.AadObjectId, details.Value?.Email, details.Value?.UserRole), cancellationToken);
+        }
+
+        foreach (var member in removed.Where(m => m.Id is not null && m.Id != botId))
+        {
+            await members.MarkLeftAsync(teamId, member.Id!, cancellationToken);
+        }
+    }
+
+    private async Task OnBotAddedToTeamAsync(Turn turn, string teamId, CancellationToken cancellationToken)
+    {
+        var data = turn.Activity.ChannelData;
+        var channelId = data?.Settings?.SelectedChannel?.Id ?? turn.ChannelId ?? teamId;
+        var installer = turn.Activity.From?.Id is { } from && from.StartsWith("29:", StringComparison.Ordinal) || turn.Activity.From?.AadObjectId is not null ? turn.Activity.From?.Id : null;
+        var squad = await squads.RecordInstallAsync(teamId, data?.Team?.Name, turn.TenantId, turn.ServiceUrl, turn.BotId, channelId, installer, cancellationToken);
+        if (installer is not null && turn.Activity.From?.Name is { } installerName)
+        {
+            await members.AddOrRefreshAsync(teamId, new RosterEntry(installer, installerName, turn.Activity.From.AadObjectId, null, null), cancellationToken);
+        }
+
+        var claim = await cycle.ClaimAsync(TeamPartition(teamId), WelcomeKey, cancellationToken);
+        if (claim.Outcome != ClaimOutcome.Claimed)
+        {
+            return;
+        }
+
+        var welcome = await messenger.PostToChannelAsync(squad, WelcomeCards.Welcome(inTeam: true, squad.Settings.Name), "UpdateBot is here to run your weekly update", cancellationToken);
+        if (welcome.Delivered)
+        {
+            var setup = await messenger.SendCardAsync(turn.ServiceUrl, welcome.ConversationId!, SetupCards.Form(squad, null, []), cancellationToken);
+            await cycle.CompleteAsync(claim.Marker, MarkerStates.Sent, welcome.ConversationId, setup.ActivityId, null, cancellationToken);
+        }
+        else
+        {
+            LogWelcomeFailed(logger, teamId, welcome.Reach, welcome.Detail);
+            await cycle.CompleteAsync(claim.Marker, MarkerStates.Retry, null, null, welcome.Detail, cancellationToken);
+        }
+    }
+
+    private async Task OnBotRemovedFromTeamAsync(string teamId, CancellationToken cancellationToken)
+    {
+        await squads.MarkRemovedAsync(teamId, cancellationToken);
+        await conversations.MarkInactiveAsync(ConversationStore.Team, teamId, cancellationToken);
+        await cycle.ForgetAsync(TeamPartition(teamId), WelcomeKey, cancellationToken);
+    }
+
+    private async Task WelcomePersonallyAsync(Turn turn, CancellationToken cancellationToken)
+    {
+        var claim = await cycle.ClaimAsync(UserPartition(turn.UserId), WelcomeKey, cancellationToken);
+        if (claim.Outcome != ClaimOutcome.Claimed)
+        {
+            return;
+        }
+
+        var sent = await messenger.SendCardAsync(turn.ServiceUrl, turn.ConversationId, WelcomeCards.Welcome(inTeam: false, null), cancellationToken);
+        await cycle.CompleteAsync(claim.Marker, sent.Delivered ? MarkerStates.Sent : MarkerStates.Retry, sent.ConversationId, sent.ActivityId, sent.Detail, cancellationToken);
+    }
+
+    private static string TeamPartition(string teamId) => TableKey.Join("team", teamId);
+
+    private static string UserPartition(string userId) => TableKey.Join("user", userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not post the welcome card in team {TeamId}: {Reach} {Detail}")]
+    private static partial void LogWelcomeFailed(ILogger logger, string teamId, UpdateBot.Domain.ReachStatus reach, string? detail);
+}

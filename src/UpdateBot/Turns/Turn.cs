@@ -1,0 +1,40 @@
+using UpdateBot.Teams.Schema;
+
+namespace UpdateBot.Turns;
+
+/// <summary>The facts of one inbound activity that the handlers need, read once.</summary>
+public sealed record Turn(Activity Activity)
+{
+    public string UserId => Activity.From?.Id ?? "";
+
+    public string UserName => string.IsNullOrWhiteSpace(Activity.From?.Name) ? "A squad member" : Activity.From!.Name!;
+
+    public string ServiceUrl => Activity.ServiceUrl ?? "";
+
+    public string ConversationId => Activity.Conversation?.Id ?? "";
+
+    public string TenantId => Activity.TenantId ?? "";
+
+    public string BotId => Activity.Recipient?.Id ?? "";
+
+    public bool IsPersonal => Activity.Conversation?.ConversationType is ConversationTypes.Personal or null && Activity.ChannelData?.Team is null;
+
+    /// <summary>The team this happened in, if any (channel messages and team events carry it in channelData).</summary>
+    public string? TeamId => Activity.ChannelData?.Team?.Id;
+
+    /// <summary>The channel, without a thread's <c>;messageid=</c> suffix (protocol.md §2.3).</summary>
+    public string? ChannelId
+    {
+        get
+        {
+            if (Activity.Conversation?.ConversationType != ConversationTypes.Channel)
+            {
+                return Activity.ChannelData?.Channel?.Id;
+            }
+
+            var id = ConversationId;
+            var cut = id.IndexOf(";messageid=", StringComparison.Ordinal);
+            return cut < 0 ? id : id[..cut];
+        }
+    }
+}
