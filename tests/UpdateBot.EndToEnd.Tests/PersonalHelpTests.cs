@@ -15,7 +15,7 @@ public sealed class PersonalHelpTests(EndToEndFixture fixture) : IClassFixture<E
 
         await driver.SendPersonalMessageAsync("help");
 
-        var (_, card) = await driver.WaitForCardAsync(BotCards.HelpTitle, config.PersonalChatId, after: after);
+        var (_, card) = await driver.WaitForCardAsync(BotCards.HelpTitle, config.PersonalChatId, after: after, expectation: "the help card in the personal chat");
         var text = CardText.AllText(card);
         foreach (var command in BotCards.HelpCommands)
         {

@@ -267,12 +267,13 @@ public sealed class PlaygroundDriver : IAsyncDisposable
     /// (first TextBlock or fallbackText), optionally in <paramref name="channelOrChatId"/> (thread suffix ignored).
     /// </summary>
     public async Task<(PlaygroundMessage Message, JsonElement Card)> WaitForCardAsync(
-        string title, string? channelOrChatId = null, TimeSpan? timeout = null, int after = 0, CancellationToken cancellationToken = default)
+        string title, string? channelOrChatId = null, TimeSpan? timeout = null, int after = 0, string? expectation = null, CancellationToken cancellationToken = default)
     {
         var where = channelOrChatId is null ? string.Empty : $" in {channelOrChatId}";
+        expectation = expectation is null ? $"an Adaptive Card titled \"{title}\"{where}" : $"{expectation} (an Adaptive Card titled \"{title}\"{where})";
         var message = await WaitForMessageAsync(
             m => (channelOrChatId is null || m.ChannelOrChatId == channelOrChatId.Split(';')[0]) && m.AdaptiveCards.Any(c => CardText.HasTitle(c, title)),
-            timeout, after, $"an Adaptive Card titled \"{title}\"{where}", cancellationToken);
+            timeout, after, expectation, cancellationToken);
         return (message, message.AdaptiveCards.First(c => CardText.HasTitle(c, title)));
     }
 
@@ -329,7 +330,13 @@ public sealed class PlaygroundDriver : IAsyncDisposable
     private string DescribeFailure(string expectation, TimeSpan timeout)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"No {expectation} within {timeout.TotalSeconds:0} s.\n");
+        text.Append(CultureInfo.InvariantCulture, $"Timed out after {timeout.TotalSeconds:0} s waiting for {expectation}.\n");
+        var rejected = Traffic.Where(e => e.IsToBot && e.StatusCode is < 200 or >= 300).ToList();
+        if (rejected.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"The bot answered {rejected.Count} request(s) with an error status, e.g. {rejected[0]}\n");
+        }
+
         text.Append(Describe());
         if (FailureContext is not null)
         {

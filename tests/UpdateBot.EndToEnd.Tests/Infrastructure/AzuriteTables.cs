@@ -90,7 +90,7 @@ public sealed partial class AzuriteTables : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"successfully listening at (\S+)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"successfully (?:listening at|started on) (\S+)", RegexOptions.IgnoreCase)]
     private static partial Regex ListeningLine();
 
     [GeneratedRegex(@"EADDRINUSE|address already in use", RegexOptions.IgnoreCase)]

@@ -58,6 +58,17 @@ public sealed class StubBot : IAsyncDisposable
         connector.Dispose();
     }
 
+    private static string? WithoutMention(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var end = text.LastIndexOf("</at>", StringComparison.Ordinal);
+        return end < 0 ? text : text[(end + "</at>".Length)..].Trim();
+    }
+
     private async Task HandleAsync(HttpContext context)
     {
         using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
@@ -71,7 +82,8 @@ public sealed class StubBot : IAsyncDisposable
             return;
         }
 
-        if (type == "message" && activity.TryGetProperty("text", out var t) && t.GetString() is { } text && text.StartsWith("echo ", StringComparison.Ordinal))
+        var text = activity.TryGetProperty("text", out var t) ? WithoutMention(t.GetString()) : null;
+        if (type == "message" && text is not null && text.StartsWith("echo ", StringComparison.Ordinal))
         {
             var serviceUrl = activity.GetProperty("serviceUrl").GetString()!.TrimEnd('/');
             var conversationId = activity.GetProperty("conversation").GetProperty("id").GetString()!;
