@@ -1,0 +1,15 @@
+namespace UpdateBot.EndToEnd.Tests;
+
+/// <summary>
+/// How the tests recognise the bot's cards: every card has one of these in its first TextBlock or its
+/// fallbackText. Change them here if the service's wording changes.
+/// </summary>
+public static class BotCards
+{
+    public const string WelcomeTitle = "Welcome to UpdateBot";
+
+    public const string HelpTitle = "UpdateBot help";
+
+    /// <summary>Commands the help card must mention.</summary>
+    public static readonly IReadOnlyList<string> HelpCommands = ["help"];
+}
