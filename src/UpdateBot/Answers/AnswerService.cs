@@ -1,6 +1,7 @@
 using UpdateBot.Cards;
 using UpdateBot.Cycle;
 using UpdateBot.Domain;
+using UpdateBot.Hosting;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Cards;
 
@@ -13,7 +14,7 @@ public sealed record AnswerOutcome(AdaptiveCard Card, bool Saved, string? Messag
 /// A member's side of the week: answering by section, quiet, away, free text, edits until the week closes.
 /// Every write is read-modify-write with the entry's ETag, so two devices never lose each other's change.
 /// </summary>
-public sealed class AnswerService(EntryStore entries, MemberStore members, CycleStore cycle, TimeProvider time)
+public sealed class AnswerService(EntryStore entries, MemberStore members, CycleStore cycle, BotMetrics metrics, TimeProvider time)
 {
     private const int MaxWriteAttempts = 5;
 
@@ -212,6 +213,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             var entry = new Entry(memberId, memberName, status, answers, time.GetUtcNow());
             if (await entries.TrySaveAsync(squad.Id, week, entry, current, cancellationToken))
             {
+                metrics.AnswerSaved(status.ToString());
                 return entry;
             }
         }

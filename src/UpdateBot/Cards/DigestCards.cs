@@ -38,7 +38,7 @@ public static class DigestCards
             blocks.Add(Paragraph("A quiet week: nothing to report."));
         }
 
-        return Pack(header, blocks, continued => [Subtle($"{digest.Title} (continued)")], body => Channel(digest.Title, body));
+        return Pack(header, blocks, continued => [Subtle($"{digest.Title} (continued)")], (body, _) => Channel(digest.Title, body));
     }
 
     /// <summary>One contribution: the member's text, attributed.</summary>
@@ -47,33 +47,32 @@ public static class DigestCards
 
     /// <summary>
     /// Greedy packing of blocks into cards, each measured as the activity Teams will store (UTF-16).
-    /// <paramref name="continuation"/> heads every card after the first.
+    /// <paramref name="continuation"/> heads every card after the first; <paramref name="build"/> gets the body and
+    /// the index of the card's first block.
     /// </summary>
     public static IReadOnlyList<AdaptiveCard> Pack(
         IReadOnlyList<CardElement> header,
         IReadOnlyList<CardElement> blocks,
         Func<int, IReadOnlyList<CardElement>> continuation,
-        Func<IReadOnlyList<CardElement>, AdaptiveCard> build,
+        Func<IReadOnlyList<CardElement>, int, AdaptiveCard> build,
         int budget = CardJson.MaxMessageUtf16Bytes)
     {
         var cards = new List<AdaptiveCard>();
         var current = new List<CardElement>(header);
-        var blocksInCurrent = 0;
-        foreach (var block in blocks)
+        var first = 0;
+        for (var i = 0; i < blocks.Count; i++)
         {
-            current.Add(block);
-            if (blocksInCurrent > 0 && CardJson.MeasureUtf16Bytes(build(current)) > budget)
+            current.Add(blocks[i]);
+            if (i > first && CardJson.MeasureUtf16Bytes(build(current, first)) > budget)
             {
                 current.RemoveAt(current.Count - 1);
-                cards.Add(build(current));
-                current = [.. continuation(cards.Count), block];
-                blocksInCurrent = 0;
+                cards.Add(build(current, first));
+                current = [.. continuation(cards.Count), blocks[i]];
+                first = i;
             }
-
-            blocksInCurrent++;
         }
 
-        cards.Add(build(current));
+        cards.Add(build(current, first));
         return cards;
     }
 

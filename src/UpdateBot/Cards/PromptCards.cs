@@ -116,7 +116,7 @@ public static class PromptCards
     public static AdaptiveCard Captured(Squad squad, IsoWeek week, string sectionId, string text)
     {
         var section = squad.Settings.Sections.FirstOrDefault(s => s.Id == sectionId) ?? squad.Settings.Sections[0];
-        var data = new CaptureData(squad.Id, week.ToString(), section.Id);
+        var data = new CaptureData(squad.Id, week.ToString(), section.Id, text);
         return new AdaptiveCard
         {
             FallbackText = "Added to your update",
@@ -152,4 +152,4 @@ public static class PromptCards
     };
 }
 
-public sealed record CaptureData(string SquadId, string Week, string SectionId);
+public sealed record CaptureData(string SquadId, string Week, string SectionId, string Text);

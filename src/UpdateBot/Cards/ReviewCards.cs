@@ -88,7 +88,7 @@ public static class ReviewCards
         return cards;
     }
 
-    /// <summary>The card of a section that shows the given item (to answer an action on it).</summary>
+    /// <summary>The item card that shows the given item (to answer an action on it, or a refresh of that card).</summary>
     public static AdaptiveCard? CardForItem(Digest digest, string squadId, string leadId, string itemId)
     {
         foreach (var section in digest.Sections)
@@ -96,23 +96,42 @@ public static class ReviewCards
             var index = section.Items.ToList().FindIndex(i => i.ItemId == itemId);
             if (index >= 0)
             {
-                return SectionCards(digest, section, squadId, leadId)
-                    .FirstOrDefault(card => JsonSerializer.Serialize(card.Body, DataJson).Contains(JsonEncodedText.Encode(itemId).ToString(), StringComparison.Ordinal));
+                var cards = SectionCards(digest, section, squadId, leadId, out var firstItems);
+                var card = firstItems.Count(first => first <= index) - 1;
+                return cards[Math.Max(card, 0)];
             }
         }
 
         return null;
     }
 
-    private static IReadOnlyList<AdaptiveCard> SectionCards(Digest digest, DigestSection section, string squadId, string leadId)
+    private static IReadOnlyList<AdaptiveCard> SectionCards(Digest digest, DigestSection section, string squadId, string leadId) =>
+        SectionCards(digest, section, squadId, leadId, out _);
+
+    private static IReadOnlyList<AdaptiveCard> SectionCards(Digest digest, DigestSection section, string squadId, string leadId, out List<int> firstItems)
     {
         var data = new ReviewData(squadId, digest.Week.ToString(), section.SectionId);
-        var blocks = section.Items.Select((item, index) => ItemBlock(data, item, index)).ToList();
-        return DigestCards.Pack(
+        var blocks = section.Items.Select((item, index) => (CardElement)ItemBlock(data, item, index)).ToList();
+        var starts = new List<int>();
+        var cards = DigestCards.Pack(
             [Heading(section.Title)],
             blocks,
             _ => [Heading($"{section.Title} (continued)")],
-            body => new AdaptiveCard { FallbackText = section.Title, Refresh = RefreshFor(data, leadId), Body = body });
+            (body, first) =>
+            {
+                // The refresh carries the card's first item, so Teams gets back this same card.
+                var refreshData = data with { ItemId = section.Items.Count > first ? section.Items[first].ItemId : null };
+                return new AdaptiveCard { FallbackText = section.Title, Refresh = RefreshFor(refreshData, leadId), Body = body };
+            });
+        var first = 0;
+        foreach (var card in cards)
+        {
+            starts.Add(first);
+            first += card.Body.OfType<Container>().Count();
+        }
+
+        firstItems = starts;
+        return cards;
     }
 
     private static Container ItemBlock(ReviewData data, DigestItem item, int index)

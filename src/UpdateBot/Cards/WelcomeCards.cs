@@ -30,7 +30,7 @@ public static class WelcomeCards
         ],
     };
 
-    public static AdaptiveCard Help(bool isLead)
+    public static AdaptiveCard Help(bool isLead, string? hint = null)
     {
         var facts = new List<Fact>
         {
@@ -51,12 +51,18 @@ public static class WelcomeCards
             new("history", "recent editions"),
             new("settings", "change the squad's schedule, sections and leads"),
         };
-        var body = new List<CardElement>
+        var body = new List<CardElement>();
+        if (hint is not null)
         {
+            body.Add(new TextBlock(hint) { Weight = FontWeight.Bolder });
+        }
+
+        body.AddRange(
+        [
             Title(HelpTitle),
             Paragraph("Answer the weekly prompt card, or just type your highlights here while the week is open. These commands work in our 1:1 chat:"),
             new FactSet(facts),
-        };
+        ]);
         if (isLead)
         {
             body.Add(Heading("For squad leads"));

@@ -3,6 +3,7 @@ using UpdateBot.Answers;
 using UpdateBot.Cards;
 using UpdateBot.Digests;
 using UpdateBot.Domain;
+using UpdateBot.Hosting;
 using UpdateBot.Messaging;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Connector;
@@ -35,6 +36,7 @@ public sealed partial class CycleRunner(
     Messenger messenger,
     AnswerService answers,
     DigestService digests,
+    BotMetrics metrics,
     ILogger<CycleRunner> logger)
 {
     /// <summary>Sends in flight at once during a fan-out; the connector's rate limiter keeps us inside Teams' limits.</summary>
@@ -143,11 +145,13 @@ public sealed partial class CycleRunner(
                 await members.RecordReachAsync(squad.Id, member.UserId, ReachStatus.Reachable, null, cancellationToken);
             }
 
+            metrics.PromptSent(reminder ? "reminder" : "prompt");
             return "sent";
         }
 
         await cycle.CompleteAsync(claim.Marker, delivery.Retryable ? MarkerStates.Retry : MarkerStates.Unreachable, delivery.ConversationId, null, delivery.Detail, cancellationToken);
         await members.RecordReachAsync(squad.Id, member.UserId, delivery.Reach, delivery.Detail, cancellationToken);
+        metrics.Unreachable(delivery.Reach.ToString());
         return delivery.Retryable ? "retry" : "unreachable";
     }
 

@@ -1,6 +1,7 @@
 using UpdateBot.Cards;
 using UpdateBot.Cycle;
 using UpdateBot.Domain;
+using UpdateBot.Hosting;
 using UpdateBot.Messaging;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Cards;
@@ -29,6 +30,7 @@ public sealed partial class DigestService(
     SquadStore squads,
     EditionStore editions,
     Messenger messenger,
+    BotMetrics metrics,
     TimeProvider time,
     ILogger<DigestService> logger)
 {
@@ -178,6 +180,7 @@ public sealed partial class DigestService(
         }
 
         await cycle.CompleteAsync(marker, MarkerStates.Sent, root.ConversationId, root.ActivityId, $"Published by {publishedBy}", cancellationToken, replyIds, edition);
+        metrics.DigestPublished();
         await editions.SaveAsync(squad.Id, week, new EditionRow
         {
             Edition = edition,

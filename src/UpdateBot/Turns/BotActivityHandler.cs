@@ -1,0 +1,179 @@
+using System.Text.Json;
+using UpdateBot.Hosting;
+using UpdateBot.Messaging;
+using UpdateBot.Storage;
+using UpdateBot.Teams.Cards;
+using UpdateBot.Teams.Hosting;
+using UpdateBot.Teams.Schema;
+
+namespace UpdateBot.Turns;
+
+/// <summary>
+/// The application's side of the turn pipeline: remembers where everyone can be reached, then dispatches by
+/// activity type. Returns the invoke response for card actions; everything else is answered 200 by the endpoint.
+/// </summary>
+public sealed class BotActivityHandler(
+    ConversationStore conversations,
+    SquadStore squads,
+    InstallationHandler installs,
+    CommandHandler commands,
+    CardActionHandler cardActions,
+    Messenger messenger,
+    BotMetrics metrics) : IActivityHandler
+{
+    private const string AdaptiveCardActionInvoke = "adaptiveCard/action";
+
+    public async Task<InvokeResponse?> HandleAsync(Activity activity, CancellationToken cancellationToken)
+    {
+        var turn = new Turn(activity);
+        await RememberReferencesAsync(turn, cancellationToken);
+        switch (activity.Type)
+        {
+            case ActivityTypes.Message when CardSubmit(activity) is { } submit:
+                await OnCardSubmitAsync(turn, submit.Verb, submit.Values, cancellationToken);
+                return null;
+            case ActivityTypes.Message:
+                await commands.HandleAsync(turn, cancellationToken);
+                return null;
+            case ActivityTypes.Invoke when activity.Name == AdaptiveCardActionInvoke:
+                return await OnExecuteAsync(turn, cancellationToken);
+            case ActivityTypes.Invoke:
+                // Invokes we do not use (task modules, message extensions…) are acknowledged and ignored.
+                return InvokeResponse.Ok();
+            case ActivityTypes.InstallationUpdate:
+                await installs.OnInstallationUpdateAsync(turn, cancellationToken);
+                return null;
+            case ActivityTypes.ConversationUpdate:
+                await installs.OnConversationUpdateAsync(turn, cancellationToken);
+                return null;
+            default:
+                // Reactions, edits, typing, events and types Teams adds later: acknowledged, nothing to do (protocol.md §9.1).
+                return null;
+        }
+    }
+
+    /// <summary>Universal Actions (protocol.md §7.4): the answer goes back in the invoke response, with the envelope.</summary>
+    private async Task<InvokeResponse> OnExecuteAsync(Turn turn, CancellationToken cancellationToken)
+    {
+        AdaptiveCardInvokeValue? value = null;
+        if (turn.Activity.Value is { ValueKind: JsonValueKind.Object } raw)
+        {
+            value = raw.Deserialize<AdaptiveCardInvokeValue>(ProtocolJson.Options);
+        }
+
+        if (value?.Action is not { Type: "Action.Execute", Verb: { Length: > 0 } verb } action)
+        {
+            return AdaptiveCardInvokeResponse.Error(400, "BadRequest", "Expected an Action.Execute with a verb.").ToInvokeResponse();
+        }
+
+        var result = await cardActions.HandleAsync(turn, verb, ReadValues(action.Data), cancellationToken);
+        metrics.CardAction(verb, result.StatusCode);
+        if (result.StatusCode != 200)
+        {
+            return AdaptiveCardInvokeResponse.Error(result.StatusCode, result.ErrorCode ?? "Error", result.Message ?? "That didn't work.").ToInvokeResponse();
+        }
+
+        // An invoke response changes only the invoker's view; a shared card (the setup card in a channel) is also
+        // updated for everyone (protocol.md §13 item 8). Never on an automatic refresh: an edit re-triggers refresh.
+        if (result.Card is not null && value.Trigger != "automatic" && turn.Activity.ReplyToId is { } replyTo)
+        {
+            await messenger.UpdateCardAsync(turn.ServiceUrl, turn.ConversationId, replyTo, result.Card, cancellationToken);
+        }
+
+        return (result.Card is not null
+            ? AdaptiveCardInvokeResponse.Card(result.Card)
+            : AdaptiveCardInvokeResponse.Message(result.Message ?? "Done.")).ToInvokeResponse();
+    }
+
+    /// <summary>The <c>Action.Submit</c> fallback arrives as a message with <c>value</c>; the card is updated by PUT (protocol.md §7.3).</summary>
+    private async Task OnCardSubmitAsync(Turn turn, string verb, IReadOnlyDictionary<string, string?> values, CancellationToken cancellationToken)
+    {
+        var result = await cardActions.HandleAsync(turn, verb, values, cancellationToken);
+        metrics.CardAction(verb, result.StatusCode);
+        if (result.Card is not null && turn.Activity.ReplyToId is { } replyTo)
+        {
+            await messenger.UpdateCardAsync(turn.ServiceUrl, turn.ConversationId, replyTo, result.Card, cancellationToken);
+        }
+        else if (result.Card is not null)
+        {
+            await messenger.SendCardAsync(turn.ServiceUrl, turn.ConversationId, result.Card, cancellationToken);
+        }
+
+        if (result.Message is not null)
+        {
+            await messenger.SendTextAsync(turn.ServiceUrl, turn.ConversationId, result.Message, cancellationToken);
+        }
+    }
+
+    private static (string Verb, IReadOnlyDictionary<string, string?> Values)? CardSubmit(Activity activity)
+    {
+        if (activity.Value is not { } value)
+        {
+            return null;
+        }
+
+        // messageBack/submit values may arrive as a JSON string (protocol.md §2.1).
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            try
+            {
+                value = JsonDocument.Parse(value.GetString()!).RootElement;
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+
+        var values = ReadValues(value);
+        return values.GetValueOrDefault("verb") is { Length: > 0 } verb ? (verb, values) : null;
+    }
+
+    private static Dictionary<string, string?> ReadValues(JsonElement? data)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (data is not { ValueKind: JsonValueKind.Object } element)
+        {
+            return values;
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            values[property.Name] = property.Value.ValueKind switch
+            {
+                JsonValueKind.String => property.Value.GetString(),
+                JsonValueKind.Null or JsonValueKind.Undefined => null,
+                _ => property.Value.GetRawText(),
+            };
+        }
+
+        return values;
+    }
+
+    /// <summary>Every inbound activity refreshes the references it carries, so the newest serviceUrl is used (protocol.md §5.1).</summary>
+    private async Task RememberReferencesAsync(Turn turn, CancellationToken cancellationToken)
+    {
+        if (turn.ServiceUrl.Length == 0 || turn.UserId.Length == 0)
+        {
+            return;
+        }
+
+        var from = turn.Activity.From;
+        var uninstalling = turn.Activity.Type == ActivityTypes.InstallationUpdate && turn.Activity.Action?.StartsWith("remove", StringComparison.Ordinal) == true;
+        if (turn.IsPersonal && turn.ConversationId.Length > 0 && !uninstalling)
+        {
+            await conversations.SaveAsync(new ConversationReference(ConversationStore.User, turn.UserId, turn.ConversationId, turn.ServiceUrl, turn.TenantId, turn.BotId, from?.Name, from?.AadObjectId, null, true), cancellationToken);
+        }
+
+        if (turn.TeamId is { } teamId)
+        {
+            await conversations.SaveAsync(new ConversationReference(ConversationStore.Team, teamId, teamId, turn.ServiceUrl, turn.TenantId, turn.BotId, turn.Activity.ChannelData?.Team?.Name, null, teamId, true), cancellationToken);
+            await squads.RefreshServiceUrlAsync(teamId, turn.ServiceUrl, cancellationToken);
+        }
+
+        if (turn.ChannelId is { } channelId && turn.Activity.Conversation?.ConversationType == ConversationTypes.Channel)
+        {
+            await conversations.SaveAsync(new ConversationReference(ConversationStore.Channel, channelId, channelId, turn.ServiceUrl, turn.TenantId, turn.BotId, turn.Activity.ChannelData?.Channel?.Name, null, turn.TeamId, true), cancellationToken);
+        }
+    }
+}
