@@ -46,9 +46,15 @@ public static class TeamsBotExtensions
         services.TryAddSingleton<BotEndpoint>();
 
         // Outbound.
-        services.TryAddSingleton(sp => new BotTokenProvider(
-            sp.GetKeyedService<TokenCredential>(BotTokenProvider.CredentialServiceKey) ?? BotTokenProvider.CreateCredential(sp.GetRequiredService<IOptions<BotOptions>>().Value),
-            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp =>
+        {
+            // Development mode never sends a token, whatever credential is around (protocol.md §3.3).
+            var options = sp.GetRequiredService<IOptions<BotOptions>>().Value;
+            var credential = options.IsDevelopmentMode
+                ? null
+                : sp.GetKeyedService<TokenCredential>(BotTokenProvider.CredentialServiceKey) ?? BotTokenProvider.CreateCredential(options);
+            return new BotTokenProvider(credential, sp.GetRequiredService<TimeProvider>());
+        });
         services.TryAddSingleton<ConnectorRateLimits>();
         services.TryAddTransient<ConnectorRateLimitHandler>();
         services.TryAddTransient<ConnectorAuthenticationHandler>();
