@@ -73,6 +73,54 @@ public sealed class InboundAuthenticationTests : IAsyncLifetime
         Assert.False(result.IsAuthenticated);
     }
 
+    [Theory]
+    [InlineData("aaa.bbb.ccc")]
+    [InlineData("not-a-jwt")]
+    [InlineData("eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL2FwaS5ib3RmcmFtZXdvcmsuY29tIn0.c2ln")]
+    public async Task Garbage_tokens_are_rejected_not_crashed_on(string token) =>
+        Assert.False((await AuthenticateAsync(token)).IsAuthenticated);
+
+    [Fact]
+    public async Task Single_tenant_entra_token_is_accepted_without_endorsement()
+    {
+        await using var entra = EntraServices();
+        var token = TestTokens.Create(otherChannelKey, issuer: $"https://login.microsoftonline.com/{TestConstants.TenantId}/v2.0");
+
+        var result = await entra.GetRequiredService<BotAuthenticator>().AuthenticateAsync("Bearer " + token, IPAddress.Loopback, TeamsActivity(), CancellationToken.None);
+
+        Assert.True(result.IsAuthenticated, result.FailureReason);
+    }
+
+    [Fact]
+    public async Task Entra_token_from_another_tenant_is_rejected()
+    {
+        await using var entra = EntraServices();
+        var token = TestTokens.Create(teamsKey, issuer: "https://sts.windows.net/00000000-0000-0000-0000-000000000000/");
+
+        var result = await entra.GetRequiredService<BotAuthenticator>().AuthenticateAsync("Bearer " + token, IPAddress.Loopback, TeamsActivity(), CancellationToken.None);
+
+        Assert.False(result.IsAuthenticated);
+    }
+
+    [Fact]
+    public async Task Entra_token_with_a_mismatched_service_url_is_rejected()
+    {
+        await using var entra = EntraServices();
+        var token = TestTokens.Create(teamsKey, issuer: $"https://sts.windows.net/{TestConstants.TenantId}/", serviceUrl: "https://attacker.example/");
+
+        var result = await entra.GetRequiredService<BotAuthenticator>().AuthenticateAsync("Bearer " + token, IPAddress.Loopback, TeamsActivity(), CancellationToken.None);
+
+        Assert.False(result.IsAuthenticated);
+    }
+
+    private ServiceProvider EntraServices()
+    {
+        // The local server stands in for the Entra metadata too: only the issuer differs between the two paths.
+        var settings = new Dictionary<string, string?>(Settings.Production(server.MetadataUrl)) { ["Bot:EntraOpenIdMetadataUrl"] = server.MetadataUrl };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return new ServiceCollection().AddLogging().AddTeamsBot(configuration).BuildServiceProvider();
+    }
+
     [Fact]
     public async Task Wrong_issuer_is_rejected() =>
         Assert.False((await AuthenticateAsync(TestTokens.Create(teamsKey, issuer: "https://sts.windows.net/attacker/"))).IsAuthenticated);

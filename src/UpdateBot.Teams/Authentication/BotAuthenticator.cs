@@ -98,12 +98,11 @@ public sealed partial class BotAuthenticator
         }
 
         var token = parts[1];
-        if (!tokenHandler.CanReadToken(token))
+        if (!TryRead(token, out var unvalidated))
         {
             return InboundAuthenticationResult.Fail("unreadable token");
         }
 
-        var unvalidated = tokenHandler.ReadJsonWebToken(token);
         if (string.Equals(unvalidated.Issuer, BotFrameworkIssuer, StringComparison.Ordinal))
         {
             return await AuthenticateBotFrameworkAsync(token, unvalidated, activity, cancellationToken).ConfigureAwait(false);
@@ -208,6 +207,26 @@ public sealed partial class BotAuthenticator
     {
         var now = timeProvider.GetUtcNow().UtcDateTime;
         return expires is { } exp && now <= exp.ToUniversalTime() + ClockSkew && (notBefore is not { } nbf || now >= nbf.ToUniversalTime() - ClockSkew);
+    }
+
+    /// <summary>Reads the header and claims without validating them; a malformed or encrypted token is an outcome (401), not an error.</summary>
+    private bool TryRead(string token, out JsonWebToken jwt)
+    {
+        jwt = null!;
+        if (!tokenHandler.CanReadToken(token))
+        {
+            return false;
+        }
+
+        try
+        {
+            jwt = tokenHandler.ReadJsonWebToken(token);
+            return !jwt.IsEncrypted;
+        }
+        catch (Exception ex) when (ex is SecurityTokenMalformedException or ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static bool HasKey(OpenIdConnectConfiguration metadata, string kid) =>
