@@ -424,6 +424,32 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public void Every_window_rule_holds_at_once()
+    {
+        var time = new ObservableTimeProvider();
+        var gate = new RequestRateGate([new RateWindow(2, TimeSpan.FromSeconds(1)), new RateWindow(3, TimeSpan.FromSeconds(10))], time);
+
+        var waits = Enumerable.Range(0, 4).Select(_ => gate.Reserve()).ToList();
+
+        Assert.Equal([TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)], waits);
+    }
+
+    [Fact]
+    public void A_conversation_gets_at_most_60_messages_in_30_seconds_and_1800_an_hour()
+    {
+        var time = new ObservableTimeProvider();
+        var limits = new ConnectorRateLimits(Microsoft.Extensions.Options.Options.Create(new Hosting.BotOptions()), time);
+        var start = time.GetUtcNow();
+
+        var slots = Enumerable.Range(0, 1801).Select(_ => start + limits.ReserveConversation("a:1")).ToList();
+
+        Assert.Equal(start.AddSeconds(1), slots[7]);
+        Assert.True(slots[60] >= slots[0].AddSeconds(30));
+        Assert.True(slots[1800] >= slots[0].AddHours(1));
+        Assert.Equal(TimeSpan.Zero, limits.ReserveConversation("a:2"));
+    }
+
+    [Fact]
     public async Task The_eighth_message_to_one_conversation_waits_a_second()
     {
         using var rig = new ConnectorRig((_, _) => ConnectorRig.Created());

@@ -7,7 +7,7 @@ using UpdateBot.Teams.Hosting;
 namespace UpdateBot.Teams.Connector;
 
 /// <summary>
-/// Process-wide connector limits (protocol.md §6; design.md "Inside Teams' limits"): a per-conversation gate (7/s), a
+/// Process-wide connector limits (protocol.md §6; design.md "Inside Teams' limits"): a per-conversation gate (7/s, 60/30 s, 1800/h), a
 /// global budget (30/s), and the back-off after a 429 shared by every sender ("paused until").
 /// </summary>
 public sealed class ConnectorRateLimits
@@ -15,7 +15,7 @@ public sealed class ConnectorRateLimits
     private const int MaxIdleGates = 1024;
     private readonly ConcurrentDictionary<string, RequestRateGate> conversations = new(StringComparer.Ordinal);
     private readonly RequestRateGate global;
-    private readonly int perConversation;
+    private readonly RateWindow[] perConversation;
     private readonly TimeProvider timeProvider;
     private readonly Lock pauseGate = new();
     private DateTimeOffset pausedUntil = DateTimeOffset.MinValue;
@@ -24,7 +24,15 @@ public sealed class ConnectorRateLimits
     {
         ArgumentNullException.ThrowIfNull(options);
         this.timeProvider = timeProvider;
-        perConversation = options.Value.Connector.PerConversationRequestsPerSecond;
+        // T-RATE per thread: 7 per 1 s, 8 per 2 s, 60 per 30 s, 1800 per hour (design.md "Inside Teams' limits").
+        var perSecond = options.Value.Connector.PerConversationRequestsPerSecond;
+        perConversation =
+        [
+            new(perSecond, TimeSpan.FromSeconds(1)),
+            new(Math.Max(perSecond, 8), TimeSpan.FromSeconds(2)),
+            new(Math.Max(perSecond, 60), TimeSpan.FromSeconds(30)),
+            new(Math.Max(perSecond, 1800), TimeSpan.FromHours(1)),
+        ];
         global = new RequestRateGate(options.Value.Connector.GlobalRequestsPerSecond, timeProvider);
     }
 
@@ -71,10 +79,10 @@ public sealed class ConnectorRateLimits
     {
         if (conversations.Count > MaxIdleGates)
         {
-            var idleBefore = timeProvider.GetUtcNow() - TimeSpan.FromSeconds(2);
+            var now = timeProvider.GetUtcNow();
             foreach (var (k, g) in conversations)
             {
-                if (g.LastSlot < idleBefore)
+                if (g.IsIdle(now))
                 {
                     conversations.TryRemove(k, out _);
                 }

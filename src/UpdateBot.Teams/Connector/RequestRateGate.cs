@@ -1,18 +1,40 @@
 namespace UpdateBot.Teams.Connector;
 
+/// <summary>One sliding-window rule: at most <see cref="Limit"/> requests in any <see cref="Window"/>.</summary>
+internal readonly record struct RateWindow(int Limit, TimeSpan Window);
+
 /// <summary>
-/// At most <c>limit</c> requests in any one-second window, queued rather than rejected. Each caller reserves the earliest
-/// slot that keeps the window within the limit (slot[k] ≥ slot[k−limit] + 1 s) and waits for it on the
-/// <see cref="TimeProvider"/>, so tests drive it with a fake clock.
+/// Requests queued (never rejected) so that every rule holds in every window. Each caller reserves the earliest slot
+/// with slot[k] ≥ slot[k−limit] + window for every rule, then waits for it on the <see cref="TimeProvider"/> (so tests
+/// drive it with a fake clock). Slots are non-decreasing, so the reservations form a simple log.
 /// </summary>
-internal sealed class RequestRateGate(int limit, TimeProvider timeProvider)
+internal sealed class RequestRateGate
 {
-    private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
-    private readonly Queue<DateTimeOffset> reserved = new();
+    private readonly RateWindow[] rules;
+    private readonly TimeProvider timeProvider;
+    private readonly int history;
+    private readonly TimeSpan longestWindow;
+    private readonly List<DateTimeOffset> reserved = [];
     private readonly Lock gate = new();
 
-    /// <summary>The latest reserved slot; a gate whose last slot is older than the window is idle.</summary>
+    public RequestRateGate(int perSecond, TimeProvider timeProvider)
+        : this([new RateWindow(perSecond, TimeSpan.FromSeconds(1))], timeProvider)
+    {
+    }
+
+    public RequestRateGate(IReadOnlyList<RateWindow> rules, TimeProvider timeProvider)
+    {
+        this.rules = [.. rules];
+        this.timeProvider = timeProvider;
+        history = rules.Max(r => r.Limit);
+        longestWindow = rules.Max(r => r.Window);
+    }
+
+    /// <summary>The latest reserved slot.</summary>
     public DateTimeOffset LastSlot { get; private set; } = DateTimeOffset.MinValue;
+
+    /// <summary>True when no rule can still be constraining the next request (the gate may be forgotten).</summary>
+    public bool IsIdle(DateTimeOffset now) => LastSlot + longestWindow < now;
 
     /// <summary>Reserves a slot and returns how long the caller must wait for it (zero when it may go now).</summary>
     public TimeSpan Reserve()
@@ -20,23 +42,26 @@ internal sealed class RequestRateGate(int limit, TimeProvider timeProvider)
         var now = timeProvider.GetUtcNow();
         lock (gate)
         {
-            // Keep only the last `limit` reservations: the oldest of them bounds the next slot.
-            while (reserved.Count > limit)
-            {
-                reserved.Dequeue();
-            }
-
             var slot = now;
-            if (reserved.Count == limit)
+            foreach (var rule in rules)
             {
-                var candidate = reserved.Dequeue() + Window;
-                if (candidate > slot)
+                if (reserved.Count >= rule.Limit)
                 {
-                    slot = candidate;
+                    var bound = reserved[^rule.Limit] + rule.Window;
+                    if (bound > slot)
+                    {
+                        slot = bound;
+                    }
                 }
             }
 
-            reserved.Enqueue(slot);
+            reserved.Add(slot);
+            if (reserved.Count > 2 * history)
+            {
+                // Only the last `history` reservations can bound a future slot.
+                reserved.RemoveRange(0, reserved.Count - history);
+            }
+
             LastSlot = slot;
             return slot - now;
         }
