@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using UpdateBot.Teams.Authentication;
@@ -17,6 +18,7 @@ internal sealed partial class BotEndpoint(
     IOptions<BotOptions> options,
     BotAuthenticator authenticator,
     ActivityDeduplicator deduplicator,
+    IHostApplicationLifetime lifetime,
     ILogger<BotEndpoint> logger)
 {
     public async Task HandleAsync(HttpContext context)
@@ -93,14 +95,16 @@ internal sealed partial class BotEndpoint(
         // SPEC A2251: callerId is not trusted from the wire.
         activity.ExtensionData?.Remove("callerId");
 
+        // The turn is not cancelled when Teams gives up on this POST (~15 s, protocol.md §8): it finishes, and the
+        // redelivery that follows is answered from it instead of starting the work again.
         var (isDuplicate, turn) = deduplicator.Begin(activity, () =>
-            context.RequestServices.GetRequiredService<IActivityHandler>().HandleAsync(activity, context.RequestAborted));
+            context.RequestServices.GetRequiredService<IActivityHandler>().HandleAsync(activity, lifetime.ApplicationStopping));
         if (isDuplicate)
         {
             LogDuplicate(logger);
         }
 
-        var invokeResponse = await turn.ConfigureAwait(false);
+        var invokeResponse = await turn.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         if (string.Equals(activity.Type, ActivityTypes.Invoke, StringComparison.Ordinal) && invokeResponse is not null)
         {
             response.StatusCode = invokeResponse.Status;
