@@ -166,10 +166,10 @@ internal sealed class BotHost : IAsyncDisposable
     public static async Task<BotHost> StartAsync(Dictionary<string, string?> settings, Action<IServiceCollection>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(settings);
+        builder.WebHost.UseUrls("http://127.0.0.1:0"); // after the Clear: UseUrls writes to this configuration
         builder.Services.AddSingleton<TurnLog>();
         builder.Services.AddScoped<IActivityHandler, RecordingActivityHandler>();
         configure?.Invoke(builder.Services);
