@@ -236,7 +236,10 @@ public sealed class InboundAuthenticationTests : IAsyncLifetime
         var loopback = await authenticator.AuthenticateAsync(null, IPAddress.IPv6Loopback, TeamsActivity(), CancellationToken.None);
         var remote = await authenticator.AuthenticateAsync(null, IPAddress.Parse("10.1.2.3"), TeamsActivity(), CancellationToken.None);
 
+        var mapped = await authenticator.AuthenticateAsync(null, IPAddress.Loopback.MapToIPv6(), TeamsActivity(), CancellationToken.None);
+
         Assert.True(loopback.IsAnonymous);
+        Assert.True(mapped.IsAnonymous);
         Assert.False(remote.IsAuthenticated);
     }
 }

@@ -80,7 +80,7 @@ public sealed partial class BotAuthenticator
         if (options.IsDevelopmentMode)
         {
             // protocol.md §3.3: explicit development mode, loopback callers only (the Agents Playground sends no token).
-            return remoteAddress is not null && IPAddress.IsLoopback(remoteAddress)
+            return remoteAddress is not null && IPAddress.IsLoopback(remoteAddress.IsIPv4MappedToIPv6 ? remoteAddress.MapToIPv4() : remoteAddress)
                 ? InboundAuthenticationResult.Anonymous()
                 : InboundAuthenticationResult.Fail("development mode accepts loopback callers only");
         }
