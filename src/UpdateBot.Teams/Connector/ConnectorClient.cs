@@ -1,38 +1,325 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly.Timeout;
 using UpdateBot.Teams.Schema;
 
 namespace UpdateBot.Teams.Connector;
 
 /// <summary>
 /// The Bot Connector REST client (protocol.md §5). Every id is URL-encoded into the path; the base address is
-/// the conversation's latest <c>serviceUrl</c>. Resilience and rate limits live in the HttpClient pipeline.
-/// CONTRACT STUB: the Teams-layer work fills in the bodies; the signatures are what the service relies on.
+/// the conversation's latest <c>serviceUrl</c>. Resilience, rate limits and the bearer token live in the HttpClient
+/// pipeline (see <c>AddTeamsBot</c>); this class turns HTTP outcomes into <see cref="ConnectorResult{T}"/> values.
 /// </summary>
-public sealed class ConnectorClient(HttpClient httpClient)
+public sealed partial class ConnectorClient
 {
-    public Task<ConnectorResult<ResourceResponse>> SendToConversationAsync(string serviceUrl, string conversationId, Activity activity, CancellationToken cancellationToken) => throw new NotImplementedException();
+    /// <summary>The largest page the connector serves (protocol.md §5.2: values above 500 are capped).</summary>
+    public const int MembersPageSize = 500;
 
-    public Task<ConnectorResult<ResourceResponse>> ReplyToActivityAsync(string serviceUrl, string conversationId, string activityId, Activity activity, CancellationToken cancellationToken) => throw new NotImplementedException();
+    private const int MaxPages = 1000;
+    private const int MaxErrorMessageLength = 512;
+    private static readonly MediaTypeHeaderValue JsonUtf8 = new("application/json") { CharSet = "utf-8" };
 
-    public Task<ConnectorResult<ResourceResponse>> UpdateActivityAsync(string serviceUrl, string conversationId, string activityId, Activity activity, CancellationToken cancellationToken) => throw new NotImplementedException();
+    private readonly HttpClient httpClient;
+    private readonly ILogger logger;
 
-    public Task<ConnectorResult<bool>> DeleteActivityAsync(string serviceUrl, string conversationId, string activityId, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public ConnectorClient(HttpClient httpClient)
+        : this(httpClient, NullLogger<ConnectorClient>.Instance)
+    {
+    }
 
-    public Task<ConnectorResult<ConversationResourceResponse>> CreateConversationAsync(string serviceUrl, ConversationParameters parameters, CancellationToken cancellationToken) => throw new NotImplementedException();
-
-    /// <summary>Creates (or gets) the 1:1 chat with a user (protocol.md §5.3).</summary>
-    public Task<ConnectorResult<ConversationResourceResponse>> CreatePersonalConversationAsync(string serviceUrl, string tenantId, string botId, string userId, CancellationToken cancellationToken) => throw new NotImplementedException();
-
-    /// <summary>Starts a new post (thread) in a channel (protocol.md §5.4); the result's Id is <c>channel;messageid=N</c>.</summary>
-    public Task<ConnectorResult<ConversationResourceResponse>> CreateChannelPostAsync(string serviceUrl, string tenantId, string channelId, Activity activity, CancellationToken cancellationToken) => throw new NotImplementedException();
-
-    /// <summary>Every member across all pages (protocol.md §5.2 #6; team id as conversation id for a whole team).</summary>
-    public Task<ConnectorResult<IReadOnlyList<TeamsChannelAccount>>> GetAllMembersAsync(string serviceUrl, string conversationId, CancellationToken cancellationToken) => throw new NotImplementedException();
-
-    public Task<ConnectorResult<TeamsChannelAccount>> GetMemberAsync(string serviceUrl, string conversationId, string userId, CancellationToken cancellationToken) => throw new NotImplementedException();
-
-    public Task<ConnectorResult<TeamDetails>> GetTeamDetailsAsync(string serviceUrl, string teamId, CancellationToken cancellationToken) => throw new NotImplementedException();
-
-    public Task<ConnectorResult<IReadOnlyList<ChannelInfo>>> GetTeamChannelsAsync(string serviceUrl, string teamId, CancellationToken cancellationToken) => throw new NotImplementedException();
+    [ActivatorUtilitiesConstructor]
+    public ConnectorClient(HttpClient httpClient, ILogger<ConnectorClient> logger)
+    {
+        this.httpClient = httpClient;
+        this.logger = logger;
+    }
 
     internal HttpClient HttpClient => httpClient;
+
+    /// <summary>#1: a new message in a conversation (proactive, or a channel thread reply with <c>channel;messageid=N</c>).</summary>
+    public Task<ConnectorResult<ResourceResponse>> SendToConversationAsync(string serviceUrl, string conversationId, Activity activity, CancellationToken cancellationToken) =>
+        SendAsync<ResourceResponse>(HttpMethod.Post, serviceUrl, $"v3/conversations/{Escape(conversationId)}/activities", conversationId, activity, cancellationToken);
+
+    /// <summary>#2: reply to an activity.</summary>
+    public Task<ConnectorResult<ResourceResponse>> ReplyToActivityAsync(string serviceUrl, string conversationId, string activityId, Activity activity, CancellationToken cancellationToken) =>
+        SendAsync<ResourceResponse>(HttpMethod.Post, serviceUrl, $"v3/conversations/{Escape(conversationId)}/activities/{Escape(activityId)}", conversationId, activity, cancellationToken);
+
+    /// <summary>#3: replace a message the bot sent (full replacement).</summary>
+    public Task<ConnectorResult<ResourceResponse>> UpdateActivityAsync(string serviceUrl, string conversationId, string activityId, Activity activity, CancellationToken cancellationToken) =>
+        SendAsync<ResourceResponse>(HttpMethod.Put, serviceUrl, $"v3/conversations/{Escape(conversationId)}/activities/{Escape(activityId)}", conversationId, activity, cancellationToken);
+
+    /// <summary>#4: delete a message the bot sent.</summary>
+    public async Task<ConnectorResult<bool>> DeleteActivityAsync(string serviceUrl, string conversationId, string activityId, CancellationToken cancellationToken)
+    {
+        var result = await SendAsync<JsonElement?>(HttpMethod.Delete, serviceUrl, $"v3/conversations/{Escape(conversationId)}/activities/{Escape(activityId)}", conversationId, null, cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? ConnectorResult<bool>.Success(true, result.StatusCode ?? 200) : Convert<JsonElement?, bool>(result);
+    }
+
+    /// <summary>#5: create a conversation from raw parameters.</summary>
+    public Task<ConnectorResult<ConversationResourceResponse>> CreateConversationAsync(string serviceUrl, ConversationParameters parameters, CancellationToken cancellationToken) =>
+        SendAsync<ConversationResourceResponse>(HttpMethod.Post, serviceUrl, "v3/conversations", null, parameters, cancellationToken);
+
+    /// <summary>Creates (or gets) the 1:1 chat with a user (protocol.md §5.3). <paramref name="userId"/> is the <c>29:</c> id or the Entra object id.</summary>
+    public Task<ConnectorResult<ConversationResourceResponse>> CreatePersonalConversationAsync(string serviceUrl, string tenantId, string botId, string userId, CancellationToken cancellationToken) =>
+        CreateConversationAsync(serviceUrl, new ConversationParameters
+        {
+            IsGroup = false,
+            Bot = new ChannelAccount { Id = botId },
+            Members = [new ChannelAccount { Id = userId }],
+            TenantId = tenantId,
+            ChannelData = new TeamsChannelData { Tenant = new TenantInfo { Id = tenantId } },
+        }, cancellationToken);
+
+    /// <summary>Starts a new post (thread) in a channel (protocol.md §5.4); the result's Id is <c>channel;messageid=N</c>.</summary>
+    public Task<ConnectorResult<ConversationResourceResponse>> CreateChannelPostAsync(string serviceUrl, string tenantId, string channelId, Activity activity, CancellationToken cancellationToken) =>
+        CreateConversationAsync(serviceUrl, new ConversationParameters
+        {
+            IsGroup = true,
+            ChannelData = new TeamsChannelData { Channel = new ChannelInfo { Id = channelId }, Tenant = new TenantInfo { Id = tenantId } },
+            Activity = activity,
+            TenantId = tenantId,
+        }, cancellationToken);
+
+    /// <summary>Every member across all pages (protocol.md §5.2 #6; team id as conversation id for a whole team).</summary>
+    public async Task<ConnectorResult<IReadOnlyList<TeamsChannelAccount>>> GetAllMembersAsync(string serviceUrl, string conversationId, CancellationToken cancellationToken)
+    {
+        var members = new List<TeamsChannelAccount>();
+        var seenTokens = new HashSet<string>(StringComparer.Ordinal);
+        string? continuationToken = null;
+        for (var page = 0; page < MaxPages; page++)
+        {
+            var path = $"v3/conversations/{Escape(conversationId)}/pagedmembers?pageSize={MembersPageSize.ToString(CultureInfo.InvariantCulture)}";
+            if (continuationToken is not null)
+            {
+                path += $"&continuationToken={Escape(continuationToken)}";
+            }
+
+            var result = await SendAsync<PagedMembersResult>(HttpMethod.Get, serviceUrl, path, conversationId, null, cancellationToken).ConfigureAwait(false);
+            if (!result.IsSuccess)
+            {
+                return Convert<PagedMembersResult, IReadOnlyList<TeamsChannelAccount>>(result);
+            }
+
+            members.AddRange(result.Value?.Members ?? []);
+            continuationToken = result.Value?.ContinuationToken;
+
+            // Stop at the last page, and never loop on a token the service repeats.
+            if (string.IsNullOrEmpty(continuationToken) || !seenTokens.Add(continuationToken))
+            {
+                return ConnectorResult<IReadOnlyList<TeamsChannelAccount>>.Success(members);
+            }
+        }
+
+        return ConnectorResult<IReadOnlyList<TeamsChannelAccount>>.Success(members);
+    }
+
+    /// <summary>#7: one member (Teams user id, UPN or Entra object id).</summary>
+    public Task<ConnectorResult<TeamsChannelAccount>> GetMemberAsync(string serviceUrl, string conversationId, string userId, CancellationToken cancellationToken) =>
+        SendAsync<TeamsChannelAccount>(HttpMethod.Get, serviceUrl, $"v3/conversations/{Escape(conversationId)}/members/{Escape(userId)}", conversationId, null, cancellationToken);
+
+    /// <summary>#9: team details.</summary>
+    public Task<ConnectorResult<TeamDetails>> GetTeamDetailsAsync(string serviceUrl, string teamId, CancellationToken cancellationToken) =>
+        SendAsync<TeamDetails>(HttpMethod.Get, serviceUrl, $"v3/teams/{Escape(teamId)}", teamId, null, cancellationToken);
+
+    /// <summary>#10: the team's channels (General has a null name and the team's id).</summary>
+    public async Task<ConnectorResult<IReadOnlyList<ChannelInfo>>> GetTeamChannelsAsync(string serviceUrl, string teamId, CancellationToken cancellationToken)
+    {
+        var result = await SendAsync<ConversationList>(HttpMethod.Get, serviceUrl, $"v3/teams/{Escape(teamId)}/conversations", teamId, null, cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess
+            ? ConnectorResult<IReadOnlyList<ChannelInfo>>.Success(result.Value?.Conversations ?? [], result.StatusCode ?? 200)
+            : Convert<ConversationList, IReadOnlyList<ChannelInfo>>(result);
+    }
+
+    /// <summary>The request URL: serviceUrl (with or without a trailing slash) + <c>v3/…</c> (protocol.md §5.1).</summary>
+    internal static Uri? BuildUri(string serviceUrl, string relativePath)
+    {
+        if (!Uri.TryCreate(serviceUrl, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttps && baseUri.Scheme != Uri.UriSchemeHttp))
+        {
+            return null;
+        }
+
+        var root = baseUri.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        return new Uri(root + "/" + relativePath, UriKind.Absolute);
+    }
+
+    private static string Escape(string value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(value);
+        return Uri.EscapeDataString(value);
+    }
+
+    private async Task<ConnectorResult<T>> SendAsync<T>(HttpMethod method, string serviceUrl, string relativePath, string? conversationId, object? body, CancellationToken cancellationToken)
+    {
+        var uri = BuildUri(serviceUrl, relativePath);
+        if (uri is null)
+        {
+            return new ConnectorResult<T>(ConnectorOutcome.Rejected, default, null, "InvalidServiceUrl", "serviceUrl is not an absolute http(s) URL");
+        }
+
+        using var request = new HttpRequestMessage(method, uri);
+        if (conversationId is not null)
+        {
+            request.Options.Set(ConnectorRequestOptions.ConversationId, conversationId);
+        }
+
+        if (body is not null)
+        {
+            // Bytes, not a stream, so a retried attempt re-sends the same content.
+            var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), ProtocolJson.Options));
+            content.Headers.ContentType = JsonUtf8;
+            request.Content = content;
+        }
+
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // The network boundary of this client: a failed connection or a timeout is an outcome, not a crash.
+            LogTransportFailure(logger, method.Method, ex.GetType().Name);
+            return new ConnectorResult<T>(ConnectorOutcome.Failed, default, null, ex is HttpRequestException ? "TransportError" : "Timeout", null);
+        }
+
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                if (string.IsNullOrWhiteSpace(text))
+                {
+                    return new ConnectorResult<T>(ConnectorOutcome.Success, default, status, null, null);
+                }
+
+                return TryDeserialize<T>(text, out var value)
+                    ? ConnectorResult<T>.Success(value!, status)
+                    : new ConnectorResult<T>(ConnectorOutcome.Failed, default, status, "MalformedResponse", null);
+            }
+
+            var (code, message) = response.Headers.TryGetValues(ConnectorAuthenticationHandler.RefusedHeader, out var refusal)
+                ? (refusal.First() == ConnectorRateLimitHandler.SharedBackoffRefusal ? "SharedBackoff" : "UntrustedServiceUrl", "refused before sending")
+                : ParseError(text);
+            var outcome = Classify(response.StatusCode);
+            var correlationId = response.Headers.TryGetValues("X-Correlating-OperationId", out var ids) ? ids.FirstOrDefault() : null;
+            LogConnectorError(logger, method.Method, status, outcome, code, correlationId);
+            return new ConnectorResult<T>(outcome, default, status, code, message);
+        }
+    }
+
+    /// <summary>protocol.md §5.5: 403 means unreachable (never retried), 404 gone, 400/413 our fault, 5xx/401 failure.</summary>
+    internal static ConnectorOutcome Classify(HttpStatusCode status) => status switch
+    {
+        HttpStatusCode.Forbidden => ConnectorOutcome.Unreachable,
+        HttpStatusCode.NotFound => ConnectorOutcome.NotFound,
+        HttpStatusCode.TooManyRequests => ConnectorOutcome.Throttled,
+        HttpStatusCode.Unauthorized or HttpStatusCode.RequestTimeout or HttpStatusCode.PreconditionFailed => ConnectorOutcome.Failed,
+        >= HttpStatusCode.InternalServerError => ConnectorOutcome.Failed,
+        _ => ConnectorOutcome.Rejected,
+    };
+
+    /// <summary>
+    /// Reads <c>{"error":{"code","message"}}</c> or Teams' <c>{"errorCode":209,"message":"{\"subCode\":\"…\"}"}</c>;
+    /// anything else becomes a truncated raw message.
+    /// </summary>
+    internal static (string? Code, string? Message) ParseError(string body)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return (null, null);
+        }
+
+        if (!TryParse(body, out var document))
+        {
+            return (null, Truncate(body));
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return (null, Truncate(body));
+            }
+
+            if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+            {
+                return (GetString(error, "code"), Truncate(GetString(error, "message")));
+            }
+
+            var message = GetString(root, "message");
+            string? code = null;
+            if (message is not null && message.TrimStart().StartsWith('{') && TryParse(message, out var inner))
+            {
+                using (inner)
+                {
+                    code = inner.RootElement.ValueKind == JsonValueKind.Object ? GetString(inner.RootElement, "subCode") ?? GetString(inner.RootElement, "code") : null;
+                }
+            }
+
+            if (code is null && root.TryGetProperty("errorCode", out var errorCode))
+            {
+                code = errorCode.ValueKind == JsonValueKind.String ? errorCode.GetString() : errorCode.GetRawText();
+            }
+
+            code ??= GetString(root, "code");
+            return (code, Truncate(message));
+        }
+    }
+
+    private static string? GetString(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) ? value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Number => value.GetRawText(),
+            _ => null,
+        } : null;
+
+    private static string? Truncate(string? value) => value is null || value.Length <= MaxErrorMessageLength ? value : value[..MaxErrorMessageLength];
+
+    // Bodies come from the network: malformed JSON is an expected outcome here, so it is caught where it is parsed.
+    private static bool TryParse(string json, out JsonDocument document)
+    {
+        try
+        {
+            document = JsonDocument.Parse(json);
+            return true;
+        }
+        catch (JsonException)
+        {
+            document = null!;
+            return false;
+        }
+    }
+
+    private static bool TryDeserialize<T>(string json, out T? value)
+    {
+        try
+        {
+            value = JsonSerializer.Deserialize<T>(json, ProtocolJson.Options);
+            return true;
+        }
+        catch (JsonException)
+        {
+            value = default;
+            return false;
+        }
+    }
+
+    private static ConnectorResult<TOut> Convert<TIn, TOut>(ConnectorResult<TIn> result) =>
+        new(result.Outcome, default, result.StatusCode, result.ErrorCode, result.ErrorMessage);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connector {Method} failed with {StatusCode} ({Outcome}, code {ErrorCode}, X-Correlating-OperationId {CorrelationId})")]
+    private static partial void LogConnectorError(ILogger logger, string method, int statusCode, ConnectorOutcome outcome, string? errorCode, string? correlationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connector {Method} failed before a response: {ErrorType}")]
+    private static partial void LogTransportFailure(ILogger logger, string method, string errorType);
 }

@@ -135,6 +135,9 @@ public sealed class Entity
 public sealed class MessageReaction
 {
     public string? Type { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 /// <summary>Teams <c>channelData</c> (protocol.md §2.4).</summary>
@@ -154,6 +157,9 @@ public sealed class TeamsChannelData
 public sealed class TenantInfo
 {
     public string? Id { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 public sealed class TeamInfo
@@ -186,4 +192,7 @@ public sealed class TeamsChannelDataSettings
 public sealed class NotificationInfo
 {
     public bool? Alert { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }

@@ -1,0 +1,245 @@
+using System.Net;
+using System.Security.Claims;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+using UpdateBot.Teams.Hosting;
+using UpdateBot.Teams.Schema;
+
+namespace UpdateBot.Teams.Authentication;
+
+/// <summary>The outcome of authenticating one inbound request. Failure reasons are for logs only, never for the response.</summary>
+public sealed record InboundAuthenticationResult(bool IsAuthenticated, bool IsAnonymous, string? FailureReason, ClaimsIdentity? Identity)
+{
+    internal static InboundAuthenticationResult Fail(string reason) => new(false, false, reason, null);
+
+    internal static InboundAuthenticationResult Anonymous() => new(true, true, null, null);
+
+    internal static InboundAuthenticationResult Success(ClaimsIdentity identity) => new(true, false, null, identity);
+}
+
+/// <summary>
+/// Validates the connector's bearer token against the activity it came with (protocol.md §3.1, §13 items 1–2):
+/// Bot Framework issuer and keys, our app id as audience, 5-minute skew, RS256/384/512 only, the signing key endorsed
+/// for the activity's channel, and the <c>serviceurl</c> claim equal to the activity's serviceUrl.
+/// With a TenantId configured, single-tenant Entra tokens are accepted too (§3.2).
+/// </summary>
+public sealed partial class BotAuthenticator
+{
+    public const string BotFrameworkIssuer = "https://api.botframework.com";
+    internal const string OpenIdHttpClientName = "UpdateBot.Teams.OpenId";
+    private const string ServiceUrlClaim = "serviceurl";
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+    private static readonly string[] AllowedAlgorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512];
+
+    private readonly BotOptions options;
+    private readonly TimeProvider timeProvider;
+    private readonly TrustedServiceUrls trustedServiceUrls;
+    private readonly ILogger<BotAuthenticator> logger;
+    private readonly JsonWebTokenHandler tokenHandler = new() { MapInboundClaims = false };
+    private readonly SigningKeySource<OpenIdConnectConfiguration> botFrameworkKeys;
+    private readonly SigningKeySource<EndorsementTable> endorsements;
+    private readonly SigningKeySource<OpenIdConnectConfiguration>? entraKeys;
+    private readonly string[] entraIssuers;
+
+    public BotAuthenticator(IOptions<BotOptions> options, IHttpClientFactory httpClientFactory, TimeProvider timeProvider, TrustedServiceUrls trustedServiceUrls, ILogger<BotAuthenticator> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(httpClientFactory);
+        this.options = options.Value;
+        this.timeProvider = timeProvider;
+        this.trustedServiceUrls = trustedServiceUrls;
+        this.logger = logger;
+
+        var metadataUrl = this.options.OpenIdMetadataUrl;
+        botFrameworkKeys = new(() => SigningKeySource<OpenIdConnectConfiguration>.CreateManager(metadataUrl, new OpenIdConnectConfigurationRetriever(), httpClientFactory.CreateClient(OpenIdHttpClientName)), timeProvider);
+        endorsements = new(() => SigningKeySource<EndorsementTable>.CreateManager(metadataUrl, new EndorsementTableRetriever(), httpClientFactory.CreateClient(OpenIdHttpClientName)), timeProvider);
+
+        var entraUrl = this.options.ResolveEntraOpenIdMetadataUrl();
+        if (entraUrl is not null)
+        {
+            entraKeys = new(() => SigningKeySource<OpenIdConnectConfiguration>.CreateManager(entraUrl, new OpenIdConnectConfigurationRetriever(), httpClientFactory.CreateClient(OpenIdHttpClientName)), timeProvider);
+            entraIssuers = [$"https://sts.windows.net/{this.options.TenantId}/", $"https://login.microsoftonline.com/{this.options.TenantId}/v2.0"];
+        }
+        else
+        {
+            entraIssuers = [];
+        }
+    }
+
+    /// <summary>
+    /// Authenticates a request. <paramref name="activity"/> is the parsed but still untrusted body: its channelId and
+    /// serviceUrl are bound to the token here. On success the serviceUrl becomes trusted for outbound calls.
+    /// </summary>
+    public async Task<InboundAuthenticationResult> AuthenticateAsync(string? authorizationHeader, IPAddress? remoteAddress, Activity activity, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+
+        if (options.IsDevelopmentMode)
+        {
+            // protocol.md §3.3: explicit development mode, loopback callers only (the Agents Playground sends no token).
+            return remoteAddress is not null && IPAddress.IsLoopback(remoteAddress.IsIPv4MappedToIPv6 ? remoteAddress.MapToIPv4() : remoteAddress)
+                ? InboundAuthenticationResult.Anonymous()
+                : InboundAuthenticationResult.Fail("development mode accepts loopback callers only");
+        }
+
+        if (string.IsNullOrEmpty(authorizationHeader))
+        {
+            return InboundAuthenticationResult.Fail("missing Authorization header");
+        }
+
+        // BB JwtTokenExtractor: exactly two parts, scheme "Bearer".
+        var parts = authorizationHeader.Split(' ');
+        if (parts.Length != 2 || !string.Equals(parts[0], "Bearer", StringComparison.OrdinalIgnoreCase) || parts[1].Length == 0)
+        {
+            return InboundAuthenticationResult.Fail("malformed Authorization header");
+        }
+
+        var token = parts[1];
+        if (!TryRead(token, out var unvalidated))
+        {
+            return InboundAuthenticationResult.Fail("unreadable token");
+        }
+
+        if (string.Equals(unvalidated.Issuer, BotFrameworkIssuer, StringComparison.Ordinal))
+        {
+            return await AuthenticateBotFrameworkAsync(token, unvalidated, activity, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (entraKeys is not null && entraIssuers.Contains(unvalidated.Issuer, StringComparer.Ordinal))
+        {
+            return await AuthenticateEntraAsync(token, unvalidated, activity, cancellationToken).ConfigureAwait(false);
+        }
+
+        return InboundAuthenticationResult.Fail("untrusted issuer");
+    }
+
+    private async Task<InboundAuthenticationResult> AuthenticateBotFrameworkAsync(string token, JsonWebToken unvalidated, Activity activity, CancellationToken cancellationToken)
+    {
+        var kid = unvalidated.Kid;
+        if (string.IsNullOrEmpty(kid))
+        {
+            return InboundAuthenticationResult.Fail("token has no kid");
+        }
+
+        var metadata = await botFrameworkKeys.GetAsync(cancellationToken).ConfigureAwait(false);
+        var table = await endorsements.GetAsync(cancellationToken).ConfigureAwait(false);
+        if ((!HasKey(metadata, kid) || !table.Contains(kid)) && botFrameworkKeys.TryForceRefresh() & endorsements.TryForceRefresh())
+        {
+            // protocol.md §3.1 step 5: keys rotate without notice; look once more before failing.
+            LogSigningKeyRefresh(logger, kid);
+            metadata = await botFrameworkKeys.GetAsync(cancellationToken).ConfigureAwait(false);
+            table = await endorsements.GetAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var parameters = CreateParameters([BotFrameworkIssuer], metadata.SigningKeys);
+        var result = await tokenHandler.ValidateTokenAsync(token, parameters).ConfigureAwait(false);
+        if (!result.IsValid)
+        {
+            return InboundAuthenticationResult.Fail($"token rejected: {result.Exception?.GetType().Name}");
+        }
+
+        if (string.IsNullOrEmpty(activity.ChannelId) || !table.IsEndorsed(kid, activity.ChannelId))
+        {
+            return InboundAuthenticationResult.Fail("signing key not endorsed for the activity's channel");
+        }
+
+        var serviceUrlClaim = result.ClaimsIdentity.FindFirst(ServiceUrlClaim)?.Value;
+        if (serviceUrlClaim is null || !string.Equals(serviceUrlClaim, activity.ServiceUrl, StringComparison.OrdinalIgnoreCase))
+        {
+            return InboundAuthenticationResult.Fail("serviceurl claim does not match the activity");
+        }
+
+        TrustServiceUrl(activity.ServiceUrl);
+        return InboundAuthenticationResult.Success(result.ClaimsIdentity);
+    }
+
+    private async Task<InboundAuthenticationResult> AuthenticateEntraAsync(string token, JsonWebToken unvalidated, Activity activity, CancellationToken cancellationToken)
+    {
+        var metadata = await entraKeys!.GetAsync(cancellationToken).ConfigureAwait(false);
+        if (!string.IsNullOrEmpty(unvalidated.Kid) && !HasKey(metadata, unvalidated.Kid) && entraKeys.TryForceRefresh())
+        {
+            LogSigningKeyRefresh(logger, unvalidated.Kid);
+            metadata = await entraKeys.GetAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var result = await tokenHandler.ValidateTokenAsync(token, CreateParameters(entraIssuers, metadata.SigningKeys)).ConfigureAwait(false);
+        if (!result.IsValid)
+        {
+            return InboundAuthenticationResult.Fail($"token rejected: {result.Exception?.GetType().Name}");
+        }
+
+        // Without the serviceurl binding an Entra token cannot vouch for a host, so the URL is only trusted when the claim matches.
+        var serviceUrlClaim = result.ClaimsIdentity.FindFirst(ServiceUrlClaim)?.Value;
+        if (serviceUrlClaim is not null)
+        {
+            if (!string.Equals(serviceUrlClaim, activity.ServiceUrl, StringComparison.OrdinalIgnoreCase))
+            {
+                return InboundAuthenticationResult.Fail("serviceurl claim does not match the activity");
+            }
+
+            TrustServiceUrl(activity.ServiceUrl);
+        }
+
+        return InboundAuthenticationResult.Success(result.ClaimsIdentity);
+    }
+
+    private TokenValidationParameters CreateParameters(string[] issuers, ICollection<SecurityKey> keys) => new()
+    {
+        ValidIssuers = issuers,
+        ValidateIssuer = true,
+        ValidAudience = options.AppId,
+        ValidateAudience = true,
+        ValidateLifetime = true,
+        RequireExpirationTime = true,
+        LifetimeValidator = ValidateLifetime,
+        RequireSignedTokens = true,
+        ValidateIssuerSigningKey = true,
+        IssuerSigningKeys = keys,
+        TryAllIssuerSigningKeys = false,
+        ValidAlgorithms = AllowedAlgorithms,
+        ClockSkew = ClockSkew,
+    };
+
+    private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken securityToken, TokenValidationParameters validationParameters)
+    {
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        return expires is { } exp && now <= exp.ToUniversalTime() + ClockSkew && (notBefore is not { } nbf || now >= nbf.ToUniversalTime() - ClockSkew);
+    }
+
+    /// <summary>Reads the header and claims without validating them; a malformed or encrypted token is an outcome (401), not an error.</summary>
+    private bool TryRead(string token, out JsonWebToken jwt)
+    {
+        jwt = null!;
+        if (!tokenHandler.CanReadToken(token))
+        {
+            return false;
+        }
+
+        try
+        {
+            jwt = tokenHandler.ReadJsonWebToken(token);
+            return !jwt.IsEncrypted;
+        }
+        catch (Exception ex) when (ex is SecurityTokenMalformedException or ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static bool HasKey(OpenIdConnectConfiguration metadata, string kid) =>
+        metadata.SigningKeys.Any(k => string.Equals(k.KeyId, kid, StringComparison.Ordinal));
+
+    private void TrustServiceUrl(string? serviceUrl)
+    {
+        if (Uri.TryCreate(serviceUrl, UriKind.Absolute, out var uri))
+        {
+            trustedServiceUrls.Trust(uri);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Token signed with unknown key {KeyId}; refreshing signing keys")]
+    private static partial void LogSigningKeyRefresh(ILogger logger, string keyId);
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Options;
+using UpdateBot.Teams.Hosting;
+
+namespace UpdateBot.Teams.Connector;
+
+/// <summary>
+/// Runs once per attempt (inside the retry pipeline): honours the shared 429 pause, waits for the per-conversation and
+/// global slots, and after a 429 pauses every sender for the Retry-After (protocol.md §5.5, §6).
+/// </summary>
+internal sealed class ConnectorRateLimitHandler(ConnectorRateLimits limits, TimeProvider timeProvider, IOptions<BotOptions> options) : DelegatingHandler
+{
+    internal const string SharedBackoffRefusal = "shared-backoff";
+    private static readonly TimeSpan DefaultPause = TimeSpan.FromSeconds(1);
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var maxWait = options.Value.Connector.MaxRetryDelay;
+        while (limits.PausedUntil - timeProvider.GetUtcNow() is var wait && wait > TimeSpan.Zero)
+        {
+            if (wait > maxWait)
+            {
+                // Longer than this call may wait: answer "throttled" without sending; the caller tries again later.
+                var refused = new HttpResponseMessage(HttpStatusCode.TooManyRequests) { RequestMessage = request };
+                refused.Headers.TryAddWithoutValidation("Retry-After", Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture));
+                refused.Headers.TryAddWithoutValidation(ConnectorAuthenticationHandler.RefusedHeader, SharedBackoffRefusal);
+                return refused;
+            }
+
+            await Task.Delay(wait, timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+
+        await limits.WaitForSlotAsync(ConversationKey(request), cancellationToken).ConfigureAwait(false);
+
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (RetryAfterHeader.IsThrottled(response) && !response.Headers.Contains(ConnectorAuthenticationHandler.RefusedHeader))
+        {
+            var pause = RetryAfterHeader.Read(response, timeProvider) ?? DefaultPause;
+            limits.PauseUntil(timeProvider.GetUtcNow() + pause);
+        }
+
+        return response;
+    }
+
+    internal static string? ConversationKey(HttpRequestMessage request)
+    {
+        if (request.Options.TryGetValue(ConnectorRequestOptions.ConversationId, out var id) && !string.IsNullOrEmpty(id))
+        {
+            return id;
+        }
+
+        // …/v3/conversations/{id}/… (the id is still escaped here; it only needs to be consistent).
+        var segments = request.RequestUri?.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        for (var i = 0; i + 2 < segments.Length; i++)
+        {
+            if (segments[i] == "v3" && segments[i + 1] == "conversations")
+            {
+                return Uri.UnescapeDataString(segments[i + 2]);
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Options;
+using UpdateBot.Teams.Hosting;
+
+namespace UpdateBot.Teams.Connector;
+
+/// <summary>
+/// Process-wide connector limits (protocol.md §6; design.md "Inside Teams' limits"): a per-conversation gate (7/s, 60/30 s, 1800/h), a
+/// global budget (30/s), and the back-off after a 429 shared by every sender ("paused until").
+/// </summary>
+public sealed class ConnectorRateLimits
+{
+    private const int MaxIdleGates = 1024;
+    private readonly ConcurrentDictionary<string, RequestRateGate> conversations = new(StringComparer.Ordinal);
+    private readonly RequestRateGate global;
+    private readonly RateWindow[] perConversation;
+    private readonly TimeProvider timeProvider;
+    private readonly Lock pauseGate = new();
+    private DateTimeOffset pausedUntil = DateTimeOffset.MinValue;
+
+    public ConnectorRateLimits(IOptions<BotOptions> options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.timeProvider = timeProvider;
+        // T-RATE per thread: 7 per 1 s, 8 per 2 s, 60 per 30 s, 1800 per hour (design.md "Inside Teams' limits").
+        var perSecond = options.Value.Connector.PerConversationRequestsPerSecond;
+        perConversation =
+        [
+            new(perSecond, TimeSpan.FromSeconds(1)),
+            new(Math.Max(perSecond, 8), TimeSpan.FromSeconds(2)),
+            new(Math.Max(perSecond, 60), TimeSpan.FromSeconds(30)),
+            new(Math.Max(perSecond, 1800), TimeSpan.FromHours(1)),
+        ];
+        global = new RequestRateGate(options.Value.Connector.GlobalRequestsPerSecond, timeProvider);
+    }
+
+    /// <summary>No connector request is sent before this instant (set from the last 429's Retry-After).</summary>
+    public DateTimeOffset PausedUntil
+    {
+        get
+        {
+            lock (pauseGate)
+            {
+                return pausedUntil;
+            }
+        }
+    }
+
+    /// <summary>Extends the shared pause (never shortens it).</summary>
+    public void PauseUntil(DateTimeOffset until)
+    {
+        lock (pauseGate)
+        {
+            if (until > pausedUntil)
+            {
+                pausedUntil = until;
+            }
+        }
+    }
+
+    /// <summary>Waits for the conversation's slot (if any), then for a global slot.</summary>
+    internal async ValueTask WaitForSlotAsync(string? conversationKey, CancellationToken cancellationToken)
+    {
+        if (conversationKey is not null)
+        {
+            await ConversationGate(conversationKey).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await global.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    internal TimeSpan ReserveGlobal() => global.Reserve();
+
+    internal TimeSpan ReserveConversation(string conversationKey) => ConversationGate(conversationKey).Reserve();
+
+    private RequestRateGate ConversationGate(string key)
+    {
+        if (conversations.Count > MaxIdleGates)
+        {
+            var now = timeProvider.GetUtcNow();
+            foreach (var (k, g) in conversations)
+            {
+                if (g.IsIdle(now))
+                {
+                    conversations.TryRemove(k, out _);
+                }
+            }
+        }
+
+        return conversations.GetOrAdd(key, _ => new RequestRateGate(perConversation, timeProvider));
+    }
+}
+
+/// <summary>Keys set on <see cref="HttpRequestMessage.Options"/> by the connector client.</summary>
+public static class ConnectorRequestOptions
+{
+    /// <summary>The conversation a request belongs to, for the per-conversation limit (falls back to the path).</summary>
+    public static readonly HttpRequestOptionsKey<string> ConversationId = new("UpdateBot.Teams.ConversationId");
+}
+
+/// <summary>Reads <c>Retry-After</c> as delta-seconds or an HTTP date (RFC 9110 §10.2.3).</summary>
+internal static class RetryAfterHeader
+{
+    public static TimeSpan? Read(HttpResponseMessage response, TimeProvider timeProvider)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var wait = date - timeProvider.GetUtcNow();
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        // Some proxies send fractional seconds, which the typed header rejects.
+        if (response.Headers.TryGetValues("Retry-After", out var raw)
+            && double.TryParse(raw.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
+        {
+            return TimeSpan.FromSeconds(Math.Min(seconds, TimeSpan.FromDays(1).TotalSeconds));
+        }
+
+        return null;
+    }
+
+    public static bool IsThrottled(HttpResponseMessage response) => response.StatusCode == HttpStatusCode.TooManyRequests;
+}

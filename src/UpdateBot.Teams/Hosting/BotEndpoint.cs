@@ -1,0 +1,171 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using UpdateBot.Teams.Authentication;
+using UpdateBot.Teams.Schema;
+
+namespace UpdateBot.Teams.Hosting;
+
+/// <summary>
+/// The <c>/api/messages</c> turn pipeline (protocol.md §1, §10): size limit → parse → authenticate → de-duplicate →
+/// the app's <see cref="IActivityHandler"/> → HTTP. The only place exceptions are caught on the inbound path.
+/// </summary>
+internal sealed partial class BotEndpoint(
+    IOptions<BotOptions> options,
+    BotAuthenticator authenticator,
+    ActivityDeduplicator deduplicator,
+    IHostApplicationLifetime lifetime,
+    ILogger<BotEndpoint> logger)
+{
+    public async Task HandleAsync(HttpContext context)
+    {
+        var response = context.Response;
+        if (!HttpMethods.IsPost(context.Request.Method))
+        {
+            response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            response.Headers.Allow = HttpMethods.Post;
+            return;
+        }
+
+        try
+        {
+            await ProcessAsync(context).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The caller went away; nothing to answer.
+        }
+        catch (Exception ex)
+        {
+            LogTurnFailed(logger, ex);
+            if (!response.HasStarted)
+            {
+                response.Clear();
+                response.StatusCode = StatusCodes.Status500InternalServerError;
+            }
+        }
+    }
+
+    private async Task ProcessAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        var limit = options.Value.MaxRequestBodyBytes;
+
+        if (request.ContentLength > limit)
+        {
+            response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return;
+        }
+
+        var body = await ReadBodyAsync(request.Body, limit, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return;
+        }
+
+        var activity = Parse(body);
+        if (activity is null || string.IsNullOrEmpty(activity.Type))
+        {
+            response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        using var scope = logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["ActivityId"] = activity.Id,
+            ["ActivityType"] = activity.Type,
+            ["ConversationId"] = activity.Conversation?.Id,
+        });
+
+        var authentication = await authenticator.AuthenticateAsync(
+            request.Headers.Authorization.ToString(), context.Connection.RemoteIpAddress, activity, context.RequestAborted).ConfigureAwait(false);
+        if (!authentication.IsAuthenticated)
+        {
+            LogUnauthenticated(logger, authentication.FailureReason);
+            response.StatusCode = StatusCodes.Status401Unauthorized;
+            return;
+        }
+
+        // SPEC A2251: callerId is not trusted from the wire.
+        activity.ExtensionData?.Remove("callerId");
+
+        // The turn is not cancelled when Teams gives up on this POST (~15 s, protocol.md §8): it finishes, and the
+        // redelivery that follows is answered from it instead of starting the work again.
+        var (isDuplicate, turn) = deduplicator.Begin(activity, () =>
+            context.RequestServices.GetRequiredService<IActivityHandler>().HandleAsync(activity, lifetime.ApplicationStopping));
+        if (isDuplicate)
+        {
+            LogDuplicate(logger);
+        }
+
+        var invokeResponse = await turn.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+        if (string.Equals(activity.Type, ActivityTypes.Invoke, StringComparison.Ordinal) && invokeResponse is not null)
+        {
+            response.StatusCode = invokeResponse.Status;
+            if (invokeResponse.Body is not null)
+            {
+                response.ContentType = "application/json; charset=utf-8";
+                var json = JsonSerializer.SerializeToUtf8Bytes(invokeResponse.Body, invokeResponse.Body.GetType(), ProtocolJson.Options);
+                await response.Body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    /// <returns>The body, or null when it is larger than <paramref name="limit"/>.</returns>
+    private static async Task<byte[]?> ReadBodyAsync(Stream body, long limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return buffer.ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    private static Activity? Parse(byte[] body)
+    {
+        // An untrusted body: malformed JSON is an expected outcome (400), caught where it is parsed.
+        try
+        {
+            return JsonSerializer.Deserialize<Activity>(body, ProtocolJson.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected an unauthenticated request: {Reason}")]
+    private static partial void LogUnauthenticated(ILogger logger, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redelivered activity; answering from the first delivery")]
+    private static partial void LogDuplicate(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Turn failed")]
+    private static partial void LogTurnFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,169 @@
+using Microsoft.Extensions.Options;
+
+namespace UpdateBot.Teams.Hosting;
+
+/// <summary>How the bot authenticates outbound (protocol.md §4.1). Multi-tenant bots can no longer be created (BFREG).</summary>
+public enum BotAppType
+{
+    SingleTenant,
+    UserAssignedMSI,
+}
+
+/// <summary>Configuration section <c>Bot</c> (environment variables <c>Bot__AppId</c>, <c>Bot__Connector__GlobalRequestsPerSecond</c>, …).</summary>
+public sealed class BotOptions
+{
+    public const string SectionName = "Bot";
+
+    /// <summary>The Microsoft App ID (for <see cref="BotAppType.UserAssignedMSI"/> the managed identity's client id). Inbound token audience.</summary>
+    public string? AppId { get; set; }
+
+    public string? TenantId { get; set; }
+
+    public BotAppType AppType { get; set; } = BotAppType.SingleTenant;
+
+    public string? ClientSecret { get; set; }
+
+    public string? CertificatePath { get; set; }
+
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>
+    /// Local development only (Agents Playground sends no Authorization header, tooling.md): with no <see cref="AppId"/>,
+    /// accept unauthenticated requests from loopback addresses and send no outbound token.
+    /// </summary>
+    public bool AllowAnonymousLoopback { get; set; }
+
+    public Uri OpenIdMetadataUrl { get; set; } = new("https://login.botframework.com/v1/.well-known/openidconfiguration");
+
+    /// <summary>Entra metadata for single-tenant tokens; <c>{tenantId}</c> is replaced with <see cref="TenantId"/>.</summary>
+    public string EntraOpenIdMetadataUrl { get; set; } = "https://login.microsoftonline.com/{tenantId}/v2.0/.well-known/openid-configuration";
+
+    /// <summary>Service URLs that may receive our token before any inbound activity has vouched for them (protocol.md §4.3, §5.1).</summary>
+    public IList<Uri> TrustedServiceUrls { get; set; } = [];
+
+    public long MaxRequestBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>How long a delivered activity id is remembered to drop Teams' redeliveries (protocol.md §8.3).</summary>
+    public TimeSpan DeduplicationWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    public ConnectorOptions Connector { get; set; } = new();
+
+    /// <summary>True when running without authentication: no app id and anonymous loopback explicitly allowed.</summary>
+    public bool IsDevelopmentMode => string.IsNullOrWhiteSpace(AppId) && AllowAnonymousLoopback;
+
+    internal static readonly Uri DefaultTrustedServiceUrl = new("https://smba.trafficmanager.net/");
+
+    /// <summary>The configured trusted URLs, or the public-cloud default when none are configured.</summary>
+    internal IEnumerable<Uri> EffectiveTrustedServiceUrls => TrustedServiceUrls.Count > 0 ? TrustedServiceUrls : [DefaultTrustedServiceUrl];
+
+    internal Uri? ResolveEntraOpenIdMetadataUrl() =>
+        string.IsNullOrWhiteSpace(TenantId) ? null : new Uri(EntraOpenIdMetadataUrl.Replace("{tenantId}", Uri.EscapeDataString(TenantId), StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>Section <c>Bot:Connector</c>: outbound limits and retries (protocol.md §5.5, §6).</summary>
+public sealed class ConnectorOptions
+{
+    /// <summary>Global budget per app (T-RATE: 50 RPS newest, 30 older; we design for 30).</summary>
+    public int GlobalRequestsPerSecond { get; set; } = 30;
+
+    /// <summary>Per thread (one chat or channel): 7 per second (T-RATE).</summary>
+    public int PerConversationRequestsPerSecond { get; set; } = 7;
+
+    public int MaxRetryAttempts { get; set; } = 4;
+
+    /// <summary>The longest single wait we accept; a longer Retry-After ends the call as Throttled.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Upper bound for one call, all attempts and waits included.</summary>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(90);
+}
+
+/// <summary>Start-up validation of <see cref="BotOptions"/> (registered with ValidateOnStart).</summary>
+internal sealed class BotOptionsValidator : IValidateOptions<BotOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BotOptions options)
+    {
+        var failures = new List<string>();
+        var hasAppId = !string.IsNullOrWhiteSpace(options.AppId);
+
+        if (!hasAppId && !options.AllowAnonymousLoopback)
+        {
+            failures.Add("Bot:AppId is not configured. Set Bot:AppId (env Bot__AppId) for Teams, or set Bot:AllowAnonymousLoopback=true " +
+                "(env Bot__AllowAnonymousLoopback) for local development without authentication.");
+        }
+
+        if (hasAppId && options.AllowAnonymousLoopback)
+        {
+            failures.Add("Bot:AllowAnonymousLoopback=true is only allowed when Bot:AppId is empty; remove one of them.");
+        }
+
+        if (hasAppId)
+        {
+            switch (options.AppType)
+            {
+                case BotAppType.SingleTenant:
+                    if (string.IsNullOrWhiteSpace(options.TenantId))
+                    {
+                        failures.Add("Bot:TenantId is required when Bot:AppType is SingleTenant.");
+                    }
+
+                    var hasSecret = !string.IsNullOrWhiteSpace(options.ClientSecret);
+                    var hasCertificate = !string.IsNullOrWhiteSpace(options.CertificatePath);
+                    if (hasSecret == hasCertificate)
+                    {
+                        failures.Add("Bot:AppType SingleTenant needs exactly one of Bot:ClientSecret or Bot:CertificatePath.");
+                    }
+
+                    break;
+                case BotAppType.UserAssignedMSI:
+                    if (!string.IsNullOrWhiteSpace(options.ClientSecret) || !string.IsNullOrWhiteSpace(options.CertificatePath))
+                    {
+                        failures.Add("Bot:AppType UserAssignedMSI uses the managed identity; remove Bot:ClientSecret and Bot:CertificatePath.");
+                    }
+
+                    break;
+                default:
+                    failures.Add($"Bot:AppType '{options.AppType}' is not supported (SingleTenant or UserAssignedMSI).");
+                    break;
+            }
+        }
+
+        if (!options.OpenIdMetadataUrl.IsAbsoluteUri)
+        {
+            failures.Add("Bot:OpenIdMetadataUrl must be an absolute URL.");
+        }
+
+        if (options.TrustedServiceUrls.Any(u => !u.IsAbsoluteUri))
+        {
+            failures.Add("Bot:TrustedServiceUrls must be absolute URLs.");
+        }
+
+        if (options.MaxRequestBodyBytes is < 1024 or > 16 * 1024 * 1024)
+        {
+            failures.Add("Bot:MaxRequestBodyBytes must be between 1 KB and 16 MB.");
+        }
+
+        if (options.DeduplicationWindow <= TimeSpan.Zero)
+        {
+            failures.Add("Bot:DeduplicationWindow must be positive.");
+        }
+
+        var c = options.Connector;
+        if (c.GlobalRequestsPerSecond < 1 || c.PerConversationRequestsPerSecond < 1)
+        {
+            failures.Add("Bot:Connector request rates must be at least 1 per second.");
+        }
+
+        if (c.MaxRetryAttempts is < 0 or > 10)
+        {
+            failures.Add("Bot:Connector:MaxRetryAttempts must be between 0 and 10.");
+        }
+
+        if (c.MaxRetryDelay <= TimeSpan.Zero || c.TotalTimeout <= TimeSpan.Zero || c.TotalTimeout < c.MaxRetryDelay)
+        {
+            failures.Add("Bot:Connector:MaxRetryDelay and TotalTimeout must be positive, and TotalTimeout at least MaxRetryDelay.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,497 @@
+using System.Net;
+using System.Text.Json;
+using Azure.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using UpdateBot.Teams.Authentication;
+using UpdateBot.Teams.Connector;
+using UpdateBot.Teams.Hosting;
+using UpdateBot.Teams.Schema;
+
+namespace UpdateBot.Teams.Tests;
+
+/// <summary>A credential that counts how often it is asked, with tokens valid for an hour of fake time.</summary>
+internal sealed class CountingCredential(TimeProvider time) : TokenCredential
+{
+    public int Calls;
+
+    public IReadOnlyList<string>? LastScopes;
+
+    public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken)
+    {
+        var n = Interlocked.Increment(ref Calls);
+        LastScopes = requestContext.Scopes;
+        return ValueTask.FromResult(new AccessToken($"tok-{n}", time.GetUtcNow().AddHours(1)));
+    }
+}
+
+/// <summary>The connector client through its real DI pipeline (resilience, rate limits, token), faked at the HttpMessageHandler.</summary>
+internal sealed class ConnectorRig : IDisposable
+{
+    private readonly ServiceProvider services;
+
+    public ConnectorRig(Func<HttpRequestMessage, int, HttpResponseMessage> respond, Dictionary<string, string?>? settings = null)
+    {
+        Time = new ObservableTimeProvider();
+        Connector = new FakeConnector(respond, Time);
+        Credential = new CountingCredential(Time);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? Settings.Production()).Build();
+        var collection = new ServiceCollection().AddLogging();
+        collection.AddSingleton<TimeProvider>(Time);
+        collection.AddKeyedSingleton<TokenCredential>(BotTokenProvider.CredentialServiceKey, Credential);
+        collection.AddTeamsBot(configuration);
+        collection.AddHttpClient(TeamsBotExtensions.ConnectorHttpClientName).ConfigurePrimaryHttpMessageHandler(() => Connector);
+        services = collection.BuildServiceProvider();
+    }
+
+    public ObservableTimeProvider Time { get; }
+
+    public FakeConnector Connector { get; }
+
+    public CountingCredential Credential { get; }
+
+    public ConnectorClient Client => services.GetRequiredService<ConnectorClient>();
+
+    public ConnectorRateLimits Limits => services.GetRequiredService<ConnectorRateLimits>();
+
+    public TrustedServiceUrls Trusted => services.GetRequiredService<TrustedServiceUrls>();
+
+    public void Dispose() => services.Dispose();
+
+    public static HttpResponseMessage Created(string id = "1") => FakeConnector.Json(HttpStatusCode.Created, $$"""{"id":"{{id}}"}""");
+
+    public static HttpResponseMessage Throttled(string retryAfter)
+    {
+        var response = FakeConnector.Json(HttpStatusCode.TooManyRequests, """{"error":{"code":"Throttled","message":"slow down"}}""");
+        response.Headers.TryAddWithoutValidation("Retry-After", retryAfter);
+        return response;
+    }
+}
+
+public sealed class ConnectorClientTests
+{
+    private const string ServiceUrl = TestConstants.ServiceUrl;
+    private static readonly Activity Message = Activity.CreateMessage("hello");
+
+    [Fact]
+    public async Task Honours_retry_after_seconds()
+    {
+        using var rig = new ConnectorRig((_, attempt) => attempt == 1 ? ConnectorRig.Throttled("2") : ConnectorRig.Created("42"));
+
+        var result = await rig.Time.DriveAsync(rig.Client.SendToConversationAsync(ServiceUrl, "a:1", Message, CancellationToken.None));
+
+        Assert.True(result.IsSuccess);
+        Assert.Equal("42", result.Value!.Id);
+        Assert.Equal(2, rig.Connector.Count);
+        Assert.Equal(TimeSpan.FromSeconds(2), rig.Connector.Requests[1].At - rig.Connector.Requests[0].At);
+    }
+
+    [Fact]
+    public async Task Honours_retry_after_as_a_date()
+    {
+        // The fake clock starts at 2026-03-02 09:00:00Z; the first attempt happens then.
+        var notBefore = new DateTimeOffset(2026, 3, 2, 9, 0, 3, TimeSpan.Zero).ToString("R");
+        using var rig2 = new ConnectorRig((_, attempt) => attempt == 1 ? ConnectorRig.Throttled(notBefore) : ConnectorRig.Created());
+
+        var result = await rig2.Time.DriveAsync(rig2.Client.SendToConversationAsync(ServiceUrl, "a:1", Message, CancellationToken.None));
+
+        Assert.True(result.IsSuccess);
+        Assert.Equal(TimeSpan.FromSeconds(3), rig2.Connector.Requests[1].At - rig2.Connector.Requests[0].At);
+    }
+
+    [Fact]
+    public async Task Still_throttled_after_the_bounded_retries_is_throttled()
+    {
+        var settings = new Dictionary<string, string?>(Settings.Production()) { ["Bot:Connector:MaxRetryAttempts"] = "2" };
+        using var rig = new ConnectorRig((_, _) => ConnectorRig.Throttled("1"), settings);
+
+        var result = await rig.Time.DriveAsync(rig.Client.SendToConversationAsync(ServiceUrl, "a:1", Message, CancellationToken.None));
+
+        Assert.Equal(ConnectorOutcome.Throttled, result.Outcome);
+        Assert.Equal(3, rig.Connector.Count);
+    }
+
+    [Fact]
+    public async Task A_retry_after_longer_than_allowed_pauses_every_sender_without_sending()
+    {
+        using var rig = new ConnectorRig((_, _) => ConnectorRig.Throttled("120"));
+        var start = rig.Time.GetUtcNow();
+
+        var first = await rig.Client.SendToConversationAsync(ServiceUrl, "a:1", Message, CancellationToken.None);
+        var other = await rig.Client.SendToConversationAsync(ServiceUrl, "a:2", Message, CancellationToken.None);
+
+        Assert.Equal(ConnectorOutcome.Throttled, first.Outcome);
+        Assert.Equal(start.AddSeconds(120), rig.Limits.PausedUntil);
+        Assert.Equal(ConnectorOutcome.Throttled, other.Outcome);
+        Assert.Equal("SharedBackoff", other.ErrorCode);
+        Assert.Equal(1, rig.Connector.Count);
+    }
+
+    [Fact]
+    public async Task The_shared_pause_delays_other_conversations()
+    {
+        using var rig = new ConnectorRig((_, _) => ConnectorRig.Created());
+        var start = rig.Time.GetUtcNow();
+        rig.Limits.PauseUntil(start.AddSeconds(3));
+
+        var send = rig.Client.SendToConversationAsync(ServiceUrl, "a:other", Message, CancellationToken.None);
+        var due = await rig.Time.ShortTimers.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(TimeSpan.FromSeconds(3), due);
+        Assert.Equal(0, rig.Connector.Count);
+        rig.Time.Advance(due);
+        Assert.True((await send.WaitAsync(TimeSpan.FromSeconds(20))).IsSuccess);
+        Assert.Equal(start.AddSeconds(3), rig.Connector.Requests[0].At);
+    }
+
+    [Theory]
+    [InlineData("""{"errorCode":209,"message":"{\"subCode\":\"MessageWritesBlocked\",\"message\":\"Thread is blocked\"}"}""", "MessageWritesBlocked")]
+    [InlineData("""{"error":{"code":"ConversationBlockedByUser","message":"User blocked the conversation with the bot."}}""", "ConversationBlockedByUser")]
+    [InlineData("""{"error":{"code":"BotNotInConversationRoster","message":"The bot is not part of the conversation roster."}}""", "BotNotInConversationRoster")]
+    [InlineData("""{"error":{"code":"ForbiddenOperationException","message":"Bot is not installed in user's personal scope"}}""", "ForbiddenOperationException")]
+    [InlineData("""{"errorCode":209,"message":"plain words"}""", "209")]
+    [InlineData("Forbidden", null)]
+    public async Task Forbidden_is_unreachable_keeps_the_code_and_is_never_retried(string body, string? code)
+    {
+        using var rig = new ConnectorRig((_, _) => FakeConnector.Json(HttpStatusCode.Forbidden, body));
+
+        var result = await rig.Client.SendToConversationAsync(ServiceUrl, "a:1", Message, CancellationToken.None);
+
+        Assert.Equal(ConnectorOutcome.Unreachable, result.Outcome);
+        Assert.Equal(403, result.StatusCode);
+        Assert.Equal(code, result.ErrorCode);
+        Assert.Equal(1, rig.Connector.Count);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.NotFound, ConnectorOutcome.NotFound)]
+    [InlineData(HttpStatusCode.BadRequest, ConnectorOutcome.Rejected)]
+    [InlineData(HttpStatusCode.RequestEntityTooLarge, ConnectorOutcome.Rejected)]
+    [InlineData(HttpStatusCode.Unauthorized, ConnectorOutcome.Failed)]
+    [InlineData(HttpStatusCode.InternalServerError, ConnectorOutcome.Failed)]
+    [InlineData(HttpStatusCode.GatewayTimeout, ConnectorOutcome.Failed)]
+    public async Task Non_retryable_statuses_on_post_are_sent_once(HttpStatusCode status, ConnectorOutcome outcome)
+    {
+        using var rig = new ConnectorRig((_, _) => FakeConnector.Json(status, """{"error":{"code":"X","message":"m"}}"""));
+
+        var result = await rig.Client.SendToConversationAsync(ServiceUrl, "a:1", Message, CancellationToken.None);
+
+        Assert.Equal(outcome, result.Outcome);
+        Assert.Equal("X", result.ErrorCode);
+        Assert.Equal(1, rig.Connector.Count);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    [InlineData(HttpStatusCode.BadGateway)]
+    [InlineData(HttpStatusCode.PreconditionFailed)]
+    public async Task Transient_statuses_on_post_are_retried_with_backoff(HttpStatusCode status)
+    {
+        using var rig = new ConnectorRig((_, attempt) => attempt == 1 ? new HttpResponseMessage(status) : ConnectorRig.Created());
+        var waits = new List<TimeSpan>();
+
+        var result = await rig.Time.DriveAsync(rig.Client.SendToConversationAsync(ServiceUrl, "a:1", Message, CancellationToken.None), waits);
+
+        Assert.True(result.IsSuccess);
+        Assert.Equal(2, rig.Connector.Count);
+        Assert.NotEmpty(waits);
+    }
+
+    [Fact]
+    public async Task Gateway_timeout_is_retried_for_get_but_not_for_post()
+    {
+        using var rig = new ConnectorRig((_, attempt) => attempt == 1 ? new HttpResponseMessage(HttpStatusCode.GatewayTimeout) : FakeConnector.Json(HttpStatusCode.OK, """{"id":"19:t","name":"Squad A"}"""));
+
+        var result = await rig.Time.DriveAsync(rig.Client.GetTeamDetailsAsync(ServiceUrl, "19:t@thread.tacv2", CancellationToken.None));
+
+        Assert.True(result.IsSuccess);
+        Assert.Equal("Squad A", result.Value!.Name);
+        Assert.Equal(2, rig.Connector.Count);
+    }
+
+    [Fact]
+    public async Task Ids_are_escaped_in_the_path_and_the_trailing_slash_is_handled()
+    {
+        using var rig = new ConnectorRig((_, _) => ConnectorRig.Created());
+
+        await rig.Client.ReplyToActivityAsync("https://smba.trafficmanager.net/emea", "19:abc@thread.tacv2;messageid=1", "1:2=3", Message, CancellationToken.None);
+        await rig.Client.UpdateActivityAsync(ServiceUrl, "a:1/..", "9", Message, CancellationToken.None);
+
+        Assert.Equal("https://smba.trafficmanager.net/emea/v3/conversations/19%3Aabc%40thread.tacv2%3Bmessageid%3D1/activities/1%3A2%3D3", rig.Connector.Requests[0].Uri.AbsoluteUri);
+        Assert.Equal(HttpMethod.Post, rig.Connector.Requests[0].Method);
+        Assert.Equal("https://smba.trafficmanager.net/emea/v3/conversations/a%3A1%2F../activities/9", rig.Connector.Requests[1].Uri.AbsoluteUri);
+        Assert.Equal(HttpMethod.Put, rig.Connector.Requests[1].Method);
+        Assert.Equal("application/json; charset=utf-8", rig.Connector.Requests[0].ContentType);
+    }
+
+    [Fact]
+    public async Task Delete_and_member_lookups_use_the_documented_paths()
+    {
+        using var rig = new ConnectorRig((request, _) => request.Method == HttpMethod.Delete
+            ? new HttpResponseMessage(HttpStatusCode.OK)
+            : FakeConnector.Json(HttpStatusCode.OK, """{"id":"29:u","objectId":"aad-u","userRole":"user","futureField":1}"""));
+
+        var deleted = await rig.Client.DeleteActivityAsync(ServiceUrl, "a:1", "5", CancellationToken.None);
+        var member = await rig.Client.GetMemberAsync(ServiceUrl, "19:team@thread.tacv2", "29:u", CancellationToken.None);
+
+        Assert.True(deleted.Value);
+        Assert.Equal("https://smba.trafficmanager.net/emea/v3/conversations/a%3A1/activities/5", rig.Connector.Requests[0].Uri.AbsoluteUri);
+        Assert.Equal("https://smba.trafficmanager.net/emea/v3/conversations/19%3Ateam%40thread.tacv2/members/29%3Au", rig.Connector.Requests[1].Uri.AbsoluteUri);
+        Assert.Equal("aad-u", member.Value!.EntraObjectId);
+        Assert.True(member.Value.ExtensionData!.ContainsKey("futureField"));
+    }
+
+    [Fact]
+    public async Task Paged_members_follow_continuation_tokens_and_accept_both_id_names()
+    {
+        using var rig = new ConnectorRig((request, _) =>
+        {
+            var query = request.RequestUri!.Query;
+            return query.Contains("continuationToken=", StringComparison.Ordinal)
+                ? FakeConnector.Json(HttpStatusCode.OK, """{"members":[{"id":"29:c","aadObjectId":"aad-c"}]}""")
+                : FakeConnector.Json(HttpStatusCode.OK, """{"continuationToken":"tok/1+=&x","members":[{"id":"29:a","objectId":"aad-a"},{"id":"29:b","aadObjectId":"aad-b"}]}""");
+        });
+
+        var result = await rig.Client.GetAllMembersAsync(ServiceUrl, "19:team@thread.tacv2", CancellationToken.None);
+
+        Assert.True(result.IsSuccess);
+        Assert.Equal(["aad-a", "aad-b", "aad-c"], result.Value!.Select(m => m.EntraObjectId));
+        Assert.Equal(2, rig.Connector.Count);
+        Assert.Equal("?pageSize=500", rig.Connector.Requests[0].Uri.Query);
+        Assert.Equal("?pageSize=500&continuationToken=tok%2F1%2B%3D%26x", rig.Connector.Requests[1].Uri.Query);
+    }
+
+    [Fact]
+    public async Task A_failing_page_fails_the_roster()
+    {
+        using var rig = new ConnectorRig((_, attempt) => attempt == 1
+            ? FakeConnector.Json(HttpStatusCode.OK, """{"continuationToken":"t","members":[{"id":"29:a"}]}""")
+            : FakeConnector.Json(HttpStatusCode.NotFound, """{"error":{"code":"ConversationNotFound"}}"""));
+
+        var result = await rig.Client.GetAllMembersAsync(ServiceUrl, "19:team@thread.tacv2", CancellationToken.None);
+
+        Assert.Equal(ConnectorOutcome.NotFound, result.Outcome);
+        Assert.Equal("ConversationNotFound", result.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Personal_conversation_body_carries_bot_member_and_tenant_twice()
+    {
+        using var rig = new ConnectorRig((_, _) => FakeConnector.Json(HttpStatusCode.Created, """{"id":"a:new"}"""));
+
+        var result = await rig.Client.CreatePersonalConversationAsync(ServiceUrl, "tid", "28:bot", "29:user", CancellationToken.None);
+
+        Assert.Equal("a:new", result.Value!.Id);
+        Assert.Equal("https://smba.trafficmanager.net/emea/v3/conversations", rig.Connector.Requests[0].Uri.AbsoluteUri);
+        using var body = JsonDocument.Parse(rig.Connector.Requests[0].Body!);
+        var root = body.RootElement;
+        Assert.False(root.GetProperty("isGroup").GetBoolean());
+        Assert.Equal("28:bot", root.GetProperty("bot").GetProperty("id").GetString());
+        Assert.Equal("29:user", root.GetProperty("members")[0].GetProperty("id").GetString());
+        Assert.Equal("tid", root.GetProperty("tenantId").GetString());
+        Assert.Equal("tid", root.GetProperty("channelData").GetProperty("tenant").GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task Channel_post_body_carries_channel_tenant_and_activity()
+    {
+        using var rig = new ConnectorRig((_, _) => FakeConnector.Json(HttpStatusCode.Created, """{"id":"19:c@thread.tacv2;messageid=77","activityId":"77"}"""));
+
+        var result = await rig.Client.CreateChannelPostAsync(ServiceUrl, "tid", "19:c@thread.tacv2", Message, CancellationToken.None);
+
+        Assert.Equal("77", result.Value!.ActivityId);
+        using var body = JsonDocument.Parse(rig.Connector.Requests[0].Body!);
+        var root = body.RootElement;
+        Assert.True(root.GetProperty("isGroup").GetBoolean());
+        Assert.Equal("19:c@thread.tacv2", root.GetProperty("channelData").GetProperty("channel").GetProperty("id").GetString());
+        Assert.Equal("tid", root.GetProperty("channelData").GetProperty("tenant").GetProperty("id").GetString());
+        Assert.Equal("tid", root.GetProperty("tenantId").GetString());
+        Assert.Equal("hello", root.GetProperty("activity").GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task Team_channels_are_listed()
+    {
+        using var rig = new ConnectorRig((_, _) => FakeConnector.Json(HttpStatusCode.OK, """{"conversations":[{"id":"19:t@thread.tacv2"},{"id":"19:d@thread.tacv2","name":"Design"}]}"""));
+
+        var result = await rig.Client.GetTeamChannelsAsync(ServiceUrl, "19:t@thread.tacv2", CancellationToken.None);
+
+        Assert.Equal(["19:t@thread.tacv2", "19:d@thread.tacv2"], result.Value!.Select(c => c.Id));
+        Assert.Equal("https://smba.trafficmanager.net/emea/v3/teams/19%3At%40thread.tacv2/conversations", rig.Connector.Requests[0].Uri.AbsoluteUri);
+    }
+
+    [Fact]
+    public async Task Token_is_cached_and_refreshed_five_minutes_before_expiry()
+    {
+        using var rig = new ConnectorRig((_, _) => ConnectorRig.Created());
+
+        await rig.Client.SendToConversationAsync(ServiceUrl, "a:1", Message, CancellationToken.None);
+        await rig.Client.SendToConversationAsync(ServiceUrl, "a:2", Message, CancellationToken.None);
+        rig.Time.Advance(TimeSpan.FromMinutes(56));
+        await rig.Client.SendToConversationAsync(ServiceUrl, "a:3", Message, CancellationToken.None);
+
+        Assert.Equal(["Bearer tok-1", "Bearer tok-1", "Bearer tok-2"], rig.Connector.Requests.Select(r => r.Authorization));
+        Assert.Equal(2, rig.Credential.Calls);
+        Assert.Equal(["https://api.botframework.com/.default"], rig.Credential.LastScopes);
+    }
+
+    [Fact]
+    public async Task Untrusted_hosts_are_refused_without_sending_until_an_authenticated_activity_vouches_for_them()
+    {
+        using var rig = new ConnectorRig((_, _) => ConnectorRig.Created());
+
+        var refused = await rig.Client.SendToConversationAsync("https://attacker.example/", "a:1", Message, CancellationToken.None);
+        var plainHttp = await rig.Client.SendToConversationAsync("http://smba.trafficmanager.net/emea/", "a:1", Message, CancellationToken.None);
+        Assert.Equal(0, rig.Connector.Count);
+        Assert.Equal(0, rig.Credential.Calls);
+
+        rig.Trusted.Trust(new Uri("https://attacker.example/"));
+        var accepted = await rig.Client.SendToConversationAsync("https://attacker.example/", "a:1", Message, CancellationToken.None);
+
+        Assert.Equal(ConnectorOutcome.Rejected, refused.Outcome);
+        Assert.Equal("UntrustedServiceUrl", refused.ErrorCode);
+        Assert.Equal(ConnectorOutcome.Rejected, plainHttp.Outcome);
+        Assert.True(accepted.IsSuccess);
+        Assert.Equal("Bearer tok-1", Assert.Single(rig.Connector.Requests).Authorization);
+    }
+
+    [Fact]
+    public async Task Development_mode_sends_no_token_and_allows_loopback_only()
+    {
+        using var rig = new ConnectorRig((_, _) => ConnectorRig.Created(), Settings.Development());
+
+        var playground = await rig.Client.SendToConversationAsync("http://localhost:56150/_connector", "personal-chat-id", Message, CancellationToken.None);
+        var remote = await rig.Client.SendToConversationAsync("http://10.1.2.3/_connector", "personal-chat-id", Message, CancellationToken.None);
+
+        Assert.True(playground.IsSuccess);
+        Assert.Equal("http://localhost:56150/_connector/v3/conversations/personal-chat-id/activities", rig.Connector.Requests[0].Uri.AbsoluteUri);
+        Assert.Null(rig.Connector.Requests[0].Authorization);
+        Assert.Equal(ConnectorOutcome.Rejected, remote.Outcome);
+        Assert.Equal(1, rig.Connector.Count);
+        Assert.Equal(0, rig.Credential.Calls);
+    }
+
+    [Fact]
+    public async Task Invalid_service_url_is_rejected()
+    {
+        using var rig = new ConnectorRig((_, _) => ConnectorRig.Created());
+
+        var result = await rig.Client.SendToConversationAsync("not a url", "a:1", Message, CancellationToken.None);
+
+        Assert.Equal(ConnectorOutcome.Rejected, result.Outcome);
+        Assert.Equal(0, rig.Connector.Count);
+    }
+}
+
+public sealed class RateLimitTests
+{
+    private static readonly Activity Message = Activity.CreateMessage("hello");
+
+    [Fact]
+    public void A_gate_allows_its_limit_per_second_then_queues()
+    {
+        var time = new ObservableTimeProvider();
+        var gate = new RequestRateGate(7, time);
+
+        var waits = Enumerable.Range(0, 9).Select(_ => gate.Reserve()).ToList();
+
+        Assert.All(waits.Take(7), w => Assert.Equal(TimeSpan.Zero, w));
+        Assert.Equal(TimeSpan.FromSeconds(1), waits[7]);
+        Assert.Equal(TimeSpan.FromSeconds(1), waits[8]);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(TimeSpan.Zero, gate.Reserve()); // slots 3–7 of the first second are past the window now
+    }
+
+    [Fact]
+    public void A_gate_never_lets_more_than_the_limit_into_any_one_second_window()
+    {
+        var time = new ObservableTimeProvider();
+        var gate = new RequestRateGate(3, time);
+        var slots = new List<DateTimeOffset>();
+        for (var i = 0; i < 50; i++)
+        {
+            slots.Add(time.GetUtcNow() + gate.Reserve());
+            time.Advance(TimeSpan.FromMilliseconds(i % 4 == 0 ? 350 : 10));
+        }
+
+        slots.Sort();
+        for (var i = 3; i < slots.Count; i++)
+        {
+            Assert.True(slots[i] - slots[i - 3] >= TimeSpan.FromSeconds(1), $"slot {i}");
+        }
+    }
+
+    [Fact]
+    public void Every_window_rule_holds_at_once()
+    {
+        var time = new ObservableTimeProvider();
+        var gate = new RequestRateGate([new RateWindow(2, TimeSpan.FromSeconds(1)), new RateWindow(3, TimeSpan.FromSeconds(10))], time);
+
+        var waits = Enumerable.Range(0, 4).Select(_ => gate.Reserve()).ToList();
+
+        Assert.Equal([TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)], waits);
+    }
+
+    [Fact]
+    public void A_conversation_gets_at_most_60_messages_in_30_seconds_and_1800_an_hour()
+    {
+        var time = new ObservableTimeProvider();
+        var limits = new ConnectorRateLimits(Microsoft.Extensions.Options.Options.Create(new Hosting.BotOptions()), time);
+        var start = time.GetUtcNow();
+
+        var slots = Enumerable.Range(0, 1801).Select(_ => start + limits.ReserveConversation("a:1")).ToList();
+
+        Assert.Equal(start.AddSeconds(1), slots[7]);
+        Assert.True(slots[60] >= slots[0].AddSeconds(30));
+        Assert.True(slots[1800] >= slots[0].AddHours(1));
+        Assert.Equal(TimeSpan.Zero, limits.ReserveConversation("a:2"));
+    }
+
+    [Fact]
+    public async Task The_eighth_message_to_one_conversation_waits_a_second()
+    {
+        using var rig = new ConnectorRig((_, _) => ConnectorRig.Created());
+        var start = rig.Time.GetUtcNow();
+
+        var sends = Enumerable.Range(0, 8).Select(_ => rig.Client.SendToConversationAsync(TestConstants.ServiceUrl, "a:busy", Message, CancellationToken.None)).ToList();
+        await rig.Connector.WaitForCountAsync(7);
+        var due = await rig.Time.ShortTimers.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(TimeSpan.FromSeconds(1), due);
+        Assert.Equal(7, rig.Connector.Count);
+        rig.Time.Advance(due);
+        await Task.WhenAll(sends).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(8, rig.Connector.Count);
+        Assert.Equal(start.AddSeconds(1), rig.Connector.Requests[7].At);
+    }
+
+    [Fact]
+    public async Task The_global_budget_spans_conversations()
+    {
+        var settings = new Dictionary<string, string?>(Settings.Production()) { ["Bot:Connector:GlobalRequestsPerSecond"] = "3" };
+        using var rig = new ConnectorRig((_, _) => ConnectorRig.Created(), settings);
+
+        var sends = Enumerable.Range(0, 4).Select(i => rig.Client.SendToConversationAsync(TestConstants.ServiceUrl, $"a:{i}", Message, CancellationToken.None)).ToList();
+        await rig.Connector.WaitForCountAsync(3);
+        var due = await rig.Time.ShortTimers.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(TimeSpan.FromSeconds(1), due);
+        Assert.Equal(3, rig.Connector.Count);
+        rig.Time.Advance(due);
+        await Task.WhenAll(sends).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(4, rig.Connector.Count);
+    }
+
+    [Fact]
+    public void Conversation_key_comes_from_options_or_the_path()
+    {
+        using var fromPath = new HttpRequestMessage(HttpMethod.Post, "https://x/emea/v3/conversations/19%3Aa%40thread.tacv2/activities");
+        using var fromOptions = new HttpRequestMessage(HttpMethod.Post, "https://x/v3/conversations");
+        fromOptions.Options.Set(ConnectorRequestOptions.ConversationId, "a:1");
+
+        Assert.Equal("19:a@thread.tacv2", ConnectorRateLimitHandler.ConversationKey(fromPath));
+        Assert.Equal("a:1", ConnectorRateLimitHandler.ConversationKey(fromOptions));
+    }
+}
