@@ -1,0 +1,119 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using UpdateBot.Answers;
+using UpdateBot.Cycle;
+using UpdateBot.Digests;
+using UpdateBot.Hosting;
+using UpdateBot.Messaging;
+using UpdateBot.Squads;
+using UpdateBot.Storage;
+using UpdateBot.Teams.Hosting;
+using UpdateBot.Turns;
+
+namespace UpdateBot;
+
+/// <summary>The service's one <c>Add…</c> and one <c>Map…</c> (design.md "Style": Program.cs only wires up).</summary>
+public static class UpdateBotServiceExtensions
+{
+    public static IServiceCollection AddUpdateBot(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddTimeProvider();
+        services.AddTeamsBot(configuration);
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString) || (o.TableServiceUri is not null && !string.IsNullOrWhiteSpace(o.ManagedIdentityClientId)),
+                "Storage needs Storage:ConnectionString (Azurite, development) or Storage:TableServiceUri with Storage:ManagedIdentityClientId (Azure).")
+            .ValidateOnStart();
+        services.AddOptions<CycleOptions>().Bind(configuration.GetSection(CycleOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section))
+            .Validate(o => o.Exporter is "none" or "console" or "otlp", "Telemetry:Exporter must be none, console or otlp.")
+            .ValidateOnStart();
+
+        // Storage
+        services.AddSingleton<Tables>();
+        services.AddSingleton<SquadStore>();
+        services.AddSingleton<MemberStore>();
+        services.AddSingleton<ConversationStore>();
+        services.AddSingleton<EntryStore>();
+        services.AddSingleton<CycleStore>();
+        services.AddSingleton<EditionStore>();
+        services.AddHostedService<StorageInitializer>();
+
+        // The squad week
+        services.AddSingleton<BotMetrics>();
+        services.AddScoped<Messenger>();
+        services.AddScoped<SquadDirectory>();
+        services.AddScoped<AnswerService>();
+        services.AddScoped<StatusService>();
+        services.AddScoped<PrivacyService>();
+        services.AddScoped<DigestService>();
+        services.AddScoped<CycleRunner>();
+        services.AddSingleton<RetentionSweep>();
+        services.AddSingleton<WeeklyCycleService>();
+        services.AddHostedService(sp => sp.GetRequiredService<WeeklyCycleService>());
+
+        // Turns
+        services.AddScoped<InstallationHandler>();
+        services.AddScoped<CommandHandler>();
+        services.AddScoped<CardActionHandler>();
+        services.AddScoped<IActivityHandler, BotActivityHandler>();
+
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+        AddTelemetry(services, configuration);
+        return services;
+    }
+
+    public static WebApplication MapUpdateBot(this WebApplication app)
+    {
+        app.MapTeamsBot();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapGet("/", () => Results.Text("UpdateBot is running. Teams talks to /api/messages; health at /healthz and /readyz."));
+        return app;
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (services.All(d => d.ServiceType != typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+
+    private static void AddTelemetry(IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        if (options.Exporter == "none")
+        {
+            return;
+        }
+
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("UpdateBot"))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(BotMetrics.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                if (options.Exporter == "console")
+                {
+                    metrics.AddConsoleExporter();
+                }
+                else
+                {
+                    metrics.AddOtlpExporter(o => o.Endpoint = options.OtlpEndpoint ?? o.Endpoint);
+                }
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                if (options.Exporter == "console")
+                {
+                    tracing.AddConsoleExporter();
+                }
+                else
+                {
+                    tracing.AddOtlpExporter(o => o.Endpoint = options.OtlpEndpoint ?? o.Endpoint);
+                }
+            });
+    }
+}
