@@ -28,7 +28,11 @@ public sealed record AdaptiveCard
 
 public sealed record Refresh
 {
-    public required ExecuteAction Action { get; init; }
+    /// <summary>
+    /// An <see cref="ExecuteAction"/>. Declared as the base type so the serializer writes its <c>type</c>
+    /// discriminator (System.Text.Json only does for polymorphic declared types).
+    /// </summary>
+    public required CardAction Action { get; init; }
     public IReadOnlyList<string>? UserIds { get; init; }
 }
 
