@@ -62,8 +62,11 @@ public sealed class CommandHandler(
             return;
         }
 
-        var now = time.GetUtcNow();
-        var week = WeekWindow.AnsweringWeek(squad, now, await digests.IsPublishedAsync(squad, WeekWindow.CurrentWeek(squad, now), cancellationToken));
+        // The lead's week is the current one: its status, draft and post stay the subject until the next week begins.
+        // Prompts and reminders go to the week members are answering (the next one, once this one has closed).
+        var week = command.Kind is CommandKind.PromptNow or CommandKind.RemindNow
+            ? await AnsweringWeekAsync(squad, cancellationToken)
+            : WeekWindow.CurrentWeek(squad, time.GetUtcNow());
         switch (command.Kind)
         {
             case CommandKind.Status:
