@@ -9,6 +9,7 @@ using UpdateBot.Hosting;
 using UpdateBot.Messaging;
 using UpdateBot.Squads;
 using UpdateBot.Storage;
+using UpdateBot.Teams.Connector;
 using UpdateBot.Teams.Hosting;
 using UpdateBot.Turns;
 
@@ -93,7 +94,7 @@ public static class UpdateBotServiceExtensions
             .ConfigureResource(resource => resource.AddService("UpdateBot"))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(BotMetrics.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                metrics.AddMeter(BotMetrics.MeterName, ConnectorMetrics.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
                 if (options.Exporter == "console")
                 {
                     metrics.AddConsoleExporter();

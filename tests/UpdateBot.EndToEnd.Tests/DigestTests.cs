@@ -80,6 +80,15 @@ public sealed class DigestTests(EndToEndFixture fixture) : IClassFixture<EndToEn
         Assert.Contains("12 testers", markdown.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("SECRET", markdown.Text, StringComparison.Ordinal);
 
+        // History lists the edition with a deep link to its channel post.
+        var beforeHistory = driver.MessagePosition;
+        await driver.SendPersonalMessageAsync("history");
+        var (_, history) = await driver.WaitForCardAsync("recent weeknotes", chat(), after: beforeHistory, expectation: "the history card");
+        var historyText = CardText.AllText(history);
+        Assert.Contains(DigestTitle, historyText, StringComparison.Ordinal);
+        Assert.Contains("https://teams.microsoft.com/l/message/", historyText, StringComparison.Ordinal);
+        Assert.Contains(post.MessageId!, historyText, StringComparison.Ordinal);
+
         await fixture.AssertCardsValidAsync(driver.Messages.Skip(start));
     }
 }

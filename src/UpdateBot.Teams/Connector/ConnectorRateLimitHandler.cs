@@ -36,6 +36,7 @@ internal sealed class ConnectorRateLimitHandler(ConnectorRateLimits limits, Time
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (RetryAfterHeader.IsThrottled(response) && !response.Headers.Contains(ConnectorAuthenticationHandler.RefusedHeader))
         {
+            ConnectorMetrics.RecordThrottled();
             var pause = RetryAfterHeader.Read(response, timeProvider) ?? DefaultPause;
             limits.PauseUntil(timeProvider.GetUtcNow() + pause);
         }

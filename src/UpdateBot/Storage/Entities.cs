@@ -23,6 +23,9 @@ public sealed class SquadRow : TableRow
     /// <summary>The channel the digest goes to (the one it was set up in).</summary>
     public string ChannelId { get; set; } = "";
     public string? InstalledBy { get; set; }
+
+    /// <summary>The team's Microsoft 365 group id, for deep links to channel posts.</summary>
+    public string? AadGroupId { get; set; }
     public bool IsConfigured { get; set; }
     public string Name { get; set; } = "";
     public string TimeZoneId { get; set; } = "";

@@ -19,6 +19,15 @@ public sealed record Squad(
     public bool IsLead(string? userId) => userId is not null && Settings.LeadIds.Contains(userId, StringComparer.Ordinal);
 
     public TimeZoneInfo TimeZone => TimeZoneInfo.FindSystemTimeZoneById(Settings.TimeZoneId);
+
+    /// <summary>The team's Microsoft 365 group id (from the install event), for deep links.</summary>
+    public string? AadGroupId { get; init; }
+
+    /// <summary>A Teams deep link to a post in the squad's channel, or null when the group id is not known yet.</summary>
+    public string? LinkToPost(string? activityId) =>
+        AadGroupId is null || string.IsNullOrEmpty(activityId)
+            ? null
+            : $"https://teams.microsoft.com/l/message/{Uri.EscapeDataString(ChannelId)}/{Uri.EscapeDataString(activityId)}?tenantId={Uri.EscapeDataString(TenantId)}&groupId={Uri.EscapeDataString(AadGroupId)}&parentMessageId={Uri.EscapeDataString(activityId)}";
 }
 
 public sealed class SquadStore(Tables tables, TimeProvider time)
@@ -82,6 +91,17 @@ public sealed class SquadStore(Tables tables, TimeProvider time)
             {
                 return ToSquad(row);
             }
+        }
+    }
+
+    /// <summary>Remembers the team's group id (sent on install events) for deep links.</summary>
+    public async Task SetGroupIdAsync(string squadId, string aadGroupId, CancellationToken cancellationToken)
+    {
+        var row = await tables.Squads.FindAsync<SquadRow>(Partition, TableKey.Encode(squadId), cancellationToken);
+        if (row is not null && row.AadGroupId != aadGroupId)
+        {
+            row.AadGroupId = aadGroupId;
+            await tables.Squads.TryReplaceAsync(row, cancellationToken);
         }
     }
 
@@ -162,6 +182,9 @@ public sealed class SquadStore(Tables tables, TimeProvider time)
             JsonSerializer.Deserialize<List<Section>>(row.SectionsJson, Json) ?? [],
             JsonSerializer.Deserialize<List<string>>(row.LeadIdsJson, Json) ?? [],
             row.AutoPublish);
-        return new Squad(row.TeamId, row.TenantId, row.ServiceUrl, row.BotId, row.ChannelId, row.IsConfigured, settings, row.PublishedEditions, row.ETag);
+        return new Squad(row.TeamId, row.TenantId, row.ServiceUrl, row.BotId, row.ChannelId, row.IsConfigured, settings, row.PublishedEditions, row.ETag)
+        {
+            AadGroupId = row.AadGroupId,
+        };
     }
 }

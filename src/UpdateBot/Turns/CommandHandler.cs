@@ -118,7 +118,7 @@ public sealed class CommandHandler(
             case CommandKind.History:
             {
                 var history = await digests.HistoryAsync(squad, cancellationToken);
-                await ReplyAsync(turn, HistoryCards.History(squad.Settings.Name, history, e => null), cancellationToken);
+                await ReplyAsync(turn, HistoryCards.History(squad.Settings.Name, history, e => squad.LinkToPost(e.ActivityId)), cancellationToken);
                 break;
             }
 

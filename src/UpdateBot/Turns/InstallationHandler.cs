@@ -103,6 +103,11 @@ public sealed partial class InstallationHandler(
         var channelId = data?.Settings?.SelectedChannel?.Id ?? turn.ChannelId ?? teamId;
         var installer = turn.Activity.From?.Id is { } from && from.StartsWith("29:", StringComparison.Ordinal) || turn.Activity.From?.AadObjectId is not null ? turn.Activity.From?.Id : null;
         var squad = await squads.RecordInstallAsync(teamId, data?.Team?.Name, turn.TenantId, turn.ServiceUrl, turn.BotId, channelId, installer, cancellationToken);
+        if (data?.Team?.AadGroupId is { Length: > 0 } groupId)
+        {
+            await squads.SetGroupIdAsync(teamId, groupId, cancellationToken);
+        }
+
         if (installer is not null && turn.Activity.From?.Name is { } installerName)
         {
             await members.AddOrRefreshAsync(teamId, new RosterEntry(installer, installerName, turn.Activity.From.AadObjectId, null, null), cancellationToken);
