@@ -47,8 +47,19 @@ log "Azurite Table on 127.0.0.1:$table_port (UPDATEBOT_TEST_TABLES exported)"
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 set +e
-dotnet test "$UPDATEBOT_ROOT/UpdateBot.sln" -c Release -nologo \
-  --logger "trx;LogFileName={assembly}.trx" --logger "console;verbosity=normal" --results-directory "$RESULTS"
+log "building UpdateBot.sln (Release)…"
+dotnet build "$UPDATEBOT_ROOT/UpdateBot.sln" -c Release -nologo -clp:"Summary;ErrorsOnly"
 rc=$?
+if ((rc == 0)); then
+  # One dotnet test per test project, each with its own TRX file name (a shared name would be overwritten).
+  mapfile -t projects < <(dotnet sln "$UPDATEBOT_ROOT/UpdateBot.sln" list | grep -E '^tests[/\\].*\.csproj$' | tr '\\' '/')
+  ((${#projects[@]})) || { log "no test projects in UpdateBot.sln"; rc=1; }
+  for project in "${projects[@]}"; do
+    name=$(basename "$project" .csproj)
+    log "testing $name…"
+    dotnet test "$UPDATEBOT_ROOT/$project" -c Release --no-build -nologo \
+      --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" || rc=1
+  done
+fi
 set -e
 if ((rc == 0)) && [[ "$("$UPDATEBOT_ROOT/scripts/trx-summary.sh" "$RESULTS")" != *" 0 failed" ]]; then rc=1; fi
