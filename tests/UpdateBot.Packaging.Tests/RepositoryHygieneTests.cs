@@ -13,6 +13,7 @@ public sealed class RepositoryHygieneTests
     [InlineData(".ci/run")]
     [InlineData("scripts/package-app.sh")]
     [InlineData("scripts/trx-summary.sh")]
+    [InlineData("scripts/bicep.sh")]
     public async Task Entry_scripts_are_executable_bash_that_parses(string script)
     {
         var path = RepoTools.PathOf(script);
