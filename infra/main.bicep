@@ -1,0 +1,157 @@
+// UpdateBot: everything the service needs in one resource group, with one user-assigned managed identity and no
+// secrets. Deploy: az deployment group create -g <rg> -f infra/main.bicep -p infra/main.bicepparam (docs/deploy.md).
+targetScope = 'resourceGroup'
+
+@description('Short name used to derive resource names (letters, digits and hyphens).')
+@minLength(3)
+@maxLength(16)
+param baseName string = 'updatebot'
+
+@description('Azure region for the regional resources (the Azure Bot itself is global).')
+param location string = resourceGroup().location
+
+@description('Entra tenant of the bot identity (single tenant).')
+param tenantId string = tenant().tenantId
+
+@description('App Service plan SKU (B1 or higher).')
+@allowed([
+  'B1'
+  'B2'
+  'B3'
+  'S1'
+  'S2'
+  'P0v3'
+  'P1v3'
+])
+param appServicePlanSku string = 'B1'
+
+@description('Azure Bot pricing tier.')
+@allowed([
+  'F0'
+  'S1'
+])
+param botSku string = 'F0'
+
+@description('Storage redundancy.')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+])
+param storageSku string = 'Standard_LRS'
+
+@description('Telemetry exporter used by the service (APPLICATIONINSIGHTS_CONNECTION_STRING is always set).')
+@allowed([
+  'none'
+  'console'
+  'otlp'
+])
+param telemetryExporter string = 'none'
+
+@description('Days to keep logs in Log Analytics.')
+param logRetentionInDays int = 30
+
+@description('Tags applied to every resource.')
+param tags object = {
+  app: 'updatebot'
+}
+
+var suffix = uniqueString(resourceGroup().id, baseName)
+var appName = '${baseName}-${suffix}'
+var storageName = take(toLower('st${replace(baseName, '-', '')}${suffix}'), 24)
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: {
+    name: 'id-${appName}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: storageName
+    location: location
+    skuName: storageSku
+    principalId: identity.outputs.principalId
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    name: appName
+    location: location
+    retentionInDays: logRetentionInDays
+    tags: tags
+  }
+}
+
+module web 'modules/webapp.bicep' = {
+  name: 'webapp'
+  params: {
+    name: appName
+    location: location
+    planSku: appServicePlanSku
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    tenantId: tenantId
+    tableServiceUri: storage.outputs.tableEndpoint
+    appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
+    telemetryExporter: telemetryExporter
+    tags: tags
+  }
+}
+
+module bot 'modules/bot.bicep' = {
+  name: 'bot'
+  params: {
+    name: 'bot-${appName}'
+    displayName: 'UpdateBot'
+    sku: botSku
+    endpoint: 'https://${web.outputs.hostName}/api/messages'
+    identityClientId: identity.outputs.clientId
+    identityId: identity.outputs.id
+    tenantId: tenantId
+    tags: tags
+  }
+}
+
+@description('The bot\'s Microsoft app id (the managed identity\'s client id): BOT_ID when packaging the Teams app.')
+output botAppId string = identity.outputs.clientId
+
+@description('Entra tenant of the bot.')
+output botTenantId string = tenantId
+
+@description('Azure Bot resource name.')
+output botName string = bot.outputs.name
+
+@description('Messaging endpoint registered with the Azure Bot.')
+output botEndpoint string = bot.outputs.endpoint
+
+@description('Web app name (for az webapp deploy).')
+output webAppName string = web.outputs.name
+
+@description('Web app host name: BOT_DOMAIN when packaging the Teams app.')
+output webAppHostName string = web.outputs.hostName
+
+@description('Storage account name.')
+output storageAccountName string = storage.outputs.name
+
+@description('Table endpoint the service uses (Storage__TableServiceUri).')
+output storageTableEndpoint string = storage.outputs.tableEndpoint
+
+@description('Resource id of the managed identity.')
+output managedIdentityResourceId string = identity.outputs.id
+
+@description('Application Insights resource name.')
+output appInsightsName string = monitoring.outputs.appInsightsName
+
+@description('Resource group that holds everything.')
+output resourceGroupName string = resourceGroup().name
+
+@description('Region of the regional resources.')
+output location string = location

@@ -1,0 +1,63 @@
+// The Azure Bot registration: user-assigned managed identity as the bot's app identity (no client secret), the
+// messaging endpoint on the web app, and the Microsoft Teams channel.
+@description('Azure Bot resource name.')
+param name string
+
+@description('Display name shown in the Azure portal.')
+param displayName string
+
+@description('Azure Bot pricing tier (F0 is free with limits on premium channels; Teams is a standard channel).')
+@allowed([
+  'F0'
+  'S1'
+])
+param sku string = 'F0'
+
+@description('Messaging endpoint, https://<host>/api/messages.')
+param endpoint string
+
+@description('Client id of the user-assigned managed identity (the bot\'s Microsoft app id).')
+param identityClientId string
+
+@description('Resource id of the user-assigned managed identity.')
+param identityId string
+
+@description('Entra tenant id of the identity.')
+param tenantId string
+
+param tags object = {}
+
+resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
+  name: name
+  location: 'global'
+  tags: tags
+  kind: 'azurebot'
+  sku: {
+    name: sku
+  }
+  properties: {
+    displayName: displayName
+    endpoint: endpoint
+    msaAppType: 'UserAssignedMSI'
+    msaAppId: identityClientId
+    msaAppMSIResourceId: identityId
+    msaAppTenantId: tenantId
+  }
+}
+
+resource teams 'Microsoft.BotService/botServices/channels@2022-09-15' = {
+  parent: bot
+  name: 'MsTeamsChannel'
+  location: 'global'
+  properties: {
+    channelName: 'MsTeamsChannel'
+    properties: {
+      isEnabled: true
+      deploymentEnvironment: 'CommercialDeployment'
+      enableCalling: false
+    }
+  }
+}
+
+output name string = bot.name
+output endpoint string = bot.properties.endpoint

@@ -1,0 +1,98 @@
+// Linux App Service plan and the web app that hosts the bot service (.NET 10), running as the managed identity.
+@description('Web app name (also the first label of its *.azurewebsites.net host name).')
+param name string
+
+@description('Azure region.')
+param location string
+
+@description('App Service plan SKU (B1 or higher: "always on" is not available on Free).')
+param planSku string = 'B1'
+
+@description('Resource id of the user-assigned managed identity.')
+param identityId string
+
+@description('Client id of the user-assigned managed identity (also the bot\'s Microsoft app id).')
+param identityClientId string
+
+@description('Entra tenant id of the bot identity.')
+param tenantId string
+
+@description('Table endpoint of the storage account, e.g. https://<account>.table.core.windows.net/.')
+param tableServiceUri string
+
+@description('Application Insights connection string.')
+param appInsightsConnectionString string
+
+@description('Telemetry exporter the service uses.')
+@allowed([
+  'none'
+  'console'
+  'otlp'
+])
+param telemetryExporter string = 'none'
+
+param tags object = {}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: 'asp-${name}'
+  location: location
+  tags: tags
+  kind: 'linux'
+  sku: {
+    name: planSku
+  }
+  properties: {
+    reserved: true // Linux
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'app,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    clientAffinityEnabled: false
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      linuxFxVersion: 'DOTNETCORE|10.0'
+      alwaysOn: true
+      ftpsState: 'Disabled'
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      http20Enabled: true
+      healthCheckPath: '/healthz'
+      appSettings: [
+        { name: 'ASPNETCORE_ENVIRONMENT', value: 'Production' }
+        { name: 'Bot__AppId', value: identityClientId }
+        { name: 'Bot__TenantId', value: tenantId }
+        { name: 'Bot__AppType', value: 'UserAssignedMSI' }
+        { name: 'Storage__TableServiceUri', value: tableServiceUri }
+        { name: 'Storage__ManagedIdentityClientId', value: identityClientId }
+        { name: 'AZURE_CLIENT_ID', value: identityClientId }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
+        { name: 'Telemetry__Exporter', value: telemetryExporter }
+      ]
+    }
+  }
+}
+
+// No FTP with basic credentials; deployments use Entra ID (az webapp deploy).
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+output name string = site.name
+output hostName string = site.properties.defaultHostName

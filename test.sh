@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Builds and runs every test project against its own in-memory Azurite Table on a free loopback port.
+# TRX results go to artifacts/test-results/; the last line printed is "N passed, N failed".
+set -euo pipefail
+LOG_TAG=test.sh
+# shellcheck source=scripts/lib/common.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/scripts/lib/common.sh"
+cd "$UPDATEBOT_ROOT"
+
+RESULTS="$UPDATEBOT_ROOT/artifacts/test-results"
+LOGS="$UPDATEBOT_ROOT/.local/logs"
+require_tools dotnet node npm setsid
+mkdir -p "$LOGS"
+
+rc=1
+finish() {
+  trap - EXIT INT TERM
+  stop_started
+  "$UPDATEBOT_ROOT/scripts/trx-summary.sh" "$RESULTS"
+  exit "$rc"
+}
+trap finish EXIT
+trap 'rc=130; exit 130' INT
+trap 'rc=143; exit 143' TERM
+
+ensure_node_modules
+
+# The Bicep CLI (NuGet package, no global install) for the infra tests; they restore it themselves if absent.
+dotnet restore "$UPDATEBOT_ROOT/tools/bicep/bicep.proj" -nologo -v quiet > "$LOGS/bicep-restore.log" 2>&1 ||
+  log "warning: could not restore the Bicep CLI (see .local/logs/bicep-restore.log)"
+
+# Our own Azurite Table, in memory, on a free loopback port (retry if another process grabs the port first).
+for attempt in 1 2 3; do
+  table_port=$(free_port)
+  start_bg "$LOGS/test-azurite.log" "$UPDATEBOT_ROOT/node_modules/.bin/azurite-table" \
+    --tableHost 127.0.0.1 --tablePort "$table_port" --inMemoryPersistence \
+    --skipApiVersionCheck --loose --disableTelemetry
+  if wait_until 30 Azurite "$BG_PID" port_open "$table_port"; then break; fi
+  stop_started
+  ((attempt < 3)) || { tail -n 20 "$LOGS/test-azurite.log" >&2; die "Azurite did not start"; }
+done
+export UPDATEBOT_TEST_TABLES
+UPDATEBOT_TEST_TABLES=$(azurite_connection_string "$table_port")
+export UPDATEBOT_REPO_ROOT="$UPDATEBOT_ROOT"
+log "Azurite Table on 127.0.0.1:$table_port (UPDATEBOT_TEST_TABLES exported)"
+
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+set +e
+log "building UpdateBot.sln (Release)…"
+dotnet build "$UPDATEBOT_ROOT/UpdateBot.sln" -c Release -nologo -clp:"Summary;ErrorsOnly"
+rc=$?
+if ((rc == 0)); then
+  # One dotnet test per test project, each with its own TRX file name (a shared name would be overwritten).
+  mapfile -t projects < <(dotnet sln "$UPDATEBOT_ROOT/UpdateBot.sln" list | grep -E '^tests[/\\].*\.csproj$' | tr '\\' '/')
+  ((${#projects[@]})) || { log "no test projects in UpdateBot.sln"; rc=1; }
+  for project in "${projects[@]}"; do
+    name=$(basename "$project" .csproj)
+    log "testing $name…"
+    dotnet test "$UPDATEBOT_ROOT/$project" -c Release --no-build -nologo \
+      --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" || rc=1
+  done
+fi
+set -e
+if ((rc == 0)) && [[ "$("$UPDATEBOT_ROOT/scripts/trx-summary.sh" "$RESULTS")" != *" 0 failed" ]]; then rc=1; fi

@@ -1,0 +1,218 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace UpdateBot.Packaging.Tests;
+
+/// <summary>Builds and lints infra/main.bicep once (Bicep CLI from NuGet) and checks the compiled ARM template.</summary>
+public sealed partial class BicepFixture : IAsyncLifetime
+{
+    private readonly TempFolder temp = new();
+
+    public ProcessResult Build { get; private set; } = null!;
+
+    public ProcessResult Lint { get; private set; } = null!;
+
+    public ProcessResult BuildParams { get; private set; } = null!;
+
+    public JsonNode Template { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var bicep = await RepoTools.BicepAsync();
+        var timeout = TimeSpan.FromMinutes(3);
+        var outFile = temp.File("main.json");
+        Build = await RepoTools.RunAsync(bicep, ["build", RepoTools.PathOf("infra", "main.bicep"), "--outfile", outFile], timeout);
+        Lint = await RepoTools.RunAsync(bicep, ["lint", RepoTools.PathOf("infra", "main.bicep")], timeout);
+        BuildParams = await RepoTools.RunAsync(bicep, ["build-params", RepoTools.PathOf("infra", "main.bicepparam"), "--outfile", temp.File("main.parameters.json")], timeout);
+        Template = File.Exists(outFile) ? JsonNode.Parse(await File.ReadAllTextAsync(outFile))! : new JsonObject();
+    }
+
+    public Task DisposeAsync()
+    {
+        temp.Dispose();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Every resource declaration of the given type, at any depth (modules compile to nested deployments).</summary>
+    public IReadOnlyList<JsonObject> Resources(string type) => Walk(Template)
+        .Where(o => o["type"] is JsonValue v && v.TryGetValue<string>(out var t) && string.Equals(t, type, StringComparison.OrdinalIgnoreCase) && o["properties"] is not null)
+        .ToList();
+
+    /// <summary>
+    /// Resolves an ARM expression as far as the tests need: "[parameters('x')]" becomes the value the enclosing module
+    /// deployment passes, and variables('x') inside an expression becomes the enclosing template's literal.
+    /// </summary>
+    public static string Resolve(JsonNode valueNode)
+    {
+        var value = (string)valueNode!;
+        var parameter = ParameterReference().Match(value);
+        if (parameter.Success)
+        {
+            for (var node = valueNode.Parent; node is not null; node = node.Parent)
+            {
+                if (node is JsonObject o && (string?)o["type"] == "Microsoft.Resources/deployments"
+                    && o["properties"]?["parameters"]?[parameter.Groups[1].Value]?["value"] is JsonNode passed)
+                {
+                    return Resolve(passed);
+                }
+            }
+        }
+
+        return VariableReference().Replace(value, m =>
+        {
+            for (var node = valueNode.Parent; node is not null; node = node.Parent)
+            {
+                if (node is JsonObject o && o["variables"]?[m.Groups[1].Value] is JsonValue literal)
+                {
+                    return (string)literal!;
+                }
+            }
+
+            return m.Value;
+        });
+    }
+
+    [GeneratedRegex(@"^\[parameters\('([^']+)'\)\]$", RegexOptions.CultureInvariant)]
+    private static partial Regex ParameterReference();
+
+    [GeneratedRegex(@"variables\('([^']+)'\)", RegexOptions.CultureInvariant)]
+    private static partial Regex VariableReference();
+
+    private static IEnumerable<JsonObject> Walk(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                yield return obj;
+                foreach (var child in obj.SelectMany(p => Walk(p.Value)))
+                {
+                    yield return child;
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var child in array.SelectMany(Walk))
+                {
+                    yield return child;
+                }
+
+                break;
+        }
+    }
+}
+
+public sealed partial class InfraTemplateTests(BicepFixture bicep) : IClassFixture<BicepFixture>
+{
+    [GeneratedRegex(@": (Warning|Error) ", RegexOptions.CultureInvariant)]
+    private static partial Regex Diagnostic();
+
+    [Fact]
+    public void Bicep_build_succeeds_with_no_warnings()
+    {
+        Assert.True(bicep.Build.ExitCode == 0, bicep.Build.ToString());
+        Assert.False(Diagnostic().IsMatch(bicep.Build.Output), bicep.Build.ToString());
+    }
+
+    [Fact]
+    public void Bicep_lint_is_clean()
+    {
+        Assert.True(bicep.Lint.ExitCode == 0, bicep.Lint.ToString());
+        Assert.False(Diagnostic().IsMatch(bicep.Lint.Output), bicep.Lint.ToString());
+    }
+
+    [Fact]
+    public void The_parameters_file_compiles_against_the_template()
+    {
+        Assert.True(bicep.BuildParams.ExitCode == 0, bicep.BuildParams.ToString());
+        Assert.False(Diagnostic().IsMatch(bicep.BuildParams.Output), bicep.BuildParams.ToString());
+    }
+
+    [Fact]
+    public void Modules_are_local_files_not_registry_references()
+    {
+        var files = Directory.GetFiles(RepoTools.PathOf("infra"), "*.bicep*", SearchOption.AllDirectories);
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            var text = File.ReadAllText(file);
+            Assert.DoesNotContain("'br:", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("'br/", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("'ts:", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_storage_account_allows_only_identity_based_TLS_1_2_HTTPS_access()
+    {
+        var storage = Assert.Single(bicep.Resources("Microsoft.Storage/storageAccounts"));
+        var p = storage["properties"]!;
+        Assert.Equal("StorageV2", (string?)storage["kind"]);
+        Assert.False(p["allowSharedKeyAccess"]!.GetValue<bool>());
+        Assert.Equal("TLS1_2", (string?)p["minimumTlsVersion"]);
+        Assert.True(p["supportsHttpsTrafficOnly"]!.GetValue<bool>());
+        Assert.False(p["allowBlobPublicAccess"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void The_identity_is_granted_Storage_Table_Data_Contributor()
+    {
+        var assignment = Assert.Single(bicep.Resources("Microsoft.Authorization/roleAssignments"));
+        var p = assignment["properties"]!;
+        Assert.Contains("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", BicepFixture.Resolve(p["roleDefinitionId"]!), StringComparison.Ordinal);
+        Assert.Equal("ServicePrincipal", (string?)p["principalType"]);
+        Assert.Contains("principalId", (string)p["principalId"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_web_app_is_hardened_runs_dotnet_10_and_has_every_setting_the_service_reads()
+    {
+        var site = Assert.Single(bicep.Resources("Microsoft.Web/sites"));
+        var p = site["properties"]!;
+        var config = p["siteConfig"]!;
+        Assert.True(p["httpsOnly"]!.GetValue<bool>());
+        Assert.Equal("DOTNETCORE|10.0", (string?)config["linuxFxVersion"]);
+        Assert.True(config["alwaysOn"]!.GetValue<bool>());
+        Assert.Equal("Disabled", (string?)config["ftpsState"]);
+        Assert.Equal("1.2", (string?)config["minTlsVersion"]);
+        Assert.Equal("/healthz", (string?)config["healthCheckPath"]);
+        Assert.Equal("UserAssigned", (string?)site["identity"]!["type"]);
+        Assert.NotNull(p["keyVaultReferenceIdentity"]);
+
+        var settings = config["appSettings"]!.AsArray().ToDictionary(s => (string)s!["name"]!, s => s!["value"]!.ToString());
+        foreach (var name in new[]
+                 {
+                     "Bot__AppId", "Bot__TenantId", "Bot__AppType", "Storage__TableServiceUri", "Storage__ManagedIdentityClientId",
+                     "AZURE_CLIENT_ID", "APPLICATIONINSIGHTS_CONNECTION_STRING", "Telemetry__Exporter",
+                 })
+        {
+            Assert.True(settings.ContainsKey(name), "missing app setting " + name);
+        }
+
+        Assert.Equal("UserAssignedMSI", settings["Bot__AppType"]);
+        Assert.DoesNotContain(settings.Keys, k => k.Contains("Secret", StringComparison.OrdinalIgnoreCase) || k.Contains("ConnectionString", StringComparison.Ordinal) && k.StartsWith("Storage", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_Azure_Bot_uses_the_user_assigned_identity_and_has_the_Teams_channel()
+    {
+        var bot = Assert.Single(bicep.Resources("Microsoft.BotService/botServices"));
+        var p = bot["properties"]!;
+        Assert.Equal("azurebot", (string?)bot["kind"]);
+        Assert.Equal("UserAssignedMSI", (string?)p["msaAppType"]);
+        Assert.NotNull(p["msaAppId"]);
+        Assert.NotNull(p["msaAppMSIResourceId"]);
+        Assert.NotNull(p["msaAppTenantId"]);
+        Assert.StartsWith("[format('https://{0}/api/messages', reference(", BicepFixture.Resolve(p["endpoint"]!), StringComparison.Ordinal);
+
+        var channel = Assert.Single(bicep.Resources("Microsoft.BotService/botServices/channels"));
+        Assert.Equal("MsTeamsChannel", (string?)channel["properties"]!["channelName"]);
+    }
+
+    [Fact]
+    public void Monitoring_is_workspace_based_Application_Insights()
+    {
+        Assert.Single(bicep.Resources("Microsoft.OperationalInsights/workspaces"));
+        var appInsights = Assert.Single(bicep.Resources("Microsoft.Insights/components"));
+        Assert.NotNull(appInsights["properties"]!["WorkspaceResourceId"]);
+    }
+}
