@@ -101,6 +101,7 @@ module web 'modules/webapp.bicep' = {
     tenantId: tenantId
     tableServiceUri: storage.outputs.tableEndpoint
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
+    workspaceId: monitoring.outputs.workspaceId
     telemetryExporter: telemetryExporter
     tags: tags
   }

@@ -31,6 +31,9 @@ param appInsightsConnectionString string
 ])
 param telemetryExporter string = 'none'
 
+@description('Log Analytics workspace that receives the app\'s console and HTTP logs.')
+param workspaceId string
+
 param tags object = {}
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
@@ -79,6 +82,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Storage__ManagedIdentityClientId', value: identityClientId }
         { name: 'AZURE_CLIENT_ID', value: identityClientId }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
+        // App Service's own Application Insights agent collects requests, dependencies and exceptions without an
+        // in-process exporter; the service's OpenTelemetry metrics can go to a collector with Telemetry__Exporter=otlp.
+        { name: 'ApplicationInsightsAgent_EXTENSION_VERSION', value: '~3' }
         { name: 'Telemetry__Exporter', value: telemetryExporter }
       ]
     }
@@ -91,6 +97,20 @@ resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@20
   name: 'ftp'
   properties: {
     allow: false
+  }
+}
+
+// Structured console logs (a scope per turn and per squad-week step) and HTTP logs, queryable in Log Analytics.
+resource logs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: site
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      { category: 'AppServiceConsoleLogs', enabled: true }
+      { category: 'AppServiceHTTPLogs', enabled: true }
+      { category: 'AppServicePlatformLogs', enabled: true }
+    ]
   }
 }
 

@@ -19,6 +19,9 @@ public static class ProtocolJson
             PropertyNameCaseInsensitive = true,
             ReadCommentHandling = JsonCommentHandling.Skip,
             AllowTrailingCommas = true,
+            // Non-ASCII text (names such as Siân, emoji) is written as itself, not as \uXXXX escapes: smaller on the
+            // wire and measured as Teams stores it (protocol.md §7.2). Quotes, backslashes and controls are still escaped.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

@@ -43,7 +43,16 @@ public static class DigestCards
 
     /// <summary>One contribution: the member's text, attributed.</summary>
     public static CardElement ItemBlock(DigestItem item) =>
-        new TextBlock($"{item.Text} — **{PlainName(item.AuthorName)}**") { Spacing = Spacing.Small };
+        new TextBlock(AttributedText(item)) { Spacing = Spacing.Small };
+
+    /// <summary>
+    /// "text — **Name**" for a one-line answer; a multi-line answer (often a list) starts with the name on its own
+    /// line, so the name does not end up glued to the last bullet.
+    /// </summary>
+    public static string AttributedText(DigestItem item) =>
+        item.Text.Contains('\n', StringComparison.Ordinal)
+            ? $"**{PlainName(item.AuthorName)}:**\n{item.Text}"
+            : $"{item.Text} — **{PlainName(item.AuthorName)}**";
 
     /// <summary>
     /// Greedy packing of blocks into cards, each measured as the activity Teams will store (UTF-16).

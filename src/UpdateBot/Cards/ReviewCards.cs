@@ -138,7 +138,7 @@ public static class ReviewCards
     {
         var itemData = data with { ItemId = item.ItemId, Basis = DigestCards.Fingerprint(item.Text) };
         var inputId = $"text{index}";
-        var text = new TextBlock(item.Hidden ? $"(hidden) {item.Text} — {DigestCards.PlainName(item.AuthorName)}" : DigestCards.ItemBlock(item) is TextBlock t ? t.Text : item.Text)
+        var text = new TextBlock(item.Hidden ? "(hidden) " + DigestCards.AttributedText(item) : DigestCards.AttributedText(item))
         {
             IsSubtle = item.Hidden ? true : null,
         };
