@@ -2,6 +2,7 @@
 # Local run: Azurite (Table, data kept in .local/azurite) + UpdateBot in development mode + the Microsoft 365 Agents
 # Playground pointed at it. Prints the Playground and bot URLs; Ctrl+C stops all of it. Logs in .local/logs/.
 #   BOT_PORT (3978)  PLAYGROUND_PORT (56150)  AZURITE_TABLE_PORT (10002)
+#   AZURITE_LOCATION (.local/azurite): where Azurite keeps its data (scripts/screenshots.sh points it at a fresh folder)
 set -euo pipefail
 LOG_TAG=run.sh
 # shellcheck source=scripts/lib/common.sh
@@ -12,10 +13,11 @@ BOT_PORT=${BOT_PORT:-3978}
 PLAYGROUND_PORT=${PLAYGROUND_PORT:-56150}
 AZURITE_TABLE_PORT=${AZURITE_TABLE_PORT:-10002}
 LOGS="$UPDATEBOT_ROOT/.local/logs"
+AZURITE_LOCATION=${AZURITE_LOCATION:-$UPDATEBOT_ROOT/.local/azurite}
 PLAYGROUND_CONFIG="$UPDATEBOT_ROOT/tools/playground/.m365agentsplayground.yml"
 
 require_tools dotnet node npm setsid
-mkdir -p "$LOGS" "$UPDATEBOT_ROOT/.local/azurite"
+mkdir -p "$LOGS" "$AZURITE_LOCATION"
 
 cleanup() {
   trap - EXIT INT TERM
@@ -35,7 +37,7 @@ ensure_node_modules
 # 1. Azurite Table, loopback only, data kept between runs.
 log "starting Azurite Table on 127.0.0.1:$AZURITE_TABLE_PORT (log: .local/logs/azurite.log)"
 start_bg "$LOGS/azurite.log" "$UPDATEBOT_ROOT/node_modules/.bin/azurite-table" \
-  --tableHost 127.0.0.1 --tablePort "$AZURITE_TABLE_PORT" --location "$UPDATEBOT_ROOT/.local/azurite" \
+  --tableHost 127.0.0.1 --tablePort "$AZURITE_TABLE_PORT" --location "$AZURITE_LOCATION" \
   --skipApiVersionCheck --loose --disableTelemetry
 azurite_pid=$BG_PID
 

@@ -17,8 +17,15 @@ require_tools() {
 }
 
 # npm ci when node_modules is missing or older than package-lock.json (npm writes node_modules/.package-lock.json).
+# Never when node_modules is a symlink (a git worktree sharing another checkout's tools): npm ci empties the target
+# folder through the link, breaking every checkout that shares it, and a fresh worktree's package-lock.json is always
+# "newer" than the shared marker. Install in the checkout that owns the folder instead.
 ensure_node_modules() {
   local marker="$UPDATEBOT_ROOT/node_modules/.package-lock.json"
+  if [[ -L "$UPDATEBOT_ROOT/node_modules" ]]; then
+    [[ -f "$marker" ]] || die "node_modules is a symlink to $(readlink "$UPDATEBOT_ROOT/node_modules") with no npm install in it; run npm ci there"
+    return 0
+  fi
   if [[ ! -f "$marker" || "$UPDATEBOT_ROOT/package-lock.json" -nt "$marker" ]]; then
     log "installing pinned npm tools (npm ci)…"
     (cd "$UPDATEBOT_ROOT" && npm ci --no-audit --no-fund --loglevel=error) >&2 || die "npm ci failed"

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Screenshots of UpdateBot's cards as a person sees them (issue 5): starts the local stack with run.sh on its own
+# ports and a fresh, throw-away Azurite store, drives one realistic week through the Microsoft 365 Agents Playground,
+# and photographs the cards in the Playground's web UI with headless Chromium. PNGs go to docs/images/ (or $1).
+# Stops everything it started, also on failure or Ctrl+C. See docs/screenshots.md.
+#   BOT_PORT (3990)  PLAYGROUND_PORT (56190)  AZURITE_TABLE_PORT (10092)  CHROMIUM (/usr/bin/chromium)
+set -euo pipefail
+LOG_TAG=screenshots
+# shellcheck source=scripts/lib/common.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/common.sh"
+cd "$UPDATEBOT_ROOT"
+
+OUT_DIR=${1:-$UPDATEBOT_ROOT/docs/images}
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+export BOT_PORT=${BOT_PORT:-3990} PLAYGROUND_PORT=${PLAYGROUND_PORT:-56190} AZURITE_TABLE_PORT=${AZURITE_TABLE_PORT:-10092}
+
+require_tools dotnet node npm setsid
+
+# 1. Chromium from Debian (never a downloaded browser build).
+if [[ ! -x "$CHROMIUM" ]]; then
+  [[ "$CHROMIUM" == /usr/bin/chromium ]] || die "CHROMIUM=$CHROMIUM is not an executable"
+  if [[ $(id -u) -ne 0 ]]; then
+    die "Chromium is missing and installing it needs root: run 'sudo apt-get update && sudo apt-get install -y chromium', then run this again"
+  fi
+  command -v apt-get > /dev/null || die "Chromium is missing and there is no apt-get here: install Chromium and set CHROMIUM=/path/to/it"
+  log "installing Chromium (apt-get install chromium)…"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } > /dev/null ||
+    die "apt-get install chromium failed"
+fi
+ensure_node_modules
+
+# 2. The stack, through run.sh, in the background, with a fresh store so the week starts from scratch.
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/updatebot-shots.XXXXXX")
+run_pid=
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  if [[ -n "$run_pid" ]] && kill -0 "$run_pid" 2> /dev/null; then
+    log "stopping the stack (run.sh stops Azurite, the bot and the Playground)…"
+    kill -TERM "$run_pid" 2> /dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$run_pid" 2> /dev/null || break; sleep 0.5; done
+    kill -0 "$run_pid" 2> /dev/null && { log "run.sh did not stop; killing its process group"; kill -KILL -- "-$run_pid" 2> /dev/null || true; }
+  fi
+  rm -rf "$WORK"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+log "starting the stack with run.sh (bot :$BOT_PORT, Playground :$PLAYGROUND_PORT, Azurite :$AZURITE_TABLE_PORT)…"
+AZURITE_LOCATION="$WORK/azurite" setsid "$UPDATEBOT_ROOT/run.sh" > "$WORK/run.log" 2>&1 < /dev/null &
+run_pid=$!
+playground_url() { grep -o '^Playground: http://[^ ]*' "$WORK/run.log" 2> /dev/null | head -n 1 | cut -d' ' -f2; }
+wait_until 240 "the stack (run.sh)" "$run_pid" playground_url > /dev/null || { tail -n 30 "$WORK/run.log" >&2; exit 1; }
+url=$(playground_url)
+log "stack is up: $url"
+
+# 3. Drive the week and take the screenshots.
+node_flags=()
+node -e 'process.exit(typeof WebSocket === "undefined" ? 0 : 1)' && node_flags+=(--experimental-websocket --no-warnings)
+mkdir -p "$OUT_DIR"
+node "${node_flags[@]}" "$UPDATEBOT_ROOT/tools/screenshots/take-screenshots.mjs" \
+  --playground "$url" --out "$OUT_DIR" --chromium "$CHROMIUM" ${SHOTS_DEBUG_DIR:+--debug "$SHOTS_DEBUG_DIR"} ||
+  { log "the screenshot run failed; logs: .local/logs/ (bot.log, playground-traffic.log)"; tail -n 5 "$UPDATEBOT_ROOT/.local/logs/bot.log" >&2 || true; exit 1; }
+log "done: PNGs in ${OUT_DIR#"$UPDATEBOT_ROOT"/}"
