@@ -49,7 +49,7 @@ public sealed class DigestTests(EndToEndFixture fixture) : IClassFixture<EndToEn
         Assert.Equal("application/vnd.microsoft.card.adaptive", published.GetProperty("type").GetString());
         var (post, digest) = await driver.WaitForCardAsync(DigestTitle, squad.Config.Team.Id, after: beforePublish, expectation: "the weeknote post in the channel");
         Assert.True(post.IsCreate);
-        var text = CardText.AllText(digest);
+        var text = CardText.AllText(digest).Replace('\u00A0', ' ');
         Assert.Contains("Highlights", text, StringComparison.Ordinal);
         Assert.Contains("referral form prototype", text, StringComparison.Ordinal);
         Assert.Contains("Priya Shah", text, StringComparison.Ordinal);

@@ -49,10 +49,14 @@ public static class DigestCards
     /// "text — **Name**" for a one-line answer; a multi-line answer (often a list) starts with the name on its own
     /// line, so the name does not end up glued to the last bullet.
     /// </summary>
-    public static string AttributedText(DigestItem item) =>
-        item.Text.Contains('\n', StringComparison.Ordinal)
-            ? $"**{PlainName(item.AuthorName)}:**\n{item.Text}"
-            : $"{item.Text} — **{PlainName(item.AuthorName)}**";
+    public static string AttributedText(DigestItem item)
+    {
+        // Non-breaking spaces keep "— Tom Okafor" together when the line wraps.
+        var name = PlainName(item.AuthorName).Replace(' ', '\u00A0');
+        return item.Text.Contains('\n', StringComparison.Ordinal)
+            ? $"**{name}:**\n{item.Text}"
+            : $"{item.Text}\u00A0— **{name}**";
+    }
 
     /// <summary>
     /// Greedy packing of blocks into cards, each measured as the activity Teams will store (UTF-16).

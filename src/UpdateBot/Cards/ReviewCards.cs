@@ -55,7 +55,7 @@ public static class ReviewCards
 
             body.Add(new ColumnSet(
             [
-                new Column([new TextBlock($"{i + 1}. {section.Title} ({section.Items.Count(it => !it.Hidden)})")]) { Width = "stretch", VerticalContentAlignment = VerticalContentAlignment.Center },
+                new Column([new TextBlock($"{section.Title} · {Count(section.Items.Count(it => !it.Hidden))}")]) { Width = "stretch", VerticalContentAlignment = VerticalContentAlignment.Center },
                 new Column([new ActionSet(moves)]) { Width = "auto" },
             ]));
         }
@@ -75,6 +75,9 @@ public static class ReviewCards
             Body = body,
         };
     }
+
+    // Not "1. Title": the renderer would take that for a Markdown numbered list.
+    private static string Count(int visible) => visible == 1 ? "1 item" : $"{visible} items";
 
     /// <summary>The item cards of every section, packed under the message budget.</summary>
     public static IReadOnlyList<AdaptiveCard> ItemCards(Digest digest, string squadId, string leadId)

@@ -1,3 +1,4 @@
+using UpdateBot.Domain;
 using UpdateBot.Teams.Cards;
 using static UpdateBot.Cards.CardParts;
 
@@ -9,7 +10,7 @@ public static class WelcomeCards
     public const string WelcomeTitle = "Welcome to UpdateBot";
     public const string HelpTitle = "UpdateBot help";
 
-    public static AdaptiveCard Welcome(bool inTeam, string? squadName) => new()
+    public static AdaptiveCard Welcome(bool inTeam, string? squadName, SquadSchedule? schedule = null) => new()
     {
         FallbackText = WelcomeTitle,
         Body =
@@ -18,17 +19,21 @@ public static class WelcomeCards
             Paragraph(inTeam
                 ? $"I run {(squadName is null ? "this squad" : $"**{squadName}**")}'s weekly update. Each week I ask everyone 1:1 for their highlights, gather the answers into a weeknote the lead reviews, and post it here for everyone to read."
                 : "I run your squad's weekly update. Each week I'll ask you here for your highlights; answer by section, or just type. You can say \"quiet week\" or \"away until 12 Dec\" any time."),
-            new FactSet(
-            [
-                new Fact("Thursday", "I ask each member for their highlights"),
-                new Fact("Friday", "one gentle reminder, then the lead reviews the draft"),
-                new Fact("Friday afternoon", "the weeknote is posted in the channel"),
-            ]) { Spacing = Spacing.Medium },
+            new FactSet(WeekFacts(schedule ?? SquadSchedule.Default)) { Spacing = Spacing.Medium },
             Subtle(inTeam
-                ? "To start, the person who added me fills in the setup card below. Type @UpdateBot help for commands."
+                ? "These are the defaults: the person who added me can change them in the setup card below. Type @UpdateBot help for commands."
                 : "Type **help** to see what I can do."),
         ],
     };
+
+    /// <summary>The week as this squad runs it (the defaults until the lead saves the setup card).</summary>
+    private static List<Fact> WeekFacts(SquadSchedule schedule) =>
+    [
+        new(SetupCards.Describe(schedule.Open), "I ask each member 1:1 for their highlights"),
+        new(SetupCards.Describe(schedule.Remind), "one gentle reminder to anyone who hasn't answered"),
+        new(SetupCards.Describe(schedule.Compile), "the lead gets the draft weeknote to review"),
+        new(SetupCards.Describe(schedule.Publish), "the weeknote is posted in the channel"),
+    ];
 
     public static AdaptiveCard Help(bool isLead, string? hint = null)
     {

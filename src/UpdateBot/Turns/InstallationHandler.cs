@@ -119,7 +119,7 @@ public sealed partial class InstallationHandler(
             return;
         }
 
-        var welcome = await messenger.PostToChannelAsync(squad, WelcomeCards.Welcome(inTeam: true, squad.Settings.Name), "UpdateBot is here to run your weekly update", cancellationToken);
+        var welcome = await messenger.PostToChannelAsync(squad, WelcomeCards.Welcome(inTeam: true, squad.Settings.Name, squad.Settings.Schedule), "UpdateBot is here to run your weekly update", cancellationToken);
         if (welcome.Delivered)
         {
             var setup = await messenger.SendCardAsync(turn.ServiceUrl, welcome.ConversationId!, SetupCards.Form(squad, null, []), cancellationToken);
