@@ -21,6 +21,7 @@ public static class SetupCards
         public const string TimeZone = "timeZone";
         public const string Sections = "sections";
         public const string AutoPublish = "autoPublish";
+        public const string Leads = "leads";
 
         public static string Day(CycleStep step) => step.ToString().ToLowerInvariant() + "Day";
 
@@ -28,7 +29,7 @@ public static class SetupCards
     }
 
     /// <summary>The form, prefilled from the squad's settings or from what the lead just typed (so nothing is lost on an error).</summary>
-    public static AdaptiveCard Form(Squad squad, SquadSettingsInput? typed, IReadOnlyList<string> errors)
+    public static AdaptiveCard Form(Squad squad, SquadSettingsInput? typed, IReadOnlyList<string> errors, IReadOnlyList<Member>? roster = null, string? typedLeads = null)
     {
         var settings = squad.Settings;
         var body = new List<CardElement>
@@ -74,9 +75,28 @@ public static class SetupCards
             ValueOn = "true",
             ValueOff = "false",
         });
-        body.Add(Subtle($"Leads: {settings.LeadIds.Count} (the person who added me). The weeknote is posted in this channel."));
+        body.Add(LeadsInput(settings.LeadIds, roster ?? [], typedLeads));
+        body.Add(Subtle("The weeknote is posted in this channel."));
         body.Add(Actions(Action("Save settings", Verbs.SetupSave, new SquadWeekData(squad.Id, ""))));
         return new AdaptiveCard { FallbackText = SetupTitle, Body = body };
+    }
+
+    /// <summary>
+    /// Who leads: anyone on the team's roster (read from Teams when the app was added). Current leads stay listed even
+    /// if the roster does not have them yet.
+    /// </summary>
+    private static ChoiceSetInput LeadsInput(IReadOnlyList<string> leadIds, IReadOnlyList<Member> roster, string? typedLeads)
+    {
+        var choices = roster.Where(m => m.InRoster).Select(m => new Choice(m.Name, m.UserId)).ToList();
+        choices.AddRange(leadIds.Where(id => choices.All(c => c.Value != id)).Select(id => new Choice("Current lead", id)));
+        return new ChoiceSetInput(choices)
+        {
+            Id = Inputs.Leads,
+            Label = "Leads (they change these settings, review the draft and publish)",
+            IsMultiSelect = true,
+            Style = ChoiceInputStyle.Compact,
+            Value = typedLeads ?? string.Join(',', leadIds),
+        };
     }
 
     public static AdaptiveCard Saved(SquadSettings settings, string savedBy)
@@ -89,6 +109,7 @@ public static class SetupCards
         facts.AddRange(Enum.GetValues<CycleStep>().Select(s => new Fact(StepLabel(s), Describe(settings.Schedule.For(s)))));
         facts.Add(new Fact("Sections", string.Join(" · ", settings.Sections.Select(s => s.Title))));
         facts.Add(new Fact("Publishing", settings.AutoPublish ? "automatic at the publish time" : "after a lead reviews it"));
+        facts.Add(new Fact("Leads", settings.LeadIds.Count == 1 ? "1 person" : $"{settings.LeadIds.Count} people"));
         return new AdaptiveCard
         {
             FallbackText = SavedTitle,

@@ -26,6 +26,7 @@ public sealed record CardActionResult(AdaptiveCard? Card, string? Message, int S
 public sealed class CardActionHandler(
     SquadStore squads,
     SquadDirectory directory,
+    MemberStore members,
     AnswerService answers,
     DigestService digests,
     TimeProvider time)
@@ -99,21 +100,46 @@ public sealed class CardActionHandler(
             V(SetupCards.Inputs.Day(CycleStep.Publish)), V(SetupCards.Inputs.Time(CycleStep.Publish)),
             V(SetupCards.Inputs.Sections),
             string.Equals(V(SetupCards.Inputs.AutoPublish), "true", StringComparison.OrdinalIgnoreCase));
-        var leads = squad.Settings.LeadIds.Count > 0 ? squad.Settings.LeadIds : [turn.UserId];
+        var roster = await members.ListAsync(squad.Id, cancellationToken);
+        var typedLeads = values.GetValueOrDefault(SetupCards.Inputs.Leads);
+        var leads = ChosenLeads(typedLeads, squad, roster, turn.UserId);
         var result = SettingsValidation.Validate(input, squad.Settings.Sections, leads);
-        if (!result.IsValid)
+        var errors = result.Errors.ToList();
+        if (leads.Count == 0)
+        {
+            errors.Add("Choose at least one lead.");
+        }
+
+        if (!result.IsValid || errors.Count > 0)
         {
             // Nothing is saved; the card comes back with everything the lead typed and what to fix.
-            return new CardActionResult(SetupCards.Form(squad, input, result.Errors), null);
+            return new CardActionResult(SetupCards.Form(squad, input, errors, roster, typedLeads), null);
         }
 
         if (!await squads.TrySaveSettingsAsync(squad, result.Settings!, cancellationToken))
         {
             var latest = await squads.GetAsync(squad.Id, cancellationToken) ?? squad;
-            return new CardActionResult(SetupCards.Form(latest, null, ["Another lead saved the settings a moment ago. Here they are; change them again if needed."]), null);
+            return new CardActionResult(SetupCards.Form(latest, null, ["Another lead saved the settings a moment ago. Here they are; change them again if needed."], roster), null);
         }
 
         return new CardActionResult(SetupCards.Saved(result.Settings!, turn.UserName), "Settings saved.");
+    }
+
+    /// <summary>
+    /// The leads picked on the card: people on the roster or already leads (ids from the card are never trusted
+    /// beyond that). A card without the leads input (an older card) keeps the current leads; a squad without any
+    /// yet gets the person saving it.
+    /// </summary>
+    private static List<string> ChosenLeads(string? typed, Squad squad, IReadOnlyList<Member> roster, string userId)
+    {
+        if (typed is null)
+        {
+            return squad.Settings.LeadIds.Count > 0 ? [.. squad.Settings.LeadIds] : [userId];
+        }
+
+        var allowed = roster.Where(m => m.InRoster).Select(m => m.UserId).Concat(squad.Settings.LeadIds).ToHashSet(StringComparer.Ordinal);
+        return typed.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(allowed.Contains).Distinct(StringComparer.Ordinal).ToList();
     }
 
     private async Task<CardActionResult> ReviewAsync(Turn turn, Squad squad, IsoWeek week, string verb, IReadOnlyDictionary<string, string?> values, CancellationToken cancellationToken)

@@ -58,7 +58,7 @@ public sealed class CommandHandler(
 
         if (!squad.IsConfigured && command.Kind is not CommandKind.Settings)
         {
-            await ReplyAsync(turn, SetupCards.Form(squad, null, ["Set the squad up first: save this card, then try again."]), cancellationToken);
+            await ReplyAsync(turn, SetupCards.Form(squad, null, ["Set the squad up first: save this card, then try again."], await members.ListAsync(squad.Id, cancellationToken)), cancellationToken);
             return;
         }
 
@@ -123,7 +123,7 @@ public sealed class CommandHandler(
             }
 
             case CommandKind.Settings:
-                await ReplyAsync(turn, SetupCards.Form(squad, null, []), cancellationToken);
+                await ReplyAsync(turn, SetupCards.Form(squad, null, [], await members.ListAsync(squad.Id, cancellationToken)), cancellationToken);
                 break;
         }
     }

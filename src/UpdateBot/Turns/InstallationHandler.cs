@@ -1,4 +1,5 @@
 using UpdateBot.Cards;
+using UpdateBot.Cycle;
 using UpdateBot.Messaging;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Connector;
@@ -17,6 +18,7 @@ public sealed partial class InstallationHandler(
     CycleStore cycle,
     Messenger messenger,
     ConnectorClient connector,
+    CycleRunner runner,
     ILogger<InstallationHandler> logger)
 {
     private const string WelcomeKey = "welcome";
@@ -119,10 +121,12 @@ public sealed partial class InstallationHandler(
             return;
         }
 
+        // The roster first, so the setup card can offer the team's members as leads.
+        await runner.SyncRosterAsync(squad, cancellationToken);
         var welcome = await messenger.PostToChannelAsync(squad, WelcomeCards.Welcome(inTeam: true, squad.Settings.Name, squad.Settings.Schedule), "UpdateBot is here to run your weekly update", cancellationToken);
         if (welcome.Delivered)
         {
-            var setup = await messenger.SendCardAsync(turn.ServiceUrl, welcome.ConversationId!, SetupCards.Form(squad, null, []), cancellationToken);
+            var setup = await messenger.SendCardAsync(turn.ServiceUrl, welcome.ConversationId!, SetupCards.Form(squad, null, [], await members.ListAsync(teamId, cancellationToken)), cancellationToken);
             await cycle.CompleteAsync(claim.Marker, MarkerStates.Sent, welcome.ConversationId, setup.ActivityId, null, cancellationToken);
         }
         else

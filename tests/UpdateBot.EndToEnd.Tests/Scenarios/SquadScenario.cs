@@ -34,10 +34,20 @@ public sealed class SquadScenario(EndToEndFixture fixture)
         data["timeZone"] = "Europe/London";
         data["sections"] = "Highlights\nDiscovery and delivery\nPeople we met";
         data["autoPublish"] = "false";
-        foreach (var input in Inputs(setupCard).Where(i => i.Id.EndsWith("Day", StringComparison.Ordinal) || i.Id.EndsWith("Time", StringComparison.Ordinal)))
+        // Every other input keeps the value the card offered (as Teams merges inputs into the action's data).
+        foreach (var input in Inputs(setupCard).Where(i => !data.ContainsKey(i.Id)))
         {
             data[input.Id] = input.Value;
         }
+
+        // The leads picker offers the team's members (the roster is read when the app is added).
+        var leadChoices = setupCard.ToString();
+        foreach (var user in Config.Users)
+        {
+            Assert.Contains(user.Id, leadChoices, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(Config.CurrentUser.Id, data["leads"]!.GetValue<string>());
 
         var response = await Driver.ExecuteAsync(setupMessage.ThreadConversationId, setupMessage.MessageId!, "setup.save", data);
         AssertCardResponse(response, BotCards.SetupSavedTitle, "saving the setup card");
