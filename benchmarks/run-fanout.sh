@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Fan-out benchmark (docs/benchmarks.md): starts an in-memory Azurite (tables) on 127.0.0.1, builds the benchmark in
+# Release and runs it. Every extra argument goes to the benchmark, e.g.
+#   benchmarks/run-fanout.sh --roster 1000 --global 30 --runs 3
+#   benchmarks/run-fanout.sh --global 50 --client-global 30   # newest published budget, service default
+#   benchmarks/run-fanout.sh --global 30 --global-window-ms 950  # emulates a 50 ms margin in the service's limiter
+# Exit code 0 only when every run lost nothing, duplicated nothing and the re-run delivered nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+AZURITE=node_modules/.bin/azurite-table
+[[ -x "$AZURITE" ]] || { echo "azurite-table not found: run 'npm ci' first" >&2; exit 2; }
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+WORK=$(mktemp -d -t updatebot-bench-XXXXXX)
+(cd "$WORK" && exec "$OLDPWD/$AZURITE" --inMemoryPersistence --tableHost 127.0.0.1 --tablePort "$PORT" --skipApiVersionCheck --loose \
+  --disableTelemetry) >"$WORK/azurite.log" 2>&1 &
+AZURITE_PID=$!
+cleanup() { kill "$AZURITE_PID" 2>/dev/null || true; wait "$AZURITE_PID" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+for _ in $(seq 1 300); do
+  grep -qiE "successfully (listening at|started on)" "$WORK/azurite.log" && break
+  kill -0 "$AZURITE_PID" 2>/dev/null || { cat "$WORK/azurite.log" >&2; exit 1; }
+  sleep 0.2
+done
+grep -qiE "successfully (listening at|started on)" "$WORK/azurite.log" || { echo "Azurite did not start" >&2; exit 1; }
+
+KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+TABLES="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$KEY;TableEndpoint=http://127.0.0.1:$PORT/devstoreaccount1;"
+
+dotnet build benchmarks/UpdateBot.Benchmarks -c Release --nologo -v quiet >&2
+echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GiB RAM, .NET $(dotnet --version)" >&2
+echo "load average before: $(cat /proc/loadavg)" >&2
+status=0
+timeout 3600 benchmarks/UpdateBot.Benchmarks/bin/Release/net10.0/UpdateBot.Benchmarks --tables "$TABLES" "$@" || status=$?
+echo "load average after: $(cat /proc/loadavg)" >&2
+exit $status
