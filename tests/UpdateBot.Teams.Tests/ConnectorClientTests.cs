@@ -146,6 +146,30 @@ public sealed class ConnectorClientTests
         Assert.Equal(start.AddSeconds(3), rig.Connector.Requests[0].At);
     }
 
+    [Fact]
+    public async Task A_request_queued_for_its_slot_when_a_429_arrives_waits_out_the_pause()
+    {
+        using var rig = new ConnectorRig((_, _) => ConnectorRig.Created());
+        var start = rig.Time.GetUtcNow();
+
+        // Eight messages to one conversation: the eighth queues for its slot a second or so away.
+        var sends = Enumerable.Range(0, 8).Select(_ => rig.Client.SendToConversationAsync(ServiceUrl, "a:busy", Message, CancellationToken.None)).ToList();
+        await rig.Connector.WaitForCountAsync(7);
+        var slotWait = await rig.Time.ShortTimers.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+
+        // Meanwhile another sender is throttled: everyone must hold off for 5 seconds.
+        rig.Limits.PauseUntil(start.AddSeconds(5));
+        rig.Time.Advance(slotWait);
+        var pauseWait = await rig.Time.ShortTimers.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(7, rig.Connector.Count);
+        Assert.Equal(start.AddSeconds(5), rig.Time.GetUtcNow() + pauseWait);
+        rig.Time.Advance(pauseWait);
+        await Task.WhenAll(sends).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(8, rig.Connector.Count);
+        Assert.True(rig.Connector.Requests[7].At >= start.AddSeconds(5));
+    }
+
     [Theory]
     [InlineData("""{"errorCode":209,"message":"{\"subCode\":\"MessageWritesBlocked\",\"message\":\"Thread is blocked\"}"}""", "MessageWritesBlocked")]
     [InlineData("""{"error":{"code":"ConversationBlockedByUser","message":"User blocked the conversation with the bot."}}""", "ConversationBlockedByUser")]
@@ -443,7 +467,7 @@ public sealed class RateLimitTests
 
         var slots = Enumerable.Range(0, 1801).Select(_ => start + limits.ReserveConversation("a:1")).ToList();
 
-        Assert.Equal(start.AddSeconds(1), slots[7]);
+        Assert.Equal(start + ConnectorRateLimits.Guarded(7, TimeSpan.FromSeconds(1)).Window, slots[7]);
         Assert.True(slots[60] >= slots[0].AddSeconds(30));
         Assert.True(slots[1800] >= slots[0].AddHours(1));
         Assert.Equal(TimeSpan.Zero, limits.ReserveConversation("a:2"));
@@ -459,12 +483,15 @@ public sealed class RateLimitTests
         await rig.Connector.WaitForCountAsync(7);
         var due = await rig.Time.ShortTimers.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
 
-        Assert.Equal(TimeSpan.FromSeconds(1), due);
+        // One second plus the guard that keeps us clear of the edge of Teams' own window.
+        var window = ConnectorRateLimits.Guarded(7, TimeSpan.FromSeconds(1)).Window;
+        Assert.True(window > TimeSpan.FromSeconds(1) && window <= TimeSpan.FromSeconds(1.1), $"window {window}");
+        Assert.Equal(window, due);
         Assert.Equal(7, rig.Connector.Count);
         rig.Time.Advance(due);
         await Task.WhenAll(sends).WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(8, rig.Connector.Count);
-        Assert.Equal(start.AddSeconds(1), rig.Connector.Requests[7].At);
+        Assert.Equal(start + window, rig.Connector.Requests[7].At);
     }
 
     [Fact]
@@ -477,7 +504,7 @@ public sealed class RateLimitTests
         await rig.Connector.WaitForCountAsync(3);
         var due = await rig.Time.ShortTimers.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
 
-        Assert.Equal(TimeSpan.FromSeconds(1), due);
+        Assert.Equal(ConnectorRateLimits.Guarded(3, TimeSpan.FromSeconds(1)).Window, due);
         Assert.Equal(3, rig.Connector.Count);
         rig.Time.Advance(due);
         await Task.WhenAll(sends).WaitAsync(TimeSpan.FromSeconds(20));

@@ -17,21 +17,30 @@ internal sealed class ConnectorRateLimitHandler(ConnectorRateLimits limits, Time
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var maxWait = options.Value.Connector.MaxRetryDelay;
-        while (limits.PausedUntil - timeProvider.GetUtcNow() is var wait && wait > TimeSpan.Zero)
+        while (true)
         {
-            if (wait > maxWait)
+            while (limits.PausedUntil - timeProvider.GetUtcNow() is var wait && wait > TimeSpan.Zero)
             {
-                // Longer than this call may wait: answer "throttled" without sending; the caller tries again later.
-                var refused = new HttpResponseMessage(HttpStatusCode.TooManyRequests) { RequestMessage = request };
-                refused.Headers.TryAddWithoutValidation("Retry-After", Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture));
-                refused.Headers.TryAddWithoutValidation(ConnectorAuthenticationHandler.RefusedHeader, SharedBackoffRefusal);
-                return refused;
+                if (wait > maxWait)
+                {
+                    // Longer than this call may wait: answer "throttled" without sending; the caller tries again later.
+                    var refused = new HttpResponseMessage(HttpStatusCode.TooManyRequests) { RequestMessage = request };
+                    refused.Headers.TryAddWithoutValidation("Retry-After", Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture));
+                    refused.Headers.TryAddWithoutValidation(ConnectorAuthenticationHandler.RefusedHeader, SharedBackoffRefusal);
+                    return refused;
+                }
+
+                await Task.Delay(wait, timeProvider, cancellationToken).ConfigureAwait(false);
             }
 
-            await Task.Delay(wait, timeProvider, cancellationToken).ConfigureAwait(false);
-        }
+            await limits.WaitForSlotAsync(ConversationKey(request), cancellationToken).ConfigureAwait(false);
 
-        await limits.WaitForSlotAsync(ConversationKey(request), cancellationToken).ConfigureAwait(false);
+            // A 429 may have arrived while this request queued for its slot: then it waits out the pause too.
+            if (limits.PausedUntil <= timeProvider.GetUtcNow())
+            {
+                break;
+            }
+        }
 
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (RetryAfterHeader.IsThrottled(response) && !response.Headers.Contains(ConnectorAuthenticationHandler.RefusedHeader))
