@@ -67,7 +67,7 @@ public sealed class CardActionTests(AzuriteFixture tables) : IClassFixture<Azuri
         squad.Teams.SetTeam(TestSquad.TeamId, TestSquad.People);
 
         var install = await host.PostActivityAsync(Activities.TeamInstall(TestSquad.TeamId, TestSquad.Lead, "Lena Lead"));
-        Assert.Equal(HttpStatusCode.OK, install.StatusCode);
+        host.AssertOk(install);
         var welcome = Assert.Single(squad.Teams.ChannelPosts);
         Assert.Contains(WelcomeCards.WelcomeTitle, FakeTeams.Text(welcome.Json));
         Assert.Contains(squad.Teams.Requests, r => r.Method == HttpMethod.Post && FakeTeams.Text(r.Json).Contains(SetupCards.SetupTitle, StringComparison.Ordinal));

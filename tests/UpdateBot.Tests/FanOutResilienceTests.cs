@@ -43,9 +43,9 @@ public sealed class FanOutResilienceTests(AzuriteFixture tables) : IClassFixture
         var first = squad.StartHost("first");
         await first.SeedSquadAsync(TestSquad.TeamId, Roster, [TestSquad.Lead]);
         using var crash = new CancellationTokenSource();
-        squad.Teams.OnActivityPost = accepted =>
+        squad.Teams.OnActivityPost = attempt =>
         {
-            if (accepted >= 4)
+            if (attempt >= 4)
             {
                 // The process dies: this send and every one still in flight never leave.
                 crash.Cancel();

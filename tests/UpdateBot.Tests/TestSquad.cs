@@ -43,8 +43,10 @@ public sealed class TestSquad : IAsyncDisposable
     public BotTestHost StartHost(string name = "host1", IDictionary<string, string?>? extra = null)
     {
         var host = new BotTestHost(ConnectionString, Prefix, Time, Teams, name, extra);
-        _ = host.Services; // starts it (tables created)
         hosts.Add(host);
+        // Starting the host starts table creation in the background (traffic waits for /readyz in production);
+        // the tests wait for it the same way, so nothing races the StorageInitializer.
+        host.Get<UpdateBot.Storage.Tables>().EnsureCreatedAsync(CancellationToken.None).GetAwaiter().GetResult();
         return host;
     }
 

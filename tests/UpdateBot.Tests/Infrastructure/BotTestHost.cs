@@ -82,6 +82,13 @@ public sealed class BotTestHost : WebApplicationFactory<Program>
 
     public string Name { get; }
 
+    /// <summary>Warnings and errors the service logged (shown when an assertion about a response fails).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
+
+    /// <summary>Asserts a 200 from /api/messages, showing the service's warnings and errors otherwise.</summary>
+    public void AssertOk(HttpResponseMessage response) =>
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} from /api/messages. Service log:\n{string.Join("\n", Logs)}");
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
@@ -90,7 +97,11 @@ public sealed class BotTestHost : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureLogging(logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Warning);
+            logging.AddProvider(new CollectingLoggerProvider(Logs));
+        });
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Time);
@@ -146,6 +157,26 @@ public sealed class BotTestHost : WebApplicationFactory<Program>
     }
 
     public static string ChannelOf(string teamId) => "19:channel-" + teamId;
+
+    private sealed class CollectingLoggerProvider(System.Collections.Concurrent.ConcurrentQueue<string> logs) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, logs);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> logs) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                logs.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+        }
+    }
 
     private sealed class LoopbackCaller : IStartupFilter
     {

@@ -34,20 +34,20 @@ public sealed class FakeTeams
     private readonly ConcurrentDictionary<string, UserBehaviour> behaviours = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> behaviourUses = new(StringComparer.Ordinal);
     private int nextId;
-    private int activitySends;
+    private int activityAttempts;
 
     /// <summary>Members per page of <c>pagedmembers</c> (small, so that paging is exercised).</summary>
     public int PageSize { get; set; } = 2;
 
     /// <summary>
-    /// After this many accepted 1:1 activity POSTs, every further activity POST fails with <see cref="OutageStatus"/>
+    /// After this many 1:1 activity POSTs, every further activity POST fails with <see cref="OutageStatus"/>
     /// (a connector outage in the middle of a fan-out). Null: no outage.
     /// </summary>
     public int? FailActivitiesAfter { get; set; }
 
     public HttpStatusCode OutageStatus { get; set; } = HttpStatusCode.ServiceUnavailable;
 
-    /// <summary>Called (before answering) for every 1:1 activity POST with the number accepted so far.</summary>
+    /// <summary>Called (before answering) for every 1:1 activity POST with its number (0, 1, …) among those that got this far.</summary>
     public Action<int>? OnActivityPost { get; set; }
 
     /// <summary>The clock requests are stamped with (the tests' FakeTimeProvider).</summary>
@@ -201,14 +201,13 @@ public sealed class FakeTeams
                     return failure;
                 }
 
-                var accepted = Volatile.Read(ref activitySends);
-                OnActivityPost?.Invoke(accepted);
-                if (FailActivitiesAfter is { } limit && accepted >= limit)
+                // Numbered atomically, so "after N" is exact however many sends run in parallel.
+                var attempt = Interlocked.Increment(ref activityAttempts) - 1;
+                OnActivityPost?.Invoke(attempt);
+                if (FailActivitiesAfter is { } limit && attempt >= limit)
                 {
                     return (OutageStatus, Error("ServiceError", "The connector is having a bad day"), 0);
                 }
-
-                Interlocked.Increment(ref activitySends);
             }
 
             return (HttpStatusCode.Created, Json(new { id = Next() }), 0);
