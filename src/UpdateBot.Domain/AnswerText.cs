@@ -25,9 +25,17 @@ public static partial class AnswerText
         var normalised = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
 
         var kept = new StringBuilder(normalised.Length);
-        foreach (var c in normalised)
+        for (var i = 0; i < normalised.Length; i++)
         {
-            if ((char.IsControl(c) && c is not '\n' and not '\t') || IsBidiControl(c))
+            var c = normalised[i];
+            if (char.IsHighSurrogate(c) && i + 1 < normalised.Length && char.IsLowSurrogate(normalised[i + 1]))
+            {
+                kept.Append(c).Append(normalised[++i]);
+                continue;
+            }
+
+            // An unpaired surrogate is not text: JSON writers turn it into U+FFFD, so the stored answer and the card would differ.
+            if ((char.IsControl(c) && c is not '\n' and not '\t') || IsBidiControl(c) || char.IsSurrogate(c))
             {
                 continue;
             }

@@ -98,7 +98,7 @@ public sealed partial class CycleRunner(
 
         int Count(string key) => counts.GetValueOrDefault(key);
         var note = rosterFresh ? null : "The roster could not be refreshed from Teams; used the last known one";
-        return new StepReport(step, Count("retry") == 0 && (rosterFresh || roster.Count > 0), Count("sent"), Count("done"), Count("unreachable"), Count("retry"), Count("skipped"), note);
+        return new StepReport(step, Count("retry") == 0 && Count("inflight") == 0 && (rosterFresh || roster.Count > 0), Count("sent"), Count("done"), Count("unreachable"), Count("retry"), Count("skipped"), note);
     }
 
     private async Task<string> SendOneAsync(Squad squad, IsoWeek week, Member member, StoredEntry? stored, bool reminder, DateOnly stepDate, DateTimeOffset closesAt, CancellationToken cancellationToken)
@@ -127,7 +127,9 @@ public sealed partial class CycleRunner(
         var claim = await cycle.ClaimAsync(squad.Id, week, CycleStore.SendKey(reminder ? "remind" : "prompt", member.UserId), cancellationToken);
         if (claim.Outcome != ClaimOutcome.Claimed)
         {
-            return "done";
+            // A claim still "Sending" is in flight elsewhere, or was left by a crash less than AbandonedClaimAge ago:
+            // the step is not finished until it settles (sent, or judged unconfirmed and shown to the lead).
+            return claim.Outcome == ClaimOutcome.AlreadyDone && claim.Marker.State == MarkerStates.Sending ? "inflight" : "done";
         }
 
         var entry = stored?.Entry;

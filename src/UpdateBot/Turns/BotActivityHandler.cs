@@ -80,6 +80,13 @@ public sealed class BotActivityHandler(
             await messenger.UpdateCardAsync(turn.ServiceUrl, turn.ConversationId, replyTo, result.Card, cancellationToken);
         }
 
+        if (result.Card is not null && result.Message is not null)
+        {
+            // The envelope carries a card or a message, never both: the message ("another lead changed this",
+            // "publishing failed…") goes to the chat, as on the Action.Submit path, instead of being dropped.
+            await messenger.SendTextAsync(turn.ServiceUrl, turn.ConversationId, result.Message, cancellationToken);
+        }
+
         return (result.Card is not null
             ? AdaptiveCardInvokeResponse.Card(result.Card)
             : AdaptiveCardInvokeResponse.Message(result.Message ?? "Done.")).ToInvokeResponse();
