@@ -29,7 +29,7 @@ public static class AdaptiveCardValidator
             return [];
         }
 
-        var root = FindRepoRoot();
+        var root = RepoPaths.Root;
         var directory = Directory.CreateTempSubdirectory("updatebot-cards-");
         try
         {
@@ -145,25 +145,6 @@ public static class AdaptiveCardValidator
         }
 
         return (process.ExitCode, await stdout, await stderr);
-    }
-
-    private static string FindRepoRoot()
-    {
-        var fromEnv = Environment.GetEnvironmentVariable("UPDATEBOT_REPO_ROOT");
-        if (!string.IsNullOrWhiteSpace(fromEnv))
-        {
-            return Path.GetFullPath(fromEnv);
-        }
-
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "UpdateBot.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"Cannot find UpdateBot.sln above {AppContext.BaseDirectory}; set UPDATEBOT_REPO_ROOT.");
     }
 
     private static string Sanitize(string name)

@@ -47,22 +47,24 @@ public sealed class WeeklyLoopTests(EndToEndFixture fixture) : IClassFixture<End
 
         // Remind now: five reminders, none to the lead who answered.
         var beforeRemind = driver.MessagePosition;
-        await driver.SendPersonalMessageAsync("remind now");
-        var report = await driver.WaitForMessageAsync(
-            m => m.ChannelOrChatId == squad.Config.PersonalChatId && (m.Text ?? "").Contains("Reminders for", StringComparison.Ordinal),
-            after: beforeRemind, expectation: "the remind-now report");
+        var report = await RemindNowAsync("the remind-now report");
         Assert.Contains("5 sent", report.Text, StringComparison.Ordinal);
         Assert.DoesNotContain(driver.Messages.Skip(beforeRemind), m =>
             m.ChannelOrChatId == squad.Config.PersonalChatId && m.AdaptiveCards.Any(c => CardText.HasTitle(c, SquadScenario.SquadName + BotCards.PromptTitleSuffix)));
 
         // And again: nobody is reminded twice.
-        var beforeSecond = driver.MessagePosition;
-        await driver.SendPersonalMessageAsync("remind now");
-        var second = await driver.WaitForMessageAsync(
-            m => m.ChannelOrChatId == squad.Config.PersonalChatId && (m.Text ?? "").Contains("Reminders for", StringComparison.Ordinal),
-            after: beforeSecond, expectation: "the second remind-now report");
+        var second = await RemindNowAsync("the second remind-now report");
         Assert.Contains("0 sent", second.Text, StringComparison.Ordinal);
 
         await fixture.AssertCardsValidAsync(driver.Messages.Skip(start));
+
+        async Task<PlaygroundMessage> RemindNowAsync(string expectation)
+        {
+            var before = driver.MessagePosition;
+            await driver.SendPersonalMessageAsync("remind now");
+            return await driver.WaitForMessageAsync(
+                m => m.ChannelOrChatId == squad.Config.PersonalChatId && (m.Text ?? "").Contains("Reminders for", StringComparison.Ordinal),
+                after: before, expectation: expectation);
+        }
     }
 }

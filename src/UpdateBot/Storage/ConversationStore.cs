@@ -51,16 +51,18 @@ public sealed class ConversationStore(Tables tables, TimeProvider time)
         await tables.Conversations.UpsertEntityAsync(updated, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
     }
 
-    public async Task MarkInactiveAsync(string kind, string key, CancellationToken cancellationToken)
-    {
-        var row = await tables.Conversations.FindAsync<ConversationRow>(kind, TableKey.Encode(key), cancellationToken);
-        if (row is { Active: true })
+    public Task MarkInactiveAsync(string kind, string key, CancellationToken cancellationToken) =>
+        tables.Conversations.UpdateAsync<ConversationRow>(kind, TableKey.Encode(key), row =>
         {
+            if (!row.Active)
+            {
+                return false;
+            }
+
             row.Active = false;
             row.UpdatedAt = time.GetUtcNow();
-            await tables.Conversations.TryReplaceAsync(row, cancellationToken);
-        }
-    }
+            return true;
+        }, cancellationToken);
 
     private static ConversationReference ToReference(ConversationRow row) =>
         new(row.PartitionKey, TableKey.Decode(row.RowKey), row.ConversationId, row.ServiceUrl, row.TenantId, row.BotId, row.Name, row.AadObjectId, row.TeamId, row.Active);

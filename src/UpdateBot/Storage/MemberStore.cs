@@ -107,26 +107,13 @@ public sealed class MemberStore(Tables tables, TimeProvider time)
             row.ReachDetail = detail;
         }, cancellationToken);
 
-    private async Task UpdateAsync(string squadId, string userId, Action<MemberRow> change, CancellationToken cancellationToken)
-    {
-        var partition = TableKey.Encode(squadId);
-        var key = TableKey.Encode(userId);
-        for (var attempt = 0; attempt < 5; attempt++)
+    private Task<MemberRow?> UpdateAsync(string squadId, string userId, Action<MemberRow> change, CancellationToken cancellationToken) =>
+        tables.Members.UpdateAsync<MemberRow>(TableKey.Encode(squadId), TableKey.Encode(userId), row =>
         {
-            var row = await tables.Members.FindAsync<MemberRow>(partition, key, cancellationToken);
-            if (row is null)
-            {
-                return;
-            }
-
             change(row);
             row.ReachCheckedAt = time.GetUtcNow();
-            if (await tables.Members.TryReplaceAsync(row, cancellationToken))
-            {
-                return;
-            }
-        }
-    }
+            return true;
+        }, cancellationToken);
 
     private async Task UpsertRosterEntryAsync(string partition, RosterEntry entry, MemberRow? row, CancellationToken cancellationToken)
     {

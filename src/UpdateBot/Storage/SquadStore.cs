@@ -95,15 +95,13 @@ public sealed class SquadStore(Tables tables, TimeProvider time)
     }
 
     /// <summary>Remembers the team's group id (sent on install events) for deep links.</summary>
-    public async Task SetGroupIdAsync(string squadId, string aadGroupId, CancellationToken cancellationToken)
-    {
-        var row = await tables.Squads.FindAsync<SquadRow>(Partition, TableKey.Encode(squadId), cancellationToken);
-        if (row is not null && row.AadGroupId != aadGroupId)
+    public Task SetGroupIdAsync(string squadId, string aadGroupId, CancellationToken cancellationToken) =>
+        tables.Squads.UpdateAsync<SquadRow>(Partition, TableKey.Encode(squadId), row =>
         {
+            var changed = row.AadGroupId != aadGroupId;
             row.AadGroupId = aadGroupId;
-            await tables.Squads.TryReplaceAsync(row, cancellationToken);
-        }
-    }
+            return changed;
+        }, cancellationToken);
 
     /// <summary>Saves validated settings if nobody changed the squad since it was read. False on a concurrent edit.</summary>
     public async Task<bool> TrySaveSettingsAsync(Squad squad, SquadSettings settings, CancellationToken cancellationToken)
@@ -120,39 +118,31 @@ public sealed class SquadStore(Tables tables, TimeProvider time)
     }
 
     /// <summary>Keeps the newest serviceUrl for the squad (protocol.md §5.1: it can change).</summary>
-    public async Task RefreshServiceUrlAsync(string squadId, string serviceUrl, CancellationToken cancellationToken)
-    {
-        var row = await tables.Squads.FindAsync<SquadRow>(Partition, TableKey.Encode(squadId), cancellationToken);
-        if (row is not null && !string.Equals(row.ServiceUrl, serviceUrl, StringComparison.Ordinal))
+    public Task RefreshServiceUrlAsync(string squadId, string serviceUrl, CancellationToken cancellationToken) =>
+        tables.Squads.UpdateAsync<SquadRow>(Partition, TableKey.Encode(squadId), row =>
         {
+            var changed = !string.Equals(row.ServiceUrl, serviceUrl, StringComparison.Ordinal);
             row.ServiceUrl = serviceUrl;
-            await tables.Squads.TryReplaceAsync(row, cancellationToken);
-        }
-    }
+            return changed;
+        }, cancellationToken);
 
-    public async Task MarkRemovedAsync(string squadId, CancellationToken cancellationToken)
-    {
-        var row = await tables.Squads.FindAsync<SquadRow>(Partition, TableKey.Encode(squadId), cancellationToken);
-        if (row is not null)
+    public Task MarkRemovedAsync(string squadId, CancellationToken cancellationToken) =>
+        tables.Squads.UpdateAsync<SquadRow>(Partition, TableKey.Encode(squadId), row =>
         {
+            var changed = !row.Removed;
             row.Removed = true;
-            await tables.Squads.TryReplaceAsync(row, cancellationToken);
-        }
-    }
+            return changed;
+        }, cancellationToken);
 
     /// <summary>Takes the next edition number, safely against concurrent publishers.</summary>
     public async Task<int> TakeNextEditionAsync(string squadId, CancellationToken cancellationToken)
     {
-        while (true)
+        var row = await tables.Squads.UpdateAsync<SquadRow>(Partition, TableKey.Encode(squadId), row =>
         {
-            var row = await tables.Squads.FindAsync<SquadRow>(Partition, TableKey.Encode(squadId), cancellationToken)
-                ?? throw new InvalidOperationException("Squad not found.");
             row.PublishedEditions++;
-            if (await tables.Squads.TryReplaceAsync(row, cancellationToken))
-            {
-                return row.PublishedEditions;
-            }
-        }
+            return true;
+        }, cancellationToken);
+        return row?.PublishedEditions ?? throw new InvalidOperationException("Squad not found.");
     }
 
     public static SquadSettings DefaultSettings(string? teamName, string? installedBy) => new(

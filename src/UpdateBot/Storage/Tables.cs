@@ -98,6 +98,26 @@ public static class TableClientExtensions
         }
     }
 
+    /// <summary>
+    /// Read-modify-write under the row's ETag, re-read and retried when someone else changed it in between.
+    /// <paramref name="change"/> returns false when there is nothing to write. Null when the row does not exist.
+    /// </summary>
+    public static async Task<T?> UpdateAsync<T>(this TableClient table, string partitionKey, string rowKey, Func<T, bool> change, CancellationToken cancellationToken)
+        where T : class, ITableEntity
+    {
+        const int attempts = 8;
+        for (var attempt = 0; attempt < attempts; attempt++)
+        {
+            var row = await table.FindAsync<T>(partitionKey, rowKey, cancellationToken);
+            if (row is null || !change(row) || await table.TryReplaceAsync(row, cancellationToken))
+            {
+                return row;
+            }
+        }
+
+        throw new InvalidOperationException($"{typeof(T).Name} {partitionKey}/{rowKey} kept changing under concurrent writers; gave up after {attempts} attempts.");
+    }
+
     public static async Task<List<T>> QueryPartitionAsync<T>(this TableClient table, string partitionKey, CancellationToken cancellationToken)
         where T : class, ITableEntity
     {

@@ -54,7 +54,7 @@ public sealed class DigestCardGoldenTests
 
         Assert.Single(cards);
         var actual = JsonSerializer.Serialize(JsonSerializer.Deserialize<JsonElement>(CardJson.Serialize(cards[0])), Indented) + "\n";
-        var golden = Path.Combine(RepositoryRoot(), "tests", "UpdateBot.Tests", "Golden", "digest-card.json");
+        var golden = Path.Combine(RepoPaths.Root, "tests", "UpdateBot.Tests", "Golden", "digest-card.json");
         if (Environment.GetEnvironmentVariable("UPDATEBOT_UPDATE_GOLDEN") == "1")
         {
             File.WriteAllText(golden, actual);
@@ -79,16 +79,5 @@ public sealed class DigestCardGoldenTests
         Assert.DoesNotContain("Blockers and asks", text, StringComparison.Ordinal);
         Assert.Contains("Update 12", text, StringComparison.Ordinal);
         Assert.Contains("Siân", text, StringComparison.Ordinal);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "UpdateBot.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("UpdateBot.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -12,7 +12,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using UpdateBot.Cycle;
 using UpdateBot.Domain;
-using UpdateBot.EndToEnd.Tests.Infrastructure;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Hosting;
 

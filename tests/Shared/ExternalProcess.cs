@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace UpdateBot.EndToEnd.Tests.Infrastructure;
+namespace UpdateBot.TestSupport;
 
 /// <summary>
 /// A child process (node tools) whose output is captured line by line, so that start-up can be awaited on a line

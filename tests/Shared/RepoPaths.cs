@@ -1,4 +1,4 @@
-namespace UpdateBot.EndToEnd.Tests.Infrastructure;
+namespace UpdateBot.TestSupport;
 
 /// <summary>Finds the repository root (for <c>node_modules</c> and <c>tools/</c>) without depending on the working directory.</summary>
 public static class RepoPaths

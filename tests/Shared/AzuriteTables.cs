@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace UpdateBot.EndToEnd.Tests.Infrastructure;
+namespace UpdateBot.TestSupport;
 
 /// <summary>
 /// Azure Table storage for the tests: the Azurite named by env <c>UPDATEBOT_TEST_TABLES</c> (a connection string,

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace UpdateBot.EndToEnd.Tests.Infrastructure;
+namespace UpdateBot.TestSupport;
 
 public static class FreePort
 {
