@@ -61,28 +61,7 @@ public sealed class EndToEndFixture : IAsyncLifetime
         await UpdateBot.TestSupport.AdaptiveCardValidator.AssertValidAsync(cards.Select(c => (c.Name, c.Card.GetRawText())));
     }
 
-    public async Task DisposeAsync()
-    {
-        if (Driver is not null)
-        {
-            await Driver.DisposeAsync();
-        }
-
-        if (Playground is not null)
-        {
-            await Playground.DisposeAsync();
-        }
-
-        if (Bot is not null)
-        {
-            await Bot.DisposeAsync();
-        }
-
-        if (tables is not null)
-        {
-            await tables.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => AsyncDisposables.DisposeInOrderAsync(Driver, Playground, Bot, tables);
 }
 
 /// <summary>Share one <see cref="EndToEndFixture"/> between several test classes: <c>[Collection(EndToEndCollection.Name)]</c>.</summary>

@@ -22,21 +22,5 @@ public sealed class StubBotFixture : IAsyncLifetime
         Driver.FailureContext = () => Playground.LogTail();
     }
 
-    public async Task DisposeAsync()
-    {
-        if (Driver is not null)
-        {
-            await Driver.DisposeAsync();
-        }
-
-        if (Playground is not null)
-        {
-            await Playground.DisposeAsync();
-        }
-
-        if (Bot is not null)
-        {
-            await Bot.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => AsyncDisposables.DisposeInOrderAsync(Driver, Playground, Bot);
 }
