@@ -70,11 +70,22 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             return new AnswerOutcome(PromptCards.Summary(squad, week, closedEntry, null, open: false, closesAt), Saved: false, "This week is closed; your lead has the weeknote.");
         }
 
+        // The form replaces every section, so it must be based on the answers as stored now: something captured
+        // from the chat, or sent from another device, since the card was shown is not silently overwritten.
+        var stored = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
+        var storedBasis = PromptCards.AnswersFingerprint(stored?.Entry.Answers ?? new Dictionary<string, string>());
+        if (typed.GetValueOrDefault("basis") is { } basis && basis != storedBasis && stored is not null)
+        {
+            errors.Add("Your update changed since this card was shown (from another device, or something you typed in the chat). Check the sections below and submit again to keep this version.");
+            errors.AddRange(stored.Entry.Answers.Where(a => !string.IsNullOrWhiteSpace(a.Value))
+                .Select(a => $"Saved now in {squad.Settings.Sections.FirstOrDefault(s => s.Id == a.Key)?.Title ?? a.Key}: {a.Value}"));
+        }
+
         if (errors.Count > 0)
         {
             var kept = typed.Where(kv => kv.Value is not null && kv.Key.StartsWith("s_", StringComparison.Ordinal))
                 .ToDictionary(kv => kv.Key[2..], kv => kv.Value!, StringComparer.Ordinal);
-            return new AnswerOutcome(PromptCards.Form(squad, week, kept, errors, reminder: false, memberId, closesAt), Saved: false);
+            return new AnswerOutcome(PromptCards.Form(squad, week, kept, errors, reminder: false, memberId, closesAt, storedBasis), Saved: false);
         }
 
         var status = answers.Count == 0 ? EntryStatus.Pending : EntryStatus.Answered;
@@ -109,8 +120,14 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         }
 
         await members.SetAwayUntilAsync(squad.Id, memberId, until, cancellationToken);
+        if (await IsClosedAsync(squad, week, cancellationToken))
+        {
+            // The dates count for the weeks ahead; a closed (perhaps published) week keeps what it had.
+            return new AnswerOutcome(await ViewAsync(squad, week, memberId, memberName, false, cancellationToken), true, $"Noted: away until {until.Value.ToString("d MMM", System.Globalization.CultureInfo.InvariantCulture)}. This week is already closed.");
+        }
+
         var saved = await WriteAsync(squad, week, memberId, memberName, current => (EntryStatus.Away, current), cancellationToken);
-        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, until, open: !await IsClosedAsync(squad, week, cancellationToken), closesAt), Saved: true);
+        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, until, open: true, closesAt), Saved: true);
     }
 
     /// <summary>"back": prompts resume; this week returns to pending unless something was written.</summary>
@@ -129,19 +146,24 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     {
         var cleaned = AnswerText.Clean(text);
         var section = squad.Settings.Sections[0];
-        var existing = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
-        var before = existing?.Entry.Answers.GetValueOrDefault(section.Id);
-        var combined = string.IsNullOrWhiteSpace(before) ? cleaned : before + "\n" + cleaned;
-        if (AnswerText.CheckLength(section.Title, combined) is { } error)
-        {
-            return new AnswerOutcome(PromptCards.Form(squad, week, existing?.Entry.Answers ?? new Dictionary<string, string>(), [error, "Nothing was added; here is your update so you can trim it."], false, memberId, WeekWindow.ClosesAt(squad, week)), Saved: false);
-        }
-
+        string? tooLong = null;
+        IReadOnlyDictionary<string, string> latest = new Dictionary<string, string>();
         await WriteAsync(squad, week, memberId, memberName, answers =>
         {
-            var updated = new Dictionary<string, string>(answers, StringComparer.Ordinal) { [section.Id] = combined };
-            return (EntryStatus.Answered, updated);
+            // Appended to the answers as they are now (re-read on every retry), so two quick messages both land.
+            latest = answers;
+            var before = answers.GetValueOrDefault(section.Id);
+            var combined = string.IsNullOrWhiteSpace(before) ? cleaned : before + "\n" + cleaned;
+            tooLong = AnswerText.CheckLength(section.Title, combined);
+            return tooLong is null
+                ? (EntryStatus.Answered, new Dictionary<string, string>(answers, StringComparer.Ordinal) { [section.Id] = combined })
+                : null;
         }, cancellationToken);
+        if (tooLong is not null)
+        {
+            return new AnswerOutcome(PromptCards.Form(squad, week, latest, [tooLong, "Nothing was added; here is your update so you can trim it."], false, memberId, WeekWindow.ClosesAt(squad, week)), Saved: false);
+        }
+
         return new AnswerOutcome(PromptCards.Captured(squad, week, section.Id, cleaned), Saved: true);
     }
 
@@ -169,13 +191,18 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
 
     public async Task<AnswerOutcome> UndoCaptureAsync(Squad squad, IsoWeek week, string memberId, string memberName, string sectionId, string capturedText, CancellationToken cancellationToken)
     {
+        if (await IsClosedAsync(squad, week, cancellationToken))
+        {
+            return new AnswerOutcome(await ViewAsync(squad, week, memberId, memberName, false, cancellationToken), false, "This week is closed; ask your squad lead if something needs changing.");
+        }
+
         var saved = await WriteAsync(squad, week, memberId, memberName, answers =>
         {
             var updated = new Dictionary<string, string>(answers, StringComparer.Ordinal);
             RemoveTail(updated, sectionId, capturedText);
             return (updated.Values.Any(v => !string.IsNullOrWhiteSpace(v)) ? EntryStatus.Answered : EntryStatus.Pending, updated);
         }, cancellationToken);
-        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, null, !await IsClosedAsync(squad, week, cancellationToken), WeekWindow.ClosesAt(squad, week)), true, "Removed.");
+        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, null, open: true, WeekWindow.ClosesAt(squad, week)), true, "Removed.");
     }
 
     private static bool RemoveTail(Dictionary<string, string> answers, string sectionId, string text)
@@ -203,13 +230,17 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         IsoWeek week,
         string memberId,
         string memberName,
-        Func<IReadOnlyDictionary<string, string>, (EntryStatus Status, IReadOnlyDictionary<string, string> Answers)> change,
+        Func<IReadOnlyDictionary<string, string>, (EntryStatus Status, IReadOnlyDictionary<string, string> Answers)?> change,
         CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxWriteAttempts; attempt++)
         {
             var current = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
-            var (status, answers) = change(current?.Entry.Answers ?? new Dictionary<string, string>());
+            if (change(current?.Entry.Answers ?? new Dictionary<string, string>()) is not var (status, answers))
+            {
+                return current?.Entry ?? new Entry(memberId, memberName, EntryStatus.Pending, new Dictionary<string, string>(), time.GetUtcNow());
+            }
+
             var entry = new Entry(memberId, memberName, status, answers, time.GetUtcNow());
             if (await entries.TrySaveAsync(squad.Id, week, entry, current, cancellationToken))
             {

@@ -73,4 +73,5 @@ internal static class CardParts
 }
 
 /// <summary>The data every squad-week card action carries, so the service can check who may do what (issue 3 "Safety").</summary>
-public sealed record SquadWeekData(string SquadId, string Week);
+/// <remarks><see cref="Basis"/> fingerprints what the card showed, so a change made elsewhere since is noticed, not overwritten.</remarks>
+public sealed record SquadWeekData(string SquadId, string Week, string? Basis = null);

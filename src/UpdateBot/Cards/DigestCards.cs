@@ -89,6 +89,13 @@ public static class DigestCards
         return cards;
     }
 
+    /// <summary>What a continuation reply shows once a correction made the weeknote fit in fewer parts.</summary>
+    public static AdaptiveCard MergedIntoPost(Digest digest) => new()
+    {
+        FallbackText = digest.Title,
+        Body = [Subtle($"{digest.Title}: this part was corrected and now appears in the post above.")],
+    };
+
     public static string NotificationSummary(Digest digest) =>
         $"Update {digest.Edition} — {digest.VisibleSections.Sum(s => s.Items.Count)} contributions";
 

@@ -17,7 +17,8 @@ public static class PromptCards
     public static string FormTitle(Squad squad) => $"{squad.Settings.Name}: your weekly update";
 
     /// <summary>The form, prefilled with what the member already wrote (or just typed, when it was refused).</summary>
-    public static AdaptiveCard Form(Squad squad, IsoWeek week, IReadOnlyDictionary<string, string> answers, IReadOnlyList<string> errors, bool reminder, string memberId, DateTimeOffset closesAt)
+    /// <param name="basis">Fingerprint of the stored answers this form is based on (defaults to <paramref name="answers"/>'s).</param>
+    public static AdaptiveCard Form(Squad squad, IsoWeek week, IReadOnlyDictionary<string, string> answers, IReadOnlyList<string> errors, bool reminder, string memberId, DateTimeOffset closesAt, string? basis = null)
     {
         var data = new SquadWeekData(squad.Id, week.ToString());
         var body = new List<CardElement>
@@ -49,7 +50,7 @@ public static class PromptCards
 
         body.Add(Subtle($"You can change your answer until {FormatLocal(closesAt, squad.TimeZone)}."));
         body.Add(Actions(
-            Action("Submit", Verbs.PromptSubmit, data),
+            Action("Submit", Verbs.PromptSubmit, data with { Basis = basis ?? AnswersFingerprint(answers) }),
             Action("Quiet week", Verbs.PromptQuiet, data),
             new ShowCardAction(new AdaptiveCard
             {
@@ -137,6 +138,10 @@ public static class PromptCards
             ],
         };
     }
+
+    /// <summary>A fingerprint of a member's stored answers (order-independent).</summary>
+    public static string AnswersFingerprint(IReadOnlyDictionary<string, string> answers) =>
+        DigestCards.Fingerprint(string.Join('\u001f', answers.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => a.Key + "=" + a.Value)));
 
     public static string FormatLocal(DateTimeOffset instant, TimeZoneInfo zone)
     {

@@ -159,8 +159,9 @@ public sealed partial class CycleRunner(
 
     private async Task<StepReport> CompileAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {
-        var sent = await digests.SendReviewToLeadsAsync(squad, week, cancellationToken);
-        return new StepReport(CycleStep.Compile, true, sent, 0, 0, 0, 0, $"Draft sent to {sent} lead(s)");
+        // Not complete while a lead's draft waits for a retry: the step stays due and the next tick tries again.
+        var (sent, retrying) = await digests.SendReviewToLeadsAsync(squad, week, cancellationToken);
+        return new StepReport(CycleStep.Compile, retrying == 0, sent, 0, 0, retrying, 0, $"Draft sent to {sent} lead(s)" + (retrying > 0 ? $", {retrying} to retry" : ""));
     }
 
     private async Task<StepReport> PublishAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
@@ -178,6 +179,7 @@ public sealed partial class CycleRunner(
 
         // Review is required: the leads get one reminder, with the publish button.
         var reminded = 0;
+        var retrying = 0;
         foreach (var leadId in squad.Settings.LeadIds)
         {
             var claim = await cycle.ClaimAsync(squad.Id, week, CycleStore.SendKey("publishreminder", leadId), cancellationToken);
@@ -190,9 +192,10 @@ public sealed partial class CycleRunner(
             var delivery = await messenger.SendToMemberAsync(squad, leadId, card, "The weeknote is waiting for you to publish it", cancellationToken);
             await cycle.CompleteAsync(claim.Marker, delivery.Delivered ? MarkerStates.Sent : delivery.Retryable ? MarkerStates.Retry : MarkerStates.Unreachable, delivery.ConversationId, delivery.ActivityId, delivery.Detail, cancellationToken);
             reminded += delivery.Delivered ? 1 : 0;
+            retrying += delivery.Retryable ? 1 : 0;
         }
 
-        return new StepReport(CycleStep.Publish, true, reminded, 0, 0, 0, 0, $"Waiting for review; reminded {reminded} lead(s)");
+        return new StepReport(CycleStep.Publish, retrying == 0, reminded, 0, 0, retrying, 0, $"Waiting for review; reminded {reminded} lead(s)");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Squad {SquadId} week {Week} step {Step}: {Report}")]

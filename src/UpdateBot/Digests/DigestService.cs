@@ -83,10 +83,11 @@ public sealed partial class DigestService(
         return ReviewCards.CardForItem(digest, squad.Id, leadId, itemId);
     }
 
-    /// <summary>Sends the review desk to every lead, once per squad-week.</summary>
-    public async Task<int> SendReviewToLeadsAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
+    /// <summary>Sends the review desk to every lead, once per squad-week. Returns how many got it and how many wait for a retry.</summary>
+    public async Task<(int Sent, int Retrying)> SendReviewToLeadsAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {
         var sent = 0;
+        var retrying = 0;
         foreach (var leadId in squad.Settings.LeadIds)
         {
             var claim = await cycle.ClaimAsync(squad.Id, week, CycleStore.SendKey("review", leadId), cancellationToken);
@@ -111,9 +112,10 @@ public sealed partial class DigestService(
             var state = first!.Delivered ? MarkerStates.Sent : first.Retryable ? MarkerStates.Retry : MarkerStates.Unreachable;
             await cycle.CompleteAsync(claim.Marker, state, first.ConversationId, first.ActivityId, first.Detail, cancellationToken);
             sent += first.Delivered ? 1 : 0;
+            retrying += state == MarkerStates.Retry ? 1 : 0;
         }
 
-        return sent;
+        return (sent, retrying);
     }
 
     /// <summary>Applies one review edit against the latest draft, refusing it if another lead changed the same thing first.</summary>
@@ -218,6 +220,15 @@ public sealed partial class DigestService(
             {
                 var reply = await messenger.SendCardAsync(squad.ServiceUrl, post.ConversationId, cards[i], cancellationToken);
                 replyIds.Add(reply.ActivityId ?? "");
+            }
+        }
+
+        // A correction that made the weeknote shorter: parts no longer needed must not keep showing old (perhaps hidden) items.
+        for (var i = cards.Count - 1; i < replyIds.Count; i++)
+        {
+            if (replyIds[i].Length > 0)
+            {
+                await messenger.UpdateCardAsync(squad.ServiceUrl, post.ConversationId, replyIds[i], DigestCards.MergedIntoPost(digest), cancellationToken);
             }
         }
 

@@ -33,10 +33,17 @@ public sealed class PrivacyService(EntryStore entries, Tables tables, Conversati
             await entries.DeleteAsync(row, cancellationToken);
         }
 
+        // Roster rows stay (Teams lists them anyway, and an opt-out must survive erasure), minus what is not needed.
         var key = TableKey.Encode(userId);
         await foreach (var member in tables.Members.QueryAsync<MemberRow>(r => r.RowKey == key, cancellationToken: cancellationToken))
         {
-            await tables.Members.DeleteEntityAsync(member.PartitionKey, member.RowKey, Azure.ETag.All, cancellationToken);
+            await tables.Members.UpdateAsync<MemberRow>(member.PartitionKey, member.RowKey, row =>
+            {
+                row.Email = null;
+                row.AadObjectId = null;
+                row.AwayUntil = null;
+                return true;
+            }, cancellationToken);
         }
 
         await conversations.MarkInactiveAsync(ConversationStore.User, userId, cancellationToken);

@@ -90,6 +90,12 @@ public sealed class CardActionHandler(
             return CardActionResult.Refused("Only a squad lead can change the settings.");
         }
 
+        if (squad.Settings.LeadIds.Count == 0
+            && (!string.Equals(turn.TenantId, squad.TenantId, StringComparison.OrdinalIgnoreCase) || !await directory.IsMemberOrLeadAsync(squad, turn.UserId, cancellationToken)))
+        {
+            return CardActionResult.Refused("Only a member of this team can set the squad up.");
+        }
+
         string? V(string id) => values.GetValueOrDefault(id);
         var input = new SquadSettingsInput(
             V(SetupCards.Inputs.Name),

@@ -20,6 +20,7 @@ public sealed class CommandHandler(
     CycleRunner runner,
     DigestService digests,
     PrivacyService privacy,
+    CycleStore cycle,
     Messenger messenger,
     TimeProvider time)
 {
@@ -46,7 +47,14 @@ public sealed class CommandHandler(
 
     private async Task LeadCommandAsync(Turn turn, Command command, CancellationToken cancellationToken)
     {
-        var squad = await directory.ResolveAsync(turn.TeamId, turn.UserId, command.Argument, leadOnly: true, cancellationToken);
+        // Before publication only authors and leads may see answers: what shows them is for the lead's 1:1 chat only.
+        if (!turn.IsPersonal && command.Kind is CommandKind.Status or CommandKind.Preview or CommandKind.Export)
+        {
+            await ReplyTextAsync(turn, "That shows people's answers, so I only do it in our 1:1 chat: message me there.", cancellationToken);
+            return;
+        }
+
+        var squad = await directory.ResolveAsync(turn.TeamId, turn.UserId, null, leadOnly: true, cancellationToken);
         if (squad is null)
         {
             var anySquad = await directory.ResolveAsync(turn.TeamId, turn.UserId, null, leadOnly: false, cancellationToken);
@@ -66,7 +74,7 @@ public sealed class CommandHandler(
         // Prompts and reminders go to the week members are answering (the next one, once this one has closed).
         var week = command.Kind is CommandKind.PromptNow or CommandKind.RemindNow
             ? await AnsweringWeekAsync(squad, cancellationToken)
-            : WeekWindow.CurrentWeek(squad, time.GetUtcNow());
+            : await LeadWeekAsync(squad, cancellationToken);
         switch (command.Kind)
         {
             case CommandKind.Status:
@@ -185,7 +193,7 @@ public sealed class CommandHandler(
                 break;
             case CommandKind.EraseMyData:
                 var erased = await privacy.EraseAsync(turn.UserId, cancellationToken);
-                await ReplyTextAsync(turn, $"Erased: {erased} week(s) of answers and your roster details. Say **stop** as well if you'd rather not be asked again.", cancellationToken);
+                await ReplyTextAsync(turn, $"Erased: {erased} week(s) of answers and your contact details. You're still on the team's roster; say **stop** if you'd rather not be asked again.", cancellationToken);
                 break;
         }
     }
@@ -210,6 +218,25 @@ public sealed class CommandHandler(
 
         await ReplyAsync(turn, WelcomeCards.Help(await LeadsAnyAsync(turn, cancellationToken), "I didn't catch that. Here's what I can do:"), cancellationToken);
     }
+
+    /// <summary>
+    /// The week a lead's status, preview, publish and export are about: the current one — unless last week closed
+    /// unpublished, with contributions, in the last few days and this week's prompts have not gone out yet (a lead
+    /// publishing on Monday what Friday left waiting, rather than the new, empty week).
+    /// </summary>
+    private async Task<IsoWeek> LeadWeekAsync(Squad squad, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var current = WeekWindow.CurrentWeek(squad, now);
+        var previous = current.Previous();
+        var waiting = now - WeekWindow.ClosesAt(squad, previous) < LateReviewWindow
+            && !await cycle.IsStepDoneAsync(squad.Id, current, CycleStep.Open, cancellationToken)
+            && !await digests.IsPublishedAsync(squad, previous, cancellationToken)
+            && (await digests.ComposeAsync(squad, previous, cancellationToken)).VisibleSections.Count > 0;
+        return waiting ? previous : current;
+    }
+
+    private static readonly TimeSpan LateReviewWindow = TimeSpan.FromDays(4);
 
     private async Task<IsoWeek> AnsweringWeekAsync(Squad squad, CancellationToken cancellationToken)
     {

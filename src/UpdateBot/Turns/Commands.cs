@@ -76,14 +76,16 @@ public static partial class Commands
             if (lower == phrase || lower.StartsWith(phrase + " ", StringComparison.Ordinal))
             {
                 var argument = cleaned[phrase.Length..].Trim();
-                // Plain words like "back" or "start" only count as commands on their own or with a short argument,
-                // so "back from the conference, met the ICB team…" is an answer, not a command.
-                if (argument.Length > 0 && kind is CommandKind.Back or CommandKind.Start or CommandKind.Stop or CommandKind.Quiet or CommandKind.Help or CommandKind.Status or CommandKind.History or CommandKind.Settings or CommandKind.Preview)
+                // A command is the command alone; only "away until <date>" and "export <week>" take an argument. So
+                // "Publish date for the strategy is agreed" or "back from the conference, met the ICB team…" are
+                // answers, never commands that act on the squad.
+                var takesArgument = kind switch
                 {
-                    continue;
-                }
-
-                if (kind is CommandKind.Away && argument.Length > 40)
+                    CommandKind.Away => argument.Length <= 40,
+                    CommandKind.Export => WeekArgument().IsMatch(argument),
+                    _ => false,
+                };
+                if (argument.Length > 0 && !takesArgument)
                 {
                     continue;
                 }
@@ -97,6 +99,9 @@ public static partial class Commands
 
     [GeneratedRegex("<at[^>]*>.*?</at>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex MentionPattern();
+
+    [GeneratedRegex(@"^\d{4}-[wW]\d{1,2}$")]
+    private static partial Regex WeekArgument();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex WhitespacePattern();
