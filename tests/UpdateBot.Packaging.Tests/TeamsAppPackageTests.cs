@@ -13,7 +13,7 @@ public sealed class TeamsAppPackageTests
     private static readonly string[] PersonalCommands =
         ["help", "my update", "quiet", "away until", "back", "status", "prompt now", "remind now", "preview", "settings"];
 
-    private static readonly string[] TeamCommands = ["help", "settings", "status", "history"];
+    private static readonly string[] TeamCommands = ["help", "settings", "prompt now", "history"];
 
     [Fact]
     public async Task Packaging_a_filled_manifest_gives_a_zip_that_passes_the_official_schema_and_icon_checks()

@@ -16,7 +16,8 @@ public sealed record AnswerOutcome(AdaptiveCard Card, bool Saved, string? Messag
 /// </summary>
 public sealed class AnswerService(EntryStore entries, MemberStore members, CycleStore cycle, BotMetrics metrics, TimeProvider time)
 {
-    private const int MaxWriteAttempts = 5;
+    // Each failed attempt means another writer of the same entry succeeded, so k concurrent writers need at most k attempts.
+    private const int MaxWriteAttempts = 10;
 
     public async Task<bool> IsClosedAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {
