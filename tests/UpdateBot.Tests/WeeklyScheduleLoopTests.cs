@@ -13,6 +13,27 @@ public sealed class WeeklyScheduleLoopTests(AzuriteFixture tables) : IClassFixtu
     private static readonly TimeSpan HalfHour = TimeSpan.FromMinutes(30);
 
     [Fact]
+    public async Task Without_auto_publish_the_lead_gets_one_reminder_to_publish_and_nothing_is_posted()
+    {
+        await using var squad = new TestSquad(tables, "Review", new DateTimeOffset(2026, 11, 27, 13, 0, 0, TimeSpan.Zero));
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
+        const string reminder = "The weeknote is waiting for you to publish it";
+        var publishAt = new DateTimeOffset(2026, 11, 27, 16, 0, 0, TimeSpan.Zero); // Fri 16:00 GMT
+
+        await squad.TickThroughAsync(host, publishAt - HalfHour, HalfHour);
+        Assert.DoesNotContain(squad.Teams.SendsTo(TestSquad.Lead), r => TestSquad.Summary(r) == reminder);
+        await squad.TickThroughAsync(host, new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero), HalfHour);
+
+        var reminders = squad.Teams.SendsTo(TestSquad.Lead).Where(r => TestSquad.Summary(r) == reminder).ToList();
+        Assert.Equal(publishAt, Assert.Single(reminders).At);
+        Assert.Contains(Verbs.DigestPublish, FakeTeams.Card(reminders[0].Json)!.ToJsonString(), StringComparison.Ordinal);
+        Assert.All(TestSquad.People.Where(p => p.Id != TestSquad.Lead), p =>
+            Assert.DoesNotContain(squad.Teams.SendsTo(p.Id), r => TestSquad.Summary(r) == reminder));
+        Assert.Empty(squad.Teams.ChannelPosts);
+    }
+
+    [Fact]
     public async Task A_week_in_London_prompts_everyone_once_reminds_only_the_silent_sends_the_review_and_posts_once()
     {
         await using var squad = new TestSquad(tables, "Week", new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));

@@ -178,23 +178,7 @@ public sealed partial class CycleRunner(
         }
 
         // Review is required: the leads get one reminder, with the publish button.
-        var reminded = 0;
-        var retrying = 0;
-        foreach (var leadId in squad.Settings.LeadIds)
-        {
-            var claim = await cycle.ClaimAsync(squad.Id, week, CycleStore.SendKey("publishreminder", leadId), cancellationToken);
-            if (claim.Outcome != ClaimOutcome.Claimed)
-            {
-                continue;
-            }
-
-            var card = await digests.ReviewHeaderAsync(squad, week, leadId, cancellationToken);
-            var delivery = await messenger.SendToMemberAsync(squad, leadId, card, "The weeknote is waiting for you to publish it", cancellationToken);
-            await cycle.CompleteAsync(claim.Marker, delivery.Delivered ? MarkerStates.Sent : delivery.Retryable ? MarkerStates.Retry : MarkerStates.Unreachable, delivery.ConversationId, delivery.ActivityId, delivery.Detail, cancellationToken);
-            reminded += delivery.Delivered ? 1 : 0;
-            retrying += delivery.Retryable ? 1 : 0;
-        }
-
+        var (reminded, retrying) = await digests.RemindLeadsToPublishAsync(squad, week, cancellationToken);
         return new StepReport(CycleStep.Publish, retrying == 0, reminded, 0, 0, retrying, 0, $"Waiting for review; reminded {reminded} lead(s)");
     }
 

@@ -84,34 +84,45 @@ public sealed partial class DigestService(
     }
 
     /// <summary>Sends the review desk to every lead, once per squad-week. Returns how many got it and how many wait for a retry.</summary>
-    public async Task<(int Sent, int Retrying)> SendReviewToLeadsAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
+    public Task<(int Sent, int Retrying)> SendReviewToLeadsAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken) =>
+        SendToLeadsOnceAsync(squad, week, "review", "Your weeknote draft is ready to review", leadId => ReviewCardsAsync(squad, week, leadId, cancellationToken), cancellationToken);
+
+    /// <summary>The one reminder each lead gets when the publish time comes and review is required: the header with its publish button.</summary>
+    public Task<(int Sent, int Retrying)> RemindLeadsToPublishAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken) =>
+        SendToLeadsOnceAsync(squad, week, "publishreminder", "The weeknote is waiting for you to publish it", async leadId => [await ReviewHeaderAsync(squad, week, leadId, cancellationToken)], cancellationToken);
+
+    /// <summary>
+    /// Sends each lead their cards once per squad-week and kind (a claimed marker per lead). A lead whose send was
+    /// throttled or failed is left to retry, and counted, so the step that asked stays due.
+    /// </summary>
+    private async Task<(int Sent, int Retrying)> SendToLeadsOnceAsync(
+        Squad squad, IsoWeek week, string kind, string summary, Func<string, Task<IReadOnlyList<AdaptiveCard>>> cardsFor, CancellationToken cancellationToken)
     {
         var sent = 0;
         var retrying = 0;
         foreach (var leadId in squad.Settings.LeadIds)
         {
-            var claim = await cycle.ClaimAsync(squad.Id, week, CycleStore.SendKey("review", leadId), cancellationToken);
+            var claim = await cycle.ClaimAsync(squad.Id, week, CycleStore.SendKey(kind, leadId), cancellationToken);
             if (claim.Outcome != ClaimOutcome.Claimed)
             {
                 continue;
             }
 
-            var cards = await ReviewCardsAsync(squad, week, leadId, cancellationToken);
-            Delivery? first = null;
-            foreach (var card in cards)
+            Delivery? outcome = null;
+            foreach (var card in await cardsFor(leadId))
             {
-                var delivery = await messenger.SendToMemberAsync(squad, leadId, card, "Your weeknote draft is ready to review", cancellationToken);
-                first ??= delivery;
+                var delivery = await messenger.SendToMemberAsync(squad, leadId, card, summary, cancellationToken);
+                outcome ??= delivery;
                 if (!delivery.Delivered)
                 {
-                    first = delivery;
+                    outcome = delivery;
                     break;
                 }
             }
 
-            var state = first!.Delivered ? MarkerStates.Sent : first.Retryable ? MarkerStates.Retry : MarkerStates.Unreachable;
-            await cycle.CompleteAsync(claim.Marker, state, first.ConversationId, first.ActivityId, first.Detail, cancellationToken);
-            sent += first.Delivered ? 1 : 0;
+            var state = outcome!.Delivered ? MarkerStates.Sent : outcome.Retryable ? MarkerStates.Retry : MarkerStates.Unreachable;
+            await cycle.CompleteAsync(claim.Marker, state, outcome.ConversationId, outcome.ActivityId, outcome.Detail, cancellationToken);
+            sent += outcome.Delivered ? 1 : 0;
             retrying += state == MarkerStates.Retry ? 1 : 0;
         }
 
