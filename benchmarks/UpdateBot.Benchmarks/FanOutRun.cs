@@ -50,7 +50,7 @@ internal static class FanOutRun
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = [],
-            EnvironmentName = "Production",
+            EnvironmentName = "Development", // development mode (no authentication) runs only there
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

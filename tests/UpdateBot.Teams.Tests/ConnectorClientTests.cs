@@ -38,7 +38,7 @@ internal sealed class ConnectorRig : IDisposable
         Connector = new FakeConnector(respond, Time);
         Credential = new CountingCredential(Time);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? Settings.Production()).Build();
-        var collection = new ServiceCollection().AddLogging();
+        var collection = TestServices.Create();
         collection.AddSingleton<TimeProvider>(Time);
         collection.AddKeyedSingleton<TokenCredential>(BotTokenProvider.CredentialServiceKey, Credential);
         collection.AddTeamsBot(configuration);

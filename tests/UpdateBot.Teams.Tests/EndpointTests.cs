@@ -197,7 +197,7 @@ public sealed class BotOptionsTests
     private static BotOptions Resolve(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        using var services = new ServiceCollection().AddLogging().AddTeamsBot(configuration).BuildServiceProvider();
+        using var services = TestServices.Create().AddTeamsBot(configuration).BuildServiceProvider();
         return services.GetRequiredService<IOptions<BotOptions>>().Value;
     }
 

@@ -21,7 +21,7 @@ public sealed class InboundAuthenticationTests : IAsyncLifetime
     {
         server = await OpenIdTestServer.StartAsync(teamsKey, otherChannelKey);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings.Production(server.MetadataUrl)).Build();
-        services = new ServiceCollection().AddLogging().AddTeamsBot(configuration).BuildServiceProvider();
+        services = TestServices.Create().AddTeamsBot(configuration).BuildServiceProvider();
     }
 
     public async Task DisposeAsync()
@@ -80,15 +80,77 @@ public sealed class InboundAuthenticationTests : IAsyncLifetime
     public async Task Garbage_tokens_are_rejected_not_crashed_on(string token) =>
         Assert.False((await AuthenticateAsync(token)).IsAuthenticated);
 
-    [Fact]
-    public async Task Single_tenant_entra_token_is_accepted_without_endorsement()
+    private static Dictionary<string, object> Caller(string version, string appId) =>
+        version == "2.0" ? new() { ["ver"] = "2.0", ["azp"] = appId } : new() { ["ver"] = "1.0", ["appid"] = appId };
+
+    private static string EntraIssuer(string version) =>
+        version == "2.0" ? $"https://login.microsoftonline.com/{TestConstants.TenantId}/v2.0" : $"https://sts.windows.net/{TestConstants.TenantId}/";
+
+    [Theory]
+    [InlineData("1.0")]
+    [InlineData("2.0")]
+    public async Task Single_tenant_entra_token_from_the_bot_itself_is_accepted_without_endorsement(string version)
     {
         await using var entra = EntraServices();
-        var token = TestTokens.Create(otherChannelKey, issuer: $"https://login.microsoftonline.com/{TestConstants.TenantId}/v2.0");
+        var token = TestTokens.Create(otherChannelKey, issuer: EntraIssuer(version), extraClaims: Caller(version, TestConstants.AppId));
 
         var result = await entra.GetRequiredService<BotAuthenticator>().AuthenticateAsync("Bearer " + token, IPAddress.Loopback, TeamsActivity(), CancellationToken.None);
 
         Assert.True(result.IsAuthenticated, result.FailureReason);
+    }
+
+    [Theory]
+    [InlineData("1.0")]
+    [InlineData("2.0")]
+    public async Task Entra_token_from_another_app_in_the_tenant_is_rejected(string version)
+    {
+        await using var entra = EntraServices();
+        var token = TestTokens.Create(teamsKey, issuer: EntraIssuer(version), extraClaims: Caller(version, "77777777-0000-0000-0000-000000000000"));
+
+        var result = await entra.GetRequiredService<BotAuthenticator>().AuthenticateAsync("Bearer " + token, IPAddress.Loopback, TeamsActivity(), CancellationToken.None);
+
+        Assert.False(result.IsAuthenticated);
+        Assert.Contains("caller", result.FailureReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Entra_token_naming_the_caller_in_the_claim_of_the_other_version_is_rejected()
+    {
+        // A v2 token must name its caller in azp; an appid claim there is not the issuer's statement of the caller.
+        await using var entra = EntraServices();
+        var token = TestTokens.Create(teamsKey, issuer: EntraIssuer("2.0"), extraClaims: new Dictionary<string, object> { ["ver"] = "2.0", ["appid"] = TestConstants.AppId });
+
+        var result = await entra.GetRequiredService<BotAuthenticator>().AuthenticateAsync("Bearer " + token, IPAddress.Loopback, TeamsActivity(), CancellationToken.None);
+
+        Assert.False(result.IsAuthenticated);
+    }
+
+    [Fact]
+    public async Task Entra_token_from_a_configured_caller_is_accepted()
+    {
+        const string partner = "88888888-0000-0000-0000-000000000000";
+        await using var entra = EntraServices(new() { ["Bot:AllowedCallerAppIds:0"] = partner });
+        var ours = TestTokens.Create(teamsKey, issuer: EntraIssuer("2.0"), extraClaims: Caller("2.0", TestConstants.AppId));
+        var theirs = TestTokens.Create(teamsKey, issuer: EntraIssuer("2.0"), extraClaims: Caller("2.0", partner));
+        var authenticator = entra.GetRequiredService<BotAuthenticator>();
+
+        Assert.True((await authenticator.AuthenticateAsync("Bearer " + theirs, IPAddress.Loopback, TeamsActivity(), CancellationToken.None)).IsAuthenticated);
+        Assert.False((await authenticator.AuthenticateAsync("Bearer " + ours, IPAddress.Loopback, TeamsActivity(), CancellationToken.None)).IsAuthenticated);
+    }
+
+    [Theory]
+    [InlineData("1.0")]
+    [InlineData("2.0")]
+    public async Task Entra_token_without_a_service_url_claim_is_rejected_and_its_url_not_trusted(string version)
+    {
+        await using var entra = EntraServices();
+        var token = TestTokens.Create(teamsKey, issuer: EntraIssuer(version), serviceUrl: null, extraClaims: Caller(version, TestConstants.AppId));
+        var activity = TeamsActivity("https://not-vouched-for.example/");
+
+        var result = await entra.GetRequiredService<BotAuthenticator>().AuthenticateAsync("Bearer " + token, IPAddress.Loopback, activity, CancellationToken.None);
+
+        Assert.False(result.IsAuthenticated);
+        Assert.False(entra.GetRequiredService<TrustedServiceUrls>().IsTrusted(new Uri("https://not-vouched-for.example/v3/conversations")));
     }
 
     [Fact]
@@ -106,19 +168,24 @@ public sealed class InboundAuthenticationTests : IAsyncLifetime
     public async Task Entra_token_with_a_mismatched_service_url_is_rejected()
     {
         await using var entra = EntraServices();
-        var token = TestTokens.Create(teamsKey, issuer: $"https://sts.windows.net/{TestConstants.TenantId}/", serviceUrl: "https://attacker.example/");
+        var token = TestTokens.Create(teamsKey, issuer: EntraIssuer("1.0"), serviceUrl: "https://attacker.example/", extraClaims: Caller("1.0", TestConstants.AppId));
 
         var result = await entra.GetRequiredService<BotAuthenticator>().AuthenticateAsync("Bearer " + token, IPAddress.Loopback, TeamsActivity(), CancellationToken.None);
 
         Assert.False(result.IsAuthenticated);
     }
 
-    private ServiceProvider EntraServices()
+    private ServiceProvider EntraServices(Dictionary<string, string?>? extra = null)
     {
         // The local server stands in for the Entra metadata too: only the issuer differs between the two paths.
         var settings = new Dictionary<string, string?>(Settings.Production(server.MetadataUrl)) { ["Bot:EntraOpenIdMetadataUrl"] = server.MetadataUrl };
+        foreach (var (key, value) in extra ?? [])
+        {
+            settings[key] = value;
+        }
+
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new ServiceCollection().AddLogging().AddTeamsBot(configuration).BuildServiceProvider();
+        return TestServices.Create().AddTeamsBot(configuration).BuildServiceProvider();
     }
 
     [Fact]
@@ -194,6 +261,36 @@ public sealed class InboundAuthenticationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tokens_with_made_up_key_ids_never_discard_keys_that_still_validate()
+    {
+        Assert.True((await AuthenticateAsync(TestTokens.Create(teamsKey))).IsAuthenticated);
+        using var forged = new TestSigningKey("random-kid-" + Guid.NewGuid().ToString("N"), "msteams");
+
+        // The metadata host is down when the forged token forces a refresh: the known keys must survive it.
+        server.Unavailable = true;
+        Assert.False((await AuthenticateAsync(TestTokens.Create(forged))).IsAuthenticated);
+        var afterForgery = await AuthenticateAsync(TestTokens.Create(teamsKey));
+
+        Assert.True(afterForgery.IsAuthenticated, afterForgery.FailureReason);
+    }
+
+    [Fact]
+    public async Task Refreshes_for_unknown_key_ids_are_rate_limited()
+    {
+        Assert.True((await AuthenticateAsync(TestTokens.Create(teamsKey))).IsAuthenticated);
+        var fetchesBefore = server.KeyRequests;
+
+        for (var i = 0; i < 20; i++)
+        {
+            using var forged = new TestSigningKey($"random-kid-{i}", "msteams");
+            Assert.False((await AuthenticateAsync(TestTokens.Create(forged))).IsAuthenticated);
+        }
+
+        // One forced refresh reads the key document once for the keys and once for the endorsements; never per token.
+        Assert.InRange(server.KeyRequests - fetchesBefore, 1, 2);
+    }
+
+    [Fact]
     public async Task Endpoint_answers_401_with_an_empty_body_and_does_not_process()
     {
         await using var host = await BotHost.StartAsync(Settings.Production(server.MetadataUrl));
@@ -230,7 +327,7 @@ public sealed class InboundAuthenticationTests : IAsyncLifetime
     public async Task Development_mode_accepts_loopback_only()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings.Development()).Build();
-        await using var dev = new ServiceCollection().AddLogging().AddTeamsBot(configuration).BuildServiceProvider();
+        await using var dev = TestServices.Create().AddTeamsBot(configuration).BuildServiceProvider();
         var authenticator = dev.GetRequiredService<BotAuthenticator>();
 
         var loopback = await authenticator.AuthenticateAsync(null, IPAddress.IPv6Loopback, TeamsActivity(), CancellationToken.None);

@@ -65,6 +65,9 @@ internal sealed class OpenIdTestServer : IAsyncDisposable
 
     public void SetKeys(params TestSigningKey[] newKeys) => keys = newKeys;
 
+    /// <summary>While true, the metadata and key documents answer 503 (the metadata host is down).</summary>
+    public volatile bool Unavailable;
+
     public static async Task<OpenIdTestServer> StartAsync(params TestSigningKey[] keys)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -75,6 +78,11 @@ internal sealed class OpenIdTestServer : IAsyncDisposable
 
         app.MapGet("/v1/.well-known/openidconfiguration", (HttpContext context) =>
         {
+            if (server.Unavailable)
+            {
+                return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            }
+
             var origin = $"{context.Request.Scheme}://{context.Request.Host}";
             return Results.Text(JsonSerializer.Serialize(new Dictionary<string, object>
             {
@@ -88,6 +96,11 @@ internal sealed class OpenIdTestServer : IAsyncDisposable
         app.MapGet("/v1/.well-known/keys", () =>
         {
             Interlocked.Increment(ref server.KeyRequests);
+            if (server.Unavailable)
+            {
+                return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            }
+
             return Results.Text(JsonSerializer.Serialize(new { keys = server.keys.Select(k => k.Jwk()).ToArray() }), "application/json");
         });
 

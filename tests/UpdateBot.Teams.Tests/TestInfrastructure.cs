@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using UpdateBot.Teams.Hosting;
@@ -163,13 +165,14 @@ internal sealed class BotHost : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public static async Task<BotHost> StartAsync(Dictionary<string, string?> settings, Action<IServiceCollection>? configure = null)
+    public static async Task<BotHost> StartAsync(
+        Dictionary<string, string?> settings, Action<IServiceCollection>? configure = null, string environment = "Development", string urls = "http://127.0.0.1:0")
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.Logging.ClearProviders();
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.WebHost.UseUrls("http://127.0.0.1:0"); // after the Clear: UseUrls writes to this configuration
+        builder.WebHost.UseUrls(urls); // after the Clear: UseUrls writes to this configuration
         builder.Services.AddSingleton<TurnLog>();
         builder.Services.AddScoped<IActivityHandler, RecordingActivityHandler>();
         configure?.Invoke(builder.Services);
@@ -188,6 +191,25 @@ internal sealed class BotHost : IAsyncDisposable
         await app.StopAsync();
         await app.DisposeAsync();
     }
+}
+
+/// <summary>The host environment a plain ServiceCollection lacks; development mode needs it to say Development.</summary>
+internal sealed class TestHostEnvironment(string name = "Development") : IHostEnvironment
+{
+    public string EnvironmentName { get; set; } = name;
+
+    public string ApplicationName { get; set; } = "UpdateBot.Teams.Tests";
+
+    public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
+
+    public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
+}
+
+internal static class TestServices
+{
+    /// <summary>A service collection as a Development host would have it: logging and the host environment.</summary>
+    public static IServiceCollection Create(string environment = "Development") =>
+        new ServiceCollection().AddLogging().AddSingleton<IHostEnvironment>(new TestHostEnvironment(environment));
 }
 
 internal static class Settings

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -24,7 +26,8 @@ public sealed record InboundAuthenticationResult(bool IsAuthenticated, bool IsAn
 /// Validates the connector's bearer token against the activity it came with (protocol.md §3.1, §13 items 1–2):
 /// Bot Framework issuer and keys, our app id as audience, 5-minute skew, RS256/384/512 only, the signing key endorsed
 /// for the activity's channel, and the <c>serviceurl</c> claim equal to the activity's serviceUrl.
-/// With a TenantId configured, single-tenant Entra tokens are accepted too (§3.2).
+/// With a TenantId configured, single-tenant Entra tokens are accepted too, but only from an allow-listed caller and
+/// with the same <c>serviceurl</c> binding.
 /// </summary>
 public sealed partial class BotAuthenticator
 {
@@ -43,6 +46,7 @@ public sealed partial class BotAuthenticator
     private readonly SigningKeySource<EndorsementTable> endorsements;
     private readonly SigningKeySource<OpenIdConnectConfiguration>? entraKeys;
     private readonly string[] entraIssuers;
+    private readonly HashSet<string> allowedCallers;
 
     public BotAuthenticator(IOptions<BotOptions> options, IHttpClientFactory httpClientFactory, TimeProvider timeProvider, TrustedServiceUrls trustedServiceUrls, ILogger<BotAuthenticator> logger)
     {
@@ -53,6 +57,7 @@ public sealed partial class BotAuthenticator
         this.trustedServiceUrls = trustedServiceUrls;
         this.logger = logger;
 
+        allowedCallers = new HashSet<string>(this.options.EffectiveAllowedCallerAppIds, StringComparer.OrdinalIgnoreCase);
         var metadataUrl = this.options.OpenIdMetadataUrl;
         botFrameworkKeys = new(() => SigningKeySource<OpenIdConnectConfiguration>.CreateManager(metadataUrl, new OpenIdConnectConfigurationRetriever(), httpClientFactory.CreateClient(OpenIdHttpClientName)), timeProvider);
         endorsements = new(() => SigningKeySource<EndorsementTable>.CreateManager(metadataUrl, new EndorsementTableRetriever(), httpClientFactory.CreateClient(OpenIdHttpClientName)), timeProvider);
@@ -79,7 +84,8 @@ public sealed partial class BotAuthenticator
 
         if (options.IsDevelopmentMode)
         {
-            // protocol.md §3.3: explicit development mode, loopback callers only (the Agents Playground sends no token).
+            // Explicit development mode, direct loopback callers only: the Agents Playground sends no token
+            // (docs/protocol.md, "Development mode").
             return remoteAddress is not null && IPAddress.IsLoopback(remoteAddress.IsIPv4MappedToIPv6 ? remoteAddress.MapToIPv4() : remoteAddress)
                 ? InboundAuthenticationResult.Anonymous()
                 : InboundAuthenticationResult.Fail("development mode accepts loopback callers only");
@@ -126,12 +132,18 @@ public sealed partial class BotAuthenticator
 
         var metadata = await botFrameworkKeys.GetAsync(cancellationToken).ConfigureAwait(false);
         var table = await endorsements.GetAsync(cancellationToken).ConfigureAwait(false);
-        if ((!HasKey(metadata, kid) || !table.Contains(kid)) && botFrameworkKeys.TryForceRefresh() & endorsements.TryForceRefresh())
+        if (!HasKey(metadata, kid) || !table.Contains(kid))
         {
-            // protocol.md §3.1 step 5: keys rotate without notice; look once more before failing.
-            LogSigningKeyRefresh(logger, kid);
-            metadata = await botFrameworkKeys.GetAsync(cancellationToken).ConfigureAwait(false);
-            table = await endorsements.GetAsync(cancellationToken).ConfigureAwait(false);
+            // Keys rotate without notice: look once more (rate-limited) before failing (docs/protocol.md, "Inbound tokens").
+            var freshKeys = await botFrameworkKeys.TryRefreshAsync(cancellationToken).ConfigureAwait(false);
+            var freshTable = await endorsements.TryRefreshAsync(cancellationToken).ConfigureAwait(false);
+            if (freshKeys is not null || freshTable is not null)
+            {
+                LogSigningKeyRefresh(logger, kid);
+            }
+
+            metadata = freshKeys ?? metadata;
+            table = freshTable ?? table;
         }
 
         var parameters = CreateParameters([BotFrameworkIssuer], metadata.SigningKeys);
@@ -146,23 +158,17 @@ public sealed partial class BotAuthenticator
             return InboundAuthenticationResult.Fail("signing key not endorsed for the activity's channel");
         }
 
-        var serviceUrlClaim = result.ClaimsIdentity.FindFirst(ServiceUrlClaim)?.Value;
-        if (serviceUrlClaim is null || !string.Equals(serviceUrlClaim, activity.ServiceUrl, StringComparison.OrdinalIgnoreCase))
-        {
-            return InboundAuthenticationResult.Fail("serviceurl claim does not match the activity");
-        }
-
-        TrustServiceUrl(activity.ServiceUrl);
-        return InboundAuthenticationResult.Success(result.ClaimsIdentity);
+        return BindServiceUrl(result.ClaimsIdentity, activity);
     }
 
     private async Task<InboundAuthenticationResult> AuthenticateEntraAsync(string token, JsonWebToken unvalidated, Activity activity, CancellationToken cancellationToken)
     {
         var metadata = await entraKeys!.GetAsync(cancellationToken).ConfigureAwait(false);
-        if (!string.IsNullOrEmpty(unvalidated.Kid) && !HasKey(metadata, unvalidated.Kid) && entraKeys.TryForceRefresh())
+        if (!string.IsNullOrEmpty(unvalidated.Kid) && !HasKey(metadata, unvalidated.Kid)
+            && await entraKeys.TryRefreshAsync(cancellationToken).ConfigureAwait(false) is { } fresh)
         {
             LogSigningKeyRefresh(logger, unvalidated.Kid);
-            metadata = await entraKeys.GetAsync(cancellationToken).ConfigureAwait(false);
+            metadata = fresh;
         }
 
         var result = await tokenHandler.ValidateTokenAsync(token, CreateParameters(entraIssuers, metadata.SigningKeys)).ConfigureAwait(false);
@@ -171,19 +177,42 @@ public sealed partial class BotAuthenticator
             return InboundAuthenticationResult.Fail($"token rejected: {result.Exception?.GetType().Name}");
         }
 
-        // Without the serviceurl binding an Entra token cannot vouch for a host, so the URL is only trusted when the claim matches.
-        var serviceUrlClaim = result.ClaimsIdentity.FindFirst(ServiceUrlClaim)?.Value;
-        if (serviceUrlClaim is not null)
+        // Entra issues tokens for our audience to any client app in the tenant: only an allow-listed caller may speak
+        // for Teams (docs/protocol.md, "Entra-issued tokens").
+        var caller = CallerAppId(result.ClaimsIdentity);
+        if (caller is null || !allowedCallers.Contains(caller))
         {
-            if (!string.Equals(serviceUrlClaim, activity.ServiceUrl, StringComparison.OrdinalIgnoreCase))
-            {
-                return InboundAuthenticationResult.Fail("serviceurl claim does not match the activity");
-            }
-
-            TrustServiceUrl(activity.ServiceUrl);
+            return InboundAuthenticationResult.Fail("caller app id is not allowed");
         }
 
-        return InboundAuthenticationResult.Success(result.ClaimsIdentity);
+        return BindServiceUrl(result.ClaimsIdentity, activity);
+    }
+
+    /// <summary>v1 tokens name the calling app in <c>appid</c>, v2 tokens in <c>azp</c>.</summary>
+    private static string? CallerAppId(ClaimsIdentity identity) =>
+        string.Equals(identity.FindFirst("ver")?.Value, "2.0", StringComparison.Ordinal)
+            ? identity.FindFirst("azp")?.Value
+            : identity.FindFirst("appid")?.Value;
+
+    /// <summary>
+    /// The <c>serviceurl</c> claim must be present and equal the activity's: it is what stops a forged body from steering
+    /// our outbound token to another host. Only a URL vouched for this way is trusted (docs/protocol.md, "Inbound tokens").
+    /// </summary>
+    private InboundAuthenticationResult BindServiceUrl(ClaimsIdentity identity, Activity activity)
+    {
+        var serviceUrlClaim = identity.FindFirst(ServiceUrlClaim)?.Value;
+        if (serviceUrlClaim is null || !string.Equals(serviceUrlClaim, activity.ServiceUrl, StringComparison.OrdinalIgnoreCase))
+        {
+            return InboundAuthenticationResult.Fail("serviceurl claim does not match the activity");
+        }
+
+        if (!Uri.TryCreate(activity.ServiceUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            return InboundAuthenticationResult.Fail("serviceUrl is not an absolute http(s) URL");
+        }
+
+        trustedServiceUrls.Trust(uri);
+        return InboundAuthenticationResult.Success(identity);
     }
 
     private TokenValidationParameters CreateParameters(string[] issuers, ICollection<SecurityKey> keys) => new()
@@ -229,16 +258,22 @@ public sealed partial class BotAuthenticator
         }
     }
 
+    /// <summary>
+    /// The address of the peer on this connection, or null when the request came through a proxy or forwarded-headers
+    /// middleware rewrote it: a tunnel or reverse proxy on this machine makes a remote caller look like loopback.
+    /// </summary>
+    public static IPAddress? DirectCallerAddress(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var headers = context.Request.Headers;
+        var proxied = headers.ContainsKey(ForwardedHeadersDefaults.XForwardedForHeaderName)
+            || headers.ContainsKey(ForwardedHeadersDefaults.XOriginalForHeaderName)
+            || headers.ContainsKey("Forwarded");
+        return proxied ? null : context.Connection.RemoteIpAddress;
+    }
+
     private static bool HasKey(OpenIdConnectConfiguration metadata, string kid) =>
         metadata.SigningKeys.Any(k => string.Equals(k.KeyId, kid, StringComparison.Ordinal));
-
-    private void TrustServiceUrl(string? serviceUrl)
-    {
-        if (Uri.TryCreate(serviceUrl, UriKind.Absolute, out var uri))
-        {
-            trustedServiceUrls.Trust(uri);
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Token signed with unknown key {KeyId}; refreshing signing keys")]
     private static partial void LogSigningKeyRefresh(ILogger logger, string keyId);

@@ -5,25 +5,29 @@ using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 namespace UpdateBot.Teams.Authentication;
 
 /// <summary>
-/// A cached configuration document (OpenID metadata + keys, or the endorsement table) that refreshes itself at most every
-/// 24 hours (BFAUTH: new keys can appear at any time) and can be refreshed on demand when a token names an unknown key.
+/// A cached configuration document (OpenID metadata + keys, or the endorsement table) that refreshes itself every
+/// 12 hours (keys can appear at any time: docs/protocol.md, "Inbound tokens") and can be refreshed on demand when a
+/// token names an unknown key.
 /// </summary>
 /// <remarks>
-/// On demand we call <see cref="ConfigurationManager{T}.RequestRefresh"/>; because IdentityModel 8 may then serve the old
-/// document while it refreshes in the background, we also replace the manager (its first fetch is awaited) so the
-/// retried validation really sees the new keys. Forced refreshes are throttled so forged kids cannot make us hammer the metadata host.
+/// An on-demand refresh fetches into a new manager and swaps it in only once that fetch succeeded, so a token with a
+/// made-up <c>kid</c> can never make us drop keys that still validate; and such refreshes are rate-limited, so forged
+/// kids cannot make us hammer the metadata host. The last document that was read is kept and served while the host is
+/// unreachable.
 /// </remarks>
 internal sealed class SigningKeySource<T>(Func<ConfigurationManager<T>> createManager, TimeProvider timeProvider)
     where T : class
 {
     internal static readonly TimeSpan AutomaticRefreshInterval = TimeSpan.FromHours(12);
-    private static readonly TimeSpan MinimumForcedRefreshInterval = TimeSpan.FromMinutes(1);
+    internal static readonly TimeSpan MinimumForcedRefreshInterval = TimeSpan.FromMinutes(1);
 
     private readonly Lock gate = new();
     private ConfigurationManager<T> manager = createManager();
+    private T? lastGood;
     private DateTimeOffset? lastForcedRefresh;
 
-    public Task<T> GetAsync(CancellationToken cancellationToken)
+    /// <summary>The current document; the last good one when a refresh fails; throws only when none was ever read.</summary>
+    public async Task<T> GetAsync(CancellationToken cancellationToken)
     {
         ConfigurationManager<T> current;
         lock (gate)
@@ -31,25 +35,54 @@ internal sealed class SigningKeySource<T>(Func<ConfigurationManager<T>> createMa
             current = manager;
         }
 
-        return current.GetConfigurationAsync(cancellationToken);
+        try
+        {
+            var document = await current.GetConfigurationAsync(cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref lastGood, document);
+            return document;
+        }
+        catch (InvalidOperationException) when (Volatile.Read(ref lastGood) is { } known)
+        {
+            // IdentityModel reports an unreachable or invalid document as InvalidOperationException (IDX20803).
+            return known;
+        }
     }
 
-    /// <returns>False when a forced refresh happened too recently (the caller then fails the token).</returns>
-    public bool TryForceRefresh()
+    /// <returns>
+    /// The freshly read document, or null when a forced refresh happened too recently or the fetch failed (the
+    /// document in use is then kept, and the caller fails the token).
+    /// </returns>
+    public async Task<T?> TryRefreshAsync(CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         lock (gate)
         {
             if (lastForcedRefresh is { } last && now - last < MinimumForcedRefreshInterval)
             {
-                return false;
+                return null;
             }
 
             lastForcedRefresh = now;
-            manager.RequestRefresh();
-            manager = createManager();
-            return true;
         }
+
+        var fresh = createManager();
+        T document;
+        try
+        {
+            document = await fresh.GetConfigurationAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+
+        lock (gate)
+        {
+            manager = fresh;
+        }
+
+        Volatile.Write(ref lastGood, document);
+        return document;
     }
 
     internal static ConfigurationManager<TConfig> CreateManager<TConfig>(Uri address, IConfigurationRetriever<TConfig> retriever, HttpClient httpClient)

@@ -84,7 +84,7 @@ internal sealed partial class BotEndpoint(
         });
 
         var authentication = await authenticator.AuthenticateAsync(
-            request.Headers.Authorization.ToString(), context.Connection.RemoteIpAddress, activity, context.RequestAborted).ConfigureAwait(false);
+            request.Headers.Authorization.ToString(), BotAuthenticator.DirectCallerAddress(context), activity, context.RequestAborted).ConfigureAwait(false);
         if (!authentication.IsAuthenticated)
         {
             LogUnauthenticated(logger, authentication.FailureReason);

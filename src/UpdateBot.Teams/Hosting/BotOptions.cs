@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace UpdateBot.Teams.Hosting;
@@ -18,6 +20,13 @@ public sealed class BotOptions
     public string? AppId { get; set; }
 
     public string? TenantId { get; set; }
+
+    /// <summary>
+    /// Entra-issued tokens (accepted only with <see cref="TenantId"/> set) must name one of these callers in <c>appid</c>
+    /// (v1) or <c>azp</c> (v2). Empty means the bot's own <see cref="AppId"/>: the only caller the Bot Framework documents
+    /// for Entra tokens to a single-tenant bot (docs/protocol.md, "Entra-issued tokens").
+    /// </summary>
+    public IList<string> AllowedCallerAppIds { get; set; } = [];
 
     public BotAppType AppType { get; set; } = BotAppType.SingleTenant;
 
@@ -56,6 +65,10 @@ public sealed class BotOptions
     /// <summary>The configured trusted URLs, or the public-cloud default when none are configured.</summary>
     internal IEnumerable<Uri> EffectiveTrustedServiceUrls => TrustedServiceUrls.Count > 0 ? TrustedServiceUrls : [DefaultTrustedServiceUrl];
 
+    /// <summary>The configured allowed callers, or the bot's own app id when none are configured.</summary>
+    internal IReadOnlyCollection<string> EffectiveAllowedCallerAppIds =>
+        AllowedCallerAppIds.Count > 0 ? [.. AllowedCallerAppIds] : string.IsNullOrWhiteSpace(AppId) ? [] : [AppId];
+
     internal Uri? ResolveEntraOpenIdMetadataUrl() =>
         string.IsNullOrWhiteSpace(TenantId) ? null : new Uri(EntraOpenIdMetadataUrl.Replace("{tenantId}", Uri.EscapeDataString(TenantId), StringComparison.OrdinalIgnoreCase));
 }
@@ -78,13 +91,31 @@ public sealed class ConnectorOptions
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(90);
 }
 
-/// <summary>Start-up validation of <see cref="BotOptions"/> (registered with ValidateOnStart).</summary>
-internal sealed class BotOptionsValidator : IValidateOptions<BotOptions>
+/// <summary>
+/// Start-up validation of <see cref="BotOptions"/> (registered with ValidateOnStart). Development mode is refused in
+/// any environment but Development and behind forwarded headers, which can make a remote caller look like loopback.
+/// </summary>
+internal sealed class BotOptionsValidator(IHostEnvironment? environment = null, IConfiguration? configuration = null) : IValidateOptions<BotOptions>
 {
     public ValidateOptionsResult Validate(string? name, BotOptions options)
     {
         var failures = new List<string>();
         var hasAppId = !string.IsNullOrWhiteSpace(options.AppId);
+
+        if (options.IsDevelopmentMode)
+        {
+            if (environment?.IsDevelopment() != true)
+            {
+                failures.Add("Bot:AllowAnonymousLoopback=true (development mode, no authentication) runs only when ASPNETCORE_ENVIRONMENT=Development; " +
+                    $"the environment here is '{environment?.EnvironmentName ?? "unknown"}'. Configure Bot:AppId for any other environment.");
+            }
+
+            if (string.Equals(configuration?["FORWARDEDHEADERS_ENABLED"], "true", StringComparison.OrdinalIgnoreCase))
+            {
+                failures.Add("Bot:AllowAnonymousLoopback=true cannot run with ASPNETCORE_FORWARDEDHEADERS_ENABLED=true: forwarded headers can make " +
+                    "a remote caller look like loopback. Turn one of them off.");
+            }
+        }
 
         if (!hasAppId && !options.AllowAnonymousLoopback)
         {
