@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using UpdateBot.Teams.Schema;
 
@@ -6,16 +6,52 @@ namespace UpdateBot.Teams.Hosting;
 
 /// <summary>
 /// Remembers recently processed activities by (<c>conversation.id</c>, <c>id</c>) for a short window so that Teams'
-/// redeliveries (protocol.md §8.3) are not processed twice; a redelivered invoke gets the first delivery's answer.
+/// redeliveries are not processed twice; a redelivered invoke gets the first delivery's answer
+/// (docs/protocol.md, "Redelivery and de-duplication").
 /// In memory: it covers the same-instance retry that Teams sends after ~15 s, not a multi-instance deployment —
 /// business keys in storage remain the real idempotency guarantee.
 /// </summary>
+/// <remarks>
+/// Bounded so that a flood of distinct ids cannot grow it without limit: at most <see cref="BotOptions.DeduplicationMaxEntries"/>
+/// entries and about <see cref="BotOptions.DeduplicationMaxBytes"/> of ids and cached answers; the oldest go first.
+/// An entry leaves at the end of its window whether or not its turn finished, so a turn that never ends is not kept.
+/// </remarks>
 internal sealed class ActivityDeduplicator(IOptions<BotOptions> options, TimeProvider timeProvider)
 {
-    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
-    private readonly ConcurrentDictionary<(string Conversation, string Id), Entry> entries = new();
+    // Per-entry bookkeeping (node, record, completion source, dictionary slot), a rough but fixed overhead.
+    private const int EntryOverheadBytes = 256;
+
+    private readonly Lock gate = new();
+    private readonly Dictionary<(string Conversation, string Id), LinkedListNode<Entry>> index = [];
+    private readonly LinkedList<Entry> oldestFirst = new();
     private readonly TimeSpan window = options.Value.DeduplicationWindow;
-    private DateTimeOffset nextSweep = DateTimeOffset.MinValue;
+    private readonly int maxEntries = options.Value.DeduplicationMaxEntries;
+    private readonly long maxBytes = options.Value.DeduplicationMaxBytes;
+    private long bytes;
+
+    /// <summary>How many activities are remembered now.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return index.Count;
+            }
+        }
+    }
+
+    /// <summary>The estimated memory held by the remembered ids and answers.</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (gate)
+            {
+                return bytes;
+            }
+        }
+    }
 
     /// <summary>
     /// Returns the turn for this activity: a fresh one (the caller runs it) or the earlier delivery's (the caller awaits it).
@@ -23,67 +59,103 @@ internal sealed class ActivityDeduplicator(IOptions<BotOptions> options, TimePro
     /// </summary>
     public (bool IsDuplicate, Task<InvokeResponse?> Turn) Begin(Activity activity, Func<Task<InvokeResponse?>> runTurn)
     {
-        var now = timeProvider.GetUtcNow();
-        Sweep(now);
-
+        ArgumentNullException.ThrowIfNull(activity);
+        ArgumentNullException.ThrowIfNull(runTurn);
         if (string.IsNullOrEmpty(activity.Id) || string.IsNullOrEmpty(activity.Conversation?.Id))
         {
             return (false, runTurn());
         }
 
         var key = (activity.Conversation.Id, activity.Id);
-        var candidate = new Entry(now + window, new TaskCompletionSource<InvokeResponse?>(TaskCreationOptions.RunContinuationsAsynchronously));
-        while (true)
+        var now = timeProvider.GetUtcNow();
+        Entry entry;
+        lock (gate)
         {
-            var existing = entries.GetOrAdd(key, candidate);
-            if (!ReferenceEquals(existing, candidate))
+            RemoveExpired(now);
+            if (index.TryGetValue(key, out var existing))
             {
-                if (existing.ExpiresAt > now)
-                {
-                    return (true, existing.Completion.Task);
-                }
-
-                entries.TryRemove(new KeyValuePair<(string, string), Entry>(key, existing));
-                continue;
+                return (true, existing.Value.Completion.Task);
             }
 
-            return (false, RunAsync(key, candidate, runTurn));
+            entry = new Entry(key, now + window, EntryOverheadBytes + (2L * (key.Item1.Length + key.Item2.Length)));
+            index[key] = oldestFirst.AddLast(entry);
+            bytes += entry.Bytes;
+            RemoveOverCapacity();
         }
+
+        return (false, RunAsync(entry, runTurn));
     }
 
-    private async Task<InvokeResponse?> RunAsync((string, string) key, Entry entry, Func<Task<InvokeResponse?>> runTurn)
+    private async Task<InvokeResponse?> RunAsync(Entry entry, Func<Task<InvokeResponse?>> runTurn)
     {
+        InvokeResponse? response;
         try
         {
-            var response = await runTurn().ConfigureAwait(false);
-            entry.Completion.TrySetResult(response);
-            return response;
+            response = await runTurn().ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             // A failed turn is forgotten so that Teams' retry gets a real second chance.
-            entries.TryRemove(new KeyValuePair<(string, string), Entry>(key, entry));
+            lock (gate)
+            {
+                Remove(entry);
+            }
+
             entry.Completion.TrySetException(ex);
             throw;
         }
-    }
 
-    private void Sweep(DateTimeOffset now)
-    {
-        if (now < nextSweep)
+        // The cached answer counts towards the byte bound for as long as it is remembered.
+        var answerBytes = response?.Body is { } body ? JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), ProtocolJson.Options).LongLength : 0;
+        lock (gate)
         {
-            return;
-        }
-
-        nextSweep = now + SweepInterval;
-        foreach (var (key, entry) in entries)
-        {
-            if (entry.ExpiresAt <= now && entry.Completion.Task.IsCompleted)
+            if (index.TryGetValue(entry.Key, out var node) && ReferenceEquals(node.Value, entry))
             {
-                entries.TryRemove(new KeyValuePair<(string, string), Entry>(key, entry));
+                entry.Bytes += answerBytes;
+                bytes += answerBytes;
+                RemoveOverCapacity();
             }
         }
+
+        entry.Completion.TrySetResult(response);
+        return response;
     }
 
-    private sealed record Entry(DateTimeOffset ExpiresAt, TaskCompletionSource<InvokeResponse?> Completion);
+    private void RemoveExpired(DateTimeOffset now)
+    {
+        // The window is the same for every entry, so insertion order is expiry order.
+        while (oldestFirst.First is { } first && first.Value.ExpiresAt <= now)
+        {
+            Remove(first.Value);
+        }
+    }
+
+    private void RemoveOverCapacity()
+    {
+        while (oldestFirst.First is { } first && (index.Count > maxEntries || bytes > maxBytes))
+        {
+            Remove(first.Value);
+        }
+    }
+
+    private void Remove(Entry entry)
+    {
+        if (index.TryGetValue(entry.Key, out var node) && ReferenceEquals(node.Value, entry))
+        {
+            index.Remove(entry.Key);
+            oldestFirst.Remove(node);
+            bytes -= entry.Bytes;
+        }
+    }
+
+    private sealed class Entry((string, string) key, DateTimeOffset expiresAt, long bytes)
+    {
+        public (string, string) Key { get; } = key;
+
+        public DateTimeOffset ExpiresAt { get; } = expiresAt;
+
+        public long Bytes { get; set; } = bytes;
+
+        public TaskCompletionSource<InvokeResponse?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }

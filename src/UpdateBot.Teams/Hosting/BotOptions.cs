@@ -55,6 +55,12 @@ public sealed class BotOptions
     /// <summary>How long a delivered activity id is remembered to drop Teams' redeliveries (protocol.md §8.3).</summary>
     public TimeSpan DeduplicationWindow { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>At most this many activity ids are remembered for de-duplication; the oldest are forgotten first.</summary>
+    public int DeduplicationMaxEntries { get; set; } = 20_000;
+
+    /// <summary>At most about this many bytes of remembered ids and cached invoke answers.</summary>
+    public long DeduplicationMaxBytes { get; set; } = 32L * 1024 * 1024;
+
     public ConnectorOptions Connector { get; set; } = new();
 
     /// <summary>True when running without authentication: no app id and anonymous loopback explicitly allowed.</summary>
@@ -177,6 +183,11 @@ internal sealed class BotOptionsValidator(IHostEnvironment? environment = null, 
         if (options.DeduplicationWindow <= TimeSpan.Zero)
         {
             failures.Add("Bot:DeduplicationWindow must be positive.");
+        }
+
+        if (options.DeduplicationMaxEntries < 1 || options.DeduplicationMaxBytes < 64 * 1024)
+        {
+            failures.Add("Bot:DeduplicationMaxEntries must be at least 1 and Bot:DeduplicationMaxBytes at least 64 KB.");
         }
 
         var c = options.Connector;
