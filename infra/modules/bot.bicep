@@ -1,5 +1,7 @@
 // The Azure Bot registration: user-assigned managed identity as the bot's app identity (no client secret), the
-// messaging endpoint on the web app, and the Microsoft Teams channel.
+// messaging endpoint on the web app, and the Microsoft Teams channel. Teams is the only way in: the Web Chat channel that
+// every Azure Bot gets by default is declared here with its site disabled, and Direct Line is never created (the service
+// also refuses any channelId but msteams; docs/protocol.md, "Teams only, our tenant only").
 @description('Azure Bot resource name.')
 param name string
 
@@ -55,6 +57,26 @@ resource teams 'Microsoft.BotService/botServices/channels@2022-09-15' = {
       isEnabled: true
       deploymentEnvironment: 'CommercialDeployment'
       enableCalling: false
+    }
+  }
+}
+
+// Web Chat and Direct Line let their client choose `from.id`; a Teams-only bot must not be reachable through them.
+resource webChat 'Microsoft.BotService/botServices/channels@2022-09-15' = {
+  parent: bot
+  name: 'WebChatChannel'
+  location: 'global'
+  properties: {
+    channelName: 'WebChatChannel'
+    properties: {
+      sites: [
+        {
+          siteName: 'Default Site'
+          isEnabled: false
+          isWebchatPreviewEnabled: false
+          isBlockUserUploadEnabled: true
+        }
+      ]
     }
   }
 }

@@ -204,8 +204,22 @@ public sealed partial class InfraTemplateTests(BicepFixture bicep) : IClassFixtu
         Assert.NotNull(p["msaAppTenantId"]);
         Assert.StartsWith("[format('https://{0}/api/messages', reference(", BicepFixture.Resolve(p["endpoint"]!), StringComparison.Ordinal);
 
-        var channel = Assert.Single(bicep.Resources("Microsoft.BotService/botServices/channels"));
-        Assert.Equal("MsTeamsChannel", (string?)channel["properties"]!["channelName"]);
+        var channels = bicep.Resources("Microsoft.BotService/botServices/channels").ToList();
+        Assert.Contains(channels, c => (string?)c["properties"]!["channelName"] == "MsTeamsChannel");
+    }
+
+    [Fact]
+    public void Teams_is_the_only_channel_in_Web_Chat_is_disabled_and_Direct_Line_is_never_created()
+    {
+        var channels = bicep.Resources("Microsoft.BotService/botServices/channels")
+            .ToDictionary(c => (string)c["properties"]!["channelName"]!, c => c["properties"]!["properties"]!);
+
+        Assert.Equal(["MsTeamsChannel", "WebChatChannel"], channels.Keys.Order(StringComparer.Ordinal));
+        Assert.True((bool)channels["MsTeamsChannel"]["isEnabled"]!);
+        var sites = channels["WebChatChannel"]["sites"]!.AsArray();
+        Assert.NotEmpty(sites);
+        Assert.All(sites, site => Assert.False((bool)site!["isEnabled"]!));
+        Assert.DoesNotContain("DirectLineChannel", channels.Keys);
     }
 
     [Fact]
