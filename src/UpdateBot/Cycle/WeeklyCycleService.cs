@@ -39,14 +39,37 @@ public sealed partial class WeeklyCycleService(
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var cycle = services.GetRequiredService<CycleStore>();
-        IReadOnlyList<Squad> squads;
         try
         {
             if (!await cycle.TryAcquireLeaseAsync(owner, options.Value.LeaseDuration, cancellationToken))
             {
                 return 0;
             }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Storage is down: nothing is lost, the steps stay due and run on a later tick.
+            LogTickFailed(logger, e);
+            return 0;
+        }
 
+        // The lease is renewed while the tick runs and the tick stops if it is lost (a tick may outlast the lease).
+        await using var lease = CycleLeaseKeeper.Start(cycle, owner, options.Value.LeaseDuration, time, logger, cancellationToken);
+        try
+        {
+            return await RunSquadsAsync(services, lease.Token);
+        }
+        catch (OperationCanceledException) when (lease.LeaseLost && !cancellationToken.IsCancellationRequested)
+        {
+            return 0;
+        }
+    }
+
+    private async Task<int> RunSquadsAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Squad> squads;
+        try
+        {
             squads = await services.GetRequiredService<SquadStore>().ListAsync(cancellationToken);
             await services.GetRequiredService<RetentionSweep>().RunIfDueAsync(cancellationToken);
         }
@@ -60,6 +83,7 @@ public sealed partial class WeeklyCycleService(
         var ran = 0;
         foreach (var squad in squads.Where(s => s.IsConfigured))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             ran += await RunDueStepsAsync(services, squad, cancellationToken);
         }
 
