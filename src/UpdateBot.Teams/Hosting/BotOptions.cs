@@ -74,6 +74,12 @@ public sealed class ConnectorOptions
     /// <summary>The longest single wait we accept; a longer Retry-After ends the call as Throttled.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The longest a 429's Retry-After may pause every sender; a longer one pauses them for this long only, and the call
+    /// that got it ends as Throttled (its work is retried later).
+    /// </summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Upper bound for one call, all attempts and waits included.</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(90);
 }
@@ -162,6 +168,11 @@ internal sealed class BotOptionsValidator : IValidateOptions<BotOptions>
         if (c.MaxRetryDelay <= TimeSpan.Zero || c.TotalTimeout <= TimeSpan.Zero || c.TotalTimeout < c.MaxRetryDelay)
         {
             failures.Add("Bot:Connector:MaxRetryDelay and TotalTimeout must be positive, and TotalTimeout at least MaxRetryDelay.");
+        }
+
+        if (c.MaxRetryAfter < c.MaxRetryDelay || c.MaxRetryAfter > TimeSpan.FromHours(1))
+        {
+            failures.Add("Bot:Connector:MaxRetryAfter must be at least Bot:Connector:MaxRetryDelay and at most one hour.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

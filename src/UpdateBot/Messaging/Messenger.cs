@@ -11,8 +11,17 @@ public sealed record Delivery(ReachStatus Reach, string? ConversationId, string?
 {
     public bool Delivered => Reach == ReachStatus.Reachable && ActivityId is not null;
 
+    /// <summary>
+    /// Teams may have shown it (it accepted the message but its answer could not be read), so it is never sent again
+    /// automatically (design.md "Exactly one of each").
+    /// </summary>
+    public bool Unconfirmed { get; init; }
+
     /// <summary>Worth trying again later (throttled or a transient failure), as opposed to a settled "unreachable".</summary>
-    public bool Retryable => Reach is ReachStatus.Throttled or ReachStatus.Failed;
+    public bool Retryable => !Unconfirmed && Reach is ReachStatus.Throttled or ReachStatus.Failed;
+
+    /// <summary>The state a claimed send's marker records for this delivery.</summary>
+    public string MarkerState => Delivered ? MarkerStates.Sent : Unconfirmed ? MarkerStates.Unconfirmed : Retryable ? MarkerStates.Retry : MarkerStates.Unreachable;
 }
 
 /// <summary>
@@ -85,7 +94,7 @@ public sealed partial class Messenger(ConnectorClient connector, ConversationSto
         var result = await connector.CreateChannelPostAsync(squad.ServiceUrl, squad.TenantId, squad.ChannelId, activity, cancellationToken);
         if (!result.IsSuccess)
         {
-            return ToDelivery(result.Outcome, result.StatusCode, result.ErrorCode, result.ErrorMessage, null, null);
+            return ToDelivery(result.Outcome, result.Failure, result.StatusCode, result.ErrorCode, result.ErrorMessage, null, null);
         }
 
         return new Delivery(ReachStatus.Reachable, result.Value!.Id, result.Value.ActivityId, null);
@@ -97,7 +106,9 @@ public sealed partial class Messenger(ConnectorClient connector, ConversationSto
         if (!created.IsSuccess || created.Value?.Id is null)
         {
             LogCreateFailed(logger, created.Outcome, created.StatusCode, created.ErrorCode);
-            return ToDelivery(created.Outcome, created.StatusCode, created.ErrorCode, created.ErrorMessage, null, null);
+            // Creating a 1:1 chat is create-or-get, so even an unreadable 2xx answer is safe to retry.
+            return ToDelivery(created.Outcome, created.Failure is ConnectorFailure.EmptyBody or ConnectorFailure.MalformedBody ? ConnectorFailure.ErrorStatus : created.Failure,
+                created.StatusCode, created.ErrorCode, created.ErrorMessage, null, null);
         }
 
         await conversations.SaveAsync(
@@ -109,11 +120,31 @@ public sealed partial class Messenger(ConnectorClient connector, ConversationSto
     private static Delivery ToDelivery(ConnectorResult<ResourceResponse> result, string conversationId) =>
         result.IsSuccess
             ? new Delivery(ReachStatus.Reachable, conversationId, result.Value?.Id, null)
-            : ToDelivery(result.Outcome, result.StatusCode, result.ErrorCode, result.ErrorMessage, conversationId, null);
+            : ToDelivery(result.Outcome, result.Failure, result.StatusCode, result.ErrorCode, result.ErrorMessage, conversationId, null);
 
-    private static Delivery ToDelivery(ConnectorOutcome outcome, int? status, string? code, string? message, string? conversationId, string? activityId)
+    private static Delivery ToDelivery(ConnectorOutcome outcome, ConnectorFailure failure, int? status, string? code, string? message, string? conversationId, string? activityId)
     {
-        var (reach, detail) = outcome switch
+        if (failure is ConnectorFailure.EmptyBody or ConnectorFailure.MalformedBody)
+        {
+            // A 2xx: Teams took the message, but did not say which it is.
+            return new Delivery(ReachStatus.Reachable, conversationId, activityId, "Teams accepted the message but its answer could not be read; it is not sent again automatically.")
+            {
+                Unconfirmed = true,
+            };
+        }
+
+        var (reach, detail) = (outcome, failure) switch
+        {
+            (_, ConnectorFailure.TokenUnavailable) => (ReachStatus.Failed, "The bot could not get its access token to call Teams; retrying automatically."),
+            (_, ConnectorFailure.Unauthorized) => (ReachStatus.Failed, "Teams refused the bot's credentials (401, even with a fresh token); retrying automatically."),
+            (_, ConnectorFailure.UntrustedServiceUrl or ConnectorFailure.InvalidServiceUrl) => (ReachStatus.Failed, "The Teams address stored for this chat is not one the bot trusts."),
+            _ => ClassifyOutcome(outcome, status, code),
+        };
+        return new Delivery(reach, conversationId, activityId, detail ?? message);
+    }
+
+    private static (ReachStatus, string) ClassifyOutcome(ConnectorOutcome outcome, int? status, string? code) =>
+        outcome switch
         {
             ConnectorOutcome.Unreachable => Classify403(code),
             ConnectorOutcome.NotFound => (ReachStatus.NotInstalled, "Teams says the chat no longer exists (the app may have been removed)."),
@@ -121,8 +152,6 @@ public sealed partial class Messenger(ConnectorClient connector, ConversationSto
             ConnectorOutcome.Rejected => (ReachStatus.Failed, $"Teams refused the message ({status} {code})."),
             _ => (ReachStatus.Failed, $"Teams could not be reached ({status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no response"}); retrying automatically."),
         };
-        return new Delivery(reach, conversationId, activityId, detail ?? message);
-    }
 
     private static (ReachStatus, string) Classify403(string? code) => code switch
     {
