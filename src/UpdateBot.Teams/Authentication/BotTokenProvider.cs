@@ -7,8 +7,8 @@ using UpdateBot.Teams.Hosting;
 namespace UpdateBot.Teams.Authentication;
 
 /// <summary>
-/// The bot's outbound access token for the connector (protocol.md §4): one credential for the process, the token cached
-/// until about five minutes before it expires (§4.2: a token per call would hit Entra throttling).
+/// The bot's outbound access token for the connector (docs/protocol.md, "Outbound tokens"): one credential for the process, the token cached
+/// until about five minutes before it expires (a token per call would hit Entra throttling).
 /// </summary>
 public sealed class BotTokenProvider : IDisposable
 {
@@ -81,7 +81,7 @@ public sealed class BotTokenProvider : IDisposable
 
     private bool IsFresh(AccessToken token) => token.ExpiresOn - RefreshMargin > timeProvider.GetUtcNow();
 
-    /// <summary>The credential for the configured app type (protocol.md §4.1), or null in development mode.</summary>
+    /// <summary>The credential for the configured app type (docs/protocol.md, "Outbound tokens"), or null in development mode.</summary>
     internal static TokenCredential? CreateCredential(BotOptions options)
     {
         if (string.IsNullOrWhiteSpace(options.AppId))

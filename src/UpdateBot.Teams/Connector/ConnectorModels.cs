@@ -4,13 +4,13 @@ using UpdateBot.Teams.Schema;
 
 namespace UpdateBot.Teams.Connector;
 
-/// <summary>Response of send/reply/update (protocol.md §5.2 #1–#3).</summary>
+/// <summary>Response of send/reply/update (docs/protocol.md, "Connector REST API").</summary>
 public sealed record ResourceResponse(string? Id);
 
-/// <summary>Response of create-conversation (protocol.md §5.2 #5).</summary>
+/// <summary>Response of create-conversation (docs/protocol.md, "Connector REST API").</summary>
 public sealed record ConversationResourceResponse(string? Id, string? ActivityId, string? ServiceUrl);
 
-/// <summary>Body of create-conversation (protocol.md §5.3, §5.4).</summary>
+/// <summary>Body of create-conversation (docs/protocol.md, "Creating conversations").</summary>
 public sealed record ConversationParameters
 {
     public bool? IsGroup { get; init; }
@@ -22,7 +22,7 @@ public sealed record ConversationParameters
     public string? TenantId { get; init; }
 }
 
-/// <summary>A roster entry. The REST payload names the Entra id <c>objectId</c>; activities say <c>aadObjectId</c> (protocol.md §2.2).</summary>
+/// <summary>A roster entry. The REST payload names the Entra id <c>objectId</c>; activities say <c>aadObjectId</c> (docs/protocol.md, "Activity schema").</summary>
 public sealed record TeamsChannelAccount
 {
     public string? Id { get; init; }
@@ -47,12 +47,12 @@ public sealed record TeamDetails(string? Id, string? Name, string? AadGroupId, i
 
 public sealed record ConversationList(IReadOnlyList<ChannelInfo>? Conversations);
 
-/// <summary>What became of a connector call. Expected outcomes are values, not exceptions (design.md "Style").</summary>
+/// <summary>What became of a connector call. Expected outcomes are values, not exceptions.</summary>
 public enum ConnectorOutcome
 {
     Success,
 
-    /// <summary>403: blocked, uninstalled, not in roster, disabled by admin — never retried (protocol.md §9.5).</summary>
+    /// <summary>403: blocked, uninstalled, not in roster, disabled by admin — never retried (docs/protocol.md, "Unreachable members").</summary>
     Unreachable,
 
     /// <summary>404: conversation or member gone.</summary>
@@ -82,7 +82,7 @@ public enum ConnectorFailure
     /// <summary>Not sent: the service URL is not an absolute http(s) URL.</summary>
     InvalidServiceUrl,
 
-    /// <summary>Not sent: the host may not receive the bot's token (protocol.md §4.3).</summary>
+    /// <summary>Not sent: the host may not receive the bot's token (docs/protocol.md, "Service URLs").</summary>
     UntrustedServiceUrl,
 
     /// <summary>Not sent: no access token could be obtained (Entra refused, the credential is unavailable, or it timed out).</summary>

@@ -5,7 +5,7 @@ using UpdateBot.Teams.Hosting;
 namespace UpdateBot.Teams.Connector;
 
 /// <summary>
-/// Process-wide connector limits (protocol.md §6; design.md "Inside Teams' limits"): a per-conversation gate (7/s, 60/30 s, 1800/h), a
+/// Process-wide connector limits (docs/protocol.md, "Rate limits"): a per-conversation gate (7/s, 60/30 s, 1800/h), a
 /// global budget (30/s), and the back-off after a 429 shared by every sender ("paused until").
 /// </summary>
 public sealed class ConnectorRateLimits
@@ -22,7 +22,7 @@ public sealed class ConnectorRateLimits
     {
         ArgumentNullException.ThrowIfNull(options);
         this.timeProvider = timeProvider;
-        // T-RATE per thread: 7 per 1 s, 8 per 2 s, 60 per 30 s, 1800 per hour (design.md "Inside Teams' limits").
+        // Per thread: 7 per 1 s, 8 per 2 s, 60 per 30 s, 1800 per hour (docs/protocol.md, "Rate limits").
         var perSecond = options.Value.Connector.PerConversationRequestsPerSecond;
         perConversation =
         [

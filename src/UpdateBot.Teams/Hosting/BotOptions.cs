@@ -60,13 +60,13 @@ public sealed class BotOptions
         string.IsNullOrWhiteSpace(TenantId) ? null : new Uri(EntraOpenIdMetadataUrl.Replace("{tenantId}", Uri.EscapeDataString(TenantId), StringComparison.OrdinalIgnoreCase));
 }
 
-/// <summary>Section <c>Bot:Connector</c>: outbound limits and retries (protocol.md §5.5, §6).</summary>
+/// <summary>Section <c>Bot:Connector</c>: outbound limits and retries (docs/protocol.md, "Connector errors" and "Rate limits").</summary>
 public sealed class ConnectorOptions
 {
-    /// <summary>Global budget per app (T-RATE: 50 RPS newest, 30 older; we design for 30).</summary>
+    /// <summary>Global budget per app (docs/protocol.md, "Rate limits": 50 per second in the newest figures, 30 in older ones; we design for 30).</summary>
     public int GlobalRequestsPerSecond { get; set; } = 30;
 
-    /// <summary>Per thread (one chat or channel): 7 per second (T-RATE).</summary>
+    /// <summary>Per thread (one chat or channel): 7 per second (docs/protocol.md, "Rate limits").</summary>
     public int PerConversationRequestsPerSecond { get; set; } = 7;
 
     public int MaxRetryAttempts { get; set; } = 4;

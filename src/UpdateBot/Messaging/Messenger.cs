@@ -13,7 +13,7 @@ public sealed record Delivery(ReachStatus Reach, string? ConversationId, string?
 
     /// <summary>
     /// Teams may have shown it (it accepted the message but its answer could not be read), so it is never sent again
-    /// automatically (design.md "Exactly one of each").
+    /// automatically.
     /// </summary>
     public bool Unconfirmed { get; init; }
 
@@ -26,11 +26,11 @@ public sealed record Delivery(ReachStatus Reach, string? ConversationId, string?
 
 /// <summary>
 /// Sends cards to people and places through the connector, turning connector outcomes into reachability
-/// (protocol.md §9.5: 403 is "unreachable", never retried).
+/// (docs/protocol.md, "Unreachable members": 403 is "unreachable", never retried).
 /// </summary>
 public sealed partial class Messenger(ConnectorClient connector, ConversationStore conversations, ILogger<Messenger> logger)
 {
-    /// <summary>Sends a card 1:1, creating the personal chat first when there is none yet (protocol.md §9.3).</summary>
+    /// <summary>Sends a card 1:1, creating the personal chat first when there is none yet (docs/protocol.md, "Reaching members").</summary>
     public async Task<Delivery> SendToMemberAsync(Squad squad, string userId, AdaptiveCard card, string? summary, CancellationToken cancellationToken)
     {
         var activity = CardJson.ToActivity(card, summary);
@@ -79,7 +79,7 @@ public sealed partial class Messenger(ConnectorClient connector, ConversationSto
     public Task<Delivery> SendTextAsync(string serviceUrl, string conversationId, string text, CancellationToken cancellationToken) =>
         SendAsync(serviceUrl, conversationId, Activity.CreateMessage(text), cancellationToken);
 
-    /// <summary>Replaces a card the bot sent earlier, for everyone who sees it (protocol.md §7.5).</summary>
+    /// <summary>Replaces a card the bot sent earlier, for everyone who sees it (docs/protocol.md, "Updating cards").</summary>
     public async Task<Delivery> UpdateCardAsync(string serviceUrl, string conversationId, string activityId, AdaptiveCard card, CancellationToken cancellationToken)
     {
         var result = await connector.UpdateActivityAsync(serviceUrl, conversationId, activityId, CardJson.ToActivity(card), cancellationToken);
@@ -87,7 +87,7 @@ public sealed partial class Messenger(ConnectorClient connector, ConversationSto
         return delivery with { ActivityId = delivery.ActivityId ?? (result.IsSuccess ? activityId : null) };
     }
 
-    /// <summary>Starts a new post in a channel (protocol.md §5.4). The conversation id returned addresses its thread.</summary>
+    /// <summary>Starts a new post in a channel (docs/protocol.md, "Creating conversations"). The conversation id returned addresses its thread.</summary>
     public async Task<Delivery> PostToChannelAsync(Squad squad, AdaptiveCard card, string? summary, CancellationToken cancellationToken)
     {
         var activity = CardJson.ToActivity(card, summary);
