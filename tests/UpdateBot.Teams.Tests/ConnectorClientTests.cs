@@ -32,7 +32,7 @@ internal sealed class ConnectorRig : IDisposable
 {
     private readonly ServiceProvider services;
 
-    public ConnectorRig(Func<HttpRequestMessage, int, HttpResponseMessage> respond, Dictionary<string, string?>? settings = null)
+    public ConnectorRig(Func<HttpRequestMessage, int, HttpResponseMessage> respond, Dictionary<string, string?>? settings = null, TokenCredential? credential = null)
     {
         Time = new ObservableTimeProvider();
         Connector = new FakeConnector(respond, Time);
@@ -40,7 +40,7 @@ internal sealed class ConnectorRig : IDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? Settings.Production()).Build();
         var collection = TestServices.Create();
         collection.AddSingleton<TimeProvider>(Time);
-        collection.AddKeyedSingleton<TokenCredential>(BotTokenProvider.CredentialServiceKey, Credential);
+        collection.AddKeyedSingleton(BotTokenProvider.CredentialServiceKey, credential ?? Credential);
         collection.AddTeamsBot(configuration);
         collection.AddHttpClient(TeamsBotExtensions.ConnectorHttpClientName).ConfigurePrimaryHttpMessageHandler(() => Connector);
         services = collection.BuildServiceProvider();
@@ -59,6 +59,8 @@ internal sealed class ConnectorRig : IDisposable
     public TrustedServiceUrls Trusted => services.GetRequiredService<TrustedServiceUrls>();
 
     public void Dispose() => services.Dispose();
+
+    public static Dictionary<string, string?> With(string key, string value) => new(Settings.Production()) { [key] = value };
 
     public static HttpResponseMessage Created(string id = "1") => FakeConnector.Json(HttpStatusCode.Created, $$"""{"id":"{{id}}"}""");
 
@@ -116,16 +118,17 @@ public sealed class ConnectorClientTests
     [Fact]
     public async Task A_retry_after_longer_than_allowed_pauses_every_sender_without_sending()
     {
-        using var rig = new ConnectorRig((_, _) => ConnectorRig.Throttled("120"));
+        // Longer than a call may wait (MaxRetryDelay, 30 s), within the cap on the shared pause (MaxRetryAfter, 60 s).
+        using var rig = new ConnectorRig((_, _) => ConnectorRig.Throttled("45"));
         var start = rig.Time.GetUtcNow();
 
         var first = await rig.Client.SendToConversationAsync(ServiceUrl, "a:1", Message, CancellationToken.None);
         var other = await rig.Client.SendToConversationAsync(ServiceUrl, "a:2", Message, CancellationToken.None);
 
         Assert.Equal(ConnectorOutcome.Throttled, first.Outcome);
-        Assert.Equal(start.AddSeconds(120), rig.Limits.PausedUntil);
+        Assert.Equal(start.AddSeconds(45), rig.Limits.PausedUntil);
         Assert.Equal(ConnectorOutcome.Throttled, other.Outcome);
-        Assert.Equal("SharedBackoff", other.ErrorCode);
+        Assert.Equal(ConnectorFailure.SharedBackoff, other.Failure);
         Assert.Equal(1, rig.Connector.Count);
     }
 
@@ -193,7 +196,6 @@ public sealed class ConnectorClientTests
     [InlineData(HttpStatusCode.NotFound, ConnectorOutcome.NotFound)]
     [InlineData(HttpStatusCode.BadRequest, ConnectorOutcome.Rejected)]
     [InlineData(HttpStatusCode.RequestEntityTooLarge, ConnectorOutcome.Rejected)]
-    [InlineData(HttpStatusCode.Unauthorized, ConnectorOutcome.Failed)]
     [InlineData(HttpStatusCode.InternalServerError, ConnectorOutcome.Failed)]
     [InlineData(HttpStatusCode.GatewayTimeout, ConnectorOutcome.Failed)]
     public async Task Non_retryable_statuses_on_post_are_sent_once(HttpStatusCode status, ConnectorOutcome outcome)
@@ -208,10 +210,9 @@ public sealed class ConnectorClientTests
     }
 
     [Theory]
-    [InlineData(HttpStatusCode.ServiceUnavailable)]
-    [InlineData(HttpStatusCode.BadGateway)]
     [InlineData(HttpStatusCode.PreconditionFailed)]
-    public async Task Transient_statuses_on_post_are_retried_with_backoff(HttpStatusCode status)
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    public async Task Statuses_that_prove_nothing_was_delivered_are_retried_on_post_with_backoff(HttpStatusCode status)
     {
         using var rig = new ConnectorRig((_, attempt) => attempt == 1 ? new HttpResponseMessage(status) : ConnectorRig.Created());
         var waits = new List<TimeSpan>();
@@ -375,7 +376,7 @@ public sealed class ConnectorClientTests
         var accepted = await rig.Client.SendToConversationAsync("https://attacker.example/", "a:1", Message, CancellationToken.None);
 
         Assert.Equal(ConnectorOutcome.Rejected, refused.Outcome);
-        Assert.Equal("UntrustedServiceUrl", refused.ErrorCode);
+        Assert.Equal(ConnectorFailure.UntrustedServiceUrl, refused.Failure);
         Assert.Equal(ConnectorOutcome.Rejected, plainHttp.Outcome);
         Assert.True(accepted.IsSuccess);
         Assert.Equal("Bearer tok-1", Assert.Single(rig.Connector.Requests).Authorization);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using Azure.Core;
 using Azure.Identity;
@@ -6,8 +7,8 @@ using UpdateBot.Teams.Hosting;
 namespace UpdateBot.Teams.Authentication;
 
 /// <summary>
-/// The bot's outbound access token for the connector (protocol.md §4): one credential for the process, the token cached
-/// until about five minutes before it expires (§4.2: a token per call would hit Entra throttling).
+/// The bot's outbound access token for the connector (docs/protocol.md, "Outbound tokens"): one credential for the process, the token cached
+/// until about five minutes before it expires (a token per call would hit Entra throttling).
 /// </summary>
 public sealed class BotTokenProvider : IDisposable
 {
@@ -21,7 +22,8 @@ public sealed class BotTokenProvider : IDisposable
     private readonly TokenCredential? credential;
     private readonly TimeProvider timeProvider;
     private readonly SemaphoreSlim refreshGate = new(1, 1);
-    private AccessToken? cached;
+    // A reference, so it is read and swapped atomically without the refresh gate.
+    private StrongBox<AccessToken>? cached;
 
     public BotTokenProvider(TokenCredential? credential, TimeProvider timeProvider)
     {
@@ -39,21 +41,21 @@ public sealed class BotTokenProvider : IDisposable
             return null;
         }
 
-        if (cached is { } fresh && IsFresh(fresh))
+        if (cached is { } fresh && IsFresh(fresh.Value))
         {
-            return fresh.Token;
+            return fresh.Value.Token;
         }
 
         await refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (cached is { } again && IsFresh(again))
+            if (cached is { } again && IsFresh(again.Value))
             {
-                return again.Token;
+                return again.Value.Token;
             }
 
             var token = await credential.GetTokenAsync(new TokenRequestContext([Scope]), cancellationToken).ConfigureAwait(false);
-            cached = token;
+            cached = new StrongBox<AccessToken>(token);
             return token.Token;
         }
         finally
@@ -62,11 +64,24 @@ public sealed class BotTokenProvider : IDisposable
         }
     }
 
+    /// <summary>
+    /// Forgets <paramref name="rejectedToken"/> after the connector answered 401 to it (revoked or rotated before it
+    /// expired), so the next call acquires a new one. A newer token cached meanwhile is kept: concurrent 401s for the
+    /// same old token cost one refresh, not one each.
+    /// </summary>
+    public void Invalidate(string rejectedToken)
+    {
+        if (cached is { } current && current.Value.Token == rejectedToken)
+        {
+            Interlocked.CompareExchange(ref cached, null, current);
+        }
+    }
+
     public void Dispose() => refreshGate.Dispose();
 
     private bool IsFresh(AccessToken token) => token.ExpiresOn - RefreshMargin > timeProvider.GetUtcNow();
 
-    /// <summary>The credential for the configured app type (protocol.md §4.1), or null in development mode.</summary>
+    /// <summary>The credential for the configured app type (docs/protocol.md, "Outbound tokens"), or null in development mode.</summary>
     internal static TokenCredential? CreateCredential(BotOptions options)
     {
         if (string.IsNullOrWhiteSpace(options.AppId))

@@ -11,13 +11,13 @@ using UpdateBot.Teams.Schema;
 namespace UpdateBot.Teams.Connector;
 
 /// <summary>
-/// The Bot Connector REST client (protocol.md §5). Every id is URL-encoded into the path; the base address is
+/// The Bot Connector REST client (docs/protocol.md, "Connector REST API"). Every id is URL-encoded into the path; the base address is
 /// the conversation's latest <c>serviceUrl</c>. Resilience, rate limits and the bearer token live in the HttpClient
 /// pipeline (see <c>AddTeamsBot</c>); this class turns HTTP outcomes into <see cref="ConnectorResult{T}"/> values.
 /// </summary>
 public sealed partial class ConnectorClient
 {
-    /// <summary>The largest page the connector serves (protocol.md §5.2: values above 500 are capped).</summary>
+    /// <summary>The largest page the connector serves (docs/protocol.md, "Connector REST API": values above 500 are capped).</summary>
     public const int MembersPageSize = 500;
 
     private const int MaxPages = 1000;
@@ -43,28 +43,28 @@ public sealed partial class ConnectorClient
 
     /// <summary>#1: a new message in a conversation (proactive, or a channel thread reply with <c>channel;messageid=N</c>).</summary>
     public Task<ConnectorResult<ResourceResponse>> SendToConversationAsync(string serviceUrl, string conversationId, Activity activity, CancellationToken cancellationToken) =>
-        SendAsync<ResourceResponse>(HttpMethod.Post, serviceUrl, $"v3/conversations/{Escape(conversationId)}/activities", conversationId, activity, cancellationToken);
+        SendAsync<ResourceResponse>(HttpMethod.Post, serviceUrl, $"v3/conversations/{Escape(conversationId)}/activities", conversationId, activity, HasId, cancellationToken);
 
     /// <summary>#2: reply to an activity.</summary>
     public Task<ConnectorResult<ResourceResponse>> ReplyToActivityAsync(string serviceUrl, string conversationId, string activityId, Activity activity, CancellationToken cancellationToken) =>
-        SendAsync<ResourceResponse>(HttpMethod.Post, serviceUrl, $"v3/conversations/{Escape(conversationId)}/activities/{Escape(activityId)}", conversationId, activity, cancellationToken);
+        SendAsync<ResourceResponse>(HttpMethod.Post, serviceUrl, $"v3/conversations/{Escape(conversationId)}/activities/{Escape(activityId)}", conversationId, activity, HasId, cancellationToken);
 
     /// <summary>#3: replace a message the bot sent (full replacement).</summary>
     public Task<ConnectorResult<ResourceResponse>> UpdateActivityAsync(string serviceUrl, string conversationId, string activityId, Activity activity, CancellationToken cancellationToken) =>
-        SendAsync<ResourceResponse>(HttpMethod.Put, serviceUrl, $"v3/conversations/{Escape(conversationId)}/activities/{Escape(activityId)}", conversationId, activity, cancellationToken);
+        SendAsync<ResourceResponse>(HttpMethod.Put, serviceUrl, $"v3/conversations/{Escape(conversationId)}/activities/{Escape(activityId)}", conversationId, activity, null, cancellationToken);
 
     /// <summary>#4: delete a message the bot sent.</summary>
     public async Task<ConnectorResult<bool>> DeleteActivityAsync(string serviceUrl, string conversationId, string activityId, CancellationToken cancellationToken)
     {
-        var result = await SendAsync<JsonElement?>(HttpMethod.Delete, serviceUrl, $"v3/conversations/{Escape(conversationId)}/activities/{Escape(activityId)}", conversationId, null, cancellationToken).ConfigureAwait(false);
+        var result = await SendAsync<JsonElement?>(HttpMethod.Delete, serviceUrl, $"v3/conversations/{Escape(conversationId)}/activities/{Escape(activityId)}", conversationId, null, null, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? ConnectorResult<bool>.Success(true, result.StatusCode ?? 200) : Convert<JsonElement?, bool>(result);
     }
 
     /// <summary>#5: create a conversation from raw parameters.</summary>
     public Task<ConnectorResult<ConversationResourceResponse>> CreateConversationAsync(string serviceUrl, ConversationParameters parameters, CancellationToken cancellationToken) =>
-        SendAsync<ConversationResourceResponse>(HttpMethod.Post, serviceUrl, "v3/conversations", null, parameters, cancellationToken);
+        SendAsync<ConversationResourceResponse>(HttpMethod.Post, serviceUrl, "v3/conversations", null, parameters, HasId, cancellationToken);
 
-    /// <summary>Creates (or gets) the 1:1 chat with a user (protocol.md §5.3). <paramref name="userId"/> is the <c>29:</c> id or the Entra object id.</summary>
+    /// <summary>Creates (or gets) the 1:1 chat with a user (docs/protocol.md, "Creating conversations"). <paramref name="userId"/> is the <c>29:</c> id or the Entra object id.</summary>
     public Task<ConnectorResult<ConversationResourceResponse>> CreatePersonalConversationAsync(string serviceUrl, string tenantId, string botId, string userId, CancellationToken cancellationToken) =>
         CreateConversationAsync(serviceUrl, new ConversationParameters
         {
@@ -75,17 +75,20 @@ public sealed partial class ConnectorClient
             ChannelData = new TeamsChannelData { Tenant = new TenantInfo { Id = tenantId } },
         }, cancellationToken);
 
-    /// <summary>Starts a new post (thread) in a channel (protocol.md §5.4); the result's Id is <c>channel;messageid=N</c>.</summary>
+    /// <summary>
+    /// Starts a new post (thread) in a channel (docs/protocol.md, "Creating conversations"); the result's Id is <c>channel;messageid=N</c>.
+    /// A 2xx answer without both ids is <see cref="ConnectorFailure.MalformedBody"/>: the post exists but cannot be edited.
+    /// </summary>
     public Task<ConnectorResult<ConversationResourceResponse>> CreateChannelPostAsync(string serviceUrl, string tenantId, string channelId, Activity activity, CancellationToken cancellationToken) =>
-        CreateConversationAsync(serviceUrl, new ConversationParameters
+        SendAsync<ConversationResourceResponse>(HttpMethod.Post, serviceUrl, "v3/conversations", null, new ConversationParameters
         {
             IsGroup = true,
             ChannelData = new TeamsChannelData { Channel = new ChannelInfo { Id = channelId }, Tenant = new TenantInfo { Id = tenantId } },
             Activity = activity,
             TenantId = tenantId,
-        }, cancellationToken);
+        }, answer => HasId(answer) && !string.IsNullOrEmpty(answer.ActivityId), cancellationToken);
 
-    /// <summary>Every member across all pages (protocol.md §5.2 #6; team id as conversation id for a whole team).</summary>
+    /// <summary>Every member across all pages (docs/protocol.md, "Connector REST API"; team id as conversation id for a whole team).</summary>
     public async Task<ConnectorResult<IReadOnlyList<TeamsChannelAccount>>> GetAllMembersAsync(string serviceUrl, string conversationId, CancellationToken cancellationToken)
     {
         var members = new List<TeamsChannelAccount>();
@@ -99,14 +102,14 @@ public sealed partial class ConnectorClient
                 path += $"&continuationToken={Escape(continuationToken)}";
             }
 
-            var result = await SendAsync<PagedMembersResult>(HttpMethod.Get, serviceUrl, path, conversationId, null, cancellationToken).ConfigureAwait(false);
+            var result = await SendAsync<PagedMembersResult>(HttpMethod.Get, serviceUrl, path, conversationId, null, IsMembersPage, cancellationToken).ConfigureAwait(false);
             if (!result.IsSuccess)
             {
                 return Convert<PagedMembersResult, IReadOnlyList<TeamsChannelAccount>>(result);
             }
 
-            members.AddRange(result.Value?.Members ?? []);
-            continuationToken = result.Value?.ContinuationToken;
+            members.AddRange(result.Value!.Members!);
+            continuationToken = result.Value.ContinuationToken;
 
             // Stop at the last page, and never loop on a token the service repeats.
             if (string.IsNullOrEmpty(continuationToken) || !seenTokens.Add(continuationToken))
@@ -120,22 +123,22 @@ public sealed partial class ConnectorClient
 
     /// <summary>#7: one member (Teams user id, UPN or Entra object id).</summary>
     public Task<ConnectorResult<TeamsChannelAccount>> GetMemberAsync(string serviceUrl, string conversationId, string userId, CancellationToken cancellationToken) =>
-        SendAsync<TeamsChannelAccount>(HttpMethod.Get, serviceUrl, $"v3/conversations/{Escape(conversationId)}/members/{Escape(userId)}", conversationId, null, cancellationToken);
+        SendAsync<TeamsChannelAccount>(HttpMethod.Get, serviceUrl, $"v3/conversations/{Escape(conversationId)}/members/{Escape(userId)}", conversationId, null, m => !string.IsNullOrEmpty(m.Id), cancellationToken);
 
     /// <summary>#9: team details.</summary>
     public Task<ConnectorResult<TeamDetails>> GetTeamDetailsAsync(string serviceUrl, string teamId, CancellationToken cancellationToken) =>
-        SendAsync<TeamDetails>(HttpMethod.Get, serviceUrl, $"v3/teams/{Escape(teamId)}", teamId, null, cancellationToken);
+        SendAsync<TeamDetails>(HttpMethod.Get, serviceUrl, $"v3/teams/{Escape(teamId)}", teamId, null, t => !string.IsNullOrEmpty(t.Id), cancellationToken);
 
     /// <summary>#10: the team's channels (General has a null name and the team's id).</summary>
     public async Task<ConnectorResult<IReadOnlyList<ChannelInfo>>> GetTeamChannelsAsync(string serviceUrl, string teamId, CancellationToken cancellationToken)
     {
-        var result = await SendAsync<ConversationList>(HttpMethod.Get, serviceUrl, $"v3/teams/{Escape(teamId)}/conversations", teamId, null, cancellationToken).ConfigureAwait(false);
+        var result = await SendAsync<ConversationList>(HttpMethod.Get, serviceUrl, $"v3/teams/{Escape(teamId)}/conversations", teamId, null, l => l.Conversations is { } list && list.All(c => c is not null), cancellationToken).ConfigureAwait(false);
         return result.IsSuccess
-            ? ConnectorResult<IReadOnlyList<ChannelInfo>>.Success(result.Value?.Conversations ?? [], result.StatusCode ?? 200)
+            ? ConnectorResult<IReadOnlyList<ChannelInfo>>.Success(result.Value!.Conversations!, result.StatusCode ?? 200)
             : Convert<ConversationList, IReadOnlyList<ChannelInfo>>(result);
     }
 
-    /// <summary>The request URL: serviceUrl (with or without a trailing slash) + <c>v3/…</c> (protocol.md §5.1).</summary>
+    /// <summary>The request URL: serviceUrl (with or without a trailing slash) + <c>v3/…</c> (docs/protocol.md, "Service URLs").</summary>
     internal static Uri? BuildUri(string serviceUrl, string relativePath)
     {
         if (!Uri.TryCreate(serviceUrl, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttps && baseUri.Scheme != Uri.UriSchemeHttp))
@@ -153,12 +156,18 @@ public sealed partial class ConnectorClient
         return Uri.EscapeDataString(value);
     }
 
-    private async Task<ConnectorResult<T>> SendAsync<T>(HttpMethod method, string serviceUrl, string relativePath, string? conversationId, object? body, CancellationToken cancellationToken)
+    /// <param name="isComplete">
+    /// What a 2xx answer must hold for the call to be a success (an activity id, a members array); null when the
+    /// caller needs nothing from it (PUT, DELETE). A 2xx without it is <see cref="ConnectorOutcome.Failed"/>: taking
+    /// <c>{}</c> as an empty roster page would mark every member as having left.
+    /// </param>
+    private async Task<ConnectorResult<T>> SendAsync<T>(
+        HttpMethod method, string serviceUrl, string relativePath, string? conversationId, object? body, Func<T, bool>? isComplete, CancellationToken cancellationToken)
     {
         var uri = BuildUri(serviceUrl, relativePath);
         if (uri is null)
         {
-            return new ConnectorResult<T>(ConnectorOutcome.Rejected, default, null, "InvalidServiceUrl", "serviceUrl is not an absolute http(s) URL");
+            return new ConnectorResult<T>(ConnectorOutcome.Rejected, ConnectorFailure.InvalidServiceUrl, default, null, null, "serviceUrl is not an absolute http(s) URL");
         }
 
         using var request = new HttpRequestMessage(method, uri);
@@ -186,36 +195,63 @@ public sealed partial class ConnectorClient
         {
             // The network boundary of this client: a failed connection or a timeout is an outcome, not a crash.
             LogTransportFailure(logger, method.Method, ex.GetType().Name);
-            return new ConnectorResult<T>(ConnectorOutcome.Failed, default, null, ex is HttpRequestException ? "TransportError" : "Timeout", null);
+            var failure = ex is HttpRequestException ? ConnectorFailure.Transport : ConnectorFailure.Timeout;
+            return new ConnectorResult<T>(ConnectorOutcome.Failed, failure, default, null, null, null);
         }
 
         using (response)
         {
             var status = (int)response.StatusCode;
+            if (RefusedResponse.TryGetReason(response, out var refusal))
+            {
+                var refusedOutcome = refusal switch
+                {
+                    ConnectorFailure.SharedBackoff => ConnectorOutcome.Throttled,
+                    ConnectorFailure.UntrustedServiceUrl => ConnectorOutcome.Rejected,
+                    _ => ConnectorOutcome.Failed,
+                };
+                LogRefused(logger, method.Method, refusal);
+                return new ConnectorResult<T>(refusedOutcome, refusal, default, status, null, "refused before sending");
+            }
+
             var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
-                if (string.IsNullOrWhiteSpace(text))
-                {
-                    return new ConnectorResult<T>(ConnectorOutcome.Success, default, status, null, null);
-                }
-
-                return TryDeserialize<T>(text, out var value)
-                    ? ConnectorResult<T>.Success(value!, status)
-                    : new ConnectorResult<T>(ConnectorOutcome.Failed, default, status, "MalformedResponse", null);
+                return ReadAnswer(method, status, text, isComplete);
             }
 
-            var (code, message) = response.Headers.TryGetValues(ConnectorAuthenticationHandler.RefusedHeader, out var refusal)
-                ? (refusal.First() == ConnectorRateLimitHandler.SharedBackoffRefusal ? "SharedBackoff" : "UntrustedServiceUrl", "refused before sending")
-                : ParseError(text);
+            var (code, message) = ParseError(text);
             var outcome = Classify(response.StatusCode);
+            var reason = response.StatusCode == HttpStatusCode.Unauthorized ? ConnectorFailure.Unauthorized : ConnectorFailure.ErrorStatus;
             var correlationId = response.Headers.TryGetValues("X-Correlating-OperationId", out var ids) ? ids.FirstOrDefault() : null;
             LogConnectorError(logger, method.Method, status, outcome, code, correlationId);
-            return new ConnectorResult<T>(outcome, default, status, code, message);
+            return new ConnectorResult<T>(outcome, reason, default, status, code, message);
         }
     }
 
-    /// <summary>protocol.md §5.5: 403 means unreachable (never retried), 404 gone, 400/413 our fault, 5xx/401 failure.</summary>
+    private ConnectorResult<T> ReadAnswer<T>(HttpMethod method, int status, string text, Func<T, bool>? isComplete)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            if (isComplete is null)
+            {
+                return new ConnectorResult<T>(ConnectorOutcome.Success, ConnectorFailure.None, default, status, null, null);
+            }
+
+            LogUnreadableAnswer(logger, method.Method, status, ConnectorFailure.EmptyBody);
+            return new ConnectorResult<T>(ConnectorOutcome.Failed, ConnectorFailure.EmptyBody, default, status, null, "the answer had no body");
+        }
+
+        if (!TryDeserialize<T>(text, out var value) || value is null || (isComplete is not null && !isComplete(value)))
+        {
+            LogUnreadableAnswer(logger, method.Method, status, ConnectorFailure.MalformedBody);
+            return new ConnectorResult<T>(ConnectorOutcome.Failed, ConnectorFailure.MalformedBody, default, status, null, "the answer was not the JSON this call needs");
+        }
+
+        return ConnectorResult<T>.Success(value, status);
+    }
+
+    /// <summary>docs/protocol.md, "Connector errors": 403 means unreachable (never retried), 404 gone, 400/413 our fault, 5xx/401 failure.</summary>
     internal static ConnectorOutcome Classify(HttpStatusCode status) => status switch
     {
         HttpStatusCode.Forbidden => ConnectorOutcome.Unreachable,
@@ -315,10 +351,23 @@ public sealed partial class ConnectorClient
     }
 
     private static ConnectorResult<TOut> Convert<TIn, TOut>(ConnectorResult<TIn> result) =>
-        new(result.Outcome, default, result.StatusCode, result.ErrorCode, result.ErrorMessage);
+        new(result.Outcome, result.Failure, default, result.StatusCode, result.ErrorCode, result.ErrorMessage);
+
+    private static bool HasId(ResourceResponse answer) => !string.IsNullOrEmpty(answer.Id);
+
+    private static bool HasId(ConversationResourceResponse answer) => !string.IsNullOrEmpty(answer.Id);
+
+    // A genuine empty page is {"members":[]}; {} or a null entry is not a page at all.
+    private static bool IsMembersPage(PagedMembersResult page) => page.Members is { } members && members.All(m => m is not null);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connector {Method} failed with {StatusCode} ({Outcome}, code {ErrorCode}, X-Correlating-OperationId {CorrelationId})")]
     private static partial void LogConnectorError(ILogger logger, string method, int statusCode, ConnectorOutcome outcome, string? errorCode, string? correlationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connector {Method} answered {StatusCode} with a body this call cannot use ({Failure})")]
+    private static partial void LogUnreadableAnswer(ILogger logger, string method, int statusCode, ConnectorFailure failure);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connector {Method} not sent: {Failure}")]
+    private static partial void LogRefused(ILogger logger, string method, ConnectorFailure failure);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connector {Method} failed before a response: {ErrorType}")]
     private static partial void LogTransportFailure(ILogger logger, string method, string errorType);

@@ -4,13 +4,13 @@ using UpdateBot.Teams.Schema;
 
 namespace UpdateBot.Teams.Connector;
 
-/// <summary>Response of send/reply/update (protocol.md §5.2 #1–#3).</summary>
+/// <summary>Response of send/reply/update (docs/protocol.md, "Connector REST API").</summary>
 public sealed record ResourceResponse(string? Id);
 
-/// <summary>Response of create-conversation (protocol.md §5.2 #5).</summary>
+/// <summary>Response of create-conversation (docs/protocol.md, "Connector REST API").</summary>
 public sealed record ConversationResourceResponse(string? Id, string? ActivityId, string? ServiceUrl);
 
-/// <summary>Body of create-conversation (protocol.md §5.3, §5.4).</summary>
+/// <summary>Body of create-conversation (docs/protocol.md, "Creating conversations").</summary>
 public sealed record ConversationParameters
 {
     public bool? IsGroup { get; init; }
@@ -22,7 +22,7 @@ public sealed record ConversationParameters
     public string? TenantId { get; init; }
 }
 
-/// <summary>A roster entry. The REST payload names the Entra id <c>objectId</c>; activities say <c>aadObjectId</c> (protocol.md §2.2).</summary>
+/// <summary>A roster entry. The REST payload names the Entra id <c>objectId</c>; activities say <c>aadObjectId</c> (docs/protocol.md, "Activity schema").</summary>
 public sealed record TeamsChannelAccount
 {
     public string? Id { get; init; }
@@ -47,12 +47,12 @@ public sealed record TeamDetails(string? Id, string? Name, string? AadGroupId, i
 
 public sealed record ConversationList(IReadOnlyList<ChannelInfo>? Conversations);
 
-/// <summary>What became of a connector call. Expected outcomes are values, not exceptions (design.md "Style").</summary>
+/// <summary>What became of a connector call. Expected outcomes are values, not exceptions.</summary>
 public enum ConnectorOutcome
 {
     Success,
 
-    /// <summary>403: blocked, uninstalled, not in roster, disabled by admin — never retried (protocol.md §9.5).</summary>
+    /// <summary>403: blocked, uninstalled, not in roster, disabled by admin — never retried (docs/protocol.md, "Unreachable members").</summary>
     Unreachable,
 
     /// <summary>404: conversation or member gone.</summary>
@@ -61,16 +61,58 @@ public enum ConnectorOutcome
     /// <summary>400/413 etc.: the request itself is wrong; retrying unchanged will not help.</summary>
     Rejected,
 
-    /// <summary>Still 429 after the bounded retries: try again later.</summary>
+    /// <summary>Still 429 after the bounded retries, or asked to wait longer than a call may: try again later.</summary>
     Throttled,
 
-    /// <summary>5xx/timeouts after bounded retries, or 401: a transient or configuration failure.</summary>
+    /// <summary>5xx, timeouts, 401, no token, or a 2xx answer that cannot be read: a transient or configuration failure.</summary>
     Failed,
 }
 
-public sealed record ConnectorResult<T>(ConnectorOutcome Outcome, T? Value, int? StatusCode, string? ErrorCode, string? ErrorMessage)
+/// <summary>Why a connector call did not succeed (<see cref="ConnectorFailure.None"/> when it did).</summary>
+public enum ConnectorFailure
+{
+    None,
+
+    /// <summary>The connector answered with an error status; see <see cref="ConnectorResult{T}.StatusCode"/> and its error code.</summary>
+    ErrorStatus,
+
+    /// <summary>Not sent: every sender is paused after a 429 for longer than this call may wait.</summary>
+    SharedBackoff,
+
+    /// <summary>Not sent: the service URL is not an absolute http(s) URL.</summary>
+    InvalidServiceUrl,
+
+    /// <summary>Not sent: the host may not receive the bot's token (docs/protocol.md, "Service URLs").</summary>
+    UntrustedServiceUrl,
+
+    /// <summary>Not sent: no access token could be obtained (Entra refused, the credential is unavailable, or it timed out).</summary>
+    TokenUnavailable,
+
+    /// <summary>401 again with a freshly acquired token: the bot's identity or its registration is wrong.</summary>
+    Unauthorized,
+
+    /// <summary>The connection failed or was reset before an answer arrived.</summary>
+    Transport,
+
+    /// <summary>No answer within the call's time limit.</summary>
+    Timeout,
+
+    /// <summary>A 2xx answer without the body the call needs (e.g. no activity id, no members array).</summary>
+    EmptyBody,
+
+    /// <summary>A 2xx answer whose body is not the JSON the call needs.</summary>
+    MalformedBody,
+}
+
+/// <param name="Outcome">What the caller should do next.</param>
+/// <param name="Failure">Why it did not succeed.</param>
+/// <param name="Value">The answer, on success.</param>
+/// <param name="StatusCode">The HTTP status (a synthetic one when the request was refused before sending).</param>
+/// <param name="ErrorCode">The connector's own error code, when its error body had one.</param>
+/// <param name="ErrorMessage">The connector's error message (truncated), or why the request was refused.</param>
+public sealed record ConnectorResult<T>(ConnectorOutcome Outcome, ConnectorFailure Failure, T? Value, int? StatusCode, string? ErrorCode, string? ErrorMessage)
 {
     public bool IsSuccess => Outcome == ConnectorOutcome.Success;
 
-    public static ConnectorResult<T> Success(T value, int statusCode = 200) => new(ConnectorOutcome.Success, value, statusCode, null, null);
+    public static ConnectorResult<T> Success(T value, int statusCode = 200) => new(ConnectorOutcome.Success, ConnectorFailure.None, value, statusCode, null, null);
 }

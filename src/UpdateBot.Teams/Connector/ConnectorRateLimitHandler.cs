@@ -7,11 +7,12 @@ namespace UpdateBot.Teams.Connector;
 
 /// <summary>
 /// Runs once per attempt (inside the retry pipeline): honours the shared 429 pause, waits for the per-conversation and
-/// global slots, and after a 429 pauses every sender for the Retry-After (protocol.md §5.5, §6).
+/// global slots, and after a 429 pauses every sender for the Retry-After (docs/protocol.md, "Connector errors" and "Rate limits"), but never for longer
+/// than <see cref="ConnectorOptions.MaxRetryAfter"/>: a hostile or broken answer cannot stop every outbound call for an
+/// hour. The work whose call ended throttled is retried later by its caller.
 /// </summary>
 internal sealed class ConnectorRateLimitHandler(ConnectorRateLimits limits, TimeProvider timeProvider, IOptions<BotOptions> options) : DelegatingHandler
 {
-    internal const string SharedBackoffRefusal = "shared-backoff";
     private static readonly TimeSpan DefaultPause = TimeSpan.FromSeconds(1);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -24,9 +25,8 @@ internal sealed class ConnectorRateLimitHandler(ConnectorRateLimits limits, Time
                 if (wait > maxWait)
                 {
                     // Longer than this call may wait: answer "throttled" without sending; the caller tries again later.
-                    var refused = new HttpResponseMessage(HttpStatusCode.TooManyRequests) { RequestMessage = request };
+                    var refused = RefusedResponse.Create(request, HttpStatusCode.TooManyRequests, ConnectorFailure.SharedBackoff);
                     refused.Headers.TryAddWithoutValidation("Retry-After", Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture));
-                    refused.Headers.TryAddWithoutValidation(ConnectorAuthenticationHandler.RefusedHeader, SharedBackoffRefusal);
                     return refused;
                 }
 
@@ -43,11 +43,12 @@ internal sealed class ConnectorRateLimitHandler(ConnectorRateLimits limits, Time
         }
 
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (RetryAfterHeader.IsThrottled(response) && !response.Headers.Contains(ConnectorAuthenticationHandler.RefusedHeader))
+        if (RetryAfterHeader.IsThrottled(response) && !RefusedResponse.IsRefused(response))
         {
             ConnectorMetrics.RecordThrottled();
-            var pause = RetryAfterHeader.Read(response, timeProvider) ?? DefaultPause;
-            limits.PauseUntil(timeProvider.GetUtcNow() + pause);
+            var asked = RetryAfterHeader.Read(response, timeProvider) ?? DefaultPause;
+            var cap = options.Value.Connector.MaxRetryAfter;
+            limits.PauseUntil(timeProvider.GetUtcNow() + (asked > cap ? cap : asked));
         }
 
         return response;

@@ -1,13 +1,11 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Net;
 using Microsoft.Extensions.Options;
 using UpdateBot.Teams.Hosting;
 
 namespace UpdateBot.Teams.Connector;
 
 /// <summary>
-/// Process-wide connector limits (protocol.md §6; design.md "Inside Teams' limits"): a per-conversation gate (7/s, 60/30 s, 1800/h), a
+/// Process-wide connector limits (docs/protocol.md, "Rate limits"): a per-conversation gate (7/s, 60/30 s, 1800/h), a
 /// global budget (30/s), and the back-off after a 429 shared by every sender ("paused until").
 /// </summary>
 public sealed class ConnectorRateLimits
@@ -24,7 +22,7 @@ public sealed class ConnectorRateLimits
     {
         ArgumentNullException.ThrowIfNull(options);
         this.timeProvider = timeProvider;
-        // T-RATE per thread: 7 per 1 s, 8 per 2 s, 60 per 30 s, 1800 per hour (design.md "Inside Teams' limits").
+        // Per thread: 7 per 1 s, 8 per 2 s, 60 per 30 s, 1800 per hour (docs/protocol.md, "Rate limits").
         var perSecond = options.Value.Connector.PerConversationRequestsPerSecond;
         perConversation =
         [
@@ -101,41 +99,4 @@ public sealed class ConnectorRateLimits
 
         return conversations.GetOrAdd(key, _ => new RequestRateGate(perConversation, timeProvider));
     }
-}
-
-/// <summary>Keys set on <see cref="HttpRequestMessage.Options"/> by the connector client.</summary>
-public static class ConnectorRequestOptions
-{
-    /// <summary>The conversation a request belongs to, for the per-conversation limit (falls back to the path).</summary>
-    public static readonly HttpRequestOptionsKey<string> ConversationId = new("UpdateBot.Teams.ConversationId");
-}
-
-/// <summary>Reads <c>Retry-After</c> as delta-seconds or an HTTP date (RFC 9110 §10.2.3).</summary>
-internal static class RetryAfterHeader
-{
-    public static TimeSpan? Read(HttpResponseMessage response, TimeProvider timeProvider)
-    {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-        {
-            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-        }
-
-        if (header?.Date is { } date)
-        {
-            var wait = date - timeProvider.GetUtcNow();
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-        }
-
-        // Some proxies send fractional seconds, which the typed header rejects.
-        if (response.Headers.TryGetValues("Retry-After", out var raw)
-            && double.TryParse(raw.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
-        {
-            return TimeSpan.FromSeconds(Math.Min(seconds, TimeSpan.FromDays(1).TotalSeconds));
-        }
-
-        return null;
-    }
-
-    public static bool IsThrottled(HttpResponseMessage response) => response.StatusCode == HttpStatusCode.TooManyRequests;
 }

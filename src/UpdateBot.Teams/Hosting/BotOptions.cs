@@ -79,19 +79,25 @@ public sealed class BotOptions
         string.IsNullOrWhiteSpace(TenantId) ? null : new Uri(EntraOpenIdMetadataUrl.Replace("{tenantId}", Uri.EscapeDataString(TenantId), StringComparison.OrdinalIgnoreCase));
 }
 
-/// <summary>Section <c>Bot:Connector</c>: outbound limits and retries (protocol.md §5.5, §6).</summary>
+/// <summary>Section <c>Bot:Connector</c>: outbound limits and retries (docs/protocol.md, "Connector errors" and "Rate limits").</summary>
 public sealed class ConnectorOptions
 {
-    /// <summary>Global budget per app (T-RATE: 50 RPS newest, 30 older; we design for 30).</summary>
+    /// <summary>Global budget per app (docs/protocol.md, "Rate limits": 50 per second in the newest figures, 30 in older ones; we design for 30).</summary>
     public int GlobalRequestsPerSecond { get; set; } = 30;
 
-    /// <summary>Per thread (one chat or channel): 7 per second (T-RATE).</summary>
+    /// <summary>Per thread (one chat or channel): 7 per second (docs/protocol.md, "Rate limits").</summary>
     public int PerConversationRequestsPerSecond { get; set; } = 7;
 
     public int MaxRetryAttempts { get; set; } = 4;
 
     /// <summary>The longest single wait we accept; a longer Retry-After ends the call as Throttled.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The longest a 429's Retry-After may pause every sender; a longer one pauses them for this long only, and the call
+    /// that got it ends as Throttled (its work is retried later).
+    /// </summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Upper bound for one call, all attempts and waits included.</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(90);
@@ -204,6 +210,11 @@ internal sealed class BotOptionsValidator(IHostEnvironment? environment = null, 
         if (c.MaxRetryDelay <= TimeSpan.Zero || c.TotalTimeout <= TimeSpan.Zero || c.TotalTimeout < c.MaxRetryDelay)
         {
             failures.Add("Bot:Connector:MaxRetryDelay and TotalTimeout must be positive, and TotalTimeout at least MaxRetryDelay.");
+        }
+
+        if (c.MaxRetryAfter < c.MaxRetryDelay || c.MaxRetryAfter > TimeSpan.FromHours(1))
+        {
+            failures.Add("Bot:Connector:MaxRetryAfter must be at least Bot:Connector:MaxRetryDelay and at most one hour.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

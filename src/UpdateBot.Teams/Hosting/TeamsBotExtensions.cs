@@ -81,8 +81,9 @@ public static class TeamsBotExtensions
     }
 
     /// <summary>
-    /// protocol.md §5.5: retry 429 (honouring Retry-After), 412, 502, 503, 504 with bounded attempts and total time;
-    /// never 400/401/403/404. The rate limits and shared 429 pause run inside, once per attempt.
+    /// docs/protocol.md, "Connector errors": retry 429 (honouring Retry-After), 412, and 5xx except on a POST, with bounded attempts and
+    /// total time; one retry with a fresh token after a 401; never 400/403/404. The rate limits and shared 429 pause
+    /// run inside, once per attempt.
     /// </summary>
     private static void ConfigureResilience(ResiliencePipelineBuilder<HttpResponseMessage> builder, ResilienceHandlerContext context)
     {
@@ -92,27 +93,45 @@ public static class TeamsBotExtensions
         builder.AddTimeout(options.TotalTimeout);
         builder.AddRetry(new HttpRetryStrategyOptions
         {
+            // One attempt is always reserved for the retry after a 401, even with MaxRetryAttempts = 0.
             MaxRetryAttempts = Math.Max(options.MaxRetryAttempts, 1),
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             Delay = TimeSpan.FromSeconds(1),
             MaxDelay = options.MaxRetryDelay,
             ShouldRetryAfterHeader = false,
-            ShouldHandle = args => ValueTask.FromResult(options.MaxRetryAttempts > 0 && ShouldRetry(args.Outcome, args.Context, options.MaxRetryDelay, timeProvider)),
-            DelayGenerator = args => ValueTask.FromResult(
-                args.Outcome.Result is { } response && RetryAfterHeader.Read(response, timeProvider) is { } retryAfter ? retryAfter : (TimeSpan?)null),
+            ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context, options, timeProvider)),
+            DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result switch
+            {
+                // The token was the problem, not the load: the fresh one may go at once.
+                { StatusCode: HttpStatusCode.Unauthorized } => TimeSpan.Zero,
+                { } response when RetryAfterHeader.Read(response, timeProvider) is { } retryAfter => retryAfter,
+                _ => (TimeSpan?)null,
+            }),
         });
     }
 
-    internal static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, TimeSpan maxRetryDelay, TimeProvider timeProvider)
+    internal static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, ConnectorOptions options, TimeProvider timeProvider)
     {
-        var method = outcome.Result?.RequestMessage?.Method ?? context.GetRequestMessage()?.Method;
-        var isPost = method == HttpMethod.Post;
+        var request = outcome.Result?.RequestMessage ?? context.GetRequestMessage();
+        var isPost = request?.Method == HttpMethod.Post;
+
+        if (outcome.Result is { StatusCode: HttpStatusCode.Unauthorized } rejected && !RefusedResponse.IsRefused(rejected))
+        {
+            // The token it carried has just been forgotten (ConnectorAuthenticationHandler): one more attempt with a
+            // fresh one, never a loop. A 401 proves nothing was delivered, so this holds for a POST too.
+            return request is not null && request.Options.TryGetValue(ConnectorRequestOptions.RejectedTokens, out var rejections) && rejections == 1;
+        }
+
+        if (options.MaxRetryAttempts == 0)
+        {
+            return false;
+        }
 
         if (outcome.Exception is { } exception)
         {
             // A connection that never opened cannot have delivered anything; any other failure on a POST may have
-            // (no idempotency key on POST …/activities, protocol.md §5.5), so a POST is not retried blindly.
+            // (no idempotency key on POST …/activities, docs/protocol.md, "Connector errors"), so a POST is not retried blindly.
             return exception switch
             {
                 HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => true,
@@ -121,23 +140,24 @@ public static class TeamsBotExtensions
             };
         }
 
-        if (outcome.Result is not { } response)
+        if (outcome.Result is not { } response || RefusedResponse.IsRefused(response))
         {
+            // Refused before sending (untrusted host, shared pause longer than a call may wait, no token): not retried here.
             return false;
         }
 
         switch (response.StatusCode)
         {
             case HttpStatusCode.TooManyRequests:
-                // A Retry-After longer than we may wait ends this call as Throttled (the shared pause still applies).
-                return RetryAfterHeader.Read(response, timeProvider) is not { } retryAfter || retryAfter <= maxRetryDelay;
+                // 429 proves nothing was delivered. A Retry-After longer than we may wait ends this call as Throttled
+                // (the shared pause still applies, capped at MaxRetryAfter).
+                return RetryAfterHeader.Read(response, timeProvider) is not { } retryAfter || retryAfter <= options.MaxRetryDelay;
             case HttpStatusCode.PreconditionFailed:
-            case HttpStatusCode.BadGateway:
-            case HttpStatusCode.ServiceUnavailable:
                 return true;
-            case HttpStatusCode.GatewayTimeout:
-                // A gateway timeout on a POST may mean the message was delivered after all: retrying could post it twice.
-                return !isPost;
+            case >= HttpStatusCode.InternalServerError:
+                // A 5xx on a POST may come after Teams delivered the message: posting it again could show it twice.
+                // PUT, GET and DELETE are idempotent.
+                return !isPost && response.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
             default:
                 return false;
         }

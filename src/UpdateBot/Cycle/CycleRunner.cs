@@ -151,7 +151,13 @@ public sealed partial class CycleRunner(
             return "sent";
         }
 
-        await cycle.CompleteAsync(claim.Marker, delivery.Retryable ? MarkerStates.Retry : MarkerStates.Unreachable, delivery.ConversationId, null, delivery.Detail, cancellationToken);
+        await cycle.CompleteAsync(claim.Marker, delivery.MarkerState, delivery.ConversationId, null, delivery.Detail, cancellationToken);
+        if (delivery.Unconfirmed)
+        {
+            // Settled without a retry: the lead sees it as unconfirmed and can send it again.
+            return "unconfirmed";
+        }
+
         await members.RecordReachAsync(squad.Id, member.UserId, delivery.Reach, delivery.Detail, cancellationToken);
         metrics.Unreachable(delivery.Reach.ToString());
         return delivery.Retryable ? "retry" : "unreachable";

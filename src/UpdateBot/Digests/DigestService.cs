@@ -120,7 +120,7 @@ public sealed partial class DigestService(
                 }
             }
 
-            var state = outcome!.Delivered ? MarkerStates.Sent : outcome.Retryable ? MarkerStates.Retry : MarkerStates.Unreachable;
+            var state = outcome!.MarkerState;
             await cycle.CompleteAsync(claim.Marker, state, outcome.ConversationId, outcome.ActivityId, outcome.Detail, cancellationToken);
             sent += outcome.Delivered ? 1 : 0;
             retrying += state == MarkerStates.Retry ? 1 : 0;
@@ -177,6 +177,14 @@ public sealed partial class DigestService(
         var digest = await ComposeAsync(squad, week, cancellationToken, edition);
         var cards = DigestCards.ChannelCards(digest);
         var root = await messenger.PostToChannelAsync(squad, cards[0], DigestCards.NotificationSummary(digest), cancellationToken);
+        if (root.Unconfirmed)
+        {
+            // Teams took the post but its answer could not be read: posting again could show it twice.
+            LogPublishFailed(logger, root.Reach, root.Detail);
+            await cycle.CompleteAsync(marker, MarkerStates.Unconfirmed, null, null, root.Detail, cancellationToken, edition: edition);
+            return new PublishResult(PublishState.Unconfirmed, edition, root.Detail);
+        }
+
         if (!root.Delivered)
         {
             LogPublishFailed(logger, root.Reach, root.Detail);

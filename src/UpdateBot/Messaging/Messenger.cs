@@ -11,17 +11,26 @@ public sealed record Delivery(ReachStatus Reach, string? ConversationId, string?
 {
     public bool Delivered => Reach == ReachStatus.Reachable && ActivityId is not null;
 
+    /// <summary>
+    /// Teams may have shown it (it accepted the message but its answer could not be read), so it is never sent again
+    /// automatically.
+    /// </summary>
+    public bool Unconfirmed { get; init; }
+
     /// <summary>Worth trying again later (throttled or a transient failure), as opposed to a settled "unreachable".</summary>
-    public bool Retryable => Reach is ReachStatus.Throttled or ReachStatus.Failed;
+    public bool Retryable => !Unconfirmed && Reach is ReachStatus.Throttled or ReachStatus.Failed;
+
+    /// <summary>The state a claimed send's marker records for this delivery.</summary>
+    public string MarkerState => Delivered ? MarkerStates.Sent : Unconfirmed ? MarkerStates.Unconfirmed : Retryable ? MarkerStates.Retry : MarkerStates.Unreachable;
 }
 
 /// <summary>
 /// Sends cards to people and places through the connector, turning connector outcomes into reachability
-/// (protocol.md §9.5: 403 is "unreachable", never retried).
+/// (docs/protocol.md, "Unreachable members": 403 is "unreachable", never retried).
 /// </summary>
 public sealed partial class Messenger(ConnectorClient connector, ConversationStore conversations, ILogger<Messenger> logger)
 {
-    /// <summary>Sends a card 1:1, creating the personal chat first when there is none yet (protocol.md §9.3).</summary>
+    /// <summary>Sends a card 1:1, creating the personal chat first when there is none yet (docs/protocol.md, "Reaching members").</summary>
     public async Task<Delivery> SendToMemberAsync(Squad squad, string userId, AdaptiveCard card, string? summary, CancellationToken cancellationToken)
     {
         var activity = CardJson.ToActivity(card, summary);
@@ -70,7 +79,7 @@ public sealed partial class Messenger(ConnectorClient connector, ConversationSto
     public Task<Delivery> SendTextAsync(string serviceUrl, string conversationId, string text, CancellationToken cancellationToken) =>
         SendAsync(serviceUrl, conversationId, Activity.CreateMessage(text), cancellationToken);
 
-    /// <summary>Replaces a card the bot sent earlier, for everyone who sees it (protocol.md §7.5).</summary>
+    /// <summary>Replaces a card the bot sent earlier, for everyone who sees it (docs/protocol.md, "Updating cards").</summary>
     public async Task<Delivery> UpdateCardAsync(string serviceUrl, string conversationId, string activityId, AdaptiveCard card, CancellationToken cancellationToken)
     {
         var result = await connector.UpdateActivityAsync(serviceUrl, conversationId, activityId, CardJson.ToActivity(card), cancellationToken);
@@ -78,14 +87,14 @@ public sealed partial class Messenger(ConnectorClient connector, ConversationSto
         return delivery with { ActivityId = delivery.ActivityId ?? (result.IsSuccess ? activityId : null) };
     }
 
-    /// <summary>Starts a new post in a channel (protocol.md §5.4). The conversation id returned addresses its thread.</summary>
+    /// <summary>Starts a new post in a channel (docs/protocol.md, "Creating conversations"). The conversation id returned addresses its thread.</summary>
     public async Task<Delivery> PostToChannelAsync(Squad squad, AdaptiveCard card, string? summary, CancellationToken cancellationToken)
     {
         var activity = CardJson.ToActivity(card, summary);
         var result = await connector.CreateChannelPostAsync(squad.ServiceUrl, squad.TenantId, squad.ChannelId, activity, cancellationToken);
         if (!result.IsSuccess)
         {
-            return ToDelivery(result.Outcome, result.StatusCode, result.ErrorCode, result.ErrorMessage, null, null);
+            return ToDelivery(result.Outcome, result.Failure, result.StatusCode, result.ErrorCode, result.ErrorMessage, null, null);
         }
 
         return new Delivery(ReachStatus.Reachable, result.Value!.Id, result.Value.ActivityId, null);
@@ -97,7 +106,9 @@ public sealed partial class Messenger(ConnectorClient connector, ConversationSto
         if (!created.IsSuccess || created.Value?.Id is null)
         {
             LogCreateFailed(logger, created.Outcome, created.StatusCode, created.ErrorCode);
-            return ToDelivery(created.Outcome, created.StatusCode, created.ErrorCode, created.ErrorMessage, null, null);
+            // Creating a 1:1 chat is create-or-get, so even an unreadable 2xx answer is safe to retry.
+            return ToDelivery(created.Outcome, created.Failure is ConnectorFailure.EmptyBody or ConnectorFailure.MalformedBody ? ConnectorFailure.ErrorStatus : created.Failure,
+                created.StatusCode, created.ErrorCode, created.ErrorMessage, null, null);
         }
 
         await conversations.SaveAsync(
@@ -109,11 +120,31 @@ public sealed partial class Messenger(ConnectorClient connector, ConversationSto
     private static Delivery ToDelivery(ConnectorResult<ResourceResponse> result, string conversationId) =>
         result.IsSuccess
             ? new Delivery(ReachStatus.Reachable, conversationId, result.Value?.Id, null)
-            : ToDelivery(result.Outcome, result.StatusCode, result.ErrorCode, result.ErrorMessage, conversationId, null);
+            : ToDelivery(result.Outcome, result.Failure, result.StatusCode, result.ErrorCode, result.ErrorMessage, conversationId, null);
 
-    private static Delivery ToDelivery(ConnectorOutcome outcome, int? status, string? code, string? message, string? conversationId, string? activityId)
+    private static Delivery ToDelivery(ConnectorOutcome outcome, ConnectorFailure failure, int? status, string? code, string? message, string? conversationId, string? activityId)
     {
-        var (reach, detail) = outcome switch
+        if (failure is ConnectorFailure.EmptyBody or ConnectorFailure.MalformedBody)
+        {
+            // A 2xx: Teams took the message, but did not say which it is.
+            return new Delivery(ReachStatus.Reachable, conversationId, activityId, "Teams accepted the message but its answer could not be read; it is not sent again automatically.")
+            {
+                Unconfirmed = true,
+            };
+        }
+
+        var (reach, detail) = (outcome, failure) switch
+        {
+            (_, ConnectorFailure.TokenUnavailable) => (ReachStatus.Failed, "The bot could not get its access token to call Teams; retrying automatically."),
+            (_, ConnectorFailure.Unauthorized) => (ReachStatus.Failed, "Teams refused the bot's credentials (401, even with a fresh token); retrying automatically."),
+            (_, ConnectorFailure.UntrustedServiceUrl or ConnectorFailure.InvalidServiceUrl) => (ReachStatus.Failed, "The Teams address stored for this chat is not one the bot trusts."),
+            _ => ClassifyOutcome(outcome, status, code),
+        };
+        return new Delivery(reach, conversationId, activityId, detail ?? message);
+    }
+
+    private static (ReachStatus, string) ClassifyOutcome(ConnectorOutcome outcome, int? status, string? code) =>
+        outcome switch
         {
             ConnectorOutcome.Unreachable => Classify403(code),
             ConnectorOutcome.NotFound => (ReachStatus.NotInstalled, "Teams says the chat no longer exists (the app may have been removed)."),
@@ -121,8 +152,6 @@ public sealed partial class Messenger(ConnectorClient connector, ConversationSto
             ConnectorOutcome.Rejected => (ReachStatus.Failed, $"Teams refused the message ({status} {code})."),
             _ => (ReachStatus.Failed, $"Teams could not be reached ({status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no response"}); retrying automatically."),
         };
-        return new Delivery(reach, conversationId, activityId, detail ?? message);
-    }
 
     private static (ReachStatus, string) Classify403(string? code) => code switch
     {

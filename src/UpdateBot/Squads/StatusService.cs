@@ -49,7 +49,7 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
         var last = reminder ?? prompt;
         if (last?.State == MarkerStates.Unconfirmed)
         {
-            return new MemberWeekStatus(member.Name, "Pending", "Delivery unconfirmed: a restart interrupted the send.", "Ask them whether they got the prompt, or say remind now.");
+            return new MemberWeekStatus(member.Name, "Pending", "Delivery unconfirmed: " + (last.Detail ?? "a restart interrupted the send."), "Ask them whether they got the prompt, or say remind now.");
         }
 
         if (member.Reach is not ReachStatus.Reachable and not ReachStatus.Away and not ReachStatus.OptedOut || last?.State is MarkerStates.Unreachable or MarkerStates.Retry)

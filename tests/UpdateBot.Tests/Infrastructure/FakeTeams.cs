@@ -47,6 +47,12 @@ public sealed class FakeTeams
 
     public HttpStatusCode OutageStatus { get; set; } = HttpStatusCode.ServiceUnavailable;
 
+    /// <summary>When set, every <c>pagedmembers</c> page is answered 200 with this body verbatim (a broken or hostile answer).</summary>
+    public string? MembersPageAnswer { get; set; }
+
+    /// <summary>Users whose 1:1 activity POSTs are answered 201 with <c>{}</c>: taken, but without the activity id.</summary>
+    public ConcurrentDictionary<string, bool> AcceptWithoutId { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Called (before answering) for every 1:1 activity POST with its number (0, 1, …) among those that got this far.</summary>
     public Action<int>? OnActivityPost { get; set; }
 
@@ -173,6 +179,11 @@ public sealed class FakeTeams
         var conversationId = segments[2];
         if (method == HttpMethod.Get && segments.Length == 4 && segments[3] == "pagedmembers")
         {
+            if (MembersPageAnswer is { } answer)
+            {
+                return (HttpStatusCode.OK, answer, 0);
+            }
+
             var members = teams.GetValueOrDefault(conversationId) ?? [];
             var start = 0;
             var token = System.Web.HttpUtility.ParseQueryString(query)["continuationToken"];
@@ -207,6 +218,11 @@ public sealed class FakeTeams
                 if (FailActivitiesAfter is { } limit && attempt >= limit)
                 {
                     return (OutageStatus, Error("ServiceError", "The connector is having a bad day"), 0);
+                }
+
+                if (AcceptWithoutId.ContainsKey(userId))
+                {
+                    return (HttpStatusCode.Created, "{}", 0);
                 }
             }
 

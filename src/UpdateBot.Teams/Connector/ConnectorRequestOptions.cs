@@ -1,0 +1,11 @@
+namespace UpdateBot.Teams.Connector;
+
+/// <summary>Keys set on <see cref="HttpRequestMessage.Options"/> by the connector client and its handlers.</summary>
+public static class ConnectorRequestOptions
+{
+    /// <summary>The conversation a request belongs to, for the per-conversation limit (falls back to the path).</summary>
+    public static readonly HttpRequestOptionsKey<string> ConversationId = new("UpdateBot.Teams.ConversationId");
+
+    /// <summary>How many tokens the connector answered 401 to for this request (each is forgotten; one retry follows the first).</summary>
+    internal static readonly HttpRequestOptionsKey<int> RejectedTokens = new("UpdateBot.Teams.RejectedTokens");
+}
