@@ -175,7 +175,7 @@ public static class WeeknoteMarkdown
     /// "# title", "_date range · participation_", intro, "## section" per visible section, "- text — Name" bullets
     /// (the name after the first line; further lines indented under the bullet, so "- " lines become nested bullets;
     /// an answer that starts with a list becomes "- Name:" with the whole list nested under it),
-    /// links and member Markdown kept as written, names and titles escaped, and a closing "Find out more: url" line
+    /// links and lists kept as written, other member Markdown made literal by <see cref="MemberMarkdown.Neutralise"/>, names and titles escaped, and a closing "Find out more: url" line
     /// (or a "Written by … with UpdateBot" line without a URL). Lines end in "\n"; the same digest renders the same.
     /// </summary>
     public static string Render(Digest digest, string? findOutMoreUrl = null)
@@ -238,7 +238,8 @@ public static class WeeknoteMarkdown
 
     private static IEnumerable<string> Bullet(DigestItem item)
     {
-        var textLines = AnswerText.Clean(item.Text).Split('\n');
+        // The same rule as the channel card, so the open weeknote cannot put words in someone else's mouth either.
+        var textLines = MemberMarkdown.Neutralise(item.Text).Split('\n');
         var author = Escape(item.AuthorName);
 
         // An answer that is itself a list: keep every point, nested under the author's name.

@@ -41,10 +41,11 @@ internal static class CardParts
     /// A Universal Action with an <c>Action.Submit</c> fallback carrying the same verb and data, for clients without
     /// Action.Execute (protocol.md §7.4). Place it in an <see cref="ActionSet"/>.
     /// </summary>
-    public static ExecuteAction Action(string title, string verb, object data)
+    public static ExecuteAction Action<TData>(string title, string verb, TData data)
+        where TData : ICardActionData
     {
-        var element = JsonSerializer.SerializeToElement(data, DataJson);
-        var withVerb = JsonSerializer.SerializeToElement(MergeVerb(element, verb), DataJson);
+        var element = CardDataJson.ToElement(data);
+        var withVerb = JsonSerializer.SerializeToElement(MergeVerb(element, verb), CardDataJson.Options);
         return new ExecuteAction(verb)
         {
             Title = title,
@@ -54,8 +55,6 @@ internal static class CardParts
     }
 
     public static ActionSet Actions(params CardAction[] actions) => new(actions) { Spacing = Spacing.Medium };
-
-    public static readonly JsonSerializerOptions DataJson = new(JsonSerializerDefaults.Web);
 
     private static Dictionary<string, JsonElement> MergeVerb(JsonElement data, string verb)
     {
@@ -71,7 +70,3 @@ internal static class CardParts
         return merged;
     }
 }
-
-/// <summary>The data every squad-week card action carries, so the service can check who may do what (issue 3 "Safety").</summary>
-/// <remarks><see cref="Basis"/> fingerprints what the card showed, so a change made elsewhere since is noticed, not overwritten.</remarks>
-public sealed record SquadWeekData(string SquadId, string Week, string? Basis = null);

@@ -47,15 +47,17 @@ public static class DigestCards
 
     /// <summary>
     /// "text — **Name**" for a one-line answer; a multi-line answer (often a list) starts with the name on its own
-    /// line, so the name does not end up glued to the last bullet.
+    /// line, so the name does not end up glued to the last bullet. The name is the only bold: the member's text goes
+    /// through <see cref="MemberMarkdown.Neutralise"/>, so it cannot pass itself off as someone else's.
     /// </summary>
     public static string AttributedText(DigestItem item)
     {
         // Non-breaking spaces keep "— Tom Okafor" together when the line wraps.
         var name = PlainName(item.AuthorName).Replace(' ', '\u00A0');
-        return item.Text.Contains('\n', StringComparison.Ordinal)
-            ? $"**{name}:**\n{item.Text}"
-            : $"{item.Text}\u00A0— **{name}**";
+        var text = MemberMarkdown.Neutralise(item.Text);
+        return text.Contains('\n', StringComparison.Ordinal)
+            ? $"**{name}:**\n{text}"
+            : $"{text}\u00A0— **{name}**";
     }
 
     /// <summary>

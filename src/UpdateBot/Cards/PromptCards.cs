@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using UpdateBot.Domain;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Cards;
@@ -12,6 +11,9 @@ public static class PromptCards
 {
     public const string AwayInput = "awayUntil";
 
+    /// <summary>The section picked on the "added to your update" card.</summary>
+    public const string MoveTargetInput = "target";
+
     public static string SectionInput(string sectionId) => "s_" + sectionId;
 
     public static string FormTitle(Squad squad) => $"{squad.Settings.Name}: your weekly update";
@@ -20,7 +22,7 @@ public static class PromptCards
     /// <param name="basis">Fingerprint of the stored answers this form is based on (defaults to <paramref name="answers"/>'s).</param>
     public static AdaptiveCard Form(Squad squad, IsoWeek week, IReadOnlyDictionary<string, string> answers, IReadOnlyList<string> errors, bool reminder, string memberId, DateTimeOffset closesAt, string? basis = null)
     {
-        var data = new SquadWeekData(squad.Id, week.ToString());
+        var data = new PromptData(squad.Id, week);
         var body = new List<CardElement>
         {
             Title(FormTitle(squad)),
@@ -50,14 +52,14 @@ public static class PromptCards
 
         body.Add(Subtle($"You can change your answer until {FormatLocal(closesAt, squad.TimeZone)}."));
         body.Add(Actions(
-            Action("Submit", Verbs.PromptSubmit, data with { Basis = basis ?? AnswersFingerprint(answers) }),
+            Action("Submit", Verbs.PromptSubmit, new PromptSubmitData(squad.Id, week, basis ?? AnswersFingerprint(answers))),
             Action("Quiet week", Verbs.PromptQuiet, data),
             new ShowCardAction(new AdaptiveCard
             {
                 Body =
                 [
                     new DateInput { Id = AwayInput, Label = "Away until (inclusive)" },
-                    Actions(Action("Save", Verbs.PromptAway, data)),
+                    Actions(Action("Save", Verbs.PromptAway, new PromptAwayData(squad.Id, week))),
                 ],
             }) { Title = "Away until…" }));
         return new AdaptiveCard { FallbackText = FormTitle(squad), Refresh = RefreshFor(data, memberId), Body = body };
@@ -66,7 +68,7 @@ public static class PromptCards
     /// <summary>What the member sent, with an Edit button while the week is open.</summary>
     public static AdaptiveCard Summary(Squad squad, IsoWeek week, Entry entry, DateOnly? awayUntil, bool open, DateTimeOffset closesAt)
     {
-        var data = new SquadWeekData(squad.Id, week.ToString());
+        var data = new PromptData(squad.Id, week);
         var body = new List<CardElement>
         {
             Title(open ? "Thanks — your update is in" : "This week is closed"),
@@ -117,7 +119,7 @@ public static class PromptCards
     public static AdaptiveCard Captured(Squad squad, IsoWeek week, string sectionId, string text)
     {
         var section = squad.Settings.Sections.FirstOrDefault(s => s.Id == sectionId) ?? squad.Settings.Sections[0];
-        var data = new CaptureData(squad.Id, week.ToString(), section.Id, text);
+        var data = new CaptureData(squad.Id, week, section.Id, text);
         return new AdaptiveCard
         {
             FallbackText = "Added to your update",
@@ -127,7 +129,7 @@ public static class PromptCards
                 new Container([Paragraph(text)]) { Style = ContainerStyle.Emphasis },
                 new ChoiceSetInput(squad.Settings.Sections.Select(s => new Choice(s.Title, s.Id)).ToList())
                 {
-                    Id = "target",
+                    Id = MoveTargetInput,
                     Label = "Move it to",
                     Value = section.Id,
                     Style = ChoiceInputStyle.Compact,
@@ -149,12 +151,10 @@ public static class PromptCards
         return local.ToString("ddd d MMM, HH:mm", CultureInfo.InvariantCulture);
     }
 
-    private static Refresh RefreshFor(SquadWeekData data, string memberId) => new()
+    private static Refresh RefreshFor(PromptData data, string memberId) => new()
     {
         // Up-to-date views (protocol.md §7.4): Teams fetches the current card for this member automatically.
-        Action = new ExecuteAction(Verbs.PromptRefresh) { Data = JsonSerializer.SerializeToElement(data, DataJson) },
+        Action = new ExecuteAction(Verbs.PromptRefresh) { Data = CardDataJson.ToElement(data) },
         UserIds = [memberId],
     };
 }
-
-public sealed record CaptureData(string SquadId, string Week, string SectionId, string Text);

@@ -1,12 +1,8 @@
-using System.Text.Json;
 using UpdateBot.Domain;
 using UpdateBot.Teams.Cards;
 using static UpdateBot.Cards.CardParts;
 
 namespace UpdateBot.Cards;
-
-/// <summary>Data on review-desk actions.</summary>
-public sealed record ReviewData(string SquadId, string Week, string? SectionId = null, string? ItemId = null, string? InputId = null, string? Basis = null);
 
 /// <summary>
 /// The lead's review desk (issue 4 item 2): a header card (intro, section order, publish) and item cards per section
@@ -20,7 +16,7 @@ public static class ReviewCards
 
     public static AdaptiveCard Header(Digest digest, string squadId, string leadId, string publishLine, bool published)
     {
-        var data = new ReviewData(squadId, digest.Week.ToString());
+        var data = new ReviewData(squadId, digest.Week);
         var body = new List<CardElement>
         {
             Title($"{HeaderTitlePrefix}: {digest.Title}"),
@@ -35,7 +31,7 @@ public static class ReviewCards
                 MaxLength = AnswerText.MaxSectionLength,
                 Placeholder = "A line or two on the week as a whole",
             },
-            Actions(Action("Save intro", Verbs.DigestIntro, data with { Basis = DigestCards.Fingerprint(digest.Intro) })),
+            Actions(Action("Save intro", Verbs.DigestIntro, new ReviewIntroData(squadId, digest.Week, DigestCards.Fingerprint(digest.Intro)))),
             Heading("Section order"),
         };
         var sections = digest.Sections;
@@ -45,12 +41,12 @@ public static class ReviewCards
             var moves = new List<CardAction>();
             if (i > 0)
             {
-                moves.Add(Action("↑", Verbs.DigestMoveUp, data with { SectionId = section.SectionId }));
+                moves.Add(Action("↑", Verbs.DigestMoveUp, new ReviewSectionData(squadId, digest.Week, section.SectionId)));
             }
 
             if (i < sections.Count - 1)
             {
-                moves.Add(Action("↓", Verbs.DigestMoveDown, data with { SectionId = section.SectionId }));
+                moves.Add(Action("↓", Verbs.DigestMoveDown, new ReviewSectionData(squadId, digest.Week, section.SectionId)));
             }
 
             body.Add(new ColumnSet(
@@ -71,7 +67,7 @@ public static class ReviewCards
         return new AdaptiveCard
         {
             FallbackText = HeaderTitlePrefix,
-            Refresh = RefreshFor(data, leadId),
+            Refresh = RefreshFor(new ReviewRefreshData(squadId, digest.Week), leadId),
             Body = body,
         };
     }
@@ -113,8 +109,7 @@ public static class ReviewCards
 
     private static IReadOnlyList<AdaptiveCard> SectionCards(Digest digest, DigestSection section, string squadId, string leadId, out List<int> firstItems)
     {
-        var data = new ReviewData(squadId, digest.Week.ToString(), section.SectionId);
-        var blocks = section.Items.Select((item, index) => (CardElement)ItemBlock(data, item, index)).ToList();
+        var blocks = section.Items.Select((item, index) => (CardElement)ItemBlock(squadId, digest.Week, item, index)).ToList();
         var starts = new List<int>();
         var cards = DigestCards.Pack(
             [Heading(section.Title)],
@@ -123,7 +118,7 @@ public static class ReviewCards
             (body, first) =>
             {
                 // The refresh carries the card's first item, so Teams gets back this same card.
-                var refreshData = data with { ItemId = section.Items.Count > first ? section.Items[first].ItemId : null };
+                var refreshData = new ReviewRefreshData(squadId, digest.Week, section.Items.Count > first ? section.Items[first].ItemId : null);
                 return new AdaptiveCard { FallbackText = section.Title, Refresh = RefreshFor(refreshData, leadId), Body = body };
             });
         var first = 0;
@@ -137,9 +132,9 @@ public static class ReviewCards
         return cards;
     }
 
-    private static Container ItemBlock(ReviewData data, DigestItem item, int index)
+    private static Container ItemBlock(string squadId, IsoWeek week, DigestItem item, int index)
     {
-        var itemData = data with { ItemId = item.ItemId, Basis = DigestCards.Fingerprint(item.Text) };
+        var itemData = new ReviewItemData(squadId, week, item.ItemId);
         var inputId = $"text{index}";
         var text = new TextBlock(item.Hidden ? "(hidden) " + DigestCards.AttributedText(item) : DigestCards.AttributedText(item))
         {
@@ -153,15 +148,15 @@ public static class ReviewCards
             Body =
             [
                 new TextInput { Id = inputId, IsMultiline = true, Value = item.Text, Label = "Text in the weeknote (the member's own answer is kept as they wrote it)" },
-                Actions(Action("Save", Verbs.DigestEdit, itemData with { InputId = inputId })),
+                Actions(Action("Save", Verbs.DigestEdit, new ReviewEditData(squadId, week, item.ItemId, DigestCards.Fingerprint(item.Text), inputId))),
             ],
         }) { Title = "Edit" };
         return new Container([text, new ActionSet([toggle, edit])]) { Separator = true, Spacing = Spacing.Medium };
     }
 
-    private static Refresh RefreshFor(ReviewData data, string leadId) => new()
+    private static Refresh RefreshFor(ReviewRefreshData data, string leadId) => new()
     {
-        Action = new ExecuteAction(Verbs.DigestRefresh) { Data = JsonSerializer.SerializeToElement(data, DataJson) },
+        Action = new ExecuteAction(Verbs.DigestRefresh) { Data = CardDataJson.ToElement(data) },
         UserIds = [leadId],
     };
 }

@@ -22,10 +22,30 @@ public static class SetupCards
         public const string Sections = "sections";
         public const string AutoPublish = "autoPublish";
         public const string Leads = "leads";
+        public const string OpenDay = "openDay";
+        public const string OpenTime = "openTime";
+        public const string RemindDay = "remindDay";
+        public const string RemindTime = "remindTime";
+        public const string CompileDay = "compileDay";
+        public const string CompileTime = "compileTime";
+        public const string PublishDay = "publishDay";
+        public const string PublishTime = "publishTime";
 
-        public static string Day(CycleStep step) => step.ToString().ToLowerInvariant() + "Day";
+        public static string Day(CycleStep step) => step switch
+        {
+            CycleStep.Open => OpenDay,
+            CycleStep.Remind => RemindDay,
+            CycleStep.Compile => CompileDay,
+            _ => PublishDay,
+        };
 
-        public static string Time(CycleStep step) => step.ToString().ToLowerInvariant() + "Time";
+        public static string Time(CycleStep step) => step switch
+        {
+            CycleStep.Open => OpenTime,
+            CycleStep.Remind => RemindTime,
+            CycleStep.Compile => CompileTime,
+            _ => PublishTime,
+        };
     }
 
     /// <summary>The form, prefilled from the squad's settings or from what the lead just typed (so nothing is lost on an error).</summary>
@@ -77,7 +97,7 @@ public static class SetupCards
         });
         body.Add(LeadsInput(settings.LeadIds, roster ?? [], typedLeads));
         body.Add(Subtle("The weeknote is posted in this channel."));
-        body.Add(Actions(Action("Save settings", Verbs.SetupSave, new SquadWeekData(squad.Id, ""))));
+        body.Add(Actions(Action("Save settings", Verbs.SetupSave, new SetupSaveData(squad.Id))));
         return new AdaptiveCard { FallbackText = SetupTitle, Body = body };
     }
 

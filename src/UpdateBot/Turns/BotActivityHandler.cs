@@ -26,17 +26,21 @@ public sealed class BotActivityHandler(
     public async Task<InvokeResponse?> HandleAsync(Activity activity, CancellationToken cancellationToken)
     {
         var turn = new Turn(activity);
-        await RememberReferencesAsync(turn, cancellationToken);
         switch (activity.Type)
         {
             case ActivityTypes.Message when CardSubmit(activity) is { } submit:
-                await OnCardSubmitAsync(turn, submit.Verb, submit.Values, cancellationToken);
-                return null;
-            case ActivityTypes.Message:
-                await commands.HandleAsync(turn, cancellationToken);
+                await OnCardSubmitAsync(turn, submit.Verb, submit.Data, cancellationToken);
                 return null;
             case ActivityTypes.Invoke when activity.Name == AdaptiveCardActionInvoke:
                 return await OnExecuteAsync(turn, cancellationToken);
+        }
+
+        await RememberReferencesAsync(turn, cancellationToken);
+        switch (activity.Type)
+        {
+            case ActivityTypes.Message:
+                await commands.HandleAsync(turn, cancellationToken);
+                return null;
             case ActivityTypes.Invoke:
                 // Invokes we do not use (task modules, message extensions…) are acknowledged and ignored.
                 return InvokeResponse.Ok();
@@ -50,6 +54,25 @@ public sealed class BotActivityHandler(
                 // Reactions, edits, typing, events and types Teams adds later: acknowledged, nothing to do (protocol.md §9.1).
                 return null;
         }
+    }
+
+    /// <summary>
+    /// Checks a card action before anything is remembered from it: a refused action (sent from a chat that is not
+    /// the sender's own, say) must not re-point the sender's stored chat either.
+    /// </summary>
+    private async Task<CardActionResult> RunCardActionAsync(Turn turn, string? verb, JsonElement? data, CancellationToken cancellationToken)
+    {
+        var admission = await cardActions.AdmitAsync(turn, verb, data, cancellationToken);
+        if (!admission.Admitted)
+        {
+            metrics.CardAction(admission.MetricVerb, admission.Refusal.StatusCode);
+            return admission.Refusal;
+        }
+
+        await RememberReferencesAsync(turn, cancellationToken);
+        var result = await cardActions.RunAsync(admission.Request, cancellationToken);
+        metrics.CardAction(admission.MetricVerb, result.StatusCode);
+        return result;
     }
 
     /// <summary>Universal Actions (protocol.md §7.4): the answer goes back in the invoke response, with the envelope.</summary>
@@ -66,15 +89,15 @@ public sealed class BotActivityHandler(
             return AdaptiveCardInvokeResponse.Error(400, "BadRequest", "Expected an Action.Execute with a verb.").ToInvokeResponse();
         }
 
-        var result = await cardActions.HandleAsync(turn, verb, ReadValues(action.Data), cancellationToken);
-        metrics.CardAction(verb, result.StatusCode);
-        if (result.StatusCode != 200)
+        var result = await RunCardActionAsync(turn, verb, action.Data, cancellationToken);
+        if (!result.Succeeded)
         {
             return AdaptiveCardInvokeResponse.Error(result.StatusCode, result.ErrorCode ?? "Error", result.Message ?? "That didn't work.").ToInvokeResponse();
         }
 
         // An invoke response changes only the invoker's view; a shared card (the setup card in a channel) is also
         // updated for everyone (protocol.md §13 item 8). Never on an automatic refresh: an edit re-triggers refresh.
+        // The message replaced is always in the activity's own conversation, which the route has admitted.
         if (result.Card is not null && value.Trigger != "automatic" && turn.Activity.ReplyToId is { } replyTo)
         {
             await messenger.UpdateCardAsync(turn.ServiceUrl, turn.ConversationId, replyTo, result.Card, cancellationToken);
@@ -93,10 +116,9 @@ public sealed class BotActivityHandler(
     }
 
     /// <summary>The <c>Action.Submit</c> fallback arrives as a message with <c>value</c>; the card is updated by PUT (protocol.md §7.3).</summary>
-    private async Task OnCardSubmitAsync(Turn turn, string verb, IReadOnlyDictionary<string, string?> values, CancellationToken cancellationToken)
+    private async Task OnCardSubmitAsync(Turn turn, string verb, JsonElement data, CancellationToken cancellationToken)
     {
-        var result = await cardActions.HandleAsync(turn, verb, values, cancellationToken);
-        metrics.CardAction(verb, result.StatusCode);
+        var result = await RunCardActionAsync(turn, verb, data, cancellationToken);
         if (result.Card is not null && turn.Activity.ReplyToId is { } replyTo)
         {
             await messenger.UpdateCardAsync(turn.ServiceUrl, turn.ConversationId, replyTo, result.Card, cancellationToken);
@@ -108,11 +130,12 @@ public sealed class BotActivityHandler(
 
         if (result.Message is not null)
         {
+            // A classic submit has no error envelope: a refusal or unreadable card is a friendly line in the same chat.
             await messenger.SendTextAsync(turn.ServiceUrl, turn.ConversationId, result.Message, cancellationToken);
         }
     }
 
-    private static (string Verb, IReadOnlyDictionary<string, string?> Values)? CardSubmit(Activity activity)
+    private static (string Verb, JsonElement Data)? CardSubmit(Activity activity)
     {
         if (activity.Value is not { } value)
         {
@@ -132,29 +155,9 @@ public sealed class BotActivityHandler(
             }
         }
 
-        var values = ReadValues(value);
-        return values.GetValueOrDefault("verb") is { Length: > 0 } verb ? (verb, values) : null;
-    }
-
-    private static Dictionary<string, string?> ReadValues(JsonElement? data)
-    {
-        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
-        if (data is not { ValueKind: JsonValueKind.Object } element)
-        {
-            return values;
-        }
-
-        foreach (var property in element.EnumerateObject())
-        {
-            values[property.Name] = property.Value.ValueKind switch
-            {
-                JsonValueKind.String => property.Value.GetString(),
-                JsonValueKind.Null or JsonValueKind.Undefined => null,
-                _ => property.Value.GetRawText(),
-            };
-        }
-
-        return values;
+        return value.ValueKind == JsonValueKind.Object && value.TryGetProperty("verb", out var verb) && verb.ValueKind == JsonValueKind.String && verb.GetString() is { Length: > 0 } name
+            ? (name, value)
+            : null;
     }
 
     /// <summary>Every inbound activity refreshes the references it carries, so the newest serviceUrl is used (protocol.md §5.1).</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using UpdateBot.Answers;
 using UpdateBot.Cards;
 using UpdateBot.Cycle;
@@ -6,109 +7,152 @@ using UpdateBot.Digests;
 using UpdateBot.Domain;
 using UpdateBot.Squads;
 using UpdateBot.Storage;
-using UpdateBot.Teams.Cards;
+using UpdateBot.Teams.Schema;
 
 namespace UpdateBot.Turns;
 
-/// <summary>What a card action produced: a card to show in place, and/or a short message; or a refusal.</summary>
-public sealed record CardActionResult(AdaptiveCard? Card, string? Message, int StatusCode = 200, string? ErrorCode = null)
-{
-    public static CardActionResult Refused(string message) => new(null, message, 403, "Forbidden");
-
-    public static CardActionResult BadRequest(string message) => new(null, message, 400, "BadRequest");
-}
-
 /// <summary>
-/// Card actions, from an <c>Action.Execute</c> invoke or its <c>Action.Submit</c> fallback. Every action is checked
-/// against who sent it (design.md "Safe"): members change only their own answer, for an open week of a squad they
-/// belong to; only leads change settings, review or publish. Identity comes from the activity, never from card data.
+/// Card actions, from an <c>Action.Execute</c> invoke or its <c>Action.Submit</c> fallback, dispatched by
+/// <see cref="CardRoutes"/>. <see cref="AdmitAsync"/> checks everything before anything is done or remembered: the
+/// verb, the conversation it came from, its typed data, and who sent it (design.md "Safe": members change only their
+/// own answer, for an open week of a squad they belong to; only leads change settings, review or publish). Identity
+/// comes from the activity, never from card data.
 /// </summary>
 public sealed class CardActionHandler(
     SquadStore squads,
     SquadDirectory directory,
     MemberStore members,
+    ConversationStore conversations,
     AnswerService answers,
     DigestService digests,
     TimeProvider time)
 {
-    public async Task<CardActionResult> HandleAsync(Turn turn, string verb, IReadOnlyDictionary<string, string?> values, CancellationToken cancellationToken)
+    /// <summary>Longer than any Teams team id; a longer one cannot name a squad and must not reach storage as a key.</summary>
+    private const int MaxSquadIdLength = 256;
+
+    public async Task<CardAdmission> AdmitAsync(Turn turn, string? verb, JsonElement? data, CancellationToken cancellationToken)
     {
-        var squadId = values.GetValueOrDefault("squadId");
-        var squad = squadId is null ? null : await squads.GetAsync(squadId, cancellationToken);
+        if (CardRoutes.Find(verb) is not { } route)
+        {
+            return CardAdmission.Refuse(CardActionResult.BadRequest("This card sent an action I don't know. Nothing was changed."), null);
+        }
+
+        var from = ConversationOf(turn);
+        if ((route.From & from) == CardConversations.None)
+        {
+            return CardAdmission.Refuse(CardActionResult.Refused(route.From == CardConversations.Personal
+                ? "This card only works in your own chat with me. Nothing was changed."
+                : "This card doesn't work here. Nothing was changed."), route);
+        }
+
+        var (typed, problem) = route.Read(data);
+        if (typed is null || typed.SquadId.Length is 0 or > MaxSquadIdLength || typed.SquadId.Any(char.IsControl))
+        {
+            return CardAdmission.Refuse(CardActionResult.BadRequest($"This card could not be read ({problem ?? "it names no squad"}). Nothing was changed; ask for a fresh card."), route);
+        }
+
+        if (turn.UserId.Length == 0)
+        {
+            return CardAdmission.Refuse(CardActionResult.Refused("I can't tell who pressed that. Nothing was changed."), route);
+        }
+
+        // A personal card action is answered in the chat it came from: it must be the sender's own 1:1 chat with the
+        // bot (the one their cards are sent to), not a chat id they chose.
+        if (from == CardConversations.Personal
+            && await conversations.GetAsync(ConversationStore.User, turn.UserId, cancellationToken) is { } own
+            && !string.Equals(own.ConversationId, turn.ConversationId, StringComparison.Ordinal))
+        {
+            return CardAdmission.Refuse(CardActionResult.Refused("This card only works in your own chat with me. Nothing was changed."), route);
+        }
+
+        var squad = await squads.GetAsync(typed.SquadId, cancellationToken);
         if (squad is null)
         {
-            return CardActionResult.BadRequest("This card belongs to a squad I no longer know (the app may have been removed from the team).");
+            return CardAdmission.Refuse(CardActionResult.BadRequest("This card belongs to a squad I no longer know (the app may have been removed from the team)."), route);
         }
 
-        if (verb == Verbs.SetupSave)
+        var refusal = route.Audience switch
         {
-            return await SaveSetupAsync(turn, squad, values, cancellationToken);
-        }
-
-        if (!IsoWeek.TryParse(values.GetValueOrDefault("week"), out var week))
-        {
-            return CardActionResult.BadRequest("This card has no week on it.");
-        }
-
-        if (verb.StartsWith("digest.", StringComparison.Ordinal))
-        {
-            return squad.IsLead(turn.UserId)
-                ? await ReviewAsync(turn, squad, week, verb, values, cancellationToken)
-                : CardActionResult.Refused("Only a squad lead can review or publish the weeknote.");
-        }
-
-        if (!await directory.IsMemberOrLeadAsync(squad, turn.UserId, cancellationToken))
-        {
-            return CardActionResult.Refused($"You're not on {squad.Settings.Name}'s roster, so you can't answer for it.");
-        }
-
-        // A card can only be for this week or the next one; anything else is stale or forged.
-        var current = WeekWindow.CurrentWeek(squad, time.GetUtcNow());
-        if (week < current.Previous() || week > current.Next())
-        {
-            return new CardActionResult(null, "That week is long closed.");
-        }
-
-        return verb switch
-        {
-            Verbs.PromptRefresh => new(await answers.ViewAsync(squad, week, turn.UserId, turn.UserName, forceForm: false, cancellationToken), null),
-            Verbs.PromptEdit => new(await answers.ViewAsync(squad, week, turn.UserId, turn.UserName, forceForm: true, cancellationToken), null),
-            Verbs.PromptSubmit => From(await answers.SubmitAsync(squad, week, turn.UserId, turn.UserName, values, cancellationToken)),
-            Verbs.PromptQuiet => From(await answers.QuietAsync(squad, week, turn.UserId, turn.UserName, cancellationToken)),
-            Verbs.PromptAway => From(await answers.AwayAsync(squad, week, turn.UserId, turn.UserName, ParseDate(values.GetValueOrDefault(PromptCards.AwayInput)), cancellationToken)),
-            Verbs.CaptureMove => From(await answers.MoveCaptureAsync(squad, week, turn.UserId, turn.UserName, values.GetValueOrDefault("sectionId") ?? "", values.GetValueOrDefault("target") ?? "", values.GetValueOrDefault("text") ?? "", cancellationToken)),
-            Verbs.CaptureUndo => From(await answers.UndoCaptureAsync(squad, week, turn.UserId, turn.UserName, values.GetValueOrDefault("sectionId") ?? "", values.GetValueOrDefault("text") ?? "", cancellationToken)),
-            _ => CardActionResult.BadRequest($"Unknown action '{verb}'."),
+            CardAudience.Lead => squad.IsLead(turn.UserId) ? null : "Only a squad lead can review or publish the weeknote.",
+            CardAudience.LeadOrFirstSetup => await SetupRefusalAsync(turn, squad, cancellationToken),
+            _ => await directory.IsMemberOrLeadAsync(squad, turn.UserId, cancellationToken)
+                ? null
+                : $"You're not on {squad.Settings.Name}'s roster, so you can't answer for it.",
         };
+        return refusal is null
+            ? CardAdmission.Accept(new CardActionRequest(turn, route, squad, typed))
+            : CardAdmission.Refuse(CardActionResult.Refused(refusal), route);
     }
 
-    private async Task<CardActionResult> SaveSetupAsync(Turn turn, Squad squad, IReadOnlyDictionary<string, string?> values, CancellationToken cancellationToken)
+    public async Task<CardActionResult> RunAsync(CardActionRequest request, CancellationToken cancellationToken)
     {
-        // Until someone is a lead (an install whose installer Teams did not name), the first person to save becomes one.
-        if (squad.Settings.LeadIds.Count > 0 && !squad.IsLead(turn.UserId))
+        if (request.Route.Audience == CardAudience.Member && request.Data is ISquadWeekData { Week: var week })
         {
-            return CardActionResult.Refused("Only a squad lead can change the settings.");
+            // A card can only be for this week or the next one; anything else is stale or forged.
+            var current = WeekWindow.CurrentWeek(request.Squad, time.GetUtcNow());
+            if (week < current.Previous() || week > current.Next())
+            {
+                return new CardActionResult(null, "That week is long closed.");
+            }
         }
 
-        if (squad.Settings.LeadIds.Count == 0
-            && (!string.Equals(turn.TenantId, squad.TenantId, StringComparison.OrdinalIgnoreCase) || !await directory.IsMemberOrLeadAsync(squad, turn.UserId, cancellationToken)))
+        return await request.Route.RunAsync(this, request, cancellationToken);
+    }
+
+    internal async Task<CardActionResult> ViewAnswerAsync(CardActionRequest request, PromptData data, bool forceForm, CancellationToken cancellationToken) =>
+        new(await answers.ViewAsync(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName, forceForm, cancellationToken), null);
+
+    internal async Task<CardActionResult> SubmitAsync(CardActionRequest request, PromptSubmitData data, CancellationToken cancellationToken)
+    {
+        var typed = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var section in request.Squad.Settings.Sections)
         {
-            return CardActionResult.Refused("Only a member of this team can set the squad up.");
+            var id = PromptCards.SectionInput(section.Id);
+            if (data.Inputs?.TryGetValue(id, out var value) == true)
+            {
+                if (value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+                {
+                    return CardActionResult.BadRequest($"This card sent something other than text for {section.Title}. Nothing was changed.");
+                }
+
+                typed[id] = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            }
         }
 
-        string? V(string id) => values.GetValueOrDefault(id);
+        if (data.Basis is not null)
+        {
+            typed["basis"] = data.Basis;
+        }
+
+        return From(await answers.SubmitAsync(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName, typed, cancellationToken));
+    }
+
+    internal async Task<CardActionResult> QuietAsync(CardActionRequest request, PromptData data, CancellationToken cancellationToken) =>
+        From(await answers.QuietAsync(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName, cancellationToken));
+
+    internal async Task<CardActionResult> AwayAsync(CardActionRequest request, PromptAwayData data, CancellationToken cancellationToken) =>
+        From(await answers.AwayAsync(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName, ParseDate(data.AwayUntil), cancellationToken));
+
+    internal async Task<CardActionResult> MoveCaptureAsync(CardActionRequest request, CaptureData data, CancellationToken cancellationToken) =>
+        From(await answers.MoveCaptureAsync(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName, data.SectionId, data.Target ?? "", data.Text, cancellationToken));
+
+    internal async Task<CardActionResult> UndoCaptureAsync(CardActionRequest request, CaptureData data, CancellationToken cancellationToken) =>
+        From(await answers.UndoCaptureAsync(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName, data.SectionId, data.Text, cancellationToken));
+
+    internal async Task<CardActionResult> SaveSetupAsync(CardActionRequest request, SetupSaveData data, CancellationToken cancellationToken)
+    {
+        var (turn, squad) = (request.Turn, request.Squad);
         var input = new SquadSettingsInput(
-            V(SetupCards.Inputs.Name),
-            V(SetupCards.Inputs.TimeZone),
-            V(SetupCards.Inputs.Day(CycleStep.Open)), V(SetupCards.Inputs.Time(CycleStep.Open)),
-            V(SetupCards.Inputs.Day(CycleStep.Remind)), V(SetupCards.Inputs.Time(CycleStep.Remind)),
-            V(SetupCards.Inputs.Day(CycleStep.Compile)), V(SetupCards.Inputs.Time(CycleStep.Compile)),
-            V(SetupCards.Inputs.Day(CycleStep.Publish)), V(SetupCards.Inputs.Time(CycleStep.Publish)),
-            V(SetupCards.Inputs.Sections),
-            string.Equals(V(SetupCards.Inputs.AutoPublish), "true", StringComparison.OrdinalIgnoreCase));
+            data.Name,
+            data.TimeZone,
+            data.OpenDay, data.OpenTime,
+            data.RemindDay, data.RemindTime,
+            data.CompileDay, data.CompileTime,
+            data.PublishDay, data.PublishTime,
+            data.Sections,
+            string.Equals(data.AutoPublish, "true", StringComparison.OrdinalIgnoreCase));
         var roster = await members.ListAsync(squad.Id, cancellationToken);
-        var typedLeads = values.GetValueOrDefault(SetupCards.Inputs.Leads);
-        var leads = ChosenLeads(typedLeads, squad, roster, turn.UserId);
+        var leads = ChosenLeads(data.Leads, squad, roster, turn.UserId);
         var result = SettingsValidation.Validate(input, squad.Settings.Sections, leads);
         var errors = result.Errors.ToList();
         if (leads.Count == 0)
@@ -119,7 +163,7 @@ public sealed class CardActionHandler(
         if (!result.IsValid || errors.Count > 0)
         {
             // Nothing is saved; the card comes back with everything the lead typed and what to fix.
-            return new CardActionResult(SetupCards.Form(squad, input, errors, roster, typedLeads), null);
+            return new CardActionResult(SetupCards.Form(squad, input, errors, roster, data.Leads), null);
         }
 
         if (!await squads.TrySaveSettingsAsync(squad, result.Settings!, cancellationToken))
@@ -130,6 +174,128 @@ public sealed class CardActionHandler(
 
         return new CardActionResult(SetupCards.Saved(result.Settings!, turn.UserName), "Settings saved.");
     }
+
+    internal async Task<CardActionResult> RefreshReviewAsync(CardActionRequest request, ReviewRefreshData data, CancellationToken cancellationToken) =>
+        await ReviewCardAsync(request, data.Week, data.ItemId, null, cancellationToken);
+
+    internal async Task<CardActionResult> PublishAsync(CardActionRequest request, ReviewData data, CancellationToken cancellationToken)
+    {
+        var published = await digests.PublishAsync(request.Squad, data.Week, request.Turn.UserName, cancellationToken);
+        var header = await digests.ReviewHeaderAsync(request.Squad, data.Week, request.Turn.UserId, cancellationToken);
+        return new CardActionResult(header, published.State switch
+        {
+            PublishState.Published => $"Published Update {published.Edition}.",
+            PublishState.AlreadyPublished => $"Update {published.Edition} was already published; nothing was posted again.",
+            PublishState.Unconfirmed => "A publish was interrupted; check the channel before anything else.",
+            _ => $"Publishing failed: {published.Detail}",
+        });
+    }
+
+    internal async Task<CardActionResult> HideAsync(CardActionRequest request, ReviewItemData data, bool hide, CancellationToken cancellationToken)
+    {
+        var problem = await digests.EditAsync(request.Squad, data.Week, request.Turn.UserId, (edits, _) =>
+        {
+            var hidden = new HashSet<string>(edits.HiddenItemIds, StringComparer.Ordinal);
+            if (hide)
+            {
+                hidden.Add(data.ItemId);
+            }
+            else
+            {
+                hidden.Remove(data.ItemId);
+            }
+
+            return edits with { HiddenItemIds = hidden };
+        }, cancellationToken);
+        return await ReviewCardAsync(request, data.Week, data.ItemId, problem, cancellationToken);
+    }
+
+    internal async Task<CardActionResult> EditItemAsync(CardActionRequest request, ReviewEditData data, CancellationToken cancellationToken)
+    {
+        if (data.Inputs?.GetValueOrDefault(data.InputId) is { ValueKind: not (JsonValueKind.String or JsonValueKind.Null or JsonValueKind.Undefined) })
+        {
+            return CardActionResult.BadRequest("This card sent something other than text for the item. Nothing was changed.");
+        }
+
+        var text = AnswerText.Clean(data.Inputs?.GetValueOrDefault(data.InputId) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null);
+        string? problem;
+        if (text.Length == 0 || AnswerText.CheckLength("This item", text) is not null)
+        {
+            problem = text.Length == 0 ? "An item can't be empty; hide it instead." : AnswerText.CheckLength("This item", text);
+        }
+        else
+        {
+            problem = await digests.EditAsync(request.Squad, data.Week, request.Turn.UserId, (edits, digest) =>
+            {
+                var current = digest.Sections.SelectMany(s => s.Items).FirstOrDefault(i => i.ItemId == data.ItemId);
+                if (current is null || DigestCards.Fingerprint(current.Text) != data.Basis)
+                {
+                    return null;
+                }
+
+                return edits with { EditedTexts = new Dictionary<string, string>(edits.EditedTexts, StringComparer.Ordinal) { [data.ItemId] = text } };
+            }, cancellationToken);
+        }
+
+        return await ReviewCardAsync(request, data.Week, data.ItemId, problem, cancellationToken);
+    }
+
+    internal async Task<CardActionResult> EditIntroAsync(CardActionRequest request, ReviewIntroData data, CancellationToken cancellationToken)
+    {
+        var intro = AnswerText.Clean(data.Intro);
+        var problem = AnswerText.CheckLength("The intro", intro) ?? await digests.EditAsync(request.Squad, data.Week, request.Turn.UserId, (edits, _) =>
+            DigestCards.Fingerprint(edits.Intro) != data.Basis ? null : edits with { Intro = intro.Length == 0 ? null : intro }, cancellationToken);
+        return await ReviewCardAsync(request, data.Week, null, problem, cancellationToken);
+    }
+
+    internal async Task<CardActionResult> MoveSectionAsync(CardActionRequest request, ReviewSectionData data, bool up, CancellationToken cancellationToken)
+    {
+        var squad = request.Squad;
+        var problem = await digests.EditAsync(squad, data.Week, request.Turn.UserId, (edits, digest) =>
+        {
+            var order = digest.Sections.Select(s => s.SectionId).ToList();
+            var at = order.IndexOf(data.SectionId);
+            var to = up ? at - 1 : at + 1;
+            if (at < 0 || to < 0 || to >= order.Count)
+            {
+                return edits;
+            }
+
+            (order[at], order[to]) = (order[to], order[at]);
+            // Keep sections with no items yet in the squad's order after the ones shown.
+            order.AddRange(squad.Settings.Sections.Select(s => s.Id).Where(id => !order.Contains(id)));
+            return edits with { SectionOrder = order };
+        }, cancellationToken);
+        return await ReviewCardAsync(request, data.Week, null, problem, cancellationToken);
+    }
+
+    /// <summary>The review card the action came from: the item card holding <paramref name="itemId"/>, else the header.</summary>
+    private async Task<CardActionResult> ReviewCardAsync(CardActionRequest request, IsoWeek week, string? itemId, string? problem, CancellationToken cancellationToken)
+    {
+        var (squad, leadId) = (request.Squad, request.Turn.UserId);
+        var card = itemId is not null
+            ? await digests.ReviewItemCardAsync(squad, week, leadId, itemId, cancellationToken)
+            : await digests.ReviewHeaderAsync(squad, week, leadId, cancellationToken);
+        return new CardActionResult(card ?? await digests.ReviewHeaderAsync(squad, week, leadId, cancellationToken), problem);
+    }
+
+    private async Task<string?> SetupRefusalAsync(Turn turn, Squad squad, CancellationToken cancellationToken)
+    {
+        // Until someone is a lead (an install whose installer Teams did not name), the first person to save becomes one.
+        if (squad.Settings.LeadIds.Count > 0)
+        {
+            return squad.IsLead(turn.UserId) ? null : "Only a squad lead can change the settings.";
+        }
+
+        return string.Equals(turn.TenantId, squad.TenantId, StringComparison.OrdinalIgnoreCase) && await directory.IsMemberOrLeadAsync(squad, turn.UserId, cancellationToken)
+            ? null
+            : "Only a member of this team can set the squad up.";
+    }
+
+    private static CardConversations ConversationOf(Turn turn) =>
+        turn.IsPersonal ? CardConversations.Personal
+        : turn.Activity.Conversation?.ConversationType == ConversationTypes.Channel ? CardConversations.Channel
+        : CardConversations.None;
 
     /// <summary>
     /// The leads picked on the card: people on the roster or already leads (ids from the card are never trusted
@@ -146,102 +312,6 @@ public sealed class CardActionHandler(
         var allowed = roster.Where(m => m.InRoster).Select(m => m.UserId).Concat(squad.Settings.LeadIds).ToHashSet(StringComparer.Ordinal);
         return typed.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(allowed.Contains).Distinct(StringComparer.Ordinal).ToList();
-    }
-
-    private async Task<CardActionResult> ReviewAsync(Turn turn, Squad squad, IsoWeek week, string verb, IReadOnlyDictionary<string, string?> values, CancellationToken cancellationToken)
-    {
-        var itemId = values.GetValueOrDefault("itemId");
-        var sectionId = values.GetValueOrDefault("sectionId");
-        var basis = values.GetValueOrDefault("basis");
-        string? problem = null;
-        switch (verb)
-        {
-            case Verbs.DigestRefresh:
-                break;
-            case Verbs.DigestPublish:
-            {
-                var published = await digests.PublishAsync(squad, week, turn.UserName, cancellationToken);
-                var header = await digests.ReviewHeaderAsync(squad, week, turn.UserId, cancellationToken);
-                return new CardActionResult(header, published.State switch
-                {
-                    PublishState.Published => $"Published Update {published.Edition}.",
-                    PublishState.AlreadyPublished => $"Update {published.Edition} was already published; nothing was posted again.",
-                    PublishState.Unconfirmed => "A publish was interrupted; check the channel before anything else.",
-                    _ => $"Publishing failed: {published.Detail}",
-                });
-            }
-
-            case Verbs.DigestHide or Verbs.DigestRestore when itemId is not null:
-                problem = await digests.EditAsync(squad, week, turn.UserId, (edits, _) =>
-                {
-                    var hidden = new HashSet<string>(edits.HiddenItemIds, StringComparer.Ordinal);
-                    if (verb == Verbs.DigestHide)
-                    {
-                        hidden.Add(itemId);
-                    }
-                    else
-                    {
-                        hidden.Remove(itemId);
-                    }
-
-                    return edits with { HiddenItemIds = hidden };
-                }, cancellationToken);
-                break;
-            case Verbs.DigestEdit when itemId is not null:
-            {
-                var text = AnswerText.Clean(values.GetValueOrDefault(values.GetValueOrDefault("inputId") ?? ""));
-                if (text.Length == 0 || AnswerText.CheckLength("This item", text) is not null)
-                {
-                    problem = text.Length == 0 ? "An item can't be empty; hide it instead." : AnswerText.CheckLength("This item", text);
-                    break;
-                }
-
-                problem = await digests.EditAsync(squad, week, turn.UserId, (edits, digest) =>
-                {
-                    var current = digest.Sections.SelectMany(s => s.Items).FirstOrDefault(i => i.ItemId == itemId);
-                    if (current is null || DigestCards.Fingerprint(current.Text) != basis)
-                    {
-                        return null;
-                    }
-
-                    return edits with { EditedTexts = new Dictionary<string, string>(edits.EditedTexts, StringComparer.Ordinal) { [itemId] = text } };
-                }, cancellationToken);
-                break;
-            }
-
-            case Verbs.DigestIntro:
-            {
-                var intro = AnswerText.Clean(values.GetValueOrDefault(ReviewCards.IntroInput));
-                problem = AnswerText.CheckLength("The intro", intro) ?? await digests.EditAsync(squad, week, turn.UserId, (edits, _) =>
-                    DigestCards.Fingerprint(edits.Intro) != basis ? null : edits with { Intro = intro.Length == 0 ? null : intro }, cancellationToken);
-                break;
-            }
-
-            case Verbs.DigestMoveUp or Verbs.DigestMoveDown when sectionId is not null:
-                problem = await digests.EditAsync(squad, week, turn.UserId, (edits, digest) =>
-                {
-                    var order = digest.Sections.Select(s => s.SectionId).ToList();
-                    var at = order.IndexOf(sectionId);
-                    var to = verb == Verbs.DigestMoveUp ? at - 1 : at + 1;
-                    if (at < 0 || to < 0 || to >= order.Count)
-                    {
-                        return edits;
-                    }
-
-                    (order[at], order[to]) = (order[to], order[at]);
-                    // Keep sections with no items yet in the squad's order after the ones shown.
-                    order.AddRange(squad.Settings.Sections.Select(s => s.Id).Where(id => !order.Contains(id)));
-                    return edits with { SectionOrder = order };
-                }, cancellationToken);
-                break;
-            default:
-                return CardActionResult.BadRequest($"Unknown action '{verb}'.");
-        }
-
-        var card = itemId is not null
-            ? await digests.ReviewItemCardAsync(squad, week, turn.UserId, itemId, cancellationToken)
-            : await digests.ReviewHeaderAsync(squad, week, turn.UserId, cancellationToken);
-        return new CardActionResult(card ?? await digests.ReviewHeaderAsync(squad, week, turn.UserId, cancellationToken), problem);
     }
 
     private static CardActionResult From(AnswerOutcome outcome) => new(outcome.Card, outcome.Message);

@@ -1,0 +1,60 @@
+using System.Text.Json.Serialization;
+
+namespace UpdateBot.Cards;
+
+/// <summary><see cref="Verbs.SetupSave"/>: the squad, and the setup card's inputs (absent on the card, filled in by Teams).</summary>
+public sealed record SetupSaveData(string SquadId) : ICardActionData
+{
+    [JsonPropertyName(SetupCards.Inputs.Name)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Name { get; init; }
+
+    [JsonPropertyName(SetupCards.Inputs.TimeZone)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TimeZone { get; init; }
+
+    [JsonPropertyName(SetupCards.Inputs.OpenDay)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? OpenDay { get; init; }
+
+    [JsonPropertyName(SetupCards.Inputs.OpenTime)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? OpenTime { get; init; }
+
+    [JsonPropertyName(SetupCards.Inputs.RemindDay)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? RemindDay { get; init; }
+
+    [JsonPropertyName(SetupCards.Inputs.RemindTime)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? RemindTime { get; init; }
+
+    [JsonPropertyName(SetupCards.Inputs.CompileDay)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CompileDay { get; init; }
+
+    [JsonPropertyName(SetupCards.Inputs.CompileTime)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CompileTime { get; init; }
+
+    [JsonPropertyName(SetupCards.Inputs.PublishDay)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? PublishDay { get; init; }
+
+    [JsonPropertyName(SetupCards.Inputs.PublishTime)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? PublishTime { get; init; }
+
+    [JsonPropertyName(SetupCards.Inputs.Sections)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Sections { get; init; }
+
+    [JsonPropertyName(SetupCards.Inputs.AutoPublish)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? AutoPublish { get; init; }
+
+    /// <summary>Comma-separated user ids picked on the card; null on an older card without the input.</summary>
+    [JsonPropertyName(SetupCards.Inputs.Leads)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Leads { get; init; }
+}
