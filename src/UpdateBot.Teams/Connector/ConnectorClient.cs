@@ -195,8 +195,13 @@ public sealed partial class ConnectorClient
         {
             // The network boundary of this client: a failed connection or a timeout is an outcome, not a crash.
             LogTransportFailure(logger, method.Method, ex.GetType().Name);
-            var failure = ex is HttpRequestException ? ConnectorFailure.Transport : ConnectorFailure.Timeout;
-            return new ConnectorResult<T>(ConnectorOutcome.Failed, failure, default, null, null, null);
+            var failure = ex switch
+            {
+                HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => ConnectorFailure.ConnectionFailed,
+                HttpRequestException => ConnectorFailure.Transport,
+                _ => ConnectorFailure.Timeout,
+            };
+            return new ConnectorResult<T>(ConnectorOutcome.Failed, failure, default, null, null, null) { MayHaveBeenDelivered = MayHaveDelivered(method, failure, null) };
         }
 
         using (response)
@@ -225,7 +230,7 @@ public sealed partial class ConnectorClient
             var reason = response.StatusCode == HttpStatusCode.Unauthorized ? ConnectorFailure.Unauthorized : ConnectorFailure.ErrorStatus;
             var correlationId = response.Headers.TryGetValues("X-Correlating-OperationId", out var ids) ? ids.FirstOrDefault() : null;
             LogConnectorError(logger, method.Method, status, outcome, code, correlationId);
-            return new ConnectorResult<T>(outcome, reason, default, status, code, message);
+            return new ConnectorResult<T>(outcome, reason, default, status, code, message) { MayHaveBeenDelivered = MayHaveDelivered(method, reason, status) };
         }
     }
 
@@ -239,17 +244,36 @@ public sealed partial class ConnectorClient
             }
 
             LogUnreadableAnswer(logger, method.Method, status, ConnectorFailure.EmptyBody);
-            return new ConnectorResult<T>(ConnectorOutcome.Failed, ConnectorFailure.EmptyBody, default, status, null, "the answer had no body");
+            return new ConnectorResult<T>(ConnectorOutcome.Failed, ConnectorFailure.EmptyBody, default, status, null, "the answer had no body")
+            {
+                MayHaveBeenDelivered = MayHaveDelivered(method, ConnectorFailure.EmptyBody, status),
+            };
         }
 
         if (!TryDeserialize<T>(text, out var value) || value is null || (isComplete is not null && !isComplete(value)))
         {
             LogUnreadableAnswer(logger, method.Method, status, ConnectorFailure.MalformedBody);
-            return new ConnectorResult<T>(ConnectorOutcome.Failed, ConnectorFailure.MalformedBody, default, status, null, "the answer was not the JSON this call needs");
+            return new ConnectorResult<T>(ConnectorOutcome.Failed, ConnectorFailure.MalformedBody, default, status, null, "the answer was not the JSON this call needs")
+            {
+                MayHaveBeenDelivered = MayHaveDelivered(method, ConnectorFailure.MalformedBody, status),
+            };
         }
 
         return ConnectorResult<T>.Success(value, status);
     }
+
+    /// <summary>
+    /// Whether a failed call may still have taken effect: only a POST (no idempotency key) whose request reached Teams
+    /// and whose answer was lost or was a server error. A refusal before sending, a connection that never opened, a 429
+    /// or a 4xx proves nothing was delivered.
+    /// </summary>
+    internal static bool MayHaveDelivered(HttpMethod method, ConnectorFailure failure, int? status) =>
+        method == HttpMethod.Post && failure switch
+        {
+            ConnectorFailure.Transport or ConnectorFailure.Timeout or ConnectorFailure.EmptyBody or ConnectorFailure.MalformedBody => true,
+            ConnectorFailure.ErrorStatus => status is >= 500,
+            _ => false,
+        };
 
     /// <summary>docs/protocol.md, "Connector errors": 403 means unreachable (never retried), 404 gone, 400/413 our fault, 5xx/401 failure.</summary>
     internal static ConnectorOutcome Classify(HttpStatusCode status) => status switch

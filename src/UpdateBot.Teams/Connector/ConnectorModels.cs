@@ -91,7 +91,10 @@ public enum ConnectorFailure
     /// <summary>401 again with a freshly acquired token: the bot's identity or its registration is wrong.</summary>
     Unauthorized,
 
-    /// <summary>The connection failed or was reset before an answer arrived.</summary>
+    /// <summary>No connection could be opened (refused, no route, name not resolved): nothing was sent.</summary>
+    ConnectionFailed,
+
+    /// <summary>The connection failed or was reset after it was opened, before an answer arrived.</summary>
     Transport,
 
     /// <summary>No answer within the call's time limit.</summary>
@@ -113,6 +116,14 @@ public enum ConnectorFailure
 public sealed record ConnectorResult<T>(ConnectorOutcome Outcome, ConnectorFailure Failure, T? Value, int? StatusCode, string? ErrorCode, string? ErrorMessage)
 {
     public bool IsSuccess => Outcome == ConnectorOutcome.Success;
+
+    /// <summary>
+    /// True when a failed POST may still have been delivered: a 5xx, a timeout, a connection lost after the request was
+    /// written, or a 2xx whose answer could not be read. POST has no idempotency key, so such a call must never be
+    /// repeated automatically (docs/protocol.md, "Connector errors and retries"). Always false for PUT, GET and DELETE,
+    /// which are safe to repeat.
+    /// </summary>
+    public bool MayHaveBeenDelivered { get; init; }
 
     public static ConnectorResult<T> Success(T value, int statusCode = 200) => new(ConnectorOutcome.Success, ConnectorFailure.None, value, statusCode, null, null);
 }

@@ -94,7 +94,7 @@ public sealed partial class Messenger(ConnectorClient connector, ConversationSto
         var result = await connector.CreateChannelPostAsync(squad.ServiceUrl, squad.TenantId, squad.ChannelId, activity, cancellationToken);
         if (!result.IsSuccess)
         {
-            return ToDelivery(result.Outcome, result.Failure, result.StatusCode, result.ErrorCode, result.ErrorMessage, null, null);
+            return ToDelivery(result.Outcome, result.Failure, result.StatusCode, result.ErrorCode, result.ErrorMessage, null, null, result.MayHaveBeenDelivered);
         }
 
         return new Delivery(ReachStatus.Reachable, result.Value!.Id, result.Value.ActivityId, null);
@@ -106,9 +106,8 @@ public sealed partial class Messenger(ConnectorClient connector, ConversationSto
         if (!created.IsSuccess || created.Value?.Id is null)
         {
             LogCreateFailed(logger, created.Outcome, created.StatusCode, created.ErrorCode);
-            // Creating a 1:1 chat is create-or-get, so even an unreadable 2xx answer is safe to retry.
-            return ToDelivery(created.Outcome, created.Failure is ConnectorFailure.EmptyBody or ConnectorFailure.MalformedBody ? ConnectorFailure.ErrorStatus : created.Failure,
-                created.StatusCode, created.ErrorCode, created.ErrorMessage, null, null);
+            // Creating a 1:1 chat is create-or-get and shows the member nothing, so any failure is safe to retry.
+            return ToDelivery(created.Outcome, created.Failure, created.StatusCode, created.ErrorCode, created.ErrorMessage, null, null, mayHaveBeenDelivered: false);
         }
 
         await conversations.SaveAsync(
@@ -120,14 +119,22 @@ public sealed partial class Messenger(ConnectorClient connector, ConversationSto
     private static Delivery ToDelivery(ConnectorResult<ResourceResponse> result, string conversationId) =>
         result.IsSuccess
             ? new Delivery(ReachStatus.Reachable, conversationId, result.Value?.Id, null)
-            : ToDelivery(result.Outcome, result.Failure, result.StatusCode, result.ErrorCode, result.ErrorMessage, conversationId, null);
+            : ToDelivery(result.Outcome, result.Failure, result.StatusCode, result.ErrorCode, result.ErrorMessage, conversationId, null, result.MayHaveBeenDelivered);
 
-    private static Delivery ToDelivery(ConnectorOutcome outcome, ConnectorFailure failure, int? status, string? code, string? message, string? conversationId, string? activityId)
+    private static Delivery ToDelivery(
+        ConnectorOutcome outcome, ConnectorFailure failure, int? status, string? code, string? message, string? conversationId, string? activityId, bool mayHaveBeenDelivered)
     {
-        if (failure is ConnectorFailure.EmptyBody or ConnectorFailure.MalformedBody)
+        if (mayHaveBeenDelivered)
         {
-            // A 2xx: Teams took the message, but did not say which it is.
-            return new Delivery(ReachStatus.Reachable, conversationId, activityId, "Teams accepted the message but its answer could not be read; it is not sent again automatically.")
+            // Teams may have shown it: it is never sent again automatically; the leads see it and may send it again.
+            var why = failure switch
+            {
+                ConnectorFailure.EmptyBody or ConnectorFailure.MalformedBody => "Teams accepted the message but its answer could not be read",
+                ConnectorFailure.Timeout => "Teams did not answer in time",
+                ConnectorFailure.Transport => "the connection to Teams broke before it answered",
+                _ => $"Teams answered with an error ({status?.ToString(System.Globalization.CultureInfo.InvariantCulture)})",
+            };
+            return new Delivery(ReachStatus.Failed, conversationId, activityId, $"Delivery unconfirmed: {why}, so it may have arrived. It is not sent again automatically.")
             {
                 Unconfirmed = true,
             };
