@@ -102,6 +102,35 @@ public sealed class ActivityShapeTests : IAsyncLifetime
         Assert.Empty(host.Log.Activities);
     }
 
+    [Theory]
+    [InlineData("\\ud800")]
+    [InlineData("x\\udfffy")]
+    public async Task Invalid_text_anywhere_in_the_body_is_400_even_inside_raw_values(string escaped)
+    {
+        // value and unknown fields stay raw JSON until the handler reads them: the text must be checked up front.
+        var body = ActivityRoundTripTests.Load("adaptive-card-action.json").Replace("\"shipped\"", "\"" + escaped + "\"", StringComparison.Ordinal);
+
+        using var response = await host.Client.PostAsync("/api/messages", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(host.Log.Activities);
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_inside_a_raw_value_is_400()
+    {
+        var body = Encoding.UTF8.GetBytes(ActivityRoundTripTests.Load("adaptive-card-action.json").Replace("\"shipped\"", "\"ship\u00ffed\"", StringComparison.Ordinal));
+        var at = Array.IndexOf(body, (byte)0xC3);
+        body[at] = 0xFC; // a lead byte with no valid continuation
+
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new("application/json");
+        using var response = await host.Client.PostAsync("/api/messages", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(host.Log.Activities);
+    }
+
     public static TheoryData<string, string?> MalformedTeamIds => new()
     {
         { "channelData.team.id", "" },

@@ -184,11 +184,38 @@ internal sealed partial class BotEndpoint(
         // An untrusted body: malformed JSON is an expected outcome (400), caught where it is parsed.
         try
         {
-            return JsonSerializer.Deserialize<Activity>(body, ProtocolJson.Options);
+            return HasOnlyWellFormedText(body) ? JsonSerializer.Deserialize<Activity>(body, ProtocolJson.Options) : null;
         }
         catch (JsonException)
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Reads every string and property name once. The parts of an activity kept as raw JSON (<c>value</c>, unknown
+    /// fields) are only decoded when the handler reads them, and text that is not valid UTF-8, or escapes an unpaired
+    /// surrogate (<c>"\ud800"</c>), fails only then — so it is refused here, before anything acts on it.
+    /// </summary>
+    private static bool HasOnlyWellFormedText(byte[] body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
+                {
+                    _ = reader.GetString();
+                }
+            }
+
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            // Utf8JsonReader.GetString's documented failure for invalid UTF-8 or an invalid UTF-16 escape.
+            return false;
         }
     }
 
