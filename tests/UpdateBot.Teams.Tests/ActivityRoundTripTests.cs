@@ -35,7 +35,7 @@ public sealed class ActivityRoundTripTests
 
         Assert.True(activity.ExtensionData!.ContainsKey("someFutureField"));
         Assert.Equal("Europe/London", activity.Entities![0].ExtensionData!["timezone"].GetString());
-        Assert.Equal("tenant-guid-1", activity.TenantId);
+        Assert.Equal(TestConstants.TenantId, activity.TenantId);
         Assert.Equal(ActivityTypes.Message, activity.Type);
     }
 

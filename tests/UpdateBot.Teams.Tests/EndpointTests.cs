@@ -21,6 +21,19 @@ public sealed class EndpointTests : IAsyncLifetime
     private Task<HttpResponseMessage> PostAsync(string body) =>
         host.Client.PostAsync("/api/messages", new StringContent(body, Encoding.UTF8, "application/json"));
 
+    /// <summary>The least an activity may carry and still be admitted (docs/protocol.md, "The activity boundary").</summary>
+    private static string Minimal(string type, string id, string conversationId) =>
+        JsonSerializer.Serialize(new
+        {
+            type,
+            id,
+            channelId = "msteams",
+            serviceUrl = "https://smba.trafficmanager.net/emea/",
+            from = new { id = "29:user" },
+            recipient = new { id = "28:bot" },
+            conversation = new { id = conversationId },
+        });
+
     [Fact]
     public async Task A_message_is_handled_and_answered_200_with_an_empty_body()
     {
@@ -81,7 +94,7 @@ public sealed class EndpointTests : IAsyncLifetime
     [Fact]
     public async Task Unknown_activity_type_reaches_the_handler_and_gets_200()
     {
-        using var response = await PostAsync("""{"type":"someFutureType","id":"u1","conversation":{"id":"a:1"}}""");
+        using var response = await PostAsync(Minimal("someFutureType", "u1", "a:1"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("someFutureType", Assert.Single(host.Log.Activities).Type);
@@ -103,8 +116,8 @@ public sealed class EndpointTests : IAsyncLifetime
     [Fact]
     public async Task Same_id_in_another_conversation_is_not_a_duplicate()
     {
-        using var first = await PostAsync("""{"type":"message","id":"7","conversation":{"id":"a:1"}}""");
-        using var second = await PostAsync("""{"type":"message","id":"7","conversation":{"id":"a:2"}}""");
+        using var first = await PostAsync(Minimal("message", "7", "a:1"));
+        using var second = await PostAsync(Minimal("message", "7", "a:2"));
 
         Assert.Equal(2, host.Log.Activities.Count);
     }

@@ -11,7 +11,8 @@ using UpdateBot.Teams.Schema;
 namespace UpdateBot.Teams.Hosting;
 
 /// <summary>
-/// The <c>/api/messages</c> turn pipeline (protocol.md §1, §10): size limit → parse → authenticate → de-duplicate →
+/// The <c>/api/messages</c> turn pipeline (protocol.md §1, §10): size limit → parse → authenticate → Teams and our
+/// tenant only, in a usable shape (<see cref="ActivityBoundary"/>) → de-duplicate →
 /// the app's <see cref="IActivityHandler"/> → HTTP. The only place exceptions are caught on the inbound path.
 /// </summary>
 internal sealed partial class BotEndpoint(
@@ -95,6 +96,13 @@ internal sealed partial class BotEndpoint(
         // SPEC A2251: callerId is not trusted from the wire.
         activity.ExtensionData?.Remove("callerId");
 
+        var verdict = ActivityBoundary.Admit(activity, options.Value.TenantId);
+        if (verdict.Outcome != BoundaryOutcome.Admitted)
+        {
+            await RefuseAsync(context, activity, verdict).ConfigureAwait(false);
+            return;
+        }
+
         // The turn is not cancelled when Teams gives up on this POST (~15 s, protocol.md §8): it finishes, and the
         // redelivery that follows is answered from it instead of starting the work again.
         var (isDuplicate, turn) = deduplicator.Begin(activity, () =>
@@ -119,6 +127,30 @@ internal sealed partial class BotEndpoint(
         }
 
         response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    /// <summary>
+    /// 403 for another channel or tenant; 400 for a malformed activity, with the Universal Actions error body when it
+    /// is an invoke so that the client shows an error rather than a timeout (docs/protocol.md, "Action.Execute").
+    /// </summary>
+    private async Task RefuseAsync(HttpContext context, Activity activity, BoundaryVerdict verdict)
+    {
+        var response = context.Response;
+        if (verdict.Outcome == BoundaryOutcome.Forbidden)
+        {
+            LogForbidden(logger, verdict.Reason);
+            response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
+        }
+
+        LogMalformed(logger, verdict.Reason);
+        response.StatusCode = StatusCodes.Status400BadRequest;
+        if (string.Equals(activity.Type, ActivityTypes.Invoke, StringComparison.Ordinal))
+        {
+            var error = AdaptiveCardInvokeResponse.Error(StatusCodes.Status400BadRequest, "BadRequest", "This request is not in a form the bot understands: " + verdict.Reason + ".");
+            response.ContentType = "application/json; charset=utf-8";
+            await response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(error, ProtocolJson.Options), context.RequestAborted).ConfigureAwait(false);
+        }
     }
 
     /// <returns>The body, or null when it is larger than <paramref name="limit"/>.</returns>
@@ -152,7 +184,7 @@ internal sealed partial class BotEndpoint(
         // An untrusted body: malformed JSON is an expected outcome (400), caught where it is parsed.
         try
         {
-            return JsonSerializer.Deserialize<Activity>(body, ProtocolJson.Options);
+            return HasOnlyWellFormedText(body) ? JsonSerializer.Deserialize<Activity>(body, ProtocolJson.Options) : null;
         }
         catch (JsonException)
         {
@@ -160,8 +192,41 @@ internal sealed partial class BotEndpoint(
         }
     }
 
+    /// <summary>
+    /// Reads every string and property name once. The parts of an activity kept as raw JSON (<c>value</c>, unknown
+    /// fields) are only decoded when the handler reads them, and text that is not valid UTF-8, or escapes an unpaired
+    /// surrogate (<c>"\ud800"</c>), fails only then — so it is refused here, before anything acts on it.
+    /// </summary>
+    private static bool HasOnlyWellFormedText(byte[] body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
+                {
+                    _ = reader.GetString();
+                }
+            }
+
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            // Utf8JsonReader.GetString's documented failure for invalid UTF-8 or an invalid UTF-16 escape.
+            return false;
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected an unauthenticated request: {Reason}")]
     private static partial void LogUnauthenticated(ILogger logger, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused an activity that is not Teams traffic for our tenant: {Reason}")]
+    private static partial void LogForbidden(ILogger logger, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a malformed activity: {Reason}")]
+    private static partial void LogMalformed(ILogger logger, string? reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redelivered activity; answering from the first delivery")]
     private static partial void LogDuplicate(ILogger logger);

@@ -146,12 +146,25 @@ public sealed class SquadStore(Tables tables, TimeProvider time)
     }
 
     public static SquadSettings DefaultSettings(string? teamName, string? installedBy) => new(
-        string.IsNullOrWhiteSpace(teamName) ? "Our squad" : teamName.Trim(),
+        string.IsNullOrWhiteSpace(teamName) ? "Our squad" : WithinNameLimit(teamName.Trim()),
         SquadSettings.DefaultTimeZoneId,
         SquadSchedule.Default,
         SettingsValidation.DefaultSections,
         installedBy is null ? [] : [installedBy],
         AutoPublish: false);
+
+    /// <summary>The team's name as Teams sent it, cut to the squad-name limit so that the setup card can save it unchanged.</summary>
+    private static string WithinNameLimit(string name)
+    {
+        var cut = SettingsValidation.MaxNameLength;
+        if (name.Length <= cut)
+        {
+            return name;
+        }
+
+        // Never between the halves of a surrogate pair (an emoji at the limit).
+        return name[..(char.IsHighSurrogate(name[cut - 1]) ? cut - 1 : cut)].TrimEnd();
+    }
 
     private static void Write(SquadRow row, SquadSettings settings)
     {
