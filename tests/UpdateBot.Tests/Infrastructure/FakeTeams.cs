@@ -15,6 +15,30 @@ public sealed record RecordedRequest(string Host, HttpMethod Method, string Path
     public bool Succeeded => (int)Status is >= 200 and < 300;
 }
 
+/// <summary>
+/// A fault of the connector at the transport level. "Delivered" faults record the message as shown in Teams (the
+/// request counts as succeeded) and then lose the answer, which is what makes a resend a duplicate.
+/// </summary>
+public enum ConnectorFault
+{
+    None,
+
+    /// <summary>The connection is refused before anything is written: provably not delivered.</summary>
+    RefusedBeforeWrite,
+
+    /// <summary>A 5xx answer; Teams did not deliver it.</summary>
+    ServerError,
+
+    /// <summary>Teams delivered it, then answered 500.</summary>
+    DeliveredThenServerError,
+
+    /// <summary>Teams delivered it, then the answer never came (a timeout).</summary>
+    DeliveredThenTimeout,
+
+    /// <summary>Teams delivered it, then the connection was reset before the answer.</summary>
+    DeliveredThenReset,
+}
+
 /// <summary>What the fake connector answers for one user (their 1:1 chat and its creation).</summary>
 public sealed record UserBehaviour(HttpStatusCode Status, string? ErrorCode = null, int Times = int.MaxValue, int RetryAfterSeconds = 0);
 
@@ -33,6 +57,7 @@ public sealed class FakeTeams
     private readonly ConcurrentDictionary<string, List<(string Id, string Name)>> teams = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, UserBehaviour> behaviours = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> behaviourUses = new(StringComparer.Ordinal);
+    private readonly Lock faultGate = new();
     private int nextId;
     private int activityAttempts;
 
@@ -40,12 +65,22 @@ public sealed class FakeTeams
     public int PageSize { get; set; } = 2;
 
     /// <summary>
-    /// After this many 1:1 activity POSTs, every further activity POST fails with <see cref="OutageStatus"/>
+    /// After this many 1:1 activity POSTs, every further activity POST meets <see cref="Outage"/>
     /// (a connector outage in the middle of a fan-out). Null: no outage.
     /// </summary>
     public int? FailActivitiesAfter { get; set; }
 
-    public HttpStatusCode OutageStatus { get; set; } = HttpStatusCode.ServiceUnavailable;
+    /// <summary>What an outage does to a 1:1 activity POST.</summary>
+    public ConnectorFault Outage { get; set; } = ConnectorFault.RefusedBeforeWrite;
+
+    /// <summary>What happens to the next channel posts (new threads), and how many times.</summary>
+    public (ConnectorFault Fault, HttpStatusCode Status, int Times) ChannelPostFault { get; set; }
+
+    /// <summary>Status (and how many times) answered to replies in a channel thread (the continuation parts of a long digest).</summary>
+    public (HttpStatusCode Status, int Times) ThreadReplyFault { get; set; }
+
+    /// <summary>Status (and how many times) answered to PUTs of channel activities (corrections).</summary>
+    public (HttpStatusCode Status, int Times) ChannelUpdateFault { get; set; }
 
     /// <summary>When set, every <c>pagedmembers</c> page is answered 200 with this body verbatim (a broken or hostile answer).</summary>
     public string? MembersPageAnswer { get; set; }
@@ -133,9 +168,27 @@ public sealed class FakeTeams
     {
         var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
         var path = request.RequestUri!.AbsolutePath;
-        var (status, json, retryAfter) = Route(request.Method, path, request.RequestUri.Query, body);
+        var (status, json, retryAfter) = Route(request.Method, path, request.RequestUri.Query, body, out var outage);
         cancellationToken.ThrowIfCancellationRequested();
+        var fault = outage != ConnectorFault.None ? outage : TakeFault(request.Method, path, body, ref status, ref json);
+        if (fault == ConnectorFault.RefusedBeforeWrite)
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (fake connector outage)");
+        }
+
         requests.Enqueue(new RecordedRequest(host, request.Method, Uri.UnescapeDataString(path), body, status, Clock?.GetUtcNow() ?? default));
+        switch (fault)
+        {
+            case ConnectorFault.DeliveredThenServerError:
+                status = HttpStatusCode.InternalServerError;
+                json = Error("ServiceError", "Delivered, but the answer was lost");
+                break;
+            case ConnectorFault.DeliveredThenTimeout:
+                throw new TaskCanceledException("The fake connector never answered (delivered, then timed out)");
+            case ConnectorFault.DeliveredThenReset:
+                throw new HttpRequestException(HttpRequestError.ResponseEnded, "Connection reset after the request was written");
+        }
+
         var response = new HttpResponseMessage(status)
         {
             RequestMessage = request,
@@ -149,8 +202,46 @@ public sealed class FakeTeams
         return response;
     }
 
-    private (HttpStatusCode, string?, int) Route(HttpMethod method, string path, string query, string body)
+    /// <summary>Applies the configured channel faults to this request; a plain error status replaces the answer here.</summary>
+    private ConnectorFault TakeFault(HttpMethod method, string path, string body, ref HttpStatusCode status, ref string? json)
     {
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var isChannelPost = method == HttpMethod.Post && segments.Length == 2 && body.Contains("\"isGroup\":true", StringComparison.Ordinal);
+        var isThreadReply = method == HttpMethod.Post && segments.Length == 4 && Uri.UnescapeDataString(segments[2]).Contains(";messageid=", StringComparison.Ordinal);
+        var isChannelUpdate = method == HttpMethod.Put && segments.Length == 5 && Uri.UnescapeDataString(segments[2]).Contains(";messageid=", StringComparison.Ordinal);
+        lock (faultGate)
+        {
+            if (isChannelPost && ChannelPostFault.Times > 0)
+            {
+                var (fault, faultStatus, times) = ChannelPostFault;
+                ChannelPostFault = (fault, faultStatus, times - 1);
+                if (fault == ConnectorFault.None)
+                {
+                    (status, json) = (faultStatus, Error(faultStatus.ToString(), "The fake connector refuses this channel post"));
+                }
+
+                return fault;
+            }
+
+            if (isThreadReply && ThreadReplyFault.Times > 0)
+            {
+                ThreadReplyFault = (ThreadReplyFault.Status, ThreadReplyFault.Times - 1);
+                (status, json) = (ThreadReplyFault.Status, Error(ThreadReplyFault.Status.ToString(), "The fake connector refuses this reply"));
+            }
+
+            if (isChannelUpdate && ChannelUpdateFault.Times > 0)
+            {
+                ChannelUpdateFault = (ChannelUpdateFault.Status, ChannelUpdateFault.Times - 1);
+                (status, json) = (ChannelUpdateFault.Status, Error(ChannelUpdateFault.Status.ToString(), "The fake connector refuses this update"));
+            }
+        }
+
+        return ConnectorFault.None;
+    }
+
+    private (HttpStatusCode, string?, int) Route(HttpMethod method, string path, string query, string body, out ConnectorFault outage)
+    {
+        outage = ConnectorFault.None;
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
         if (segments is not ["v3", "conversations", ..])
         {
@@ -217,7 +308,12 @@ public sealed class FakeTeams
                 OnActivityPost?.Invoke(attempt);
                 if (FailActivitiesAfter is { } limit && attempt >= limit)
                 {
-                    return (OutageStatus, Error("ServiceError", "The connector is having a bad day"), 0);
+                    if (Outage == ConnectorFault.ServerError)
+                    {
+                        return (HttpStatusCode.ServiceUnavailable, Error("ServiceError", "The connector is having a bad day"), 0);
+                    }
+
+                    outage = Outage;
                 }
 
                 if (AcceptWithoutId.ContainsKey(userId))
