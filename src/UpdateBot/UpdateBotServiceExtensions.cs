@@ -4,6 +4,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using UpdateBot.Answers;
 using UpdateBot.Cycle;
+using UpdateBot.Deliveries;
 using UpdateBot.Digests;
 using UpdateBot.Hosting;
 using UpdateBot.Messaging;
@@ -44,6 +45,7 @@ public static class UpdateBotServiceExtensions
         // The squad week
         services.AddSingleton<BotMetrics>();
         services.AddScoped<Messenger>();
+        services.AddScoped<DeliveryEngine>();
         services.AddScoped<SquadDirectory>();
         services.AddScoped<AnswerService>();
         services.AddScoped<StatusService>();

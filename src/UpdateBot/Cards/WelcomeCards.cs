@@ -50,6 +50,7 @@ public static class WelcomeCards
         {
             new("status", "who has answered, who is pending, who can't be reached and why"),
             new("prompt now / remind now", "send the prompts or the reminder now"),
+            new("send again", "send once more what Teams did not confirm (status shows it)"),
             new("preview", "compile the draft weeknote for review"),
             new("publish", "post this week's weeknote to the channel"),
             new("export [2026-W47]", "the weeknote as Markdown for open publishing"),
@@ -75,7 +76,7 @@ public static class WelcomeCards
         }
         else
         {
-            body.Add(Subtle("Squad leads also have status, prompt now, remind now, preview, publish, export, history and settings."));
+            body.Add(Subtle("Squad leads also have status, prompt now, remind now, send again, preview, publish, export, history and settings."));
         }
 
         body.Add(Subtle("In the team channel, mention me: @UpdateBot help."));

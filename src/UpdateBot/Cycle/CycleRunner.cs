@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using UpdateBot.Answers;
 using UpdateBot.Cards;
+using UpdateBot.Deliveries;
 using UpdateBot.Digests;
 using UpdateBot.Domain;
 using UpdateBot.Hosting;
@@ -34,6 +35,7 @@ public sealed partial class CycleRunner(
     EntryStore entries,
     CycleStore cycle,
     Messenger messenger,
+    DeliveryEngine delivery,
     AnswerService answers,
     DigestService digests,
     BotMetrics metrics,
@@ -124,43 +126,41 @@ public sealed partial class CycleRunner(
             return "skipped";
         }
 
-        var claim = await cycle.ClaimAsync(squad.Id, week, CycleStore.SendKey(reminder ? "remind" : "prompt", member.UserId), cancellationToken);
-        if (claim.Outcome != ClaimOutcome.Claimed)
-        {
-            // A claim still "Sending" is in flight elsewhere, or was left by a crash less than AbandonedClaimAge ago:
-            // the step is not finished until it settles (sent, or judged unconfirmed and shown to the lead).
-            return claim.Outcome == ClaimOutcome.AlreadyDone && claim.Marker.State == MarkerStates.Sending ? "inflight" : "done";
-        }
-
         var entry = stored?.Entry;
-        var card = entry is null || entry.Status == EntryStatus.Pending
-            ? PromptCards.Form(squad, week, entry?.Answers ?? new Dictionary<string, string>(), [], reminder, member.UserId, closesAt)
-            : PromptCards.Summary(squad, week, entry, member.AwayUntil, open: true, closesAt);
-        var summary = reminder ? "A gentle reminder about this week's update" : $"{squad.Settings.Name}: what happened this week?";
-        var delivery = await messenger.SendToMemberAsync(squad, member.UserId, card, summary, cancellationToken);
-        if (delivery.Delivered)
+        var record = await delivery.DeliverAsync(EntryStore.Partition(squad.Id, week), CycleStore.SendKey(reminder ? "remind" : "prompt", member.UserId), (_, ct) =>
         {
-            await cycle.CompleteAsync(claim.Marker, MarkerStates.Sent, delivery.ConversationId, delivery.ActivityId, null, cancellationToken);
-            await entries.SetCardAsync(squad.Id, week, member.UserId, member.Name, delivery.ConversationId!, delivery.ActivityId!, cancellationToken);
-            if (member.Reach != ReachStatus.Reachable)
-            {
-                await members.RecordReachAsync(squad.Id, member.UserId, ReachStatus.Reachable, null, cancellationToken);
-            }
+            var card = entry is null || entry.Status == EntryStatus.Pending
+                ? PromptCards.Form(squad, week, entry?.Answers ?? new Dictionary<string, string>(), [], reminder, member.UserId, closesAt)
+                : PromptCards.Summary(squad, week, entry, member.AwayUntil, open: true, closesAt);
+            var summary = reminder ? "A gentle reminder about this week's update" : $"{squad.Settings.Name}: what happened this week?";
+            return messenger.SendToMemberAsync(squad, member.UserId, card, summary, ct);
+        }, cancellationToken);
 
-            metrics.PromptSent(reminder ? "reminder" : "prompt");
-            return "sent";
+        switch (record.State)
+        {
+            case SendState.Sent:
+                await entries.SetCardAsync(squad.Id, week, member.UserId, member.Name, record.Marker.ConversationId!, record.Marker.ActivityId!, cancellationToken);
+                if (member.Reach != ReachStatus.Reachable)
+                {
+                    await members.RecordReachAsync(squad.Id, member.UserId, ReachStatus.Reachable, null, cancellationToken);
+                }
+
+                metrics.PromptSent(reminder ? "reminder" : "prompt");
+                return "sent";
+            case SendState.InFlight:
+                // In flight elsewhere, or left by a crash less than AbandonedClaimAge ago: the step is not finished until
+                // it settles (sent, or judged unconfirmed and shown to the lead).
+                return "inflight";
+            case SendState.AlreadySent:
+                return "done";
+            case SendState.Unconfirmed:
+                // Settled without a retry: the lead sees it as unconfirmed and can send it again.
+                return "unconfirmed";
         }
 
-        await cycle.CompleteAsync(claim.Marker, delivery.MarkerState, delivery.ConversationId, null, delivery.Detail, cancellationToken);
-        if (delivery.Unconfirmed)
-        {
-            // Settled without a retry: the lead sees it as unconfirmed and can send it again.
-            return "unconfirmed";
-        }
-
-        await members.RecordReachAsync(squad.Id, member.UserId, delivery.Reach, delivery.Detail, cancellationToken);
-        metrics.Unreachable(delivery.Reach.ToString());
-        return delivery.Retryable ? "retry" : "unreachable";
+        await members.RecordReachAsync(squad.Id, member.UserId, record.Delivery!.Reach, record.Delivery.Detail, cancellationToken);
+        metrics.Unreachable(record.Delivery.Reach.ToString());
+        return record.State == SendState.Retry ? "retry" : "unreachable";
     }
 
     private async Task<StepReport> CompileAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
@@ -174,8 +174,10 @@ public sealed partial class CycleRunner(
     {
         if (squad.Settings.AutoPublish)
         {
+            // Complete once the post is settled: in full in the channel, or unconfirmed / refused and told to the leads.
             var result = await digests.PublishAsync(squad, week, "the schedule", cancellationToken);
-            return new StepReport(CycleStep.Publish, result.State != PublishState.Failed, result.State == PublishState.Published ? 1 : 0, 0, 0, 0, 0, $"{result.State} (Update {result.Edition})");
+            return new StepReport(CycleStep.Publish, result.IsSettled, result.State == PublishState.Published ? 1 : 0, 0, 0, result.PartsPending, 0,
+                $"{result.State} (Update {result.Edition})" + (result.Detail is null ? "" : $": {result.Detail}"));
         }
 
         if (await digests.IsPublishedAsync(squad, week, cancellationToken))
@@ -186,6 +188,43 @@ public sealed partial class CycleRunner(
         // Review is required: the leads get one reminder, with the publish button.
         var (reminded, retrying) = await digests.RemindLeadsToPublishAsync(squad, week, cancellationToken);
         return new StepReport(CycleStep.Publish, retrying == 0, reminded, 0, 0, retrying, 0, $"Waiting for review; reminded {reminded} lead(s)");
+    }
+
+    /// <summary>
+    /// A lead's "send again": every unconfirmed message of the week becomes pending and is sent now, through the same
+    /// steps that first sent it (prompts, reminders, review desks, the channel post). Returns how many were released.
+    /// </summary>
+    public async Task<int> SendAgainAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
+    {
+        var partition = EntryStore.Partition(squad.Id, week);
+        var unconfirmed = await cycle.ListUnconfirmedAsync(partition, cancellationToken);
+        foreach (var marker in unconfirmed)
+        {
+            await delivery.ReleaseUnconfirmedAsync(partition, marker.RowKey, cancellationToken);
+        }
+
+        bool Any(string prefix) => unconfirmed.Any(m => m.RowKey.StartsWith(prefix, StringComparison.Ordinal));
+        if (Any("send|prompt|"))
+        {
+            await FanOutAsync(squad, week, reminder: false, cancellationToken);
+        }
+
+        if (Any("send|remind|"))
+        {
+            await FanOutAsync(squad, week, reminder: true, cancellationToken);
+        }
+
+        if (Any("send|review"))
+        {
+            await digests.SendReviewToLeadsAsync(squad, week, cancellationToken);
+        }
+
+        if (Any(CycleStore.PostKey))
+        {
+            await digests.PublishAsync(squad, week, "a lead (send again)", cancellationToken);
+        }
+
+        return unconfirmed.Count;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Squad {SquadId} week {Week} step {Step}: {Report}")]

@@ -1,5 +1,6 @@
 using UpdateBot.Cards;
 using UpdateBot.Cycle;
+using UpdateBot.Deliveries;
 using UpdateBot.Domain;
 using UpdateBot.Hosting;
 using UpdateBot.Messaging;
@@ -11,13 +12,44 @@ namespace UpdateBot.Digests;
 /// <summary>How a publish attempt ended.</summary>
 public enum PublishState
 {
+    /// <summary>Posted now.</summary>
     Published,
+
+    /// <summary>Posted earlier; nothing was posted again.</summary>
     AlreadyPublished,
+
+    /// <summary>Another publish of the week is under way, or parts of a long weeknote still wait to be posted.</summary>
+    InProgress,
+
+    /// <summary>The post may have reached the channel (timeout, 5xx): never posted again automatically; the leads are told.</summary>
     Unconfirmed,
+
+    /// <summary>Nothing was posted and it is worth trying again (throttled, Teams unreachable): tried again automatically.</summary>
     Failed,
+
+    /// <summary>Teams refused the post for good (403, 404, 413: the app or the channel is gone); the leads are told.</summary>
+    Refused,
 }
 
-public sealed record PublishResult(PublishState State, int Edition, string? Detail);
+/// <param name="PartsPending">Continuation parts of a long weeknote still waiting to be posted (retried in their place).</param>
+public sealed record PublishResult(PublishState State, int Edition, string? Detail, int PartsPending = 0)
+{
+    /// <summary>True when nothing more will happen automatically: posted in full, or settled and shown to the leads.</summary>
+    public bool IsSettled => State is PublishState.Unconfirmed or PublishState.Refused
+        || (State is PublishState.Published or PublishState.AlreadyPublished && PartsPending == 0);
+
+    /// <summary>What a lead is told, wherever they asked to publish (a command or the review card).</summary>
+    public string Describe() => State switch
+    {
+        PublishState.Published => $"Published Update {Edition} in the channel." + (Detail is null ? "" : " " + Detail),
+        PublishState.AlreadyPublished => $"Update {Edition} is already in the channel; nothing was posted again. Edits in the review cards correct it in place."
+            + (Detail is null ? "" : " " + Detail),
+        PublishState.InProgress => $"Update {Edition} is being published right now; say **status** in a moment.",
+        PublishState.Unconfirmed => $"I can't tell whether Update {Edition} reached the channel ({Detail}). Look in the channel; if it is not there, say **send again**. Nothing more is posted automatically.",
+        PublishState.Refused => $"Teams refused to post Update {Edition}: {Detail} Check that UpdateBot is still in the team and the channel exists, then say **publish** again.",
+        _ => $"Nothing was posted yet: {Detail} I will try again automatically; you can also say **publish** again.",
+    };
+}
 
 /// <summary>
 /// Compiling the week into a digest, the lead's review edits, publishing exactly once, corrections in place,
@@ -30,6 +62,7 @@ public sealed partial class DigestService(
     SquadStore squads,
     EditionStore editions,
     Messenger messenger,
+    DeliveryEngine delivery,
     BotMetrics metrics,
     TimeProvider time,
     ILogger<DigestService> logger)
@@ -92,8 +125,8 @@ public sealed partial class DigestService(
         SendToLeadsOnceAsync(squad, week, "publishreminder", "The weeknote is waiting for you to publish it", async leadId => [await ReviewHeaderAsync(squad, week, leadId, cancellationToken)], cancellationToken);
 
     /// <summary>
-    /// Sends each lead their cards once per squad-week and kind (a claimed marker per lead). A lead whose send was
-    /// throttled or failed is left to retry, and counted, so the step that asked stays due.
+    /// Sends each lead their cards once per squad-week and kind: each card is its own intent, so a partial send is
+    /// completed in place and never repeated. A card waiting for a retry is counted, so the step that asked stays due.
     /// </summary>
     private async Task<(int Sent, int Retrying)> SendToLeadsOnceAsync(
         Squad squad, IsoWeek week, string kind, string summary, Func<string, Task<IReadOnlyList<AdaptiveCard>>> cardsFor, CancellationToken cancellationToken)
@@ -102,31 +135,49 @@ public sealed partial class DigestService(
         var retrying = 0;
         foreach (var leadId in squad.Settings.LeadIds)
         {
-            var claim = await cycle.ClaimAsync(squad.Id, week, CycleStore.SendKey(kind, leadId), cancellationToken);
-            if (claim.Outcome != ClaimOutcome.Claimed)
+            IReadOnlyList<AdaptiveCard>? cards = null;
+            var complete = true;
+            for (var i = 0; cards is null || i < cards.Count; i++)
             {
-                continue;
-            }
-
-            Delivery? outcome = null;
-            foreach (var card in await cardsFor(leadId))
-            {
-                var delivery = await messenger.SendToMemberAsync(squad, leadId, card, summary, cancellationToken);
-                outcome ??= delivery;
-                if (!delivery.Delivered)
+                var index = i;
+                var record = await delivery.DeliverAsync(EntryStore.Partition(squad.Id, week), CycleStore.SendKey(index == 0 ? kind : $"{kind}#{index}", leadId), async (_, ct) =>
                 {
-                    outcome = delivery;
+                    cards ??= await cardsFor(leadId);
+                    return await messenger.SendToMemberAsync(squad, leadId, cards[index], summary, ct);
+                }, cancellationToken);
+                if (record.IsPending)
+                {
+                    retrying++;
+                    complete = false;
                     break;
                 }
+
+                if (index == 0 && !record.IsDelivered)
+                {
+                    // The first card never arrived for good (unreachable or unconfirmed): the rest would make no sense alone.
+                    complete = false;
+                    break;
+                }
+
+                cards ??= await cardsFor(leadId);
             }
 
-            var state = outcome!.MarkerState;
-            await cycle.CompleteAsync(claim.Marker, state, outcome.ConversationId, outcome.ActivityId, outcome.Detail, cancellationToken);
-            sent += outcome.Delivered ? 1 : 0;
-            retrying += state == MarkerStates.Retry ? 1 : 0;
+            sent += complete ? 1 : 0;
         }
 
         return (sent, retrying);
+    }
+
+    /// <summary>
+    /// Tells each lead once, 1:1, about something the bot could not do in the channel, with what to do about it.
+    /// </summary>
+    private async Task NotifyLeadsOnceAsync(Squad squad, IsoWeek week, string kind, AdaptiveCard notice, CancellationToken cancellationToken)
+    {
+        foreach (var leadId in squad.Settings.LeadIds)
+        {
+            await delivery.DeliverAsync(EntryStore.Partition(squad.Id, week), CycleStore.SendKey(kind, leadId),
+                (_, ct) => messenger.SendToMemberAsync(squad, leadId, notice, notice.FallbackText, ct), cancellationToken);
+        }
     }
 
     /// <summary>Applies one review edit against the latest draft, refusing it if another lead changed the same thing first.</summary>
@@ -144,8 +195,7 @@ public sealed partial class DigestService(
 
             if (await cycle.TrySaveDraftAsync(squad.Id, week, updated, row, leadId, cancellationToken))
             {
-                await CorrectPublishedAsync(squad, week, cancellationToken);
-                return null;
+                return await CorrectPublishedAsync(squad, week, cancellationToken);
             }
         }
 
@@ -157,108 +207,149 @@ public sealed partial class DigestService(
 
     /// <summary>
     /// Posts the weeknote to the squad's channel: exactly one post per squad-week, whatever happens (two leads pressing
-    /// publish, a retried invoke, the scheduler on another instance). A crash between posting and recording the post is
-    /// reported as unconfirmed rather than risking a second post.
+    /// publish, a retried invoke, the scheduler on another instance, a timeout after Teams took the post). The post and
+    /// each continuation part of a long weeknote are intents of the delivery engine: a part that failed is posted in its
+    /// place later; a post that may have arrived is never posted again automatically, and a refused one is reported to
+    /// the leads once, with what to do.
     /// </summary>
     public async Task<PublishResult> PublishAsync(Squad squad, IsoWeek week, string publishedBy, CancellationToken cancellationToken)
     {
-        var claim = await cycle.ClaimAsync(squad.Id, week, CycleStore.PostKey, cancellationToken);
-        switch (claim.Outcome)
+        var partition = EntryStore.Partition(squad.Id, week);
+        IReadOnlyList<AdaptiveCard>? cards = null;
+        var root = await delivery.DeliverAsync(partition, CycleStore.PostKey, async (marker, ct) =>
         {
-            case ClaimOutcome.AlreadyDone:
-                return new PublishResult(PublishState.AlreadyPublished, claim.Marker.Edition, null);
-            case ClaimOutcome.Unconfirmed:
-                return new PublishResult(PublishState.Unconfirmed, claim.Marker.Edition, claim.Marker.Detail);
-        }
-
-        var marker = claim.Marker;
-        var edition = marker.Edition > 0 ? marker.Edition : await squads.TakeNextEditionAsync(squad.Id, cancellationToken);
-        marker.Edition = edition;
-        var digest = await ComposeAsync(squad, week, cancellationToken, edition);
-        var cards = DigestCards.ChannelCards(digest);
-        var root = await messenger.PostToChannelAsync(squad, cards[0], DigestCards.NotificationSummary(digest), cancellationToken);
-        if (root.Unconfirmed)
-        {
-            // Teams took the post but its answer could not be read: posting again could show it twice.
-            LogPublishFailed(logger, root.Reach, root.Detail);
-            await cycle.CompleteAsync(marker, MarkerStates.Unconfirmed, null, null, root.Detail, cancellationToken, edition: edition);
-            return new PublishResult(PublishState.Unconfirmed, edition, root.Detail);
-        }
-
-        if (!root.Delivered)
-        {
-            LogPublishFailed(logger, root.Reach, root.Detail);
-            // Nothing was posted, so the claim is released: a lead (or the next tick) can try again once the cause is fixed.
-            await cycle.CompleteAsync(marker, MarkerStates.Retry, null, null, root.Detail, cancellationToken, edition: edition);
-            return new PublishResult(PublishState.Failed, edition, root.Detail);
-        }
-
-        var replyIds = new List<string>();
-        foreach (var card in cards.Skip(1))
-        {
-            var reply = await messenger.SendCardAsync(squad.ServiceUrl, root.ConversationId!, card, cancellationToken);
-            replyIds.Add(reply.ActivityId ?? "");
-        }
-
-        await cycle.CompleteAsync(marker, MarkerStates.Sent, root.ConversationId, root.ActivityId, $"Published by {publishedBy}", cancellationToken, replyIds, edition);
-        metrics.DigestPublished();
-        await editions.SaveAsync(squad.Id, week, new EditionRow
-        {
-            Edition = edition,
-            Title = digest.Title,
-            DateRange = digest.DateRange,
-            Participation = digest.ParticipationLine,
-            ConversationId = root.ConversationId,
-            ActivityId = root.ActivityId,
-            Markdown = WeeknoteMarkdown.Render(digest),
-            PublishedAt = time.GetUtcNow(),
+            // The edition number is taken once and kept on the intent, so a retry posts the same "Update N".
+            marker.Edition = marker.Edition > 0 ? marker.Edition : await squads.TakeNextEditionAsync(squad.Id, ct);
+            var digest = await ComposeAsync(squad, week, ct, marker.Edition);
+            cards = DigestCards.ChannelCards(digest);
+            return await messenger.PostToChannelAsync(squad, cards[0], DigestCards.NotificationSummary(digest), ct);
         }, cancellationToken);
-        return new PublishResult(PublishState.Published, edition, null);
+        var edition = root.Marker.Edition;
+
+        switch (root.State)
+        {
+            case SendState.InFlight:
+                return new PublishResult(PublishState.InProgress, edition, "Another publish of this week is under way.");
+            case SendState.Retry:
+                LogPublishFailed(logger, root.Delivery?.Reach, root.Marker.Detail);
+                return new PublishResult(PublishState.Failed, edition, root.Marker.Detail);
+            case SendState.Unconfirmed:
+                await NotifyLeadsOnceAsync(squad, week, "notice-post-unconfirmed", NoticeCards.Notice(
+                    $"Update {edition} may not have reached the channel",
+                    root.Marker.Detail ?? "Teams did not confirm the channel post.",
+                    "Look in the channel. If the weeknote is not there, say send again in this chat to post it; nothing more is posted automatically."), cancellationToken);
+                return new PublishResult(PublishState.Unconfirmed, edition, root.Marker.Detail);
+            case SendState.Unreachable or SendState.AlreadySent when root.Marker.State == MarkerStates.Unreachable:
+                await NotifyLeadsOnceAsync(squad, week, "notice-post-refused", NoticeCards.Notice(
+                    $"Update {edition} could not be posted",
+                    root.Marker.Detail ?? "Teams refused the channel post.",
+                    "Check that UpdateBot is still in the team and the squad's channel still exists (say settings in the channel to choose another), then say publish in this chat."), cancellationToken);
+                return new PublishResult(PublishState.Refused, edition, root.Marker.Detail);
+            case SendState.AlreadySent when root.Marker.State != MarkerStates.Sent:
+                return new PublishResult(PublishState.Failed, edition, root.Marker.Detail);
+        }
+
+        // The post is in the channel (now or earlier): every continuation part follows, each exactly once.
+        var digestNow = await ComposeAsync(squad, week, cancellationToken, edition);
+        cards ??= DigestCards.ChannelCards(digestNow);
+        var pending = 0;
+        for (var i = 1; i < cards.Count; i++)
+        {
+            var card = cards[i];
+            var part = await delivery.DeliverAsync(partition, CycleStore.PartKey(i),
+                (_, ct) => messenger.SendCardAsync(squad.ServiceUrl, root.Marker.ConversationId!, card, ct), cancellationToken);
+            pending += part.IsPending ? 1 : 0;
+        }
+
+        if (root.State == SendState.Sent)
+        {
+            metrics.DigestPublished();
+            LogPublished(logger, edition, publishedBy);
+        }
+
+        // Recorded after the post, and again by any later call until it is there (a storage blip must not lose it from history).
+        if (await editions.GetAsync(squad.Id, week, cancellationToken) is null)
+        {
+            await editions.SaveAsync(squad.Id, week, new EditionRow
+            {
+                Edition = edition,
+                Title = digestNow.Title,
+                DateRange = digestNow.DateRange,
+                Participation = digestNow.ParticipationLine,
+                ConversationId = root.Marker.ConversationId,
+                ActivityId = root.Marker.ActivityId,
+                Markdown = WeeknoteMarkdown.Render(digestNow),
+                PublishedAt = time.GetUtcNow(),
+            }, cancellationToken);
+        }
+
+        var state = root.State == SendState.Sent ? PublishState.Published : PublishState.AlreadyPublished;
+        return new PublishResult(state, edition, pending > 0 ? $"{pending} part(s) of the weeknote wait to be posted in its thread; retrying automatically." : null, pending);
     }
 
-    /// <summary>After publishing, a lead's correction updates the posted cards in place for everyone (protocol.md §7.5).</summary>
-    public async Task CorrectPublishedAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
+    /// <summary>
+    /// After publishing, a lead's correction updates the posted parts in place for everyone (docs/protocol.md,
+    /// "Updating a card in place"). Parts that a correction made unnecessary are replaced by a short note, so they never
+    /// keep showing an old (perhaps hidden) item. When two corrections race, the one that finishes last sees the draft
+    /// moved on and updates again, so the channel always ends on the latest version.
+    /// </summary>
+    /// <returns>Null when the channel shows the latest version; otherwise what the lead should know.</returns>
+    public async Task<string?> CorrectPublishedAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {
+        var partition = EntryStore.Partition(squad.Id, week);
         var post = await cycle.GetMarkerAsync(squad.Id, week, CycleStore.PostKey, cancellationToken);
         if (post is not { State: MarkerStates.Sent, ConversationId: not null, ActivityId: not null })
         {
-            return;
+            return null;
         }
 
-        var digest = await ComposeAsync(squad, week, cancellationToken, post.Edition);
-        var cards = DigestCards.ChannelCards(digest);
-        await messenger.UpdateCardAsync(squad.ServiceUrl, post.ConversationId, post.ActivityId, cards[0], cancellationToken);
-        var replyIds = post.ReplyIdsJson is null ? [] : System.Text.Json.JsonSerializer.Deserialize<List<string>>(post.ReplyIdsJson) ?? [];
-        for (var i = 1; i < cards.Count; i++)
+        for (var attempt = 0; attempt < MaxEditAttempts; attempt++)
         {
-            if (i - 1 < replyIds.Count && replyIds[i - 1].Length > 0)
+            var (_, draftBefore) = await cycle.GetDraftAsync(squad.Id, week, cancellationToken);
+            var digest = await ComposeAsync(squad, week, cancellationToken, post.Edition);
+            var cards = DigestCards.ChannelCards(digest);
+            var stale = await UpdateAsync(post.ActivityId, cards[0]) ? 0 : 1;
+
+            var parts = await cycle.ListPartsAsync(partition, cancellationToken);
+            var lastPart = Math.Max(cards.Count - 1, parts.Count == 0 ? 0 : parts.Keys.Max());
+            for (var i = 1; i <= lastPart; i++)
             {
-                await messenger.UpdateCardAsync(squad.ServiceUrl, post.ConversationId, replyIds[i - 1], cards[i], cancellationToken);
+                var card = i < cards.Count ? cards[i] : DigestCards.MergedIntoPost(digest);
+                if (parts.GetValueOrDefault(i) is { State: MarkerStates.Sent, ActivityId: { } partId })
+                {
+                    stale += await UpdateAsync(partId, card) ? 0 : 1;
+                }
+                else if (i < cards.Count)
+                {
+                    // A part the weeknote did not need before (or one still waiting): posted in its place, exactly once.
+                    var added = await delivery.DeliverAsync(partition, CycleStore.PartKey(i),
+                        (_, ct) => messenger.SendCardAsync(squad.ServiceUrl, post.ConversationId, card, ct), cancellationToken);
+                    stale += added.IsDelivered ? 0 : 1;
+                }
             }
-            else
+
+            var (_, draftAfter) = await cycle.GetDraftAsync(squad.Id, week, cancellationToken);
+            if (draftAfter?.ETag != draftBefore?.ETag)
             {
-                var reply = await messenger.SendCardAsync(squad.ServiceUrl, post.ConversationId, cards[i], cancellationToken);
-                replyIds.Add(reply.ActivityId ?? "");
+                continue;
             }
+
+            if (await editions.GetAsync(squad.Id, week, cancellationToken) is { } edition)
+            {
+                edition.Markdown = WeeknoteMarkdown.Render(digest);
+                edition.Participation = digest.ParticipationLine;
+                await editions.SaveAsync(squad.Id, week, edition, cancellationToken);
+            }
+
+            return stale == 0
+                ? null
+                : "Saved, but Teams did not take the update of the channel post: it may still show the earlier version. Make any change (or the same one again) to try again.";
         }
 
-        // A correction that made the weeknote shorter: parts no longer needed must not keep showing old (perhaps hidden) items.
-        for (var i = cards.Count - 1; i < replyIds.Count; i++)
-        {
-            if (replyIds[i].Length > 0)
-            {
-                await messenger.UpdateCardAsync(squad.ServiceUrl, post.ConversationId, replyIds[i], DigestCards.MergedIntoPost(digest), cancellationToken);
-            }
-        }
+        return "The draft kept changing while the channel post was being updated; make your change again to be sure the channel shows it.";
 
-        await cycle.CompleteAsync(post, MarkerStates.Sent, null, null, post.Detail, cancellationToken, replyIds, post.Edition);
-        var edition = await editions.GetAsync(squad.Id, week, cancellationToken);
-        if (edition is not null)
-        {
-            edition.Markdown = WeeknoteMarkdown.Render(digest);
-            edition.Participation = digest.ParticipationLine;
-            await editions.SaveAsync(squad.Id, week, edition, cancellationToken);
-        }
+        async Task<bool> UpdateAsync(string activityId, AdaptiveCard card) =>
+            (await messenger.UpdateCardAsync(squad.ServiceUrl, post.ConversationId, activityId, card, cancellationToken)).Delivered;
     }
 
     /// <summary>The Markdown weeknote: the published edition when there is one, else the current draft.</summary>
@@ -290,5 +381,8 @@ public sealed partial class DigestService(
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the weeknote failed: {Reach} {Detail}")]
-    private static partial void LogPublishFailed(ILogger logger, ReachStatus reach, string? detail);
+    private static partial void LogPublishFailed(ILogger logger, ReachStatus? reach, string? detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Published Update {Edition} (by {PublishedBy})")]
+    private static partial void LogPublished(ILogger logger, int edition, string publishedBy);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using UpdateBot.Cards;
 using UpdateBot.Cycle;
 using UpdateBot.Domain;
@@ -7,13 +8,24 @@ using UpdateBot.Teams.Cards;
 namespace UpdateBot.Squads;
 
 /// <summary>The lead's view of the week: everyone on the roster with their state, and for anyone unreachable, why and what to do.</summary>
-public sealed class StatusService(MemberStore members, EntryStore entries, CycleStore cycle, TimeProvider time)
+public sealed class StatusService(MemberStore members, EntryStore entries, CycleStore cycle, IOptions<CycleOptions> cycleOptions, TimeProvider time)
 {
     public async Task<AdaptiveCard> StatusCardAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {
         var statuses = await StatusesAsync(squad, week, cancellationToken);
-        return StatusCards.Status(squad.Settings.Name, week, statuses, await StepLineAsync(squad, week, cancellationToken));
+        var post = await cycle.GetMarkerAsync(squad.Id, week, CycleStore.PostKey, cancellationToken);
+        var stepLine = await StepLineAsync(squad, week, cancellationToken) + PostLine(post);
+        return StatusCards.Status(squad.Settings.Name, week, statuses, stepLine);
     }
+
+    /// <summary>The channel post, when it did not simply go out: unconfirmed, refused, or waiting for a retry.</summary>
+    private static string PostLine(MarkerRow? post) => post?.State switch
+    {
+        MarkerStates.Unconfirmed => $" · channel post unconfirmed ({post.Detail}): look in the channel, and say send again if it is not there",
+        MarkerStates.Unreachable => $" · channel post refused: {post.Detail}",
+        MarkerStates.Retry => $" · channel post not posted yet: {post.Detail}",
+        _ => "",
+    };
 
     public async Task<IReadOnlyList<MemberWeekStatus>> StatusesAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {
@@ -21,10 +33,10 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
         var weekEntries = (await entries.ListAsync(squad.Id, week, cancellationToken)).ToDictionary(e => e.Entry.MemberId, StringComparer.Ordinal);
         var prompts = await cycle.ListSendsAsync(squad.Id, week, "prompt", cancellationToken);
         var reminders = await cycle.ListSendsAsync(squad.Id, week, "remind", cancellationToken);
-        return roster.Select(m => Describe(squad, m, weekEntries.GetValueOrDefault(m.UserId)?.Entry, prompts.GetValueOrDefault(m.UserId), reminders.GetValueOrDefault(m.UserId))).ToList();
+        return roster.Select(m => Describe(squad, week, m, weekEntries.GetValueOrDefault(m.UserId)?.Entry, prompts.GetValueOrDefault(m.UserId), reminders.GetValueOrDefault(m.UserId))).ToList();
     }
 
-    private MemberWeekStatus Describe(Squad squad, Member member, Entry? entry, MarkerRow? prompt, MarkerRow? reminder)
+    private MemberWeekStatus Describe(Squad squad, IsoWeek week, Member member, Entry? entry, MarkerRow? prompt, MarkerRow? reminder)
     {
         if (!member.InRoster)
         {
@@ -49,12 +61,19 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
         var last = reminder ?? prompt;
         if (last?.State == MarkerStates.Unconfirmed)
         {
-            return new MemberWeekStatus(member.Name, "Pending", "Delivery unconfirmed: " + (last.Detail ?? "a restart interrupted the send."), "Ask them whether they got the prompt, or say remind now.");
+            return new MemberWeekStatus(member.Name, "Pending", last.Detail ?? "Delivery unconfirmed: a restart interrupted the send.",
+                "Ask them whether they got it, or say send again.");
         }
 
         if (member.Reach is not ReachStatus.Reachable and not ReachStatus.Away and not ReachStatus.OptedOut || last?.State is MarkerStates.Unreachable or MarkerStates.Retry)
         {
-            return new MemberWeekStatus(member.Name, "Unreachable", last?.Detail ?? member.ReachDetail, WhatToDo(member.Reach));
+            // A retry only happens while its step is inside the catch-up window; after that, saying so would be untrue.
+            var step = reminder is not null ? CycleStep.Remind : CycleStep.Open;
+            var windowClosed = time.GetUtcNow() - WeeklySchedule.DueAt(squad.Settings.Schedule, squad.TimeZone, week, step) > cycleOptions.Value.CatchUpWindow;
+            var whatToDo = last?.State == MarkerStates.Retry && windowClosed
+                ? $"Not retried any more: the catch-up window has passed. Say {(step == CycleStep.Open ? "prompt now" : "remind now")} to try again."
+                : WhatToDo(member.Reach);
+            return new MemberWeekStatus(member.Name, "Unreachable", last?.Detail ?? member.ReachDetail, whatToDo);
         }
 
         var when = last is { State: MarkerStates.Sent } ? $"{(reminder is not null ? "Reminded" : "Prompted")} {PromptCards.FormatLocal(last.UpdatedAt, squad.TimeZone)}." : "Not prompted yet.";

@@ -48,6 +48,9 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
     public static string SendKey(string kind, string memberId) => "send|" + kind + "|" + TableKey.Encode(memberId);
 
     public const string PostKey = "post";
+
+    /// <summary>The intent of continuation part <paramref name="index"/> (1, 2, …) of a long channel post, replied in its thread.</summary>
+    public static string PartKey(int index) => "post|part|" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
     private const string DraftKey = "draft";
 
     public async Task<bool> IsStepDoneAsync(string squadId, IsoWeek week, CycleStep step, CancellationToken cancellationToken)
@@ -107,7 +110,7 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
                     continue;
                 case MarkerStates.Sending when time.GetUtcNow() - row.UpdatedAt > AbandonedClaimAge:
                     row.State = MarkerStates.Unconfirmed;
-                    row.Detail = "A restart interrupted this send; it may not have arrived.";
+                    row.Detail = "Delivery unconfirmed: a restart interrupted this send; it may not have arrived.";
                     row.UpdatedAt = time.GetUtcNow();
                     await tables.Cycle.TryReplaceAsync(row, cancellationToken);
                     return new Claim(ClaimOutcome.Unconfirmed, row);
@@ -122,27 +125,46 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
         }
     }
 
+    /// <summary>The continuation parts of the week's channel post, by index.</summary>
+    public async Task<IReadOnlyDictionary<int, MarkerRow>> ListPartsAsync(string partition, CancellationToken cancellationToken)
+    {
+        const string prefix = "post|part|";
+        var rows = await tables.Cycle.QueryPartitionAsync<MarkerRow>(partition, cancellationToken);
+        return rows.Where(r => r.RowKey.StartsWith(prefix, StringComparison.Ordinal))
+            .ToDictionary(r => int.Parse(r.RowKey[prefix.Length..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The sends of one partition that may or may not have arrived (shown to the leads, who may send them again).</summary>
+    public async Task<IReadOnlyList<MarkerRow>> ListUnconfirmedAsync(string partition, CancellationToken cancellationToken) =>
+        (await tables.Cycle.QueryPartitionAsync<MarkerRow>(partition, cancellationToken)).Where(r => r.State == MarkerStates.Unconfirmed).ToList();
+
+    /// <summary>Turns an unconfirmed send back into a pending one (a lead chose to send it again). True when it was unconfirmed.</summary>
+    public async Task<bool> ReleaseUnconfirmedAsync(string partition, string rowKey, CancellationToken cancellationToken)
+    {
+        var row = await tables.Cycle.FindAsync<MarkerRow>(partition, rowKey, cancellationToken);
+        if (row?.State != MarkerStates.Unconfirmed)
+        {
+            return false;
+        }
+
+        row.State = MarkerStates.Retry;
+        row.Detail = "A lead asked to send it again.";
+        row.UpdatedAt = time.GetUtcNow();
+        return await tables.Cycle.TryReplaceAsync(row, cancellationToken);
+    }
+
     /// <summary>Forgets a one-off marker so it can happen again (a welcome after the app is removed and re-added).</summary>
     public async Task ForgetAsync(string partition, string rowKey, CancellationToken cancellationToken) =>
         await tables.Cycle.DeleteEntityAsync(partition, rowKey, Azure.ETag.All, cancellationToken);
 
-    /// <summary>Records how a claimed send ended.</summary>
-    public async Task CompleteAsync(MarkerRow marker, string state, string? conversationId, string? activityId, string? detail, CancellationToken cancellationToken, IReadOnlyList<string>? replyIds = null, int edition = 0)
+    /// <summary>Records how a claimed send ended (only the delivery engine does this).</summary>
+    public async Task CompleteAsync(MarkerRow marker, string state, string? conversationId, string? activityId, string? detail, CancellationToken cancellationToken)
     {
         marker.State = state;
         marker.ConversationId = conversationId ?? marker.ConversationId;
         marker.ActivityId = activityId ?? marker.ActivityId;
         marker.Detail = detail;
         marker.UpdatedAt = time.GetUtcNow();
-        if (replyIds is not null)
-        {
-            marker.ReplyIdsJson = JsonSerializer.Serialize(replyIds, Json);
-        }
-
-        if (edition > 0)
-        {
-            marker.Edition = edition;
-        }
 
         // Unconditional: the claim made this row ours.
         await tables.Cycle.UpsertEntityAsync(marker, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);

@@ -89,7 +89,6 @@ public sealed class MarkerRow : TableRow
     public string? ActivityId { get; set; }
     public string? Detail { get; set; }
     public int Edition { get; set; }
-    public string? ReplyIdsJson { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
 

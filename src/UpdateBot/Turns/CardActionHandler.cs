@@ -182,22 +182,17 @@ public sealed class CardActionHandler(
     {
         var published = await digests.PublishAsync(request.Squad, data.Week, request.Turn.UserName, cancellationToken);
         var header = await digests.ReviewHeaderAsync(request.Squad, data.Week, request.Turn.UserId, cancellationToken);
-        return new CardActionResult(header, published.State switch
-        {
-            PublishState.Published => $"Published Update {published.Edition}.",
-            PublishState.AlreadyPublished => $"Update {published.Edition} was already published; nothing was posted again.",
-            PublishState.Unconfirmed => "A publish was interrupted; check the channel before anything else.",
-            _ => $"Publishing failed: {published.Detail}",
-        });
+        return new CardActionResult(header, published.Describe());
     }
 
     internal async Task<CardActionResult> HideAsync(CardActionRequest request, ReviewItemData data, bool hide, CancellationToken cancellationToken)
     {
-        var problem = await digests.EditAsync(request.Squad, data.Week, request.Turn.UserId, (edits, _) =>
+        var problem = await digests.EditAsync(request.Squad, data.Week, request.Turn.UserId, (edits, digest) =>
         {
             var hidden = new HashSet<string>(edits.HiddenItemIds, StringComparer.Ordinal);
-            if (hide)
+            if (hide && digest.Sections.Any(s => s.Items.Any(i => i.ItemId == data.ItemId)))
             {
+                // Only items of this digest: an id made up in card data never grows the stored draft.
                 hidden.Add(data.ItemId);
             }
             else

@@ -32,7 +32,7 @@ public sealed class CommandHandler(
             case CommandKind.Help:
                 await ReplyAsync(turn, WelcomeCards.Help(await LeadsAnyAsync(turn, cancellationToken)), cancellationToken);
                 return;
-            case CommandKind.Status or CommandKind.PromptNow or CommandKind.RemindNow or CommandKind.Preview
+            case CommandKind.Status or CommandKind.PromptNow or CommandKind.RemindNow or CommandKind.SendAgain or CommandKind.Preview
                 or CommandKind.Publish or CommandKind.Export or CommandKind.History or CommandKind.Settings:
                 await LeadCommandAsync(turn, command, cancellationToken);
                 return;
@@ -90,6 +90,15 @@ public sealed class CommandHandler(
                 break;
             }
 
+            case CommandKind.SendAgain:
+            {
+                var released = await runner.SendAgainAsync(squad, week, cancellationToken);
+                await ReplyTextAsync(turn, released == 0
+                    ? $"Nothing of week {week} is unconfirmed, so there is nothing to send again. Say **status** to see everyone."
+                    : $"Sent again: {released} message(s) of week {week} whose delivery was unconfirmed. Say **status** to see where everyone stands.", cancellationToken);
+                break;
+            }
+
             case CommandKind.Preview:
             {
                 var cards = await digests.ReviewCardsAsync(squad, week, turn.UserId, cancellationToken);
@@ -104,7 +113,7 @@ public sealed class CommandHandler(
             case CommandKind.Publish:
             {
                 var result = await digests.PublishAsync(squad, week, turn.UserName, cancellationToken);
-                await ReplyTextAsync(turn, Describe(result), cancellationToken);
+                await ReplyTextAsync(turn, result.Describe(), cancellationToken);
                 break;
             }
 
@@ -248,14 +257,6 @@ public sealed class CommandHandler(
     private async Task<bool> LeadsAnyAsync(Turn turn, CancellationToken cancellationToken) =>
         (await directory.ForUserAsync(turn.UserId, cancellationToken)).Any(s => s.IsLead(turn.UserId))
         || (turn.TeamId is not null && (await directory.ResolveAsync(turn.TeamId, turn.UserId, null, leadOnly: true, cancellationToken)) is not null);
-
-    private static string Describe(PublishResult result) => result.State switch
-    {
-        PublishState.Published => $"Published Update {result.Edition} in the channel.",
-        PublishState.AlreadyPublished => $"Update {result.Edition} is already in the channel; nothing was posted again. Edits in the review cards correct it in place.",
-        PublishState.Unconfirmed => $"A publish was interrupted by a restart, so I can't tell whether Update {result.Edition} reached the channel. Check the channel; nothing more will be posted automatically.",
-        _ => $"Publishing failed: {result.Detail} Nothing was posted; try **publish** again.",
-    };
 
     private Task<Delivery> ReplyAsync(Turn turn, AdaptiveCard card, CancellationToken cancellationToken) =>
         messenger.SendCardAsync(turn.ServiceUrl, turn.ConversationId, card, cancellationToken);

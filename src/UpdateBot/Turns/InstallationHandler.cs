@@ -1,5 +1,6 @@
 using UpdateBot.Cards;
 using UpdateBot.Cycle;
+using UpdateBot.Deliveries;
 using UpdateBot.Messaging;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Connector;
@@ -16,12 +17,14 @@ public sealed partial class InstallationHandler(
     MemberStore members,
     ConversationStore conversations,
     CycleStore cycle,
+    DeliveryEngine delivery,
     Messenger messenger,
     ConnectorClient connector,
     CycleRunner runner,
     ILogger<InstallationHandler> logger)
 {
     private const string WelcomeKey = "welcome";
+    private const string SetupKey = "welcome|setup";
 
     public async Task OnInstallationUpdateAsync(Turn turn, CancellationToken cancellationToken)
     {
@@ -115,25 +118,26 @@ public sealed partial class InstallationHandler(
             await members.AddOrRefreshAsync(teamId, new RosterEntry(installer, installerName, turn.Activity.From.AadObjectId, null, null), cancellationToken);
         }
 
-        var claim = await cycle.ClaimAsync(TeamPartition(teamId), WelcomeKey, cancellationToken);
-        if (claim.Outcome != ClaimOutcome.Claimed)
+        // The welcome post and the setup card in its thread are two intents: each happens once, and a failed setup card
+        // is sent on the next install event without a second welcome.
+        var welcome = await delivery.DeliverAsync(TeamPartition(teamId), WelcomeKey, async (_, ct) =>
         {
+            // The roster first, so the setup card can offer the team's members as leads.
+            await runner.SyncRosterAsync(squad, ct);
+            return await messenger.PostToChannelAsync(squad, WelcomeCards.Welcome(inTeam: true, squad.Settings.Name, squad.Settings.Schedule), "UpdateBot is here to run your weekly update", ct);
+        }, cancellationToken);
+        if (!welcome.IsDelivered)
+        {
+            if (welcome.Delivery is { } failed)
+            {
+                LogWelcomeFailed(logger, teamId, failed.Reach, failed.Detail);
+            }
+
             return;
         }
 
-        // The roster first, so the setup card can offer the team's members as leads.
-        await runner.SyncRosterAsync(squad, cancellationToken);
-        var welcome = await messenger.PostToChannelAsync(squad, WelcomeCards.Welcome(inTeam: true, squad.Settings.Name, squad.Settings.Schedule), "UpdateBot is here to run your weekly update", cancellationToken);
-        if (welcome.Delivered)
-        {
-            var setup = await messenger.SendCardAsync(turn.ServiceUrl, welcome.ConversationId!, SetupCards.Form(squad, null, [], await members.ListAsync(teamId, cancellationToken)), cancellationToken);
-            await cycle.CompleteAsync(claim.Marker, MarkerStates.Sent, welcome.ConversationId, setup.ActivityId, null, cancellationToken);
-        }
-        else
-        {
-            LogWelcomeFailed(logger, teamId, welcome.Reach, welcome.Detail);
-            await cycle.CompleteAsync(claim.Marker, MarkerStates.Retry, null, null, welcome.Detail, cancellationToken);
-        }
+        await delivery.DeliverAsync(TeamPartition(teamId), SetupKey, async (_, ct) =>
+            await messenger.SendCardAsync(turn.ServiceUrl, welcome.Marker.ConversationId!, SetupCards.Form(squad, null, [], await members.ListAsync(teamId, ct)), ct), cancellationToken);
     }
 
     private async Task OnBotRemovedFromTeamAsync(string teamId, CancellationToken cancellationToken)
@@ -141,18 +145,13 @@ public sealed partial class InstallationHandler(
         await squads.MarkRemovedAsync(teamId, cancellationToken);
         await conversations.MarkInactiveAsync(ConversationStore.Team, teamId, cancellationToken);
         await cycle.ForgetAsync(TeamPartition(teamId), WelcomeKey, cancellationToken);
+        await cycle.ForgetAsync(TeamPartition(teamId), SetupKey, cancellationToken);
     }
 
     private async Task WelcomePersonallyAsync(Turn turn, CancellationToken cancellationToken)
     {
-        var claim = await cycle.ClaimAsync(UserPartition(turn.UserId), WelcomeKey, cancellationToken);
-        if (claim.Outcome != ClaimOutcome.Claimed)
-        {
-            return;
-        }
-
-        var sent = await messenger.SendCardAsync(turn.ServiceUrl, turn.ConversationId, WelcomeCards.Welcome(inTeam: false, null), cancellationToken);
-        await cycle.CompleteAsync(claim.Marker, sent.Delivered ? MarkerStates.Sent : MarkerStates.Retry, sent.ConversationId, sent.ActivityId, sent.Detail, cancellationToken);
+        await delivery.DeliverAsync(UserPartition(turn.UserId), WelcomeKey,
+            (_, ct) => messenger.SendCardAsync(turn.ServiceUrl, turn.ConversationId, WelcomeCards.Welcome(inTeam: false, null), ct), cancellationToken);
     }
 
     private static string TeamPartition(string teamId) => TableKey.Join("team", teamId);
