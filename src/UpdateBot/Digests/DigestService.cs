@@ -140,7 +140,7 @@ public sealed partial class DigestService(
             for (var i = 0; cards is null || i < cards.Count; i++)
             {
                 var index = i;
-                var record = await delivery.DeliverAsync(EntryStore.Partition(squad.Id, week), CycleStore.SendKey(index == 0 ? kind : $"{kind}#{index}", leadId), async (_, ct) =>
+                var record = await delivery.DeliverAsync(EntryStore.Partition(squad.Id, week), CycleStore.SendKey(index == 0 ? kind : $"{kind}.{index}", leadId), async (_, ct) =>
                 {
                     cards ??= await cardsFor(leadId);
                     return await messenger.SendToMemberAsync(squad, leadId, cards[index], summary, ct);
