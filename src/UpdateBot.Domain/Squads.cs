@@ -76,4 +76,7 @@ public enum ReachStatus
     Away,
     Throttled,
     Failed,
+
+    /// <summary>Teams refused the message itself (too large, malformed): sending it again unchanged cannot help.</summary>
+    Refused,
 }

@@ -40,9 +40,12 @@ public sealed class TestSquad : IAsyncDisposable
 
     public FakeTeams Teams { get; }
 
+    /// <summary>Storage faults shared by every host of this squad (none unless a test adds some).</summary>
+    public StorageFaults Storage { get; } = new();
+
     public BotTestHost StartHost(string name = "host1", IDictionary<string, string?>? extra = null)
     {
-        var host = new BotTestHost(ConnectionString, Prefix, Time, Teams, name, extra);
+        var host = new BotTestHost(ConnectionString, Prefix, Time, Teams, name, extra, Storage);
         hosts.Add(host);
         // Starting the host starts table creation in the background (traffic waits for /readyz in production);
         // the tests wait for it the same way, so nothing races the StorageInitializer.

@@ -94,7 +94,19 @@ public sealed partial class CycleRunner(
         await Parallel.ForEachAsync(roster, new ParallelOptions { MaxDegreeOfParallelism = FanOutParallelism, CancellationToken = cancellationToken }, async (member, ct) =>
         {
             weekEntries.TryGetValue(member.UserId, out var stored);
-            var outcome = await SendOneAsync(squad, week, member, stored, reminder, openDate, closesAt, ct);
+            string outcome;
+            try
+            {
+                outcome = await SendOneAsync(squad, week, member, stored, reminder, openDate, closesAt, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One member's storage blip must not cancel everyone else's send; the delivery engine has already put
+                // this member's intent back (or left it to be judged unconfirmed), and the step stays due.
+                LogMemberSendFailed(logger, squad.Id, week, e);
+                outcome = "retry";
+            }
+
             counts.AddOrUpdate(outcome, 1, (_, n) => n + 1);
         });
 
@@ -226,6 +238,9 @@ public sealed partial class CycleRunner(
 
         return unconfirmed.Count;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A send of squad {SquadId} week {Week} failed; it is retried on a later tick")]
+    private static partial void LogMemberSendFailed(ILogger logger, string squadId, IsoWeek week, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Squad {SquadId} week {Week} step {Step}: {Report}")]
     private static partial void LogStep(ILogger logger, string squadId, IsoWeek week, CycleStep step, StepReport report);

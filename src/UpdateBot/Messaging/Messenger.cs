@@ -156,7 +156,7 @@ public sealed partial class Messenger(ConnectorClient connector, ConversationSto
             ConnectorOutcome.Unreachable => Classify403(code),
             ConnectorOutcome.NotFound => (ReachStatus.NotInstalled, "Teams says the chat no longer exists (the app may have been removed)."),
             ConnectorOutcome.Throttled => (ReachStatus.Throttled, "Teams asked us to slow down; retrying automatically."),
-            ConnectorOutcome.Rejected => (ReachStatus.Failed, $"Teams refused the message ({status} {code})."),
+            ConnectorOutcome.Rejected => (ReachStatus.Refused, $"Teams refused the message ({status} {code}); it is not sent again automatically."),
             _ => (ReachStatus.Failed, $"Teams could not be reached ({status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no response"}); retrying automatically."),
         };
 

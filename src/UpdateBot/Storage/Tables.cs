@@ -8,15 +8,17 @@ namespace UpdateBot.Storage;
 /// <summary>The service's tables. One client per table, created once; the Azure SDK's own retries are the only retry layer.</summary>
 public sealed class Tables
 {
-    public Tables(IOptions<StorageOptions> options)
+    /// <param name="clientOptions">The SDK's client options when the host registers them (tests inject storage faults this way).</param>
+    public Tables(IOptions<StorageOptions> options, TableClientOptions? clientOptions = null)
     {
         var o = options.Value;
         var service = o.ConnectionString is { Length: > 0 } connection
-            ? new TableServiceClient(connection)
+            ? new TableServiceClient(connection, clientOptions)
             : new TableServiceClient(
                 o.TableServiceUri ?? throw new InvalidOperationException("Set Storage:ConnectionString or Storage:TableServiceUri."),
                 new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(
-                    o.ManagedIdentityClientId ?? throw new InvalidOperationException("Storage:ManagedIdentityClientId is required with Storage:TableServiceUri."))));
+                    o.ManagedIdentityClientId ?? throw new InvalidOperationException("Storage:ManagedIdentityClientId is required with Storage:TableServiceUri."))),
+                clientOptions);
         Service = service;
         Squads = service.GetTableClient(o.TablePrefix + "Squads");
         Members = service.GetTableClient(o.TablePrefix + "Members");

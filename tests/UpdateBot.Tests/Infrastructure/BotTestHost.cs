@@ -50,11 +50,13 @@ public sealed class BotTestHost : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> settings;
     private int activityCounter;
 
-    public BotTestHost(string connectionString, string tablePrefix, FakeTimeProvider time, FakeTeams teams, string name = "host1", IDictionary<string, string?>? extra = null)
+    public BotTestHost(
+        string connectionString, string tablePrefix, FakeTimeProvider time, FakeTeams teams, string name = "host1", IDictionary<string, string?>? extra = null, StorageFaults? storageFaults = null)
     {
         Time = time;
         Teams = teams;
         Name = name;
+        StorageFaults = storageFaults;
         settings = new Dictionary<string, string?>
         {
             ["Bot:AllowAnonymousLoopback"] = "true",
@@ -78,6 +80,9 @@ public sealed class BotTestHost : WebApplicationFactory<Program>
     public FakeTimeProvider Time { get; }
 
     public FakeTeams Teams { get; }
+
+    /// <summary>Faults injected into this host's table calls, when the test asked for them.</summary>
+    public StorageFaults? StorageFaults { get; }
 
     public string Name { get; }
 
@@ -106,6 +111,10 @@ public sealed class BotTestHost : WebApplicationFactory<Program>
             services.AddSingleton<TimeProvider>(Time);
             services.AddHttpClient(TeamsBotExtensions.ConnectorHttpClientName).ConfigurePrimaryHttpMessageHandler(() => Teams.HandlerFor(Name));
             services.AddSingleton<IStartupFilter, LoopbackCaller>();
+            if (StorageFaults is { } faults)
+            {
+                services.AddSingleton(faults.ClientOptions());
+            }
         });
     }
 

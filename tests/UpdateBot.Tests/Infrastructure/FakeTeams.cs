@@ -194,6 +194,12 @@ public sealed class FakeTeams
             RequestMessage = request,
             Content = new StringContent(json ?? "", Encoding.UTF8, "application/json"),
         };
+        if (status == HttpStatusCode.TooManyRequests && retryAfter == 0)
+        {
+            // Teams sends Retry-After with its 429s; two minutes is longer than a call may wait, so the call ends as throttled.
+            retryAfter = 120;
+        }
+
         if (retryAfter > 0)
         {
             response.Headers.TryAddWithoutValidation("Retry-After", retryAfter.ToString(CultureInfo.InvariantCulture));

@@ -1,0 +1,266 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using UpdateBot.Answers;
+using UpdateBot.Domain;
+using UpdateBot.Storage;
+using UpdateBot.Tests.Infrastructure;
+
+namespace UpdateBot.Tests;
+
+/// <summary>
+/// The fault matrix of the delivery engine (issue 8): for each fault production Teams and Azure Storage deliver, exactly
+/// one delivery, or an unconfirmed / unreachable entry shown to the lead; never two, never a silent nothing.
+/// </summary>
+public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<AzuriteFixture>
+{
+    private static readonly DateTimeOffset OpenAt = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero); // Thu 10:00 London
+    private static readonly DateTimeOffset PublishAt = new(2026, 11, 27, 16, 0, 0, TimeSpan.Zero); // Fri 16:00
+    private static readonly IsoWeek Week = IsoWeek.Parse("2026-W48");
+    private static readonly string[] Members = [.. TestSquad.People.Select(p => p.Id)];
+
+    /// <summary>Ticks every few minutes for an hour: enough for every retry the cycle would make of a step.</summary>
+    private static async Task TickForAnHourAsync(TestSquad squad, BotTestHost host)
+    {
+        for (var i = 0; i < 12; i++)
+        {
+            await host.TickAsync();
+            squad.Time.Advance(TimeSpan.FromMinutes(5));
+        }
+    }
+
+    private static async Task<string> StatusTextAsync(TestSquad squad, BotTestHost host)
+    {
+        squad.Teams.FailActivitiesAfter = null;
+        var before = squad.Teams.SendsTo(TestSquad.Lead).Count;
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "status")));
+        return FakeTeams.Text(squad.Teams.SendsTo(TestSquad.Lead).Skip(before).Last().Json);
+    }
+
+    [Theory]
+    [InlineData(ConnectorFault.DeliveredThenServerError)]
+    [InlineData(ConnectorFault.DeliveredThenTimeout)]
+    [InlineData(ConnectorFault.DeliveredThenReset)]
+    public async Task A_prompt_that_may_have_been_delivered_is_never_sent_twice_and_the_lead_sees_it_unconfirmed(ConnectorFault fault)
+    {
+        await using var squad = new TestSquad(tables, "MaybePrompt", OpenAt);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        squad.Teams.Outage = fault;
+        squad.Teams.FailActivitiesAfter = 0;
+
+        await TickForAnHourAsync(squad, host);
+
+        Assert.All(Members, id => Assert.Single(squad.Prompts(id)));
+        var status = await StatusTextAsync(squad, host);
+        Assert.Contains("Delivery unconfirmed", status);
+        Assert.Contains("send again", status);
+
+        // The lead's one tap: sent once more, deliberately, and only then.
+        squad.Teams.Clear();
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "send again")));
+        Assert.All(Members.Where(id => id != TestSquad.Lead), id => Assert.Single(squad.Prompts(id)));
+    }
+
+    [Fact]
+    public async Task A_prompt_refused_before_it_was_written_is_sent_on_a_later_tick_exactly_once()
+    {
+        await using var squad = new TestSquad(tables, "Refused", OpenAt);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        squad.Teams.Outage = ConnectorFault.RefusedBeforeWrite;
+        squad.Teams.FailActivitiesAfter = 0;
+        await host.TickAsync();
+        Assert.All(Members, id => Assert.Empty(squad.Prompts(id)));
+
+        squad.Teams.FailActivitiesAfter = null;
+        await TickForAnHourAsync(squad, host);
+
+        Assert.All(Members, id => Assert.Single(squad.Prompts(id)));
+    }
+
+    [Fact]
+    public async Task A_429_with_an_hour_long_Retry_After_delays_the_prompt_and_it_still_arrives_once()
+    {
+        await using var squad = new TestSquad(tables, "LongRetry", OpenAt);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        squad.Teams.Behave("29:bo", new UserBehaviour(HttpStatusCode.TooManyRequests, Times: 1, RetryAfterSeconds: 3600));
+
+        await TickForAnHourAsync(squad, host);
+
+        Assert.All(Members, id => Assert.Single(squad.Prompts(id)));
+    }
+
+    [Fact]
+    public async Task A_storage_failure_before_the_send_leaves_the_prompt_pending_and_it_is_sent_once_later()
+    {
+        await using var squad = new TestSquad(tables, "StoreBefore", OpenAt);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        // Reading Bo's 1:1 conversation reference fails: the prompt is built but never reaches the connector.
+        squad.Storage.FailNext("GET", 1, "Conversations", "29:bo");
+
+        await TickForAnHourAsync(squad, host);
+
+        Assert.NotEmpty(squad.Storage.Injected);
+        Assert.All(Members, id => Assert.Single(squad.Prompts(id)));
+    }
+
+    [Fact]
+    public async Task A_storage_failure_after_the_send_never_duplicates_the_prompt_and_shows_it_unconfirmed()
+    {
+        await using var squad = new TestSquad(tables, "StoreAfter", OpenAt);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        // Recording Bo's sent prompt fails: Teams has it, our marker still says "sending".
+        squad.Storage.FailNext("PUT", 1, "Cycle", "send|prompt|29:bo", "\"State\":\"Sent\"");
+
+        await TickForAnHourAsync(squad, host);
+
+        Assert.NotEmpty(squad.Storage.Injected);
+        Assert.All(Members, id => Assert.Single(squad.Prompts(id)));
+        var status = await StatusTextAsync(squad, host);
+        Assert.Contains("Delivery unconfirmed", status);
+    }
+
+    private static async Task SeedAutoPublishAsync(TestSquad squad, BotTestHost host, int answerLength = 60)
+    {
+        var seeded = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: true);
+        await host.InScopeAsync(async sp =>
+        {
+            var answers = sp.GetRequiredService<AnswerService>();
+            foreach (var (id, name) in TestSquad.People)
+            {
+                var text = new Dictionary<string, string?>();
+                foreach (var section in SettingsValidation.DefaultSections)
+                {
+                    var words = $"{name} on {section.Title}: " + string.Concat(Enumerable.Repeat("steady progress with the discovery work. ", 60));
+                    text["s_" + section.Id] = words[..Math.Min(answerLength, words.Length)];
+                }
+
+                await answers.SubmitAsync(seeded, Week, id, name, text, CancellationToken.None);
+            }
+
+            return 0;
+        });
+        squad.Time.Advance(PublishAt - squad.Time.GetUtcNow());
+    }
+
+    private static IReadOnlyList<RecordedRequest> ThreadReplies(TestSquad squad) =>
+        squad.Teams.Requests.Where(r => r.Succeeded && r.Method == HttpMethod.Post && r.Path.Contains(";messageid=", StringComparison.Ordinal) && r.Path.EndsWith("/activities", StringComparison.Ordinal)).ToList();
+
+    private static IReadOnlyList<RecordedRequest> Notices(TestSquad squad, string title) =>
+        squad.Teams.SendsTo(TestSquad.Lead).Where(r => FakeTeams.Text(r.Json).Contains(title, StringComparison.Ordinal)).ToList();
+
+    [Theory]
+    [InlineData(ConnectorFault.DeliveredThenServerError)]
+    [InlineData(ConnectorFault.DeliveredThenTimeout)]
+    public async Task A_channel_post_that_may_have_arrived_is_never_posted_again_and_the_lead_is_told_once(ConnectorFault fault)
+    {
+        await using var squad = new TestSquad(tables, "MaybePost", PublishAt.AddHours(-2));
+        var host = squad.StartHost();
+        await SeedAutoPublishAsync(squad, host);
+        squad.Teams.ChannelPostFault = (fault, HttpStatusCode.OK, 1);
+
+        await TickForAnHourAsync(squad, host);
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "publish")));
+
+        Assert.Single(squad.Teams.ChannelPosts);
+        Assert.Single(Notices(squad, "may not have reached the channel"));
+        Assert.Contains("channel post unconfirmed", await StatusTextAsync(squad, host));
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.Forbidden)]
+    [InlineData(HttpStatusCode.NotFound)]
+    [InlineData(HttpStatusCode.RequestEntityTooLarge)]
+    public async Task A_channel_post_Teams_refuses_for_good_is_not_retried_all_day_and_the_lead_is_told_once(HttpStatusCode status)
+    {
+        await using var squad = new TestSquad(tables, "RefusedPost", PublishAt.AddHours(-2));
+        var host = squad.StartHost();
+        await SeedAutoPublishAsync(squad, host);
+        squad.Teams.ChannelPostFault = (ConnectorFault.None, status, 100);
+
+        await TickForAnHourAsync(squad, host);
+
+        Assert.Empty(squad.Teams.ChannelPosts);
+        Assert.Single(squad.Teams.Requests, r => r.Method == HttpMethod.Post && r.Path == "/v3/conversations" && r.Body.Contains("\"isGroup\":true", StringComparison.Ordinal));
+        Assert.Single(Notices(squad, "could not be posted"));
+        Assert.True(await host.Get<CycleStore>().IsStepDoneAsync(TestSquad.TeamId, Week, CycleStep.Publish, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_channel_post_refused_before_it_was_written_is_posted_on_a_later_tick_exactly_once()
+    {
+        await using var squad = new TestSquad(tables, "RetryPost", PublishAt.AddHours(-2));
+        var host = squad.StartHost();
+        await SeedAutoPublishAsync(squad, host);
+        squad.Teams.ChannelPostFault = (ConnectorFault.RefusedBeforeWrite, HttpStatusCode.OK, 2);
+
+        await TickForAnHourAsync(squad, host);
+
+        Assert.Single(squad.Teams.ChannelPosts);
+        Assert.Empty(Notices(squad, "could not be posted"));
+    }
+
+    [Fact]
+    public async Task A_storage_failure_between_claiming_and_posting_does_not_lose_the_weeknote()
+    {
+        await using var squad = new TestSquad(tables, "LostNote", PublishAt.AddHours(-2));
+        var host = squad.StartHost();
+        await SeedAutoPublishAsync(squad, host);
+        // Taking the edition number fails after the post was claimed (the old code then called it "already published").
+        squad.Storage.FailNext("PUT", 1, "Squads", "PublishedEditions");
+
+        await TickForAnHourAsync(squad, host);
+
+        Assert.NotEmpty(squad.Storage.Injected);
+        Assert.Single(squad.Teams.ChannelPosts);
+        Assert.Equal(1, (await host.Get<EditionStore>().GetAsync(TestSquad.TeamId, Week, CancellationToken.None))?.Edition);
+    }
+
+    [Fact]
+    public async Task A_long_weeknote_whose_thread_reply_failed_is_completed_in_place_without_a_second_post()
+    {
+        await using var squad = new TestSquad(tables, "Parts", PublishAt.AddHours(-2));
+        var host = squad.StartHost();
+        await SeedAutoPublishAsync(squad, host, answerLength: 1900);
+        squad.Teams.ThreadReplyFault = (HttpStatusCode.TooManyRequests, 1);
+
+        await TickForAnHourAsync(squad, host);
+
+        Assert.Single(squad.Teams.ChannelPosts);
+        var replies = ThreadReplies(squad);
+        Assert.NotEmpty(replies);
+        Assert.Equal(replies.Count, replies.Select(r => FakeTeams.Text(r.Json)).Distinct(StringComparer.Ordinal).Count());
+        var parts = await host.Get<CycleStore>().ListPartsAsync(EntryStore.Partition(TestSquad.TeamId, Week), CancellationToken.None);
+        Assert.Equal(replies.Count, parts.Count);
+        Assert.All(parts.Values, p => Assert.Equal(MarkerStates.Sent, p.State));
+    }
+
+    [Fact]
+    public async Task A_review_desk_interrupted_halfway_is_completed_without_sending_the_lead_a_second_desk()
+    {
+        await using var squad = new TestSquad(tables, "Desk", PublishAt.AddHours(-3));
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
+        await host.InScopeAsync(async sp =>
+        {
+            var squadRow = await sp.GetRequiredService<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None);
+            await sp.GetRequiredService<AnswerService>().SubmitAsync(squadRow!, Week, "29:bo", "Bo Diddley", new Dictionary<string, string?> { ["s_highlights"] = "Bo shipped the beat" }, CancellationToken.None);
+            await sp.GetRequiredService<AnswerService>().SubmitAsync(squadRow!, Week, "29:cy", "Cy Twombly", new Dictionary<string, string?> { ["s_highlights"] = "Cy painted the wall" }, CancellationToken.None);
+            return 0;
+        });
+        squad.Time.Advance(new DateTimeOffset(2026, 11, 27, 14, 0, 0, TimeSpan.Zero) - squad.Time.GetUtcNow());
+        // The second card of the desk cannot be claimed (storage blip): the header already went out.
+        squad.Storage.FailNext("POST", 1, "Cycle", "send|review.1|");
+
+        await TickForAnHourAsync(squad, host);
+
+        Assert.NotEmpty(squad.Storage.Injected);
+        var desk = squad.Reviews(TestSquad.Lead).Select(r => FakeTeams.Text(r.Json)).ToList();
+        Assert.Equal(desk.Count, desk.Distinct(StringComparer.Ordinal).Count());
+        Assert.Contains(desk, t => t.Contains("Bo shipped the beat", StringComparison.Ordinal));
+        Assert.Contains(desk, t => t.Contains("Cy painted the wall", StringComparison.Ordinal));
+    }
+}

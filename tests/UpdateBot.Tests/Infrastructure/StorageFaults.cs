@@ -1,0 +1,98 @@
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+
+namespace UpdateBot.Tests.Infrastructure;
+
+/// <summary>
+/// Storage faults for the integration tests: a policy in the Azure SDK pipeline of the service's tables that fails chosen
+/// calls, once the SDK's own retries are spent (it sits per call, outside them). Several hosts may share one instance.
+/// </summary>
+public sealed class StorageFaults
+{
+    private readonly Lock gate = new();
+    private readonly List<Rule> rules = [];
+
+    /// <summary>The calls failed so far, as "METHOD path".</summary>
+    public List<string> Injected { get; } = [];
+
+    /// <summary>
+    /// Fails the next <paramref name="times"/> calls whose method is <paramref name="method"/> and whose decoded URI and
+    /// body contain every one of <paramref name="contains"/> (e.g. a table name and a row key) with a 503.
+    /// </summary>
+    public void FailNext(string method, int times, params string[] contains)
+    {
+        lock (gate)
+        {
+            rules.Add(new Rule(method, contains, times));
+        }
+    }
+
+    public TableClientOptions ClientOptions()
+    {
+        var options = new TableClientOptions();
+        options.AddPolicy(new Policy(this), HttpPipelinePosition.PerCall);
+        return options;
+    }
+
+    private bool ShouldFail(HttpMessage message)
+    {
+        var method = message.Request.Method.ToString();
+        var uri = Uri.UnescapeDataString(message.Request.Uri.ToString());
+        var body = message.Request.Content is { } content && content.TryComputeLength(out var length) && length < 1_000_000 ? Read(content) : "";
+        lock (gate)
+        {
+            foreach (var rule in rules.Where(r => r.Remaining > 0 && string.Equals(r.Method, method, StringComparison.OrdinalIgnoreCase)))
+            {
+                if (rule.Contains.All(c => uri.Contains(c, StringComparison.Ordinal) || body.Contains(c, StringComparison.Ordinal)))
+                {
+                    rule.Remaining--;
+                    Injected.Add($"{method} {uri}");
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static string Read(RequestContent content)
+    {
+        using var stream = new MemoryStream();
+        content.WriteTo(stream, CancellationToken.None);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private sealed class Rule(string method, string[] contains, int times)
+    {
+        public string Method { get; } = method;
+
+        public string[] Contains { get; } = contains;
+
+        public int Remaining { get; set; } = times;
+    }
+
+    private sealed class Policy(StorageFaults faults) : HttpPipelinePolicy
+    {
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Fail(message);
+            ProcessNext(message, pipeline);
+        }
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Fail(message);
+            await ProcessNextAsync(message, pipeline);
+        }
+
+        private void Fail(HttpMessage message)
+        {
+            if (faults.ShouldFail(message))
+            {
+                throw new RequestFailedException(503, "Injected storage fault (the storage account is unavailable)");
+            }
+        }
+    }
+}
