@@ -28,6 +28,7 @@ public static class UpdateBotServiceExtensions
                 "Storage needs Storage:ConnectionString (Azurite, development) or Storage:TableServiceUri with Storage:ManagedIdentityClientId (Azure).")
             .ValidateOnStart();
         services.AddOptions<CycleOptions>().Bind(configuration.GetSection(CycleOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TurnOptions>().Bind(configuration.GetSection(TurnOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section))
             .Validate(o => o.Exporter is "none" or "console" or "otlp", "Telemetry:Exporter must be none, console or otlp.")
             .ValidateOnStart();
@@ -44,6 +45,7 @@ public static class UpdateBotServiceExtensions
 
         // The squad week
         services.AddSingleton<BotMetrics>();
+        services.AddSingleton<BackgroundWork>();
         services.AddScoped<Messenger>();
         services.AddScoped<DeliveryEngine>();
         services.AddScoped<SquadDirectory>();

@@ -263,4 +263,34 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
         Assert.Contains(desk, t => t.Contains("Bo shipped the beat", StringComparison.Ordinal));
         Assert.Contains(desk, t => t.Contains("Cy painted the wall", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Publish_now_answers_the_card_within_the_deadline_while_the_post_waits_and_it_is_posted_once()
+    {
+        await using var squad = new TestSquad(tables, "Deadline", PublishAt.AddHours(-2));
+        var host = squad.StartHost();
+        await SeedAutoPublishAsync(squad, host);
+        squad.Teams.ChannelPostHold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var publish = new System.Text.Json.Nodes.JsonObject { ["squadId"] = TestSquad.TeamId, ["week"] = Week.ToString() };
+
+        var click = host.InvokeAsync(Activities.Execute(TestSquad.Lead, "Lena Lead", UpdateBot.Cards.Verbs.DigestPublish, publish));
+        await squad.Teams.ChannelPostWaiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(click.IsCompleted);
+        squad.Time.Advance(TimeSpan.FromSeconds(5));
+        var (status, body) = await click.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Teams is busy", FakeTeams.Text(body));
+        Assert.Empty(squad.Teams.ChannelPosts);
+
+        squad.Teams.ChannelPostHold.SetResult();
+        for (var i = 0; i < 100 && squad.Teams.ChannelPosts.Count == 0; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        await TickForAnHourAsync(squad, host);
+        Assert.Single(squad.Teams.ChannelPosts);
+    }
 }
+

@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Text.Json;
 using UpdateBot.Answers;
 using UpdateBot.Cards;
+using Microsoft.Extensions.Options;
 using UpdateBot.Cycle;
 using UpdateBot.Digests;
 using UpdateBot.Domain;
+using UpdateBot.Hosting;
 using UpdateBot.Squads;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Schema;
@@ -25,6 +27,8 @@ public sealed class CardActionHandler(
     ConversationStore conversations,
     AnswerService answers,
     DigestService digests,
+    BackgroundWork background,
+    IOptions<TurnOptions> turnOptions,
     TimeProvider time)
 {
     /// <summary>Longer than any Teams team id; a longer one cannot name a squad and must not reach storage as a key.</summary>
@@ -180,9 +184,15 @@ public sealed class CardActionHandler(
 
     internal async Task<CardActionResult> PublishAsync(CardActionRequest request, ReviewData data, CancellationToken cancellationToken)
     {
-        var published = await digests.PublishAsync(request.Squad, data.Week, request.Turn.UserName, cancellationToken);
+        // Interactive first: the card answers within the deadline; a post still queued behind Teams' limits carries on.
+        var publishing = background.RunAsync((services, ct) =>
+            services.GetRequiredService<DigestService>().PublishAsync(request.Squad, data.Week, request.Turn.UserName, ct));
+        var deadline = Task.Delay(turnOptions.Value.InvokeDeadline, time, cancellationToken);
+        var message = await Task.WhenAny(publishing, deadline) == publishing
+            ? (await publishing).Describe()
+            : "Publishing: Teams is busy, so the weeknote goes to the channel as soon as it can. Say **status** in a minute to see it there.";
         var header = await digests.ReviewHeaderAsync(request.Squad, data.Week, request.Turn.UserId, cancellationToken);
-        return new CardActionResult(header, published.Describe());
+        return new CardActionResult(header, message);
     }
 
     internal async Task<CardActionResult> HideAsync(CardActionRequest request, ReviewItemData data, bool hide, CancellationToken cancellationToken)

@@ -76,6 +76,12 @@ public sealed class FakeTeams
     /// <summary>What happens to the next channel posts (new threads), and how many times.</summary>
     public (ConnectorFault Fault, HttpStatusCode Status, int Times) ChannelPostFault { get; set; }
 
+    /// <summary>While set, a new channel post waits for it before Teams takes it (a slow connector); set when it arrives.</summary>
+    public TaskCompletionSource? ChannelPostHold { get; set; }
+
+    /// <summary>Completed when a channel post starts waiting on <see cref="ChannelPostHold"/>.</summary>
+    public TaskCompletionSource ChannelPostWaiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Status (and how many times) answered to replies in a channel thread (the continuation parts of a long digest).</summary>
     public (HttpStatusCode Status, int Times) ThreadReplyFault { get; set; }
 
@@ -168,6 +174,12 @@ public sealed class FakeTeams
     {
         var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
         var path = request.RequestUri!.AbsolutePath;
+        if (ChannelPostHold is { } hold && request.Method == HttpMethod.Post && path == "/v3/conversations" && body.Contains("\"isGroup\":true", StringComparison.Ordinal))
+        {
+            ChannelPostWaiting.TrySetResult();
+            await hold.Task.WaitAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
+        }
+
         var (status, json, retryAfter) = Route(request.Method, path, request.RequestUri.Query, body, out var outage);
         cancellationToken.ThrowIfCancellationRequested();
         var fault = outage != ConnectorFault.None ? outage : TakeFault(request.Method, path, body, ref status, ref json);
