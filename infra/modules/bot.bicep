@@ -1,7 +1,7 @@
 // The Azure Bot registration: user-assigned managed identity as the bot's app identity (no client secret), the
 // messaging endpoint on the web app, and the Microsoft Teams channel. Teams is the only way in: the Web Chat channel that
 // every Azure Bot gets by default is declared here with its site disabled, and Direct Line is never created (the service
-// also refuses any channelId but msteams; docs/protocol.md, "Teams only, our tenant only").
+// also refuses any channelId but msteams; docs/protocol.md, "Teams only, one tenant").
 @description('Azure Bot resource name.')
 param name string
 

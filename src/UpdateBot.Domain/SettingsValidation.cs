@@ -76,7 +76,7 @@ public static class SettingsValidation
         return new SettingsValidationResult(new SquadSettings(name, zone.Id, schedule, sections, leads, input.AutoPublish), []);
     }
 
-    /// <summary>The default sections of design.md, with friendly placeholders.</summary>
+    /// <summary>The default sections, from public-sector weeknotes practice, with friendly placeholders.</summary>
     public static IReadOnlyList<Section> DefaultSections { get; } =
     [
         new("highlights", "Highlights", "What went well this week?"),

@@ -1,6 +1,6 @@
 namespace UpdateBot.Domain;
 
-/// <summary>The four steps of a squad's week (design.md "The weekly cycle").</summary>
+/// <summary>The four steps of a squad's week (README, "The weekly cycle").</summary>
 public enum CycleStep
 {
     Open,
@@ -65,7 +65,7 @@ public sealed record Entry(
     IReadOnlyDictionary<string, string> Answers,
     DateTimeOffset UpdatedAt);
 
-/// <summary>Why a rostered member could not be prompted (design.md "No silent drops").</summary>
+/// <summary>Why a rostered member could not be prompted (README, "The weekly cycle": nobody is dropped silently).</summary>
 public enum ReachStatus
 {
     Reachable,

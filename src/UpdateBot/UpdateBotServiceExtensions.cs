@@ -16,7 +16,7 @@ using UpdateBot.Turns;
 
 namespace UpdateBot;
 
-/// <summary>The service's one <c>Add…</c> and one <c>Map…</c> (design.md "Style": Program.cs only wires up).</summary>
+/// <summary>The service's one <c>Add…</c> and one <c>Map…</c> (Program.cs only wires up).</summary>
 public static class UpdateBotServiceExtensions
 {
     public static IServiceCollection AddUpdateBot(this IServiceCollection services, IConfiguration configuration)

@@ -14,7 +14,7 @@ public sealed class TeamInstallTests(EndToEndFixture fixture) : IClassFixture<En
 
         await driver.InstallInTeamAsync();
 
-        // protocol.md §9.1: the app added to a team gets installationUpdate add; the bot greets the team's channel.
+        // docs/protocol.md, "Install lifecycle": the app added to a team gets installationUpdate add; the bot greets the team's channel.
         var (welcome, _) = await driver.WaitForCardAsync(BotCards.WelcomeTitle, config.Team.Id, after: after, expectation: "the welcome card in the team channel");
         Assert.True(welcome.IsCreate, $"The welcome card should be a new post, got {welcome}.{fixture.Diagnostics()}");
 

@@ -4,7 +4,7 @@ using UpdateBot.Teams.Hosting;
 
 namespace UpdateBot.Teams.Tests;
 
-/// <summary>protocol.md §4.1: which credential gets the bot's connector tokens, by app type. No secret with a managed identity.</summary>
+/// <summary>docs/protocol.md, "Outbound tokens": which credential gets the bot's connector tokens, by app type. No secret with a managed identity.</summary>
 public sealed class CredentialSelectionTests
 {
     private const string AppId = "3f1c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b";

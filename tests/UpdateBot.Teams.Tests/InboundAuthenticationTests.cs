@@ -9,7 +9,7 @@ using UpdateBot.Teams.Schema;
 
 namespace UpdateBot.Teams.Tests;
 
-/// <summary>protocol.md §3.1 and §13 items 1–2, against a local OpenID metadata + JWKS server with keys made in the test.</summary>
+/// <summary>docs/protocol.md, "Inbound tokens", against a local OpenID metadata + JWKS server with keys made in the test.</summary>
 public sealed class InboundAuthenticationTests : IAsyncLifetime
 {
     private readonly TestSigningKey teamsKey = new("key-1", "msteams", "skype");

@@ -58,7 +58,7 @@ internal sealed class ObservableTimeProvider : FakeTimeProvider
     }
 }
 
-/// <summary>The connector's far end, at the HttpMessageHandler level (design.md: no mocking library).</summary>
+/// <summary>The connector's far end, at the HttpMessageHandler level (no mocking library).</summary>
 internal sealed class FakeConnector(Func<HttpRequestMessage, int, HttpResponseMessage> respond, TimeProvider? time = null) : HttpMessageHandler
 {
     private readonly Lock gate = new();

@@ -10,7 +10,7 @@ using UpdateBot.TestSupport;
 
 namespace UpdateBot.Tests;
 
-/// <summary>Every card the service can send renders in the adaptivecards library and fits Teams' size limit (design.md "Cards that render").</summary>
+/// <summary>Every card the service can send renders in the adaptivecards library and fits Teams' size limit (docs/protocol.md, "Card size").</summary>
 public sealed class CardCatalogueTests
 {
     private static readonly IsoWeek Week = IsoWeek.Parse("2026-W48");

@@ -4,7 +4,7 @@ using UpdateBot.Tests.Infrastructure;
 
 namespace UpdateBot.Tests;
 
-/// <summary>"Exactly one of each" and "No silent drops" for the prompt fan-out (design.md, issue 3 item 4).</summary>
+/// <summary>"Exactly one of each" and "No silent drops" for the prompt fan-out.</summary>
 public sealed class FanOutResilienceTests(AzuriteFixture tables) : IClassFixture<AzuriteFixture>
 {
     private static readonly DateTimeOffset OpenAt = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero); // Thu 10:00 London

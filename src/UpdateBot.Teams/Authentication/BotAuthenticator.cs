@@ -23,7 +23,7 @@ public sealed record InboundAuthenticationResult(bool IsAuthenticated, bool IsAn
 }
 
 /// <summary>
-/// Validates the connector's bearer token against the activity it came with (protocol.md §3.1, §13 items 1–2):
+/// Validates the connector's bearer token against the activity it came with (docs/protocol.md, "Inbound tokens"):
 /// Bot Framework issuer and keys, our app id as audience, 5-minute skew, RS256/384/512 only, the signing key endorsed
 /// for the activity's channel, and the <c>serviceurl</c> claim equal to the activity's serviceUrl.
 /// With a TenantId configured, single-tenant Entra tokens are accepted too, but only from an allow-listed caller and
@@ -96,7 +96,7 @@ public sealed partial class BotAuthenticator
             return InboundAuthenticationResult.Fail("missing Authorization header");
         }
 
-        // BB JwtTokenExtractor: exactly two parts, scheme "Bearer".
+        // docs/protocol.md, "Bot Framework channel tokens": exactly two parts, scheme "Bearer".
         var parts = authorizationHeader.Split(' ');
         if (parts.Length != 2 || !string.Equals(parts[0], "Bearer", StringComparison.OrdinalIgnoreCase) || parts[1].Length == 0)
         {

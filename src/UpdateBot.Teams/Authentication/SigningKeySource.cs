@@ -94,7 +94,7 @@ internal sealed class SigningKeySource<T>(Func<ConfigurationManager<T>> createMa
         };
 }
 
-/// <summary>The <c>endorsements</c> array of each Bot Framework signing key, by <c>kid</c> (protocol.md §3.1 step 2, 5).</summary>
+/// <summary>The <c>endorsements</c> array of each Bot Framework signing key, by <c>kid</c> (docs/protocol.md, "Endorsements").</summary>
 internal sealed class EndorsementTable(IReadOnlyDictionary<string, IReadOnlyList<string>> endorsementsByKeyId)
 {
     public bool IsEndorsed(string keyId, string channelId) =>

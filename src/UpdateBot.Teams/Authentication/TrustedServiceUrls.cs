@@ -6,8 +6,8 @@ using UpdateBot.Teams.Hosting;
 namespace UpdateBot.Teams.Authentication;
 
 /// <summary>
-/// Which connector hosts may receive our bearer token (protocol.md §4.3): the configured ones, and the
-/// <c>serviceUrl</c> of any activity whose token we validated (the token's <c>serviceurl</c> claim vouched for it, §3.1 step 6).
+/// Which connector hosts may receive our bearer token (docs/protocol.md, "Trusted service URLs"): the configured ones, and the
+/// <c>serviceUrl</c> of any activity whose token we validated (the token's <c>serviceurl</c> claim vouched for it, docs/protocol.md, "The serviceurl claim").
 /// Compared by scheme, host and port.
 /// </summary>
 public sealed class TrustedServiceUrls

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace UpdateBot.Teams.Cards;
 
-// A small, typed subset of the Adaptive Card 1.5 schema (protocol.md §7): just the elements the bot sends.
+// A small, typed subset of the Adaptive Card 1.5 schema (docs/protocol.md, "Adaptive Cards in Teams"): just the elements the bot sends.
 // Property names and enum values follow the official schema; nulls are never written.
 
 public sealed record AdaptiveCard
@@ -13,7 +13,7 @@ public sealed record AdaptiveCard
     [JsonPropertyName("type")] public string Type => "AdaptiveCard";
     [JsonPropertyName("$schema")] public string Schema => SchemaUrl;
 
-    /// <summary>1.5 is what Teams renders for bot cards and what Universal Actions need (protocol.md §7.1).</summary>
+    /// <summary>1.5 is what Teams renders for bot cards and what Universal Actions need (docs/protocol.md, "Card version").</summary>
     public string Version { get; init; } = "1.5";
 
     public string? FallbackText { get; init; }
@@ -22,7 +22,7 @@ public sealed record AdaptiveCard
     public IReadOnlyList<CardElement> Body { get; init; } = [];
     public IReadOnlyList<CardAction>? Actions { get; init; }
 
-    /// <summary>Teams-only card root extras (width, mention entities) — protocol.md §7.6.</summary>
+    /// <summary>Teams-only card root extras (width, mention entities) — docs/protocol.md, "Card mentions and width".</summary>
     [JsonPropertyName("msteams")] public TeamsCardProperties? MsTeams { get; init; }
 }
 
@@ -178,7 +178,7 @@ public abstract record CardAction
 }
 
 /// <summary>
-/// Universal Action (protocol.md §7.4). Teams sends an <c>adaptiveCard/action</c> invoke with
+/// Universal Action (docs/protocol.md, "Universal Actions"). Teams sends an <c>adaptiveCard/action</c> invoke with
 /// <c>data</c> merged with the card's inputs. Put it inside an <see cref="ActionSet"/> with a
 /// <see cref="SubmitAction"/> fallback for older clients.
 /// </summary>

@@ -11,7 +11,7 @@ public static class CardJson
     private static readonly JsonSerializerOptions Options = CreateOptions();
 
     /// <summary>
-    /// The budget for one message, measured as UTF-16 bytes of the serialised activity (protocol.md §7.2:
+    /// The budget for one message, measured as UTF-16 bytes of the serialised activity (docs/protocol.md, "Card size":
     /// Teams counts the stored message as UTF-16; 28 K leaves margin under every documented limit).
     /// </summary>
     public const int MaxMessageUtf16Bytes = 28_000;
@@ -35,7 +35,7 @@ public static class CardJson
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             // Non-ASCII text (names such as Siân, emoji) is written as itself, not as \uXXXX escapes: smaller on the
-            // wire and measured as Teams stores it (protocol.md §7.2). Quotes, backslashes and controls are still escaped.
+            // wire and measured as Teams stores it (docs/protocol.md, "Card size"). Quotes, backslashes and controls are still escaped.
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));

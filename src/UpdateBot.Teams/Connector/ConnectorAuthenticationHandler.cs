@@ -8,7 +8,7 @@ namespace UpdateBot.Teams.Connector;
 
 /// <summary>
 /// Innermost handler on the connector HttpClient: attaches the bot's bearer token, and only to trusted hosts
-/// (docs/protocol.md, "Service URLs"). A request to an untrusted host, or one for which no token can be had, is
+/// (docs/protocol.md, "Trusted service URLs"). A request to an untrusted host, or one for which no token can be had, is
 /// answered here (<see cref="RefusedResponse"/>) and never leaves the process. A 401 makes the token it was sent with
 /// be forgotten, so the one retry the pipeline allows goes out with a fresh token.
 /// </summary>

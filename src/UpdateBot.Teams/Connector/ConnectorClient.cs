@@ -11,13 +11,13 @@ using UpdateBot.Teams.Schema;
 namespace UpdateBot.Teams.Connector;
 
 /// <summary>
-/// The Bot Connector REST client (docs/protocol.md, "Connector REST API"). Every id is URL-encoded into the path; the base address is
+/// The Bot Connector REST client (docs/protocol.md, "Connector REST operations"). Every id is URL-encoded into the path; the base address is
 /// the conversation's latest <c>serviceUrl</c>. Resilience, rate limits and the bearer token live in the HttpClient
 /// pipeline (see <c>AddTeamsBot</c>); this class turns HTTP outcomes into <see cref="ConnectorResult{T}"/> values.
 /// </summary>
 public sealed partial class ConnectorClient
 {
-    /// <summary>The largest page the connector serves (docs/protocol.md, "Connector REST API": values above 500 are capped).</summary>
+    /// <summary>The largest page the connector serves (docs/protocol.md, "Connector REST operations": values above 500 are capped).</summary>
     public const int MembersPageSize = 500;
 
     private const int MaxPages = 1000;
@@ -64,7 +64,7 @@ public sealed partial class ConnectorClient
     public Task<ConnectorResult<ConversationResourceResponse>> CreateConversationAsync(string serviceUrl, ConversationParameters parameters, CancellationToken cancellationToken) =>
         SendAsync<ConversationResourceResponse>(HttpMethod.Post, serviceUrl, "v3/conversations", null, parameters, HasId, cancellationToken);
 
-    /// <summary>Creates (or gets) the 1:1 chat with a user (docs/protocol.md, "Creating conversations"). <paramref name="userId"/> is the <c>29:</c> id or the Entra object id.</summary>
+    /// <summary>Creates (or gets) the 1:1 chat with a user (docs/protocol.md, "Connector REST operations"). <paramref name="userId"/> is the <c>29:</c> id or the Entra object id.</summary>
     public Task<ConnectorResult<ConversationResourceResponse>> CreatePersonalConversationAsync(string serviceUrl, string tenantId, string botId, string userId, CancellationToken cancellationToken) =>
         CreateConversationAsync(serviceUrl, new ConversationParameters
         {
@@ -76,7 +76,7 @@ public sealed partial class ConnectorClient
         }, cancellationToken);
 
     /// <summary>
-    /// Starts a new post (thread) in a channel (docs/protocol.md, "Creating conversations"); the result's Id is <c>channel;messageid=N</c>.
+    /// Starts a new post (thread) in a channel (docs/protocol.md, "Connector REST operations"); the result's Id is <c>channel;messageid=N</c>.
     /// A 2xx answer without both ids is <see cref="ConnectorFailure.MalformedBody"/>: the post exists but cannot be edited.
     /// </summary>
     public Task<ConnectorResult<ConversationResourceResponse>> CreateChannelPostAsync(string serviceUrl, string tenantId, string channelId, Activity activity, CancellationToken cancellationToken) =>
@@ -88,7 +88,7 @@ public sealed partial class ConnectorClient
             TenantId = tenantId,
         }, answer => HasId(answer) && !string.IsNullOrEmpty(answer.ActivityId), cancellationToken);
 
-    /// <summary>Every member across all pages (docs/protocol.md, "Connector REST API"; team id as conversation id for a whole team).</summary>
+    /// <summary>Every member across all pages (docs/protocol.md, "Connector REST operations"; team id as conversation id for a whole team).</summary>
     public async Task<ConnectorResult<IReadOnlyList<TeamsChannelAccount>>> GetAllMembersAsync(string serviceUrl, string conversationId, CancellationToken cancellationToken)
     {
         var members = new List<TeamsChannelAccount>();
@@ -138,7 +138,7 @@ public sealed partial class ConnectorClient
             : Convert<ConversationList, IReadOnlyList<ChannelInfo>>(result);
     }
 
-    /// <summary>The request URL: serviceUrl (with or without a trailing slash) + <c>v3/…</c> (docs/protocol.md, "Service URLs").</summary>
+    /// <summary>The request URL: serviceUrl (with or without a trailing slash) + <c>v3/…</c> (docs/protocol.md, "Trusted service URLs").</summary>
     internal static Uri? BuildUri(string serviceUrl, string relativePath)
     {
         if (!Uri.TryCreate(serviceUrl, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttps && baseUri.Scheme != Uri.UriSchemeHttp))
@@ -275,7 +275,7 @@ public sealed partial class ConnectorClient
             _ => false,
         };
 
-    /// <summary>docs/protocol.md, "Connector errors": 403 means unreachable (never retried), 404 gone, 400/413 our fault, 5xx/401 failure.</summary>
+    /// <summary>docs/protocol.md, "Connector errors and retries": 403 means unreachable (never retried), 404 gone, 400/413 our fault, 5xx/401 failure.</summary>
     internal static ConnectorOutcome Classify(HttpStatusCode status) => status switch
     {
         HttpStatusCode.Forbidden => ConnectorOutcome.Unreachable,

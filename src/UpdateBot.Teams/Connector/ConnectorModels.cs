@@ -4,13 +4,13 @@ using UpdateBot.Teams.Schema;
 
 namespace UpdateBot.Teams.Connector;
 
-/// <summary>Response of send/reply/update (docs/protocol.md, "Connector REST API").</summary>
+/// <summary>Response of send/reply/update (docs/protocol.md, "Connector REST operations").</summary>
 public sealed record ResourceResponse(string? Id);
 
-/// <summary>Response of create-conversation (docs/protocol.md, "Connector REST API").</summary>
+/// <summary>Response of create-conversation (docs/protocol.md, "Connector REST operations").</summary>
 public sealed record ConversationResourceResponse(string? Id, string? ActivityId, string? ServiceUrl);
 
-/// <summary>Body of create-conversation (docs/protocol.md, "Creating conversations").</summary>
+/// <summary>Body of create-conversation (docs/protocol.md, "Connector REST operations").</summary>
 public sealed record ConversationParameters
 {
     public bool? IsGroup { get; init; }
@@ -22,7 +22,7 @@ public sealed record ConversationParameters
     public string? TenantId { get; init; }
 }
 
-/// <summary>A roster entry. The REST payload names the Entra id <c>objectId</c>; activities say <c>aadObjectId</c> (docs/protocol.md, "Activity schema").</summary>
+/// <summary>A roster entry. The REST payload names the Entra id <c>objectId</c>; activities say <c>aadObjectId</c> (docs/protocol.md, "Activity fields").</summary>
 public sealed record TeamsChannelAccount
 {
     public string? Id { get; init; }
@@ -52,7 +52,7 @@ public enum ConnectorOutcome
 {
     Success,
 
-    /// <summary>403: blocked, uninstalled, not in roster, disabled by admin — never retried (docs/protocol.md, "Unreachable members").</summary>
+    /// <summary>403: blocked, uninstalled, not in roster, disabled by admin — never retried (docs/protocol.md, "Reaching members 1:1").</summary>
     Unreachable,
 
     /// <summary>404: conversation or member gone.</summary>
@@ -82,7 +82,7 @@ public enum ConnectorFailure
     /// <summary>Not sent: the service URL is not an absolute http(s) URL.</summary>
     InvalidServiceUrl,
 
-    /// <summary>Not sent: the host may not receive the bot's token (docs/protocol.md, "Service URLs").</summary>
+    /// <summary>Not sent: the host may not receive the bot's token (docs/protocol.md, "Trusted service URLs").</summary>
     UntrustedServiceUrl,
 
     /// <summary>Not sent: no access token could be obtained (Entra refused, the credential is unavailable, or it timed out).</summary>

@@ -7,7 +7,7 @@ namespace UpdateBot.Teams.Connector;
 
 /// <summary>
 /// Runs once per attempt (inside the retry pipeline): honours the shared 429 pause, waits for the per-conversation and
-/// global slots, and after a 429 pauses every sender for the Retry-After (docs/protocol.md, "Connector errors" and "Rate limits"), but never for longer
+/// global slots, and after a 429 pauses every sender for the Retry-After (docs/protocol.md, "Connector errors and retries" and "Rate limits"), but never for longer
 /// than <see cref="ConnectorOptions.MaxRetryAfter"/>: a hostile or broken answer cannot stop every outbound call for an
 /// hour. The work whose call ended throttled is retried later by its caller.
 /// </summary>

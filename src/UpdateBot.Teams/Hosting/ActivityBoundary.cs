@@ -97,7 +97,7 @@ internal static class ActivityBoundary
             return problem;
         }
 
-        // An invoke's name selects the schema of its value (docs/protocol.md, "Invokes").
+        // An invoke's name selects the schema of its value (docs/protocol.md, "Invoke responses").
         return Word(activity.Name, "name", required: true)
             ?? (string.Equals(activity.Name, AdaptiveCardActionInvoke, StringComparison.Ordinal) ? AdaptiveCardActionProblem(activity.Value) : null);
     }
@@ -137,7 +137,7 @@ internal static class ActivityBoundary
 
     /// <summary>
     /// The Universal Actions invoke value: <c>{ action: { type: "Action.Execute", verb, id?, data? }, trigger? }</c>
-    /// (docs/protocol.md, "Action.Execute"). Anything else is the client's error, answered 400 with the error body.
+    /// (docs/protocol.md, "Universal Actions"). Anything else is the client's error, answered 400 with the error body.
     /// </summary>
     private static string? AdaptiveCardActionProblem(JsonElement? value)
     {

@@ -11,7 +11,7 @@ using UpdateBot.Teams.Schema;
 namespace UpdateBot.Teams.Hosting;
 
 /// <summary>
-/// The <c>/api/messages</c> turn pipeline (protocol.md §1, §10): size limit → parse → authenticate → Teams and our
+/// The <c>/api/messages</c> turn pipeline (docs/protocol.md, "The endpoint and the turn"): size limit → parse → authenticate → Teams and our
 /// tenant only, in a usable shape (<see cref="ActivityBoundary"/>) → de-duplicate →
 /// the app's <see cref="IActivityHandler"/> → HTTP. The only place exceptions are caught on the inbound path.
 /// </summary>
@@ -93,7 +93,7 @@ internal sealed partial class BotEndpoint(
             return;
         }
 
-        // SPEC A2251: callerId is not trusted from the wire.
+        // docs/protocol.md, "callerId": not trusted from the wire.
         activity.ExtensionData?.Remove("callerId");
 
         var verdict = ActivityBoundary.Admit(activity, options.Value.TenantId);
@@ -103,7 +103,7 @@ internal sealed partial class BotEndpoint(
             return;
         }
 
-        // The turn is not cancelled when Teams gives up on this POST (~15 s, protocol.md §8): it finishes, and the
+        // The turn is not cancelled when Teams gives up on this POST (~15 s, docs/protocol.md, "Time budget"): it finishes, and the
         // redelivery that follows is answered from it instead of starting the work again.
         var (isDuplicate, turn) = deduplicator.Begin(activity, () =>
             context.RequestServices.GetRequiredService<IActivityHandler>().HandleAsync(activity, lifetime.ApplicationStopping));
@@ -131,7 +131,7 @@ internal sealed partial class BotEndpoint(
 
     /// <summary>
     /// 403 for another channel or tenant; 400 for a malformed activity, with the Universal Actions error body when it
-    /// is an invoke so that the client shows an error rather than a timeout (docs/protocol.md, "Action.Execute").
+    /// is an invoke so that the client shows an error rather than a timeout (docs/protocol.md, "Universal Actions").
     /// </summary>
     private async Task RefuseAsync(HttpContext context, Activity activity, BoundaryVerdict verdict)
     {

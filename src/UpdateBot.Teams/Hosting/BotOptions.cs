@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace UpdateBot.Teams.Hosting;
 
-/// <summary>How the bot authenticates outbound (protocol.md §4.1). Multi-tenant bots can no longer be created (BFREG).</summary>
+/// <summary>How the bot authenticates outbound (docs/protocol.md, "Outbound tokens"). Multi-tenant bots can no longer be created.</summary>
 public enum BotAppType
 {
     SingleTenant,
@@ -37,7 +37,7 @@ public sealed class BotOptions
     public string? CertificatePassword { get; set; }
 
     /// <summary>
-    /// Local development only (Agents Playground sends no Authorization header, tooling.md): with no <see cref="AppId"/>,
+    /// Local development only (Agents Playground sends no Authorization header, docs/protocol.md, "Development mode"): with no <see cref="AppId"/>,
     /// accept unauthenticated requests from loopback addresses and send no outbound token.
     /// </summary>
     public bool AllowAnonymousLoopback { get; set; }
@@ -47,12 +47,12 @@ public sealed class BotOptions
     /// <summary>Entra metadata for single-tenant tokens; <c>{tenantId}</c> is replaced with <see cref="TenantId"/>.</summary>
     public string EntraOpenIdMetadataUrl { get; set; } = "https://login.microsoftonline.com/{tenantId}/v2.0/.well-known/openid-configuration";
 
-    /// <summary>Service URLs that may receive our token before any inbound activity has vouched for them (protocol.md §4.3, §5.1).</summary>
+    /// <summary>Service URLs that may receive our token before any inbound activity has vouched for them (docs/protocol.md, "Trusted service URLs").</summary>
     public IList<Uri> TrustedServiceUrls { get; set; } = [];
 
     public long MaxRequestBodyBytes { get; set; } = 256 * 1024;
 
-    /// <summary>How long a delivered activity id is remembered to drop Teams' redeliveries (protocol.md §8.3).</summary>
+    /// <summary>How long a delivered activity id is remembered to drop Teams' redeliveries (docs/protocol.md, "Redelivery and de-duplication").</summary>
     public TimeSpan DeduplicationWindow { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>At most this many activity ids are remembered for de-duplication; the oldest are forgotten first.</summary>
@@ -79,7 +79,7 @@ public sealed class BotOptions
         string.IsNullOrWhiteSpace(TenantId) ? null : new Uri(EntraOpenIdMetadataUrl.Replace("{tenantId}", Uri.EscapeDataString(TenantId), StringComparison.OrdinalIgnoreCase));
 }
 
-/// <summary>Section <c>Bot:Connector</c>: outbound limits and retries (docs/protocol.md, "Connector errors" and "Rate limits").</summary>
+/// <summary>Section <c>Bot:Connector</c>: outbound limits and retries (docs/protocol.md, "Connector errors and retries" and "Rate limits").</summary>
 public sealed class ConnectorOptions
 {
     /// <summary>Global budget per app (docs/protocol.md, "Rate limits": 50 per second in the newest figures, 30 in older ones; we design for 30).</summary>

@@ -4,7 +4,7 @@ namespace UpdateBot.Teams.Hosting;
 
 /// <summary>
 /// What the application does with one authenticated, de-duplicated activity. The endpoint owns HTTP;
-/// the handler returns a result (design.md "Style": the dispatcher returns a result, the endpoint writes HTTP).
+/// the handler returns a result (the dispatcher returns a result; the endpoint writes HTTP).
 /// </summary>
 public interface IActivityHandler
 {

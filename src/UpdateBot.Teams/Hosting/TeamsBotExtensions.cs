@@ -48,7 +48,7 @@ public static class TeamsBotExtensions
         // Outbound.
         services.TryAddSingleton(sp =>
         {
-            // Development mode never sends a token, whatever credential is around (protocol.md §3.3).
+            // Development mode never sends a token, whatever credential is around (docs/protocol.md, "Development mode").
             var options = sp.GetRequiredService<IOptions<BotOptions>>().Value;
             var credential = options.IsDevelopmentMode
                 ? null
@@ -81,7 +81,7 @@ public static class TeamsBotExtensions
     }
 
     /// <summary>
-    /// docs/protocol.md, "Connector errors": retry 429 (honouring Retry-After), 412, and 5xx except on a POST, with bounded attempts and
+    /// docs/protocol.md, "Connector errors and retries": retry 429 (honouring Retry-After), 412, and 5xx except on a POST, with bounded attempts and
     /// total time; one retry with a fresh token after a 401; never 400/403/404. The rate limits and shared 429 pause
     /// run inside, once per attempt.
     /// </summary>
@@ -131,7 +131,7 @@ public static class TeamsBotExtensions
         if (outcome.Exception is { } exception)
         {
             // A connection that never opened cannot have delivered anything; any other failure on a POST may have
-            // (no idempotency key on POST …/activities, docs/protocol.md, "Connector errors"), so a POST is not retried blindly.
+            // (no idempotency key on POST …/activities, docs/protocol.md, "Connector errors and retries"), so a POST is not retried blindly.
             return exception switch
             {
                 HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => true,

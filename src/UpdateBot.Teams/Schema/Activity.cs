@@ -4,8 +4,8 @@ using System.Text.Json.Serialization;
 namespace UpdateBot.Teams.Schema;
 
 /// <summary>
-/// A Bot Framework activity (protocol.md §2). Fields we do not model are kept in
-/// <see cref="ExtensionData"/> so that nothing is lost on a round trip (SPEC A2005/A2006).
+/// A Bot Framework activity (docs/protocol.md, "Activity fields"). Fields we do not model are kept in
+/// <see cref="ExtensionData"/> so that nothing is lost on a round trip (docs/protocol.md, "Activity fields").
 /// </summary>
 public sealed class Activity
 {
@@ -28,7 +28,7 @@ public sealed class Activity
     public List<Entity>? Entities { get; set; }
     public TeamsChannelData? ChannelData { get; set; }
 
-    /// <summary>Card submit data or invoke payload. May be an object or a JSON string (protocol.md §2.1).</summary>
+    /// <summary>Card submit data or invoke payload. May be an object or a JSON string (docs/protocol.md, "Values and card submits").</summary>
     public JsonElement? Value { get; set; }
 
     public string? Name { get; set; }
@@ -42,10 +42,10 @@ public sealed class Activity
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 
-    /// <summary>A plain outbound message (protocol.md §2.9: minimal, no id/timestamp/serviceUrl).</summary>
+    /// <summary>A plain outbound message (docs/protocol.md, "Outbound activities": minimal, no id/timestamp/serviceUrl).</summary>
     public static Activity CreateMessage(string text) => new() { Type = ActivityTypes.Message, Text = text, TextFormat = "markdown" };
 
-    /// <summary>An outbound message carrying one Adaptive Card and no text (protocol.md §2.7: never text + card).</summary>
+    /// <summary>An outbound message carrying one Adaptive Card and no text (docs/protocol.md, "Outbound activities": never text + card).</summary>
     public static Activity CreateCard(JsonElement card, string? summary = null) => new()
     {
         Type = ActivityTypes.Message,
@@ -53,7 +53,7 @@ public sealed class Activity
         Attachments = [new Attachment { ContentType = Attachment.AdaptiveCardContentType, Content = card }],
     };
 
-    /// <summary>The tenant id, read from <c>conversation.tenantId</c> or <c>channelData.tenant.id</c> (protocol.md §11).</summary>
+    /// <summary>The tenant id, read from <c>conversation.tenantId</c> or <c>channelData.tenant.id</c> (docs/protocol.md, "Teams channelData").</summary>
     [JsonIgnore]
     public string? TenantId => Conversation?.TenantId ?? ChannelData?.Tenant?.Id;
 }
@@ -111,7 +111,7 @@ public sealed class Attachment
     public string? ContentType { get; set; }
     public string? ContentUrl { get; set; }
 
-    /// <summary>For Adaptive Cards a JSON object, never a string (protocol.md §2.7).</summary>
+    /// <summary>For Adaptive Cards a JSON object, never a string (docs/protocol.md, "Outbound activities").</summary>
     public JsonElement? Content { get; set; }
 
     public string? Name { get; set; }
@@ -121,7 +121,7 @@ public sealed class Attachment
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
-/// <summary>An entity (mention, clientInfo, …). Unknown types are kept as-is (SPEC A2104).</summary>
+/// <summary>An entity (mention, clientInfo, …). Unknown types are kept as-is (docs/protocol.md, "Mentions in inbound text").</summary>
 public sealed class Entity
 {
     public string? Type { get; set; }
@@ -140,7 +140,7 @@ public sealed class MessageReaction
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
-/// <summary>Teams <c>channelData</c> (protocol.md §2.4).</summary>
+/// <summary>Teams <c>channelData</c> (docs/protocol.md, "Teams channelData").</summary>
 public sealed class TeamsChannelData
 {
     public TenantInfo? Tenant { get; set; }

@@ -4,13 +4,13 @@ using UpdateBot.Teams.Cards;
 
 namespace UpdateBot.Teams.Schema;
 
-/// <summary>The HTTP status and JSON body answering an invoke on the same POST (protocol.md §8.1).</summary>
+/// <summary>The HTTP status and JSON body answering an invoke on the same POST (docs/protocol.md, "Invoke responses").</summary>
 public sealed record InvokeResponse(int Status, object? Body)
 {
     public static InvokeResponse Ok(object? body = null) => new(200, body);
 }
 
-/// <summary>The Universal Actions response envelope <c>{statusCode, type, value}</c> (protocol.md §7.4).</summary>
+/// <summary>The Universal Actions response envelope <c>{statusCode, type, value}</c> (docs/protocol.md, "Universal Actions").</summary>
 public sealed record AdaptiveCardInvokeResponse
 {
     public const string CardType = Attachment.AdaptiveCardContentType;

@@ -5,7 +5,7 @@ namespace UpdateBot.Teams.Schema;
 
 /// <summary>
 /// The one set of JSON options for the wire: camelCase, case-insensitive reads, nulls never written
-/// (SPEC A2004: do not send empty values), numbers and unknown fields tolerated.
+/// (docs/protocol.md, "Outbound activities": do not send empty values), numbers and unknown fields tolerated.
 /// </summary>
 public static class ProtocolJson
 {
@@ -20,7 +20,7 @@ public static class ProtocolJson
             ReadCommentHandling = JsonCommentHandling.Skip,
             AllowTrailingCommas = true,
             // Non-ASCII text (names such as Siân, emoji) is written as itself, not as \uXXXX escapes: smaller on the
-            // wire and measured as Teams stores it (protocol.md §7.2). Quotes, backslashes and controls are still escaped.
+            // wire and measured as Teams stores it (docs/protocol.md, "Card size"). Quotes, backslashes and controls are still escaped.
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         options.MakeReadOnly(populateMissingResolver: true);

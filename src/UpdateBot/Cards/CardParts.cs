@@ -39,7 +39,7 @@ internal static class CardParts
 
     /// <summary>
     /// A Universal Action with an <c>Action.Submit</c> fallback carrying the same verb and data, for clients without
-    /// Action.Execute (protocol.md §7.4). Place it in an <see cref="ActionSet"/>.
+    /// Action.Execute (docs/protocol.md, "Universal Actions"). Place it in an <see cref="ActionSet"/>.
     /// </summary>
     public static ExecuteAction Action<TData>(string title, string verb, TData data)
         where TData : ICardActionData

@@ -9,7 +9,7 @@ namespace UpdateBot.Cards;
 /// <summary>
 /// The weeknote as stakeholders read it in the channel. A digest larger than one message's budget
 /// (<see cref="CardJson.MaxMessageUtf16Bytes"/>) continues in further cards, posted as replies in the same thread:
-/// nothing is cut (design.md "Cards that render").
+/// nothing is cut (docs/protocol.md, "Card size").
 /// </summary>
 public static class DigestCards
 {

@@ -153,7 +153,7 @@ public static class PromptCards
 
     private static Refresh RefreshFor(PromptData data, string memberId) => new()
     {
-        // Up-to-date views (protocol.md §7.4): Teams fetches the current card for this member automatically.
+        // Up-to-date views (docs/protocol.md, "Card refresh"): Teams fetches the current card for this member automatically.
         Action = new ExecuteAction(Verbs.PromptRefresh) { Data = CardDataJson.ToElement(data) },
         UserIds = [memberId],
     };

@@ -7,7 +7,7 @@ namespace UpdateBot.Cards;
 /// <summary>One member's standing this week, as the lead sees it.</summary>
 public sealed record MemberWeekStatus(string Name, string State, string? Reason, string? WhatToDo);
 
-/// <summary>The lead's view of who has answered, who is pending and who can't be reached, and why (design.md "No silent drops").</summary>
+/// <summary>The lead's view of who has answered, who is pending and who can't be reached, and why (README, "The weekly cycle": nobody is dropped silently).</summary>
 public static class StatusCards
 {
     public const string StatusTitle = "This week's status";

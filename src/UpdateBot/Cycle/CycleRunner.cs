@@ -27,7 +27,7 @@ public sealed record StepReport(CycleStep Step, bool Complete, int Sent, int Alr
 
 /// <summary>
 /// Runs one step of one squad-week. Safe to run again at any time: per-member markers make every send happen at most
-/// once, so a restart mid-fan-out picks up exactly where it stopped (design.md "Exactly one of each").
+/// once, so a restart mid-fan-out picks up exactly where it stopped (README, "What it promises, exactly").
 /// </summary>
 public sealed partial class CycleRunner(
     ConnectorClient connector,

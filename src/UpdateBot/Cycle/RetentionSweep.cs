@@ -3,7 +3,7 @@ using UpdateBot.Storage;
 
 namespace UpdateBot.Cycle;
 
-/// <summary>Deletes answers (and the markers and drafts that quote them) once they pass the retention period (design.md "Private by design").</summary>
+/// <summary>Deletes answers (and the markers and drafts that quote them) once they pass the retention period (README, "What it promises, exactly").</summary>
 public sealed partial class RetentionSweep(Tables tables, IOptions<StorageOptions> options, TimeProvider time, ILogger<RetentionSweep> logger)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromHours(6);

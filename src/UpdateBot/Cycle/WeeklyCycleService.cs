@@ -7,7 +7,7 @@ namespace UpdateBot.Cycle;
 /// <summary>
 /// The clock of the weekly cycle. Every tick, the instance holding the lease runs each squad's due steps that are
 /// not yet marked done (oldest first, inside the catch-up window). Persisted markers — not retries — make this
-/// idempotent across restarts and instances (design.md "Style").
+/// idempotent across restarts and instances.
 /// </summary>
 public sealed partial class WeeklyCycleService(
     IServiceScopeFactory scopes,

@@ -26,11 +26,11 @@ public sealed record Delivery(ReachStatus Reach, string? ConversationId, string?
 
 /// <summary>
 /// Sends cards to people and places through the connector, turning connector outcomes into reachability
-/// (docs/protocol.md, "Unreachable members": 403 is "unreachable", never retried).
+/// (docs/protocol.md, "Reaching members 1:1": 403 is "unreachable", never retried).
 /// </summary>
 public sealed partial class Messenger(ConnectorClient connector, ConversationStore conversations, ILogger<Messenger> logger)
 {
-    /// <summary>Sends a card 1:1, creating the personal chat first when there is none yet (docs/protocol.md, "Reaching members").</summary>
+    /// <summary>Sends a card 1:1, creating the personal chat first when there is none yet (docs/protocol.md, "Reaching members 1:1").</summary>
     public async Task<Delivery> SendToMemberAsync(Squad squad, string userId, AdaptiveCard card, string? summary, CancellationToken cancellationToken)
     {
         var activity = CardJson.ToActivity(card, summary);
@@ -79,7 +79,7 @@ public sealed partial class Messenger(ConnectorClient connector, ConversationSto
     public Task<Delivery> SendTextAsync(string serviceUrl, string conversationId, string text, CancellationToken cancellationToken) =>
         SendAsync(serviceUrl, conversationId, Activity.CreateMessage(text), cancellationToken);
 
-    /// <summary>Replaces a card the bot sent earlier, for everyone who sees it (docs/protocol.md, "Updating cards").</summary>
+    /// <summary>Replaces a card the bot sent earlier, for everyone who sees it (docs/protocol.md, "Updating a card in place").</summary>
     public async Task<Delivery> UpdateCardAsync(string serviceUrl, string conversationId, string activityId, AdaptiveCard card, CancellationToken cancellationToken)
     {
         var result = await connector.UpdateActivityAsync(serviceUrl, conversationId, activityId, CardJson.ToActivity(card), cancellationToken);
@@ -87,7 +87,7 @@ public sealed partial class Messenger(ConnectorClient connector, ConversationSto
         return delivery with { ActivityId = delivery.ActivityId ?? (result.IsSuccess ? activityId : null) };
     }
 
-    /// <summary>Starts a new post in a channel (docs/protocol.md, "Creating conversations"). The conversation id returned addresses its thread.</summary>
+    /// <summary>Starts a new post in a channel (docs/protocol.md, "Connector REST operations"). The conversation id returned addresses its thread.</summary>
     public async Task<Delivery> PostToChannelAsync(Squad squad, AdaptiveCard card, string? summary, CancellationToken cancellationToken)
     {
         var activity = CardJson.ToActivity(card, summary);

@@ -3,7 +3,7 @@ using UpdateBot.Storage;
 
 namespace UpdateBot.Squads;
 
-/// <summary>A member's own data: what is held about them, and erasure on request (design.md "Private by design").</summary>
+/// <summary>A member's own data: what is held about them, and erasure on request (README, "What it promises, exactly").</summary>
 public sealed class PrivacyService(EntryStore entries, Tables tables, ConversationStore conversations)
 {
     public async Task<string> DescribeAsync(string userId, CancellationToken cancellationToken)

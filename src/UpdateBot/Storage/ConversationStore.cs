@@ -1,11 +1,11 @@
 namespace UpdateBot.Storage;
 
-/// <summary>What is needed to message someone or somewhere later (protocol.md §9.2).</summary>
+/// <summary>What is needed to message someone or somewhere later (docs/protocol.md, "Conversation references").</summary>
 public sealed record ConversationReference(string Kind, string Key, string ConversationId, string ServiceUrl, string TenantId, string? BotId, string? Name, string? AadObjectId, string? TeamId, bool Active);
 
 /// <summary>
 /// Conversation references per user (their 1:1 chat), per team and per channel, refreshed from every inbound
-/// activity so the newest serviceUrl is always the one used (protocol.md §5.1, §13 item 5).
+/// activity so the newest serviceUrl is always the one used (docs/protocol.md, "Service URL").
 /// </summary>
 public sealed class ConversationStore(Tables tables, TimeProvider time)
 {

@@ -33,7 +33,7 @@ public static class MarkerStates
 }
 
 /// <summary>
-/// Persisted markers that make the weekly cycle idempotent (design.md "Exactly one of each"): one row per step,
+/// Persisted markers that make the weekly cycle idempotent (README, "What it promises, exactly"): one row per step,
 /// one per member per kind of send, one for the channel post; plus the lead's review draft and the cycle lease.
 /// </summary>
 public sealed class CycleStore(Tables tables, TimeProvider time)

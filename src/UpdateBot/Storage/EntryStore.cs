@@ -8,7 +8,7 @@ namespace UpdateBot.Storage;
 /// <summary>A member's entry as stored, with the ETag for optimistic concurrency and the card that shows it.</summary>
 public sealed record StoredEntry(Entry Entry, ETag ETag, string? CardConversationId, string? CardActivityId);
 
-/// <summary>Answers, one partition per squad-week (design.md "Storage").</summary>
+/// <summary>Answers, one partition per squad-week.</summary>
 public sealed class EntryStore(Tables tables)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

@@ -117,7 +117,7 @@ public sealed class SquadStore(Tables tables, TimeProvider time)
         return await tables.Squads.TryReplaceAsync(row, cancellationToken);
     }
 
-    /// <summary>Keeps the newest serviceUrl for the squad (protocol.md §5.1: it can change).</summary>
+    /// <summary>Keeps the newest serviceUrl for the squad (docs/protocol.md, "Service URL": it can change).</summary>
     public Task RefreshServiceUrlAsync(string squadId, string serviceUrl, CancellationToken cancellationToken) =>
         tables.Squads.UpdateAsync<SquadRow>(Partition, TableKey.Encode(squadId), row =>
         {

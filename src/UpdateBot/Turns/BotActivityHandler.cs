@@ -51,7 +51,7 @@ public sealed class BotActivityHandler(
                 await installs.OnConversationUpdateAsync(turn, cancellationToken);
                 return null;
             default:
-                // Reactions, edits, typing, events and types Teams adds later: acknowledged, nothing to do (protocol.md §9.1).
+                // Reactions, edits, typing, events and types Teams adds later: acknowledged, nothing to do (docs/protocol.md, "Install lifecycle").
                 return null;
         }
     }
@@ -75,7 +75,7 @@ public sealed class BotActivityHandler(
         return result;
     }
 
-    /// <summary>Universal Actions (protocol.md §7.4): the answer goes back in the invoke response, with the envelope.</summary>
+    /// <summary>Universal Actions (docs/protocol.md, "Universal Actions"): the answer goes back in the invoke response, with the envelope.</summary>
     private async Task<InvokeResponse> OnExecuteAsync(Turn turn, CancellationToken cancellationToken)
     {
         AdaptiveCardInvokeValue? value = null;
@@ -96,7 +96,7 @@ public sealed class BotActivityHandler(
         }
 
         // An invoke response changes only the invoker's view; a shared card (the setup card in a channel) is also
-        // updated for everyone (protocol.md §13 item 8). Never on an automatic refresh: an edit re-triggers refresh.
+        // updated for everyone (docs/protocol.md, "Updating a card in place"). Never on an automatic refresh: an edit re-triggers refresh.
         // The message replaced is always in the activity's own conversation, which the route has admitted.
         if (result.Card is not null && value.Trigger != "automatic" && turn.Activity.ReplyToId is { } replyTo)
         {
@@ -115,7 +115,7 @@ public sealed class BotActivityHandler(
             : AdaptiveCardInvokeResponse.Message(result.Message ?? "Done.")).ToInvokeResponse();
     }
 
-    /// <summary>The <c>Action.Submit</c> fallback arrives as a message with <c>value</c>; the card is updated by PUT (protocol.md §7.3).</summary>
+    /// <summary>The <c>Action.Submit</c> fallback arrives as a message with <c>value</c>; the card is updated by PUT (docs/protocol.md, "Action.Submit").</summary>
     private async Task OnCardSubmitAsync(Turn turn, string verb, JsonElement data, CancellationToken cancellationToken)
     {
         var result = await RunCardActionAsync(turn, verb, data, cancellationToken);
@@ -142,7 +142,7 @@ public sealed class BotActivityHandler(
             return null;
         }
 
-        // messageBack/submit values may arrive as a JSON string (protocol.md §2.1).
+        // messageBack/submit values may arrive as a JSON string (docs/protocol.md, "Values and card submits").
         if (value.ValueKind == JsonValueKind.String)
         {
             try
@@ -160,7 +160,7 @@ public sealed class BotActivityHandler(
             : null;
     }
 
-    /// <summary>Every inbound activity refreshes the references it carries, so the newest serviceUrl is used (protocol.md §5.1).</summary>
+    /// <summary>Every inbound activity refreshes the references it carries, so the newest serviceUrl is used (docs/protocol.md, "Service URL").</summary>
     private async Task RememberReferencesAsync(Turn turn, CancellationToken cancellationToken)
     {
         if (turn.ServiceUrl.Length == 0 || turn.UserId.Length == 0)

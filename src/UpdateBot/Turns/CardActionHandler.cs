@@ -16,7 +16,7 @@ namespace UpdateBot.Turns;
 /// <summary>
 /// Card actions, from an <c>Action.Execute</c> invoke or its <c>Action.Submit</c> fallback, dispatched by
 /// <see cref="CardRoutes"/>. <see cref="AdmitAsync"/> checks everything before anything is done or remembered: the
-/// verb, the conversation it came from, its typed data, and who sent it (design.md "Safe": members change only their
+/// verb, the conversation it came from, its typed data, and who sent it (README, "What it promises, exactly": members change only their
 /// own answer, for an open week of a squad they belong to; only leads change settings, review or publish). Identity
 /// comes from the activity, never from card data.
 /// </summary>

@@ -59,7 +59,7 @@ public static partial class Commands
     ];
 
     /// <summary>
-    /// Reads a command from message text: mention markup removed (protocol.md §2.5: channel messages carry
+    /// Reads a command from message text: mention markup removed (docs/protocol.md, "Mentions in inbound text": channel messages carry
     /// <c>&lt;at&gt;Bot&lt;/at&gt;</c>), case and surrounding punctuation ignored. A command must start the text;
     /// anything else is <see cref="CommandKind.Unknown"/> (and, in a 1:1 chat, may be an answer).
     /// </summary>

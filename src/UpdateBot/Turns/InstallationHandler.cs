@@ -9,7 +9,7 @@ using UpdateBot.Teams.Schema;
 namespace UpdateBot.Turns;
 
 /// <summary>
-/// Install and membership events (protocol.md §9.1). Teams sends both an <c>installationUpdate</c> and a
+/// Install and membership events (docs/protocol.md, "Install lifecycle"). Teams sends both an <c>installationUpdate</c> and a
 /// <c>conversationUpdate</c> for one install, so the welcome is claimed once per install.
 /// </summary>
 public sealed partial class InstallationHandler(
@@ -50,7 +50,7 @@ public sealed partial class InstallationHandler(
             }
             else if (removing)
             {
-                // Uninstalled personally: both directions now fail with 403 (protocol.md §9.1), so stop using the chat.
+                // Uninstalled personally: both directions now fail with 403 (docs/protocol.md, "Install lifecycle"), so stop using the chat.
                 await conversations.MarkInactiveAsync(ConversationStore.User, turn.UserId, cancellationToken);
                 await cycle.ForgetAsync(UserPartition(turn.UserId), WelcomeKey, cancellationToken);
             }
@@ -90,7 +90,7 @@ public sealed partial class InstallationHandler(
 
         foreach (var member in added.Where(m => m.Id is not null && m.Id != botId && !m.Id.StartsWith("28:", StringComparison.Ordinal)))
         {
-            // Member-added events often carry only the id (protocol.md §2.5): fetch the name.
+            // Member-added events often carry only the id (docs/protocol.md, "Install lifecycle"): fetch the name.
             var details = await connector.GetMemberAsync(turn.ServiceUrl, teamId, member.Id!, cancellationToken);
             var name = details.Value?.Name ?? member.Name ?? "A new member";
             await members.AddOrRefreshAsync(teamId, new RosterEntry(member.Id!, name, details.Value?.EntraObjectId ?? member.AadObjectId, details.Value?.Email, details.Value?.UserRole), cancellationToken);

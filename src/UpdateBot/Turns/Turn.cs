@@ -22,7 +22,7 @@ public sealed record Turn(Activity Activity)
     /// <summary>The team this happened in, if any (channel messages and team events carry it in channelData).</summary>
     public string? TeamId => Activity.ChannelData?.Team?.Id;
 
-    /// <summary>The channel, without a thread's <c>;messageid=</c> suffix (protocol.md §2.3).</summary>
+    /// <summary>The channel, without a thread's <c>;messageid=</c> suffix (docs/protocol.md, "Conversation types and ids").</summary>
     public string? ChannelId
     {
         get

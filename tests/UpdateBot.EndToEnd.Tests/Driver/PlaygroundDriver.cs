@@ -207,7 +207,7 @@ public sealed class PlaygroundDriver : IAsyncDisposable
 
     /// <summary>
     /// Clicks an <c>Action.Submit</c> on the card in message <paramref name="replyToId"/>: the bot gets a
-    /// <c>message</c> with <c>value</c> (data merged with inputs) and no text (protocol.md §7.3).
+    /// <c>message</c> with <c>value</c> (data merged with inputs) and no text (docs/protocol.md, "Action.Submit").
     /// For a channel post use the thread id (<see cref="PlaygroundMessage.ThreadConversationId"/>).
     /// </summary>
     public async Task SubmitAsync(
@@ -243,7 +243,7 @@ public sealed class PlaygroundDriver : IAsyncDisposable
         return await PostAsync("/_conversation/v1/invoke", body, $"POST invoke {name}", cancellationToken);
     }
 
-    /// <summary>Clicks an <c>Action.Execute</c> (<c>adaptiveCard/action</c> invoke, protocol.md §7.4); returns the invoke response.</summary>
+    /// <summary>Clicks an <c>Action.Execute</c> (<c>adaptiveCard/action</c> invoke, docs/protocol.md, "Universal Actions"); returns the invoke response.</summary>
     public Task<JsonElement> ExecuteAsync(
         string conversationId, string replyToId, string verb, object? data = null, string? fromUserId = null, CancellationToken cancellationToken = default) =>
         InvokeAsync(conversationId, replyToId, "adaptiveCard/action", new JsonObject

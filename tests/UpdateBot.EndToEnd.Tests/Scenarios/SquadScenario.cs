@@ -81,7 +81,7 @@ public sealed class SquadScenario(EndToEndFixture fixture)
     public void AssertCardResponse(JsonElement response, string expectedTitle, string what)
     {
         Assert.True(response.ValueKind == JsonValueKind.Object, $"{what}: expected an invoke response body, got {response.ValueKind}.{fixture.Diagnostics()}");
-        // The Playground relays the envelope's type and value; a missing statusCode means 200 (protocol.md §7.4).
+        // The Playground relays the envelope's type and value; a missing statusCode means 200 (docs/protocol.md, "Universal Actions").
         if (response.TryGetProperty("statusCode", out var status))
         {
             Assert.Equal(200, status.GetInt32());

@@ -201,7 +201,7 @@ public sealed class BotTestHost : WebApplicationFactory<Program>
     }
 }
 
-/// <summary>Inbound activities as Teams sends them (protocol.md §2), as raw JSON.</summary>
+/// <summary>Inbound activities as Teams sends them (docs/protocol.md, "Activity fields"), as raw JSON.</summary>
 public static class Activities
 {
     public static JsonObject From(string userId, string name) => new() { ["id"] = userId, ["name"] = name, ["aadObjectId"] = "aad-" + userId };

@@ -43,7 +43,7 @@ public enum ConnectorFault
 public sealed record UserBehaviour(HttpStatusCode Status, string? ErrorCode = null, int Times = int.MaxValue, int RetryAfterSeconds = 0);
 
 /// <summary>
-/// A fake Bot Connector (protocol.md §5) at the HttpMessageHandler level: records every request, serves a team's paged
+/// A fake Bot Connector (docs/protocol.md, "Connector REST operations") at the HttpMessageHandler level: records every request, serves a team's paged
 /// members, creates 1:1 chats and channel posts, accepts activities (returning ids), and answers 403 / 404 / 429 for
 /// chosen users. Several service hosts can share one instance (they are told apart by <see cref="RecordedRequest.Host"/>).
 /// </summary>

@@ -7,7 +7,7 @@ namespace UpdateBot.Cards;
 /// How card action data is written onto cards and read back from the action: the same records, the same options,
 /// so a key is spelled in one place. Reading is strict about what a verb needs (a missing or null required value, or
 /// a value of the wrong type, is an error) and ignores keys it does not know, because Teams merges every input of the
-/// card (and, for <c>Action.Submit</c>, the verb) into the same object (docs/protocol.md, "Card actions").
+/// card (and, for <c>Action.Submit</c>, the verb) into the same object (docs/protocol.md, "Universal Actions").
 /// </summary>
 public static class CardDataJson
 {
