@@ -28,6 +28,13 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
         }
     }
 
+    private static async Task<BotTestHost> StartSeededAsync(TestSquad squad)
+    {
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        return host;
+    }
+
     private static async Task<string> StatusTextAsync(TestSquad squad, BotTestHost host)
     {
         squad.Teams.FailActivitiesAfter = null;
@@ -43,8 +50,7 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
     public async Task A_prompt_that_may_have_been_delivered_is_never_sent_twice_and_the_lead_sees_it_unconfirmed(ConnectorFault fault)
     {
         await using var squad = new TestSquad(tables, "MaybePrompt", OpenAt);
-        var host = squad.StartHost();
-        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        var host = await StartSeededAsync(squad);
         squad.Teams.Outage = fault;
         squad.Teams.FailActivitiesAfter = 0;
 
@@ -65,8 +71,7 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
     public async Task A_prompt_refused_before_it_was_written_is_sent_on_a_later_tick_exactly_once()
     {
         await using var squad = new TestSquad(tables, "Refused", OpenAt);
-        var host = squad.StartHost();
-        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        var host = await StartSeededAsync(squad);
         squad.Teams.Outage = ConnectorFault.RefusedBeforeWrite;
         squad.Teams.FailActivitiesAfter = 0;
         await host.TickAsync();
@@ -82,8 +87,7 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
     public async Task A_429_with_an_hour_long_Retry_After_delays_the_prompt_and_it_still_arrives_once()
     {
         await using var squad = new TestSquad(tables, "LongRetry", OpenAt);
-        var host = squad.StartHost();
-        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        var host = await StartSeededAsync(squad);
         squad.Teams.Behave("29:bo", new UserBehaviour(HttpStatusCode.TooManyRequests, Times: 1, RetryAfterSeconds: 3600));
 
         await TickForAnHourAsync(squad, host);
@@ -95,8 +99,7 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
     public async Task A_storage_failure_before_the_send_leaves_the_prompt_pending_and_it_is_sent_once_later()
     {
         await using var squad = new TestSquad(tables, "StoreBefore", OpenAt);
-        var host = squad.StartHost();
-        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        var host = await StartSeededAsync(squad);
         // Reading Bo's 1:1 conversation reference fails: the prompt is built but never reaches the connector.
         squad.Storage.FailNext("GET", 1, "Conversations", "29:bo");
 
@@ -110,8 +113,7 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
     public async Task A_storage_failure_after_the_send_never_duplicates_the_prompt_and_shows_it_unconfirmed()
     {
         await using var squad = new TestSquad(tables, "StoreAfter", OpenAt);
-        var host = squad.StartHost();
-        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        var host = await StartSeededAsync(squad);
         // Recording Bo's sent prompt fails: Teams has it, our marker still says "sending".
         squad.Storage.FailNext("PUT", 1, "Cycle", "send|prompt|29:bo", "\"State\":\"Sent\"");
 
