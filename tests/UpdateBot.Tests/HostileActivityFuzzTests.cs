@@ -58,6 +58,25 @@ public sealed class HostileActivityFuzzTests(AzuriteFixture tables) : IClassFixt
         Assert.Contains("AdaptiveCard", answer.Body, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("TRIGGER", "5")]
+    [InlineData("Action", "{\"type\":\"Action.Execute\",\"verb\":7}")]
+    public async Task A_card_action_with_a_case_variant_key_of_another_type_is_400_not_500(string key, string json)
+    {
+        // The boundary reads the first matching key; the typed read keeps the last: a mismatch must still be the caller's error.
+        await using var squad = new TestSquad(tables, "dupkey", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        var activity = Infrastructure.Activities.Execute(TestSquad.Lead, "Lena Lead", UpdateBot.Cards.Verbs.DigestRefresh, new System.Text.Json.Nodes.JsonObject { ["squadId"] = TestSquad.TeamId, ["week"] = "2026-W48" });
+        activity["value"]![key] = System.Text.Json.Nodes.JsonNode.Parse(json);
+
+        var (status, body) = await host.InvokeAsync(activity);
+
+        Assert.True((int)status < 500, $"{(int)status}");
+        Assert.Equal(400, body?["statusCode"]?.GetValue<int>());
+        Assert.Equal("application/vnd.microsoft.error", body?["type"]?.GetValue<string>());
+    }
+
     /// <summary>The exception's first line and the frames of the service's own code: enough to find the cause.</summary>
     private static string FirstLines(string log)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using UpdateBot.Hosting;
 using UpdateBot.Messaging;
 using UpdateBot.Storage;
@@ -19,6 +20,9 @@ public sealed class BotActivityHandler(
     CommandHandler commands,
     CardActionHandler cardActions,
     Messenger messenger,
+    BackgroundWork background,
+    IOptions<TurnOptions> turnOptions,
+    TimeProvider time,
     BotMetrics metrics) : IActivityHandler
 {
     private const string AdaptiveCardActionInvoke = "adaptiveCard/action";
@@ -78,10 +82,20 @@ public sealed class BotActivityHandler(
     /// <summary>Universal Actions (docs/protocol.md, "Universal Actions"): the answer goes back in the invoke response, with the envelope.</summary>
     private async Task<InvokeResponse> OnExecuteAsync(Turn turn, CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
         AdaptiveCardInvokeValue? value = null;
         if (turn.Activity.Value is { ValueKind: JsonValueKind.Object } raw)
         {
-            value = raw.Deserialize<AdaptiveCardInvokeValue>(ProtocolJson.Options);
+            try
+            {
+                value = raw.Deserialize<AdaptiveCardInvokeValue>(ProtocolJson.Options);
+            }
+            catch (JsonException)
+            {
+                // The boundary checked the shape; a value that still does not read (duplicate or case-variant keys of
+                // another type) is the caller's error, not ours.
+                value = null;
+            }
         }
 
         if (value?.Action is not { Type: "Action.Execute", Verb: { Length: > 0 } verb } action)
@@ -96,18 +110,34 @@ public sealed class BotActivityHandler(
         }
 
         // An invoke response changes only the invoker's view; a shared card (the setup card in a channel) is also
-        // updated for everyone (docs/protocol.md, "Updating a card in place"). Never on an automatic refresh: an edit re-triggers refresh.
-        // The message replaced is always in the activity's own conversation, which the route has admitted.
-        if (result.Card is not null && value.Trigger != "automatic" && turn.Activity.ReplyToId is { } replyTo)
+        // updated for everyone (docs/protocol.md, "Updating a card in place"). Never on an automatic refresh: an edit
+        // re-triggers refresh. The message replaced is always in the activity's own conversation, which the route has
+        // admitted. The envelope carries a card or a message, never both: a message that comes with a card ("another
+        // lead changed this") goes to the chat, as on the Action.Submit path.
+        var update = result.Card is not null && value.Trigger != "automatic" ? turn.Activity.ReplyToId : null;
+        var note = result.Card is not null ? result.Message : null;
+        if (update is not null || note is not null)
         {
-            await messenger.UpdateCardAsync(turn.ServiceUrl, turn.ConversationId, replyTo, result.Card, cancellationToken);
-        }
+            // Interactive first: these sends wait behind Teams' limits like any other, so the invoke answers by the
+            // deadline whatever they do, and they finish in the background (docs/protocol.md, "Time budget").
+            var (serviceUrl, conversationId, card) = (turn.ServiceUrl, turn.ConversationId, result.Card);
+            var sends = background.RunAsync(async (services, ct) =>
+            {
+                var sender = services.GetRequiredService<Messenger>();
+                if (update is not null)
+                {
+                    await sender.UpdateCardAsync(serviceUrl, conversationId, update, card!, ct);
+                }
 
-        if (result.Card is not null && result.Message is not null)
-        {
-            // The envelope carries a card or a message, never both: the message ("another lead changed this",
-            // "publishing failed…") goes to the chat, as on the Action.Submit path, instead of being dropped.
-            await messenger.SendTextAsync(turn.ServiceUrl, turn.ConversationId, result.Message, cancellationToken);
+                if (note is not null)
+                {
+                    await sender.SendTextAsync(serviceUrl, conversationId, note, ct);
+                }
+
+                return true;
+            });
+            var remaining = turnOptions.Value.InvokeDeadline - time.GetElapsedTime(started);
+            await Task.WhenAny(sends, Task.Delay(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time, cancellationToken));
         }
 
         return (result.Card is not null
