@@ -35,7 +35,20 @@ internal sealed class ConnectorAuthenticationHandler(BotTokenProvider tokenProvi
         }
 
         request.Headers.Authorization = token is null ? null : new AuthenticationHeaderValue("Bearer", token);
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response;
+        request.Options.Set(ConnectorRequestOptions.AwaitingAnswer, true);
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
+        {
+            // The connection never opened: nothing was written.
+            request.Options.Set(ConnectorRequestOptions.AwaitingAnswer, false);
+            throw;
+        }
+
+        request.Options.Set(ConnectorRequestOptions.AwaitingAnswer, false);
         if (response.StatusCode == HttpStatusCode.Unauthorized && token is not null)
         {
             // The cached token was revoked or rotated before it expired.

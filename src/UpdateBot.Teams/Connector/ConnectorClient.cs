@@ -191,17 +191,24 @@ public sealed partial class ConnectorClient
         {
             response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or OperationCanceledException)
         {
-            // The network boundary of this client: a failed connection or a timeout is an outcome, not a crash.
+            // The network boundary of this client: a failed connection, a timeout or the caller giving up is an outcome,
+            // not a crash. Whether it may have delivered depends on whether the last attempt was written and left
+            // unanswered, not on how long the call waited in the limiter or between retries.
             LogTransportFailure(logger, method.Method, ex.GetType().Name);
             var failure = ex switch
             {
                 HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => ConnectorFailure.ConnectionFailed,
                 HttpRequestException => ConnectorFailure.Transport,
+                OperationCanceledException when cancellationToken.IsCancellationRequested => ConnectorFailure.Cancelled,
                 _ => ConnectorFailure.Timeout,
             };
-            return new ConnectorResult<T>(ConnectorOutcome.Failed, failure, default, null, null, null) { MayHaveBeenDelivered = MayHaveDelivered(method, failure, null) };
+            var unanswered = request.Options.TryGetValue(ConnectorRequestOptions.AwaitingAnswer, out var awaiting) && awaiting;
+            return new ConnectorResult<T>(ConnectorOutcome.Failed, failure, default, null, null, null)
+            {
+                MayHaveBeenDelivered = unanswered && MayHaveDelivered(method, failure, null),
+            };
         }
 
         using (response)
@@ -270,7 +277,7 @@ public sealed partial class ConnectorClient
     internal static bool MayHaveDelivered(HttpMethod method, ConnectorFailure failure, int? status) =>
         method == HttpMethod.Post && failure switch
         {
-            ConnectorFailure.Transport or ConnectorFailure.Timeout or ConnectorFailure.EmptyBody or ConnectorFailure.MalformedBody => true,
+            ConnectorFailure.Transport or ConnectorFailure.Timeout or ConnectorFailure.Cancelled or ConnectorFailure.EmptyBody or ConnectorFailure.MalformedBody => true,
             ConnectorFailure.ErrorStatus => status is >= 500,
             _ => false,
         };

@@ -100,6 +100,9 @@ public enum ConnectorFailure
     /// <summary>No answer within the call's time limit.</summary>
     Timeout,
 
+    /// <summary>The caller stopped waiting (the service is stopping, or the tick lost its lease).</summary>
+    Cancelled,
+
     /// <summary>A 2xx answer without the body the call needs (e.g. no activity id, no members array).</summary>
     EmptyBody,
 

@@ -11,7 +11,7 @@ namespace UpdateBot.Deliveries;
 /// <item>provably not delivered (429, our own limiter, a connection that never opened, no token) → <see cref="SendState.Retry"/>, tried again later;</item>
 /// <item>may have been delivered (timeout, 5xx, connection lost after writing) → <see cref="SendState.Unconfirmed"/>, never re-sent automatically;</item>
 /// <item>cannot heal (403, 404, 413, a removed chat or channel) → <see cref="SendState.Unreachable"/>, with the reason;</item>
-/// <item>an exception between recording the intent and sending it never strands the intent: it goes back to pending.</item>
+/// <item>an exception or a cancellation between recording the intent and sending it never strands the intent: it goes back to pending.</item>
 /// </list>
 /// </summary>
 /// <remarks>
@@ -41,14 +41,16 @@ public sealed partial class DeliveryEngine(CycleStore cycle, ILogger<DeliveryEng
         {
             delivery = await send(claim.Marker, cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
+            // Cancellation included: connector calls report even that as an outcome, so whatever threw came before a
+            // request was written (the limiter, a storage read). The outcome is recorded even when the caller gave up.
             LogReleased(logger, key, e);
             await cycle.CompleteAsync(claim.Marker, MarkerStates.Retry, null, null, "Interrupted before it was sent; it will be sent on a later attempt.", CancellationToken.None);
             throw;
         }
 
-        await cycle.CompleteAsync(claim.Marker, delivery.MarkerState, delivery.ConversationId, delivery.ActivityId, delivery.Detail, cancellationToken);
+        await cycle.CompleteAsync(claim.Marker, delivery.MarkerState, delivery.ConversationId, delivery.ActivityId, delivery.Detail, CancellationToken.None);
         return new SendRecord(StateOf(claim.Marker.State), claim.Marker, delivery);
     }
 

@@ -131,6 +131,7 @@ public sealed partial class Messenger(ConnectorClient connector, ConversationSto
             {
                 ConnectorFailure.EmptyBody or ConnectorFailure.MalformedBody => "Teams accepted the message but its answer could not be read",
                 ConnectorFailure.Timeout => "Teams did not answer in time",
+                ConnectorFailure.Cancelled => "the service stopped before Teams answered",
                 ConnectorFailure.Transport => "the connection to Teams broke before it answered",
                 _ => $"Teams answered with an error ({status?.ToString(System.Globalization.CultureInfo.InvariantCulture)})",
             };
