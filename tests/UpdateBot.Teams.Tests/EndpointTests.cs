@@ -231,6 +231,14 @@ public sealed class BotOptionsTests
         Assert.Throws<OptionsValidationException>(() => Resolve(new(Settings.Production()) { ["Bot:ClientSecret"] = null }));
 
     [Fact]
+    public void Managed_identity_needs_the_tenant_so_other_tenants_can_be_refused()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["Bot:AppId"] = TestConstants.AppId, ["Bot:AppType"] = "UserAssignedMSI" }));
+
+        Assert.Contains("Bot:TenantId is required", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Managed_identity_needs_no_secret()
     {
         var options = Resolve(new() { ["Bot:AppId"] = TestConstants.AppId, ["Bot:TenantId"] = TestConstants.TenantId, ["Bot:AppType"] = "UserAssignedMSI" });

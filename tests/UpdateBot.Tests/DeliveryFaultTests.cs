@@ -169,7 +169,9 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
 
         Assert.Single(squad.Teams.ChannelPosts);
         Assert.Single(Notices(squad, "may not have reached the channel"));
-        Assert.Contains("channel post unconfirmed", await StatusTextAsync(squad, host));
+        var status = await StatusTextAsync(squad, host);
+        Assert.Contains("Channel post", status);
+        Assert.Contains("Unconfirmed:", status);
     }
 
     [Theory]
@@ -295,5 +297,41 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
         await TickForAnHourAsync(squad, host);
         Assert.Single(squad.Teams.ChannelPosts);
     }
-}
 
+    [Fact]
+    public async Task A_notice_to_the_lead_that_was_throttled_keeps_the_step_due_until_it_is_delivered()
+    {
+        await using var squad = new TestSquad(tables, "Notice", PublishAt.AddHours(-2));
+        var host = squad.StartHost();
+        await SeedAutoPublishAsync(squad, host);
+        squad.Teams.ChannelPostFault = (ConnectorFault.None, HttpStatusCode.Forbidden, 100);
+        squad.Teams.Behave(TestSquad.Lead, new UserBehaviour(HttpStatusCode.TooManyRequests, Times: 1, RetryAfterSeconds: 120));
+
+        await host.TickAsync();
+        Assert.False(await host.Get<CycleStore>().IsStepDoneAsync(TestSquad.TeamId, Week, CycleStep.Publish, CancellationToken.None));
+        await TickForAnHourAsync(squad, host);
+
+        Assert.Single(Notices(squad, "could not be posted"));
+        Assert.True(await host.Get<CycleStore>().IsStepDoneAsync(TestSquad.TeamId, Week, CycleStep.Publish, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_unconfirmed_review_desk_shows_in_status_and_send_again_sends_it_once_more()
+    {
+        await using var squad = new TestSquad(tables, "DeskStatus", PublishAt.AddHours(-3));
+        var host = await StartSeededAsync(squad);
+        squad.Time.Advance(new DateTimeOffset(2026, 11, 27, 14, 0, 0, TimeSpan.Zero) - squad.Time.GetUtcNow());
+        squad.Teams.Outage = ConnectorFault.DeliveredThenServerError;
+        squad.Teams.FailActivitiesAfter = 0;
+        await TickForAnHourAsync(squad, host);
+        Assert.Single(squad.Reviews(TestSquad.Lead));
+
+        var status = await StatusTextAsync(squad, host);
+        Assert.Contains("Review desk to Lena Lead", status);
+        Assert.Contains("Unconfirmed:", status);
+
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "send again")));
+        await TickForAnHourAsync(squad, host);
+        Assert.Equal(2, squad.Reviews(TestSquad.Lead).Count);
+    }
+}

@@ -159,6 +159,12 @@ internal sealed class BotOptionsValidator(IHostEnvironment? environment = null, 
 
                     break;
                 case BotAppType.UserAssignedMSI:
+                    if (string.IsNullOrWhiteSpace(options.TenantId))
+                    {
+                        // Without it no activity could be checked against our tenant (docs/protocol.md, "Teams only, one tenant").
+                        failures.Add("Bot:TenantId is required: activities from any other tenant are refused, so it must be known.");
+                    }
+
                     if (!string.IsNullOrWhiteSpace(options.ClientSecret) || !string.IsNullOrWhiteSpace(options.CertificatePath))
                     {
                         failures.Add("Bot:AppType UserAssignedMSI uses the managed identity; remove Bot:ClientSecret and Bot:CertificatePath.");

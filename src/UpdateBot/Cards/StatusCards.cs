@@ -43,6 +43,7 @@ public static class StatusCards
         "Answered" => 2,
         "Quiet" => 3,
         "Away" => 4,
-        _ => 5,
+        "Messages" => 5,
+        _ => 6,
     };
 }

@@ -47,7 +47,8 @@ internal sealed partial class CycleLeaseKeeper : IAsyncDisposable
                     // Storage is unreachable: keep going while the lease we hold is still valid.
                     LogRenewalFailed(logger, e);
                     renewed = false;
-                    if (time.GetUtcNow() < heldUntil)
+                    // Give up while the lease is still ours: the next attempt would come after another instance may take it.
+                    if (time.GetUtcNow() + (duration / 3) < heldUntil)
                     {
                         continue;
                     }

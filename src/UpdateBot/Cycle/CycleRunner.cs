@@ -231,7 +231,13 @@ public sealed partial class CycleRunner(
             await digests.SendReviewToLeadsAsync(squad, week, cancellationToken);
         }
 
-        if (Any(CycleStore.PostKey))
+        if (Any("send|publishreminder"))
+        {
+            await digests.RemindLeadsToPublishAsync(squad, week, cancellationToken);
+        }
+
+        // The post, its parts, and the notices about the post are all driven by publishing again.
+        if (Any(CycleStore.PostKey) || Any("send|notice-post-"))
         {
             await digests.PublishAsync(squad, week, "a lead (send again)", cancellationToken);
         }

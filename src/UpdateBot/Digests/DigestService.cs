@@ -32,10 +32,11 @@ public enum PublishState
 }
 
 /// <param name="PartsPending">Continuation parts of a long weeknote still waiting to be posted (retried in their place).</param>
-public sealed record PublishResult(PublishState State, int Edition, string? Detail, int PartsPending = 0)
+/// <param name="NoticesPending">Notices to leads about an unconfirmed or refused post still waiting to be sent.</param>
+public sealed record PublishResult(PublishState State, int Edition, string? Detail, int PartsPending = 0, int NoticesPending = 0)
 {
-    /// <summary>True when nothing more will happen automatically: posted in full, or settled and shown to the leads.</summary>
-    public bool IsSettled => State is PublishState.Unconfirmed or PublishState.Refused
+    /// <summary>True when nothing more will happen automatically: posted in full, or settled and the leads told.</summary>
+    public bool IsSettled => (State is PublishState.Unconfirmed or PublishState.Refused && NoticesPending == 0)
         || (State is PublishState.Published or PublishState.AlreadyPublished && PartsPending == 0);
 
     /// <summary>What a lead is told, wherever they asked to publish (a command or the review card).</summary>
@@ -171,13 +172,18 @@ public sealed partial class DigestService(
     /// <summary>
     /// Tells each lead once, 1:1, about something the bot could not do in the channel, with what to do about it.
     /// </summary>
-    private async Task NotifyLeadsOnceAsync(Squad squad, IsoWeek week, string kind, AdaptiveCard notice, CancellationToken cancellationToken)
+    /// <returns>How many notices wait for a retry (the step that asked stays due until they are settled).</returns>
+    private async Task<int> NotifyLeadsOnceAsync(Squad squad, IsoWeek week, string kind, AdaptiveCard notice, CancellationToken cancellationToken)
     {
+        var pending = 0;
         foreach (var leadId in squad.Settings.LeadIds)
         {
-            await delivery.DeliverAsync(EntryStore.Partition(squad.Id, week), CycleStore.SendKey(kind, leadId),
+            var record = await delivery.DeliverAsync(EntryStore.Partition(squad.Id, week), CycleStore.SendKey(kind, leadId),
                 (_, ct) => messenger.SendToMemberAsync(squad, leadId, notice, notice.FallbackText, ct), cancellationToken);
+            pending += record.IsPending ? 1 : 0;
         }
+
+        return pending;
     }
 
     /// <summary>Applies one review edit against the latest draft, refusing it if another lead changed the same thing first.</summary>
@@ -234,17 +240,17 @@ public sealed partial class DigestService(
                 LogPublishFailed(logger, root.Delivery?.Reach, root.Marker.Detail);
                 return new PublishResult(PublishState.Failed, edition, root.Marker.Detail);
             case SendState.Unconfirmed:
-                await NotifyLeadsOnceAsync(squad, week, "notice-post-unconfirmed", NoticeCards.Notice(
+                var unconfirmedNotices = await NotifyLeadsOnceAsync(squad, week, "notice-post-unconfirmed", NoticeCards.Notice(
                     $"Update {edition} may not have reached the channel",
                     root.Marker.Detail ?? "Teams did not confirm the channel post.",
                     "Look in the channel. If the weeknote is not there, say send again in this chat to post it; nothing more is posted automatically."), cancellationToken);
-                return new PublishResult(PublishState.Unconfirmed, edition, root.Marker.Detail);
+                return new PublishResult(PublishState.Unconfirmed, edition, root.Marker.Detail, NoticesPending: unconfirmedNotices);
             case SendState.Unreachable or SendState.AlreadySent when root.Marker.State == MarkerStates.Unreachable:
-                await NotifyLeadsOnceAsync(squad, week, "notice-post-refused", NoticeCards.Notice(
+                var refusedNotices = await NotifyLeadsOnceAsync(squad, week, "notice-post-refused", NoticeCards.Notice(
                     $"Update {edition} could not be posted",
                     root.Marker.Detail ?? "Teams refused the channel post.",
                     "Check that UpdateBot is still in the team and the squad's channel still exists (say settings in the channel to choose another), then say publish in this chat."), cancellationToken);
-                return new PublishResult(PublishState.Refused, edition, root.Marker.Detail);
+                return new PublishResult(PublishState.Refused, edition, root.Marker.Detail, NoticesPending: refusedNotices);
             case SendState.AlreadySent when root.Marker.State != MarkerStates.Sent:
                 return new PublishResult(PublishState.Failed, edition, root.Marker.Detail);
         }

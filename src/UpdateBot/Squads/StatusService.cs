@@ -13,19 +13,63 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
     public async Task<AdaptiveCard> StatusCardAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {
         var statuses = await StatusesAsync(squad, week, cancellationToken);
-        var post = await cycle.GetMarkerAsync(squad.Id, week, CycleStore.PostKey, cancellationToken);
-        var stepLine = await StepLineAsync(squad, week, cancellationToken) + PostLine(post);
-        return StatusCards.Status(squad.Settings.Name, week, statuses, stepLine);
+        var messages = await MessageStatusesAsync(squad, week, cancellationToken);
+        return StatusCards.Status(squad.Settings.Name, week, [.. statuses, .. messages], await StepLineAsync(squad, week, cancellationToken));
     }
 
-    /// <summary>The channel post, when it did not simply go out: unconfirmed, refused, or waiting for a retry.</summary>
-    private static string PostLine(MarkerRow? post) => post?.State switch
+    /// <summary>
+    /// Everything else the bot sent this week that did not simply go out (review desks, publish reminders, the channel
+    /// post and its parts, notices to leads): unconfirmed, unreachable, or waiting for a retry, and for how long.
+    /// </summary>
+    public async Task<IReadOnlyList<MemberWeekStatus>> MessageStatusesAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {
-        MarkerStates.Unconfirmed => $" · channel post unconfirmed ({post.Detail}): look in the channel, and say send again if it is not there",
-        MarkerStates.Unreachable => $" · channel post refused: {post.Detail}",
-        MarkerStates.Retry => $" · channel post not posted yet: {post.Detail}",
-        _ => "",
-    };
+        var unsettled = await cycle.ListUnsettledSendsAsync(EntryStore.Partition(squad.Id, week), cancellationToken);
+        var roster = (await members.ListAsync(squad.Id, cancellationToken)).ToDictionary(m => m.UserId, m => m.Name, StringComparer.Ordinal);
+        var statuses = new List<MemberWeekStatus>();
+        foreach (var marker in unsettled.Where(m => !m.RowKey.StartsWith("send|prompt|", StringComparison.Ordinal) && !m.RowKey.StartsWith("send|remind|", StringComparison.Ordinal)))
+        {
+            var (what, step) = Describe(marker.RowKey, roster);
+            var state = marker.State switch
+            {
+                MarkerStates.Unconfirmed => ("Unconfirmed", "Look for it; say send again to send it once more."),
+                MarkerStates.Unreachable => ("Not delivered", "Teams refused it; see the reason."),
+                MarkerStates.Sending => ("Sending", (string?)null),
+                _ when PastCatchUp(squad, week, step) => ("Not delivered", $"Not retried any more: the catch-up window has passed.{(step == CycleStep.Publish ? " Say publish to try again." : "")}"),
+                _ => ("Not delivered", "Retrying automatically."),
+            };
+            statuses.Add(new MemberWeekStatus(what, "Messages", $"{state.Item1}: {marker.Detail}", state.Item2));
+        }
+
+        return statuses;
+    }
+
+    private static (string What, CycleStep Step) Describe(string rowKey, IReadOnlyDictionary<string, string> names)
+    {
+        if (rowKey == CycleStore.PostKey)
+        {
+            return ("Channel post", CycleStep.Publish);
+        }
+
+        if (rowKey.StartsWith(CycleStore.PostKey + "|part|", StringComparison.Ordinal))
+        {
+            return ($"Channel post, part {rowKey[(CycleStore.PostKey.Length + 6)..]}", CycleStep.Publish);
+        }
+
+        // send|kind|member
+        var parts = rowKey.Split('|', 3);
+        var kind = parts.Length > 1 ? parts[1].Split('.')[0] : rowKey;
+        var to = parts.Length > 2 ? TableKey.Decode(parts[2]) : "";
+        var name = names.GetValueOrDefault(to, to);
+        return kind switch
+        {
+            "review" => ($"Review desk to {name}", CycleStep.Compile),
+            "publishreminder" => ($"Publish reminder to {name}", CycleStep.Publish),
+            _ => ($"Notice to {name}", CycleStep.Publish),
+        };
+    }
+
+    private bool PastCatchUp(Squad squad, IsoWeek week, CycleStep step) =>
+        time.GetUtcNow() - WeeklySchedule.DueAt(squad.Settings.Schedule, squad.TimeZone, week, step) > cycleOptions.Value.CatchUpWindow;
 
     public async Task<IReadOnlyList<MemberWeekStatus>> StatusesAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {
@@ -69,8 +113,7 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
         {
             // A retry only happens while its step is inside the catch-up window; after that, saying so would be untrue.
             var step = reminder is not null ? CycleStep.Remind : CycleStep.Open;
-            var windowClosed = time.GetUtcNow() - WeeklySchedule.DueAt(squad.Settings.Schedule, squad.TimeZone, week, step) > cycleOptions.Value.CatchUpWindow;
-            var whatToDo = last?.State == MarkerStates.Retry && windowClosed
+            var whatToDo = last?.State == MarkerStates.Retry && PastCatchUp(squad, week, step)
                 ? $"Not retried any more: the catch-up window has passed. Say {(step == CycleStep.Open ? "prompt now" : "remind now")} to try again."
                 : WhatToDo(member.Reach);
             return new MemberWeekStatus(member.Name, "Unreachable", last?.Detail ?? member.ReachDetail, whatToDo);

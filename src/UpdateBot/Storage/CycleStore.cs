@@ -134,6 +134,13 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
             .ToDictionary(r => int.Parse(r.RowKey[prefix.Length..], System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    /// <summary>Every send intent of one partition that did not simply go out: waiting to retry, unconfirmed or unreachable.</summary>
+    public async Task<IReadOnlyList<MarkerRow>> ListUnsettledSendsAsync(string partition, CancellationToken cancellationToken) =>
+        (await tables.Cycle.QueryPartitionAsync<MarkerRow>(partition, cancellationToken))
+            .Where(r => (r.RowKey.StartsWith("send|", StringComparison.Ordinal) || r.RowKey.StartsWith(PostKey, StringComparison.Ordinal))
+                        && r.State is MarkerStates.Retry or MarkerStates.Unconfirmed or MarkerStates.Unreachable or MarkerStates.Sending)
+            .ToList();
+
     /// <summary>The sends of one partition that may or may not have arrived (shown to the leads, who may send them again).</summary>
     public async Task<IReadOnlyList<MarkerRow>> ListUnconfirmedAsync(string partition, CancellationToken cancellationToken) =>
         (await tables.Cycle.QueryPartitionAsync<MarkerRow>(partition, cancellationToken)).Where(r => r.State == MarkerStates.Unconfirmed).ToList();
