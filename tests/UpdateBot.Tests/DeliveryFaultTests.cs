@@ -284,8 +284,14 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
         var (status, body) = await click.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(HttpStatusCode.OK, status);
-        var told = FakeTeams.Text(body) + string.Concat(squad.Teams.Requests.Where(r => r.Path.Contains(TestSquad.Lead, StringComparison.Ordinal)).Select(r => r.Body));
-        Assert.Contains("Teams is busy", told);
+        // The note goes to the lead's chat after the invoke has answered (it must not hold the answer up).
+        string Told() => FakeTeams.Text(body) + string.Concat(squad.Teams.Requests.Where(r => r.Path.Contains(TestSquad.Lead, StringComparison.Ordinal)).Select(r => r.Body));
+        for (var i = 0; i < 200 && !Told().Contains("Teams is busy", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.Contains("Teams is busy", Told());
         Assert.Empty(squad.Teams.ChannelPosts);
 
         squad.Teams.ChannelPostHold.SetResult();
@@ -334,4 +340,84 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
         await TickForAnHourAsync(squad, host);
         Assert.Equal(2, squad.Reviews(TestSquad.Lead).Count);
     }
+
+    [Fact]
+    public async Task A_crash_while_the_channel_post_is_in_flight_never_posts_twice_and_the_lead_is_told_once()
+    {
+        await using var squad = new TestSquad(tables, "CrashPost", PublishAt.AddHours(-2));
+        var first = squad.StartHost("first");
+        await SeedAutoPublishAsync(squad, first);
+        squad.Teams.ChannelPostHold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var crash = new CancellationTokenSource();
+
+        var tick = first.TickAsync(crash.Token);
+        await squad.Teams.ChannelPostWaiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        // The process dies with the post written and unanswered: from now on it writes nothing more to storage.
+        squad.Storage.FailNext("PUT", 1000, "Cycle");
+        squad.Storage.FailNext("POST", 1000, "Cycle");
+        await crash.CancelAsync();
+        try
+        {
+            await tick; // the step boundary logs the failure; or the cancellation surfaces
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        squad.Teams.ChannelPostHold = null;
+        await first.DisposeAsync();
+
+        ClearStorageFaults(squad);
+        var second = squad.StartHost("second");
+        squad.Time.Advance(TimeSpan.FromMinutes(6)); // past the lease and the age at which an interrupted send is judged
+        await TickForAnHourAsync(squad, second);
+        second.AssertOk(await second.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "publish")));
+
+        Assert.Single(squad.Teams.ChannelPosts);
+        Assert.Single(Notices(squad, "may not have reached the channel"));
+    }
+
+    [Fact]
+    public async Task A_crash_while_the_review_desk_is_in_flight_never_sends_it_twice_and_status_shows_it()
+    {
+        await using var squad = new TestSquad(tables, "CrashDesk", PublishAt.AddHours(-3).AddMinutes(-5));
+        var first = await StartSeededAsync(squad);
+        await first.TickAsync(); // this week's prompts and reminders are out
+        squad.Time.Advance(new DateTimeOffset(2026, 11, 27, 14, 0, 0, TimeSpan.Zero) - squad.Time.GetUtcNow());
+        using var crash = new CancellationTokenSource();
+        squad.Teams.OnActivityPost = attempt =>
+        {
+            // The desk reaches Teams; the process dies before it writes anything else.
+            squad.Storage.FailNext("PUT", 1000, "Cycle");
+            squad.Storage.FailNext("POST", 1000, "Cycle");
+            _ = Task.Run(async () =>
+            {
+                await Task.Delay(50);
+                await crash.CancelAsync();
+            });
+        };
+
+        try
+        {
+            await first.TickAsync(crash.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        squad.Teams.OnActivityPost = null;
+        await first.DisposeAsync();
+        ClearStorageFaults(squad);
+
+        var second = squad.StartHost("second");
+        squad.Time.Advance(TimeSpan.FromMinutes(6));
+        await TickForAnHourAsync(squad, second);
+
+        Assert.Single(squad.Reviews(TestSquad.Lead));
+        var status = await StatusTextAsync(squad, second);
+        Assert.True(status.Contains("Review desk to Lena Lead", StringComparison.Ordinal), status + "\n" + string.Join("\n", second.Logs));
+        Assert.Contains("Unconfirmed:", status);
+    }
+
+    private static void ClearStorageFaults(TestSquad squad) => squad.Storage.Clear();
 }

@@ -177,7 +177,17 @@ public sealed class FakeTeams
         if (ChannelPostHold is { } hold && request.Method == HttpMethod.Post && path == "/v3/conversations" && body.Contains("\"isGroup\":true", StringComparison.Ordinal))
         {
             ChannelPostWaiting.TrySetResult();
-            await hold.Task.WaitAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
+            try
+            {
+                await hold.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // The caller gave up (the process died) after writing the request: Teams still posts it.
+                var (postedStatus, _, _) = Route(request.Method, path, request.RequestUri.Query, body, out _);
+                requests.Enqueue(new RecordedRequest(host, request.Method, Uri.UnescapeDataString(path), body, postedStatus, Clock?.GetUtcNow() ?? default));
+                throw;
+            }
         }
 
         var (status, json, retryAfter) = Route(request.Method, path, request.RequestUri.Query, body, out var outage);

@@ -29,6 +29,15 @@ public sealed class StorageFaults
         }
     }
 
+    /// <summary>Removes every rule still pending (storage is healthy again).</summary>
+    public void Clear()
+    {
+        lock (gate)
+        {
+            rules.Clear();
+        }
+    }
+
     public TableClientOptions ClientOptions()
     {
         var options = new TableClientOptions();
