@@ -307,6 +307,26 @@ public sealed class InboundAuthenticationTests : IAsyncLifetime
         Assert.Empty(host.Log.Activities);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Basic dXNlcjpwYXNz")]
+    [InlineData("Bearer")]
+    public async Task Endpoint_refuses_a_request_without_a_bearer_token_before_reading_its_body(string? authorization)
+    {
+        // A body that is not even JSON: were it parsed first, the answer would be 400.
+        await using var host = await BotHost.StartAsync(Settings.Production(server.MetadataUrl));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = new StringContent("not json", System.Text.Encoding.UTF8, "application/json") };
+        if (authorization is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        using var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Empty(host.Log.Activities);
+    }
+
     [Fact]
     public async Task Endpoint_processes_an_authenticated_activity()
     {

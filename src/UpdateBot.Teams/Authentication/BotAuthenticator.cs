@@ -96,14 +96,12 @@ public sealed partial class BotAuthenticator
             return InboundAuthenticationResult.Fail("missing Authorization header");
         }
 
-        // docs/protocol.md, "Bot Framework channel tokens": exactly two parts, scheme "Bearer".
-        var parts = authorizationHeader.Split(' ');
-        if (parts.Length != 2 || !string.Equals(parts[0], "Bearer", StringComparison.OrdinalIgnoreCase) || parts[1].Length == 0)
+        if (!HasBearerToken(authorizationHeader))
         {
             return InboundAuthenticationResult.Fail("malformed Authorization header");
         }
 
-        var token = parts[1];
+        var token = authorizationHeader.Split(' ')[1];
         if (!TryRead(token, out var unvalidated))
         {
             return InboundAuthenticationResult.Fail("unreadable token");
@@ -256,6 +254,13 @@ public sealed partial class BotAuthenticator
         {
             return false;
         }
+    }
+
+    /// <summary>docs/protocol.md, "Bot Framework channel tokens": exactly two parts, scheme "Bearer", a non-empty token.</summary>
+    public static bool HasBearerToken(string? authorizationHeader)
+    {
+        var parts = authorizationHeader?.Split(' ');
+        return parts is [var scheme, { Length: > 0 }] && string.Equals(scheme, "Bearer", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>

@@ -63,6 +63,14 @@ internal sealed partial class BotEndpoint(
             return;
         }
 
+        // Outside development mode a request without a bearer token is refused before its body is read or parsed.
+        if (!options.Value.IsDevelopmentMode && !BotAuthenticator.HasBearerToken(request.Headers.Authorization.ToString()))
+        {
+            LogUnauthenticated(logger, "missing or malformed Authorization header");
+            response.StatusCode = StatusCodes.Status401Unauthorized;
+            return;
+        }
+
         var body = await ReadBodyAsync(request.Body, limit, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
