@@ -420,4 +420,20 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
     }
 
     private static void ClearStorageFaults(TestSquad squad) => squad.Storage.Clear();
+
+    [Fact]
+    public async Task A_prompt_whose_card_address_failed_to_save_gets_it_recorded_on_a_later_tick()
+    {
+        await using var squad = new TestSquad(tables, "CardRef", OpenAt);
+        var host = await StartSeededAsync(squad);
+        // Bo's prompt goes out; writing where his card is (to update it in place later) fails once.
+        squad.Storage.FailNext("POST", 1, "Entries", "29:bo", "CardActivityId");
+
+        await TickForAnHourAsync(squad, host);
+
+        Assert.NotEmpty(squad.Storage.Injected);
+        Assert.Single(squad.Prompts("29:bo"));
+        var bo = Assert.Single(await host.Get<EntryStore>().ListAsync(TestSquad.TeamId, Week, CancellationToken.None), e => e.Entry.MemberId == "29:bo");
+        Assert.NotNull(bo.CardActivityId);
+    }
 }

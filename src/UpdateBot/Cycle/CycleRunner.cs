@@ -164,6 +164,13 @@ public sealed partial class CycleRunner(
                 // it settles (sent, or judged unconfirmed and shown to the lead).
                 return "inflight";
             case SendState.AlreadySent:
+                if (record.Marker is { State: MarkerStates.Sent, ConversationId: { } conversationId, ActivityId: { } activityId } && stored?.CardActivityId is null)
+                {
+                    // Sent earlier, but the card's address was never written (a storage blip right after the send):
+                    // record it now, or the card could never be updated in place.
+                    await entries.SetCardAsync(squad.Id, week, member.UserId, member.Name, conversationId, activityId, cancellationToken);
+                }
+
                 return "done";
             case SendState.Unconfirmed:
                 // Settled without a retry: the lead sees it as unconfirmed and can send it again.
