@@ -58,6 +58,8 @@ public sealed class FakeTeams
     private readonly ConcurrentDictionary<string, UserBehaviour> behaviours = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> behaviourUses = new(StringComparer.Ordinal);
     private readonly Lock faultGate = new();
+    private readonly Lock waitersGate = new();
+    private readonly List<(Func<RecordedRequest, bool> Match, TaskCompletionSource<RecordedRequest> Done)> requestWaiters = [];
     private int nextId;
     private int activityAttempts;
 
@@ -115,6 +117,36 @@ public sealed class FakeTeams
     }
 
     public void Clear() => requests.Clear();
+
+    /// <summary>Completes with the first request (already made, or made later) that matches: a signal, not a poll.</summary>
+    public Task<RecordedRequest> WaitForRequestAsync(Func<RecordedRequest, bool> match)
+    {
+        var waiter = (match, new TaskCompletionSource<RecordedRequest>(TaskCreationOptions.RunContinuationsAsynchronously));
+        lock (waitersGate)
+        {
+            if (requests.FirstOrDefault(match) is { } done)
+            {
+                return Task.FromResult(done);
+            }
+
+            requestWaiters.Add(waiter);
+        }
+
+        return waiter.Item2.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private void Record(RecordedRequest request)
+    {
+        lock (waitersGate)
+        {
+            requests.Enqueue(request);
+            foreach (var waiter in requestWaiters.Where(w => w.Match(request)).ToList())
+            {
+                requestWaiters.Remove(waiter);
+                waiter.Done.TrySetResult(request);
+            }
+        }
+    }
 
     public static string PersonalConversationId(string userId) => "a:dm-" + userId;
 
@@ -185,7 +217,7 @@ public sealed class FakeTeams
             {
                 // The caller gave up (the process died) after writing the request: Teams still posts it.
                 var (postedStatus, _, _) = Route(request.Method, path, request.RequestUri.Query, body, out _);
-                requests.Enqueue(new RecordedRequest(host, request.Method, Uri.UnescapeDataString(path), body, postedStatus, Clock?.GetUtcNow() ?? default));
+                Record(new RecordedRequest(host, request.Method, Uri.UnescapeDataString(path), body, postedStatus, Clock?.GetUtcNow() ?? default));
                 throw;
             }
         }
@@ -198,7 +230,7 @@ public sealed class FakeTeams
             throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (fake connector outage)");
         }
 
-        requests.Enqueue(new RecordedRequest(host, request.Method, Uri.UnescapeDataString(path), body, status, Clock?.GetUtcNow() ?? default));
+        Record(new RecordedRequest(host, request.Method, Uri.UnescapeDataString(path), body, status, Clock?.GetUtcNow() ?? default));
         switch (fault)
         {
             case ConnectorFault.DeliveredThenServerError:

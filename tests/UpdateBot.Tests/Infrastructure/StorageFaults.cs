@@ -6,13 +6,14 @@ using Azure.Data.Tables;
 namespace UpdateBot.Tests.Infrastructure;
 
 /// <summary>
-/// Storage faults for the integration tests: a policy in the Azure SDK pipeline of the service's tables that fails chosen
+/// Storage faults and signals for the integration tests: a policy in the Azure SDK pipeline of the service's tables that fails chosen
 /// calls, once the SDK's own retries are spent (it sits per call, outside them). Several hosts may share one instance.
 /// </summary>
 public sealed class StorageFaults
 {
     private readonly Lock gate = new();
     private readonly List<Rule> rules = [];
+    private readonly List<Observer> observers = [];
 
     /// <summary>The calls failed so far, as "METHOD path".</summary>
     public List<string> Injected { get; } = [];
@@ -38,6 +39,18 @@ public sealed class StorageFaults
         }
     }
 
+    /// <summary>Completes once the next call of <paramref name="method"/> whose URI and body contain every one of <paramref name="contains"/> has been answered.</summary>
+    public Task NextCallAsync(string method, params string[] contains)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (gate)
+        {
+            observers.Add(new Observer(method, contains, done));
+        }
+
+        return done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     public TableClientOptions ClientOptions()
     {
         var options = new TableClientOptions();
@@ -45,25 +58,43 @@ public sealed class StorageFaults
         return options;
     }
 
-    private bool ShouldFail(HttpMessage message)
+    private static (string Method, string Text) Describe(HttpMessage message)
     {
-        var method = message.Request.Method.ToString();
         var uri = Uri.UnescapeDataString(message.Request.Uri.ToString());
         var body = message.Request.Content is { } content && content.TryComputeLength(out var length) && length < 1_000_000 ? Read(content) : "";
+        return (message.Request.Method.ToString(), uri + "\n" + body);
+    }
+
+    private static bool Matches(string method, string[] contains, (string Method, string Text) call) =>
+        string.Equals(method, call.Method, StringComparison.OrdinalIgnoreCase) && contains.All(c => call.Text.Contains(c, StringComparison.Ordinal));
+
+    private bool ShouldFail(HttpMessage message)
+    {
+        var call = Describe(message);
         lock (gate)
         {
-            foreach (var rule in rules.Where(r => r.Remaining > 0 && string.Equals(r.Method, method, StringComparison.OrdinalIgnoreCase)))
+            if (rules.FirstOrDefault(r => r.Remaining > 0 && Matches(r.Method, r.Contains, call)) is { } rule)
             {
-                if (rule.Contains.All(c => uri.Contains(c, StringComparison.Ordinal) || body.Contains(c, StringComparison.Ordinal)))
-                {
-                    rule.Remaining--;
-                    Injected.Add($"{method} {uri}");
-                    return true;
-                }
+                rule.Remaining--;
+                Injected.Add($"{call.Method} {call.Text}");
+                return true;
             }
         }
 
         return false;
+    }
+
+    private void Answered(HttpMessage message)
+    {
+        var call = Describe(message);
+        lock (gate)
+        {
+            foreach (var observer in observers.Where(o => Matches(o.Method, o.Contains, call)).ToList())
+            {
+                observers.Remove(observer);
+                observer.Done.TrySetResult();
+            }
+        }
     }
 
     private static string Read(RequestContent content)
@@ -82,18 +113,22 @@ public sealed class StorageFaults
         public int Remaining { get; set; } = times;
     }
 
+    private sealed record Observer(string Method, string[] Contains, TaskCompletionSource Done);
+
     private sealed class Policy(StorageFaults faults) : HttpPipelinePolicy
     {
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
             Fail(message);
             ProcessNext(message, pipeline);
+            faults.Answered(message);
         }
 
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
             Fail(message);
             await ProcessNextAsync(message, pipeline);
+            faults.Answered(message);
         }
 
         private void Fail(HttpMessage message)
