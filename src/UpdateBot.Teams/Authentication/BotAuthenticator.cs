@@ -204,7 +204,7 @@ public sealed partial class BotAuthenticator
             return InboundAuthenticationResult.Fail("serviceurl claim does not match the activity");
         }
 
-        if (!Uri.TryCreate(activity.ServiceUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        if (!TrustedServiceUrls.TryParse(activity.ServiceUrl, out var uri))
         {
             return InboundAuthenticationResult.Fail("serviceUrl is not an absolute http(s) URL");
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Options;
@@ -38,11 +39,21 @@ public sealed class TrustedServiceUrls
         }
     }
 
+    /// <summary>The one rule for what a service URL may be: an absolute http(s) URL with a host.</summary>
+    public static bool TryParse(string? serviceUrl, [NotNullWhen(true)] out Uri? uri)
+    {
+        uri = Uri.TryCreate(serviceUrl, UriKind.Absolute, out var parsed) && IsHttpWithHost(parsed) ? parsed : null;
+        return uri is not null;
+    }
+
+    private static bool IsHttpWithHost(Uri uri) =>
+        uri.IsAbsoluteUri && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && !string.IsNullOrEmpty(uri.Host);
+
     /// <summary>Whether a request to this URL may be sent (and, outside development mode, carry our token).</summary>
     public bool IsTrusted(Uri requestUri)
     {
         ArgumentNullException.ThrowIfNull(requestUri);
-        if (!requestUri.IsAbsoluteUri || (requestUri.Scheme != Uri.UriSchemeHttps && requestUri.Scheme != Uri.UriSchemeHttp))
+        if (!IsHttpWithHost(requestUri))
         {
             return false;
         }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly.Timeout;
+using UpdateBot.Teams.Authentication;
 using UpdateBot.Teams.Schema;
 
 namespace UpdateBot.Teams.Connector;
@@ -141,7 +142,7 @@ public sealed partial class ConnectorClient
     /// <summary>The request URL: serviceUrl (with or without a trailing slash) + <c>v3/…</c> (docs/protocol.md, "Trusted service URLs").</summary>
     internal static Uri? BuildUri(string serviceUrl, string relativePath)
     {
-        if (!Uri.TryCreate(serviceUrl, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttps && baseUri.Scheme != Uri.UriSchemeHttp))
+        if (!TrustedServiceUrls.TryParse(serviceUrl, out var baseUri))
         {
             return null;
         }

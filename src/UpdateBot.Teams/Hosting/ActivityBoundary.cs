@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using UpdateBot.Teams.Authentication;
 using UpdateBot.Teams.Schema;
 
 namespace UpdateBot.Teams.Hosting;
@@ -206,9 +207,7 @@ internal static class ActivityBoundary
 
         return serviceUrl.Length <= MaxServiceUrlLength
                && !HasUnsafeCharacter(serviceUrl)
-               && Uri.TryCreate(serviceUrl, UriKind.Absolute, out var uri)
-               && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
-               && !string.IsNullOrEmpty(uri.Host)
+               && TrustedServiceUrls.TryParse(serviceUrl, out _)
             ? null
             : "serviceUrl is not an absolute http(s) URL";
     }

@@ -1,9 +1,9 @@
-using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using UpdateBot.Teams.Authentication;
 
 namespace UpdateBot.Teams.Hosting;
 
@@ -58,8 +58,7 @@ internal sealed partial class BotStartupReport(IOptions<BotOptions> options, ILo
             return false;
         }
 
-        return string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase)
-            || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+        return TrustedServiceUrls.IsLoopback(uri);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "AUTHENTICATION DISABLED: Bot:AppId is empty and Bot:AllowAnonymousLoopback=true. " +
