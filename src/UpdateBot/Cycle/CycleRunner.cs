@@ -216,7 +216,7 @@ public sealed partial class CycleRunner(
     public async Task<int> SendAgainAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {
         var partition = EntryStore.Partition(squad.Id, week);
-        var unconfirmed = await cycle.ListUnconfirmedAsync(partition, cancellationToken);
+        var unconfirmed = (await cycle.ListUnsettledSendsAsync(partition, cancellationToken)).Where(m => m.State == MarkerStates.Unconfirmed).ToList();
         foreach (var marker in unconfirmed)
         {
             await delivery.ReleaseUnconfirmedAsync(partition, marker.RowKey, cancellationToken);

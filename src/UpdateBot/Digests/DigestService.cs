@@ -221,14 +221,13 @@ public sealed partial class DigestService(
     public async Task<PublishResult> PublishAsync(Squad squad, IsoWeek week, string publishedBy, CancellationToken cancellationToken)
     {
         var partition = EntryStore.Partition(squad.Id, week);
-        IReadOnlyList<AdaptiveCard>? cards = null;
+        Digest? posted = null;
         var root = await delivery.DeliverAsync(partition, CycleStore.PostKey, async (marker, ct) =>
         {
             // The edition number is taken once and kept on the intent, so a retry posts the same "Update N".
             marker.Edition = marker.Edition > 0 ? marker.Edition : await squads.TakeNextEditionAsync(squad.Id, ct);
-            var digest = await ComposeAsync(squad, week, ct, marker.Edition);
-            cards = DigestCards.ChannelCards(digest);
-            return await messenger.PostToChannelAsync(squad, cards[0], DigestCards.NotificationSummary(digest), ct);
+            posted = await ComposeAsync(squad, week, ct, marker.Edition);
+            return await messenger.PostToChannelAsync(squad, DigestCards.ChannelCards(posted)[0], DigestCards.NotificationSummary(posted), ct);
         }, cancellationToken);
         var edition = root.Marker.Edition;
 
@@ -256,8 +255,8 @@ public sealed partial class DigestService(
         }
 
         // The post is in the channel (now or earlier): every continuation part follows, each exactly once.
-        var digestNow = await ComposeAsync(squad, week, cancellationToken, edition);
-        cards ??= DigestCards.ChannelCards(digestNow);
+        var digestNow = posted ?? await ComposeAsync(squad, week, cancellationToken, edition);
+        var cards = DigestCards.ChannelCards(digestNow);
         var pending = 0;
         for (var i = 1; i < cards.Count; i++)
         {

@@ -141,10 +141,6 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
                         && r.State is MarkerStates.Retry or MarkerStates.Unconfirmed or MarkerStates.Unreachable or MarkerStates.Sending)
             .ToList();
 
-    /// <summary>The sends of one partition that may or may not have arrived (shown to the leads, who may send them again).</summary>
-    public async Task<IReadOnlyList<MarkerRow>> ListUnconfirmedAsync(string partition, CancellationToken cancellationToken) =>
-        (await tables.Cycle.QueryPartitionAsync<MarkerRow>(partition, cancellationToken)).Where(r => r.State == MarkerStates.Unconfirmed).ToList();
-
     /// <summary>Turns an unconfirmed send back into a pending one (a lead chose to send it again). True when it was unconfirmed.</summary>
     public async Task<bool> ReleaseUnconfirmedAsync(string partition, string rowKey, CancellationToken cancellationToken)
     {

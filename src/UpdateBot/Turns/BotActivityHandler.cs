@@ -121,7 +121,7 @@ public sealed class BotActivityHandler(
             // Interactive first: these sends wait behind Teams' limits like any other, so the invoke answers by the
             // deadline whatever they do, and they finish in the background (docs/protocol.md, "Time budget").
             var (serviceUrl, conversationId, card) = (turn.ServiceUrl, turn.ConversationId, result.Card);
-            var sends = background.RunAsync(async (services, ct) =>
+            await background.RunWithinAsync(async (services, ct) =>
             {
                 var sender = services.GetRequiredService<Messenger>();
                 if (update is not null)
@@ -135,9 +135,7 @@ public sealed class BotActivityHandler(
                 }
 
                 return true;
-            });
-            var remaining = turnOptions.Value.InvokeDeadline - time.GetElapsedTime(started);
-            await Task.WhenAny(sends, Task.Delay(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time, cancellationToken));
+            }, turnOptions.Value.InvokeDeadline - time.GetElapsedTime(started), cancellationToken);
         }
 
         return (result.Card is not null

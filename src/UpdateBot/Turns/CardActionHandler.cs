@@ -185,10 +185,9 @@ public sealed class CardActionHandler(
     internal async Task<CardActionResult> PublishAsync(CardActionRequest request, ReviewData data, CancellationToken cancellationToken)
     {
         // Interactive first: the card answers within the deadline; a post still queued behind Teams' limits carries on.
-        var publishing = background.RunAsync((services, ct) =>
-            services.GetRequiredService<DigestService>().PublishAsync(request.Squad, data.Week, request.Turn.UserName, ct));
-        var deadline = Task.Delay(turnOptions.Value.InvokeDeadline, time, cancellationToken);
-        var message = await Task.WhenAny(publishing, deadline) == publishing
+        var publishing = await background.RunWithinAsync((services, ct) =>
+            services.GetRequiredService<DigestService>().PublishAsync(request.Squad, data.Week, request.Turn.UserName, ct), turnOptions.Value.InvokeDeadline, cancellationToken);
+        var message = publishing.IsCompleted
             ? (await publishing).Describe()
             : "Publishing: Teams is busy, so the weeknote goes to the channel as soon as it can. Say **status** in a minute to see it there.";
         var header = await digests.ReviewHeaderAsync(request.Squad, data.Week, request.Turn.UserId, cancellationToken);
