@@ -16,7 +16,8 @@ public sealed class ActivityDeduplicatorTests
     private static Activity Activity(string id, string conversation = "a:1") =>
         new() { Type = ActivityTypes.Invoke, Id = id, Conversation = new ConversationAccount { Id = conversation } };
 
-    private static Func<Task<InvokeResponse?>> Answer(object? body = null) => () => Task.FromResult<InvokeResponse?>(new InvokeResponse(200, body));
+    private static Func<Task<TurnAnswer?>> Answer(object? body = null) => () => Task.FromResult<TurnAnswer?>(
+        new TurnAnswer(200, body is null ? null : System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body)));
 
     [Fact]
     public async Task A_redelivery_gets_the_first_answer_and_runs_nothing()
@@ -82,7 +83,7 @@ public sealed class ActivityDeduplicatorTests
     public void A_turn_that_never_finishes_is_forgotten_after_the_window()
     {
         var dedup = Create();
-        var never = new TaskCompletionSource<InvokeResponse?>();
+        var never = new TaskCompletionSource<TurnAnswer?>();
         var first = dedup.Begin(Activity("stuck"), () => never.Task);
         Assert.True(dedup.Begin(Activity("stuck"), Answer()).IsDuplicate);
 
@@ -98,7 +99,7 @@ public sealed class ActivityDeduplicatorTests
     public async Task A_failed_turn_is_forgotten_so_a_redelivery_runs_again()
     {
         var dedup = Create();
-        var failed = dedup.Begin(Activity("f"), () => Task.FromException<InvokeResponse?>(new InvalidOperationException("boom")));
+        var failed = dedup.Begin(Activity("f"), () => Task.FromException<TurnAnswer?>(new InvalidOperationException("boom")));
         await Assert.ThrowsAsync<InvalidOperationException>(() => failed.Turn);
 
         Assert.False(dedup.Begin(Activity("f"), Answer()).IsDuplicate);

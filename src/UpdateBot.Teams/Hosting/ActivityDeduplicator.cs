@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using UpdateBot.Teams.Schema;
 
@@ -57,7 +56,7 @@ internal sealed class ActivityDeduplicator(IOptions<BotOptions> options, TimePro
     /// Returns the turn for this activity: a fresh one (the caller runs it) or the earlier delivery's (the caller awaits it).
     /// Activities without an id or conversation id are never de-duplicated.
     /// </summary>
-    public (bool IsDuplicate, Task<InvokeResponse?> Turn) Begin(Activity activity, Func<Task<InvokeResponse?>> runTurn)
+    public (bool IsDuplicate, Task<TurnAnswer?> Turn) Begin(Activity activity, Func<Task<TurnAnswer?>> runTurn)
     {
         ArgumentNullException.ThrowIfNull(activity);
         ArgumentNullException.ThrowIfNull(runTurn);
@@ -86,9 +85,9 @@ internal sealed class ActivityDeduplicator(IOptions<BotOptions> options, TimePro
         return (false, RunAsync(entry, runTurn));
     }
 
-    private async Task<InvokeResponse?> RunAsync(Entry entry, Func<Task<InvokeResponse?>> runTurn)
+    private async Task<TurnAnswer?> RunAsync(Entry entry, Func<Task<TurnAnswer?>> runTurn)
     {
-        InvokeResponse? response;
+        TurnAnswer? response;
         try
         {
             response = await runTurn().ConfigureAwait(false);
@@ -106,7 +105,7 @@ internal sealed class ActivityDeduplicator(IOptions<BotOptions> options, TimePro
         }
 
         // The cached answer counts towards the byte bound for as long as it is remembered.
-        var answerBytes = response?.Body is { } body ? JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), ProtocolJson.Options).LongLength : 0;
+        var answerBytes = response?.Json?.LongLength ?? 0;
         lock (gate)
         {
             if (index.TryGetValue(entry.Key, out var node) && ReferenceEquals(node.Value, entry))
@@ -156,6 +155,6 @@ internal sealed class ActivityDeduplicator(IOptions<BotOptions> options, TimePro
 
         public long Bytes { get; set; } = bytes;
 
-        public TaskCompletionSource<InvokeResponse?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<TurnAnswer?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

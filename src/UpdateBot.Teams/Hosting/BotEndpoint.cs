@@ -113,22 +113,21 @@ internal sealed partial class BotEndpoint(
 
         // The turn is not cancelled when Teams gives up on this POST (~15 s, docs/protocol.md, "Time budget"): it finishes, and the
         // redelivery that follows is answered from it instead of starting the work again.
-        var (isDuplicate, turn) = deduplicator.Begin(activity, () =>
-            context.RequestServices.GetRequiredService<IActivityHandler>().HandleAsync(activity, lifetime.ApplicationStopping));
+        var (isDuplicate, turn) = deduplicator.Begin(activity, async () =>
+            ToAnswer(await context.RequestServices.GetRequiredService<IActivityHandler>().HandleAsync(activity, lifetime.ApplicationStopping).ConfigureAwait(false)));
         if (isDuplicate)
         {
             LogDuplicate(logger);
         }
 
-        var invokeResponse = await turn.WaitAsync(context.RequestAborted).ConfigureAwait(false);
-        if (string.Equals(activity.Type, ActivityTypes.Invoke, StringComparison.Ordinal) && invokeResponse is not null)
+        var answer = await turn.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+        if (string.Equals(activity.Type, ActivityTypes.Invoke, StringComparison.Ordinal) && answer is not null)
         {
-            response.StatusCode = invokeResponse.Status;
-            if (invokeResponse.Body is not null)
+            response.StatusCode = answer.Status;
+            if (answer.Json is not null)
             {
                 response.ContentType = "application/json; charset=utf-8";
-                var json = JsonSerializer.SerializeToUtf8Bytes(invokeResponse.Body, invokeResponse.Body.GetType(), ProtocolJson.Options);
-                await response.Body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
+                await response.Body.WriteAsync(answer.Json, context.RequestAborted).ConfigureAwait(false);
             }
 
             return;
@@ -160,6 +159,11 @@ internal sealed partial class BotEndpoint(
             await response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(error, ProtocolJson.Options), context.RequestAborted).ConfigureAwait(false);
         }
     }
+
+    private static TurnAnswer? ToAnswer(InvokeResponse? invokeResponse) =>
+        invokeResponse is null
+            ? null
+            : new TurnAnswer(invokeResponse.Status, invokeResponse.Body is { } body ? JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), ProtocolJson.Options) : null);
 
     /// <returns>The body, or null when it is larger than <paramref name="limit"/>.</returns>
     private static async Task<byte[]?> ReadBodyAsync(Stream body, long limit, CancellationToken cancellationToken)
