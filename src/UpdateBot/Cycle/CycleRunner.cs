@@ -139,7 +139,7 @@ public sealed partial class CycleRunner(
         }
 
         var entry = stored?.Entry;
-        var record = await delivery.DeliverAsync(EntryStore.Partition(squad.Id, week), CycleStore.SendKey(reminder ? "remind" : "prompt", member.UserId), (_, ct) =>
+        var record = await delivery.DeliverAsync(EntryStore.Partition(squad.Id, week), SendIntent.To(reminder ? IntentKind.Reminder : IntentKind.Prompt, member.UserId).Key, (_, ct) =>
         {
             var card = entry is null || entry.Status == EntryStatus.Pending
                 ? PromptCards.Form(squad, week, entry?.Answers ?? new Dictionary<string, string>(), [], reminder, member.UserId, closesAt)
@@ -216,35 +216,35 @@ public sealed partial class CycleRunner(
     public async Task<int> SendAgainAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {
         var partition = EntryStore.Partition(squad.Id, week);
-        var unconfirmed = (await cycle.ListUnsettledSendsAsync(partition, cancellationToken)).Where(m => m.State == MarkerStates.Unconfirmed).ToList();
-        foreach (var marker in unconfirmed)
+        var unconfirmed = (await cycle.ListUnsettledSendsAsync(partition, cancellationToken)).Where(p => p.Marker.State == MarkerStates.Unconfirmed).ToList();
+        foreach (var (intent, _) in unconfirmed)
         {
-            await delivery.ReleaseUnconfirmedAsync(partition, marker.RowKey, cancellationToken);
+            await delivery.ReleaseUnconfirmedAsync(partition, intent.Key, cancellationToken);
         }
 
-        bool Any(string prefix) => unconfirmed.Any(m => m.RowKey.StartsWith(prefix, StringComparison.Ordinal));
-        if (Any("send|prompt|"))
+        var kinds = unconfirmed.Select(p => p.Intent.Kind).ToHashSet();
+        if (kinds.Contains(IntentKind.Prompt))
         {
             await FanOutAsync(squad, week, reminder: false, cancellationToken);
         }
 
-        if (Any("send|remind|"))
+        if (kinds.Contains(IntentKind.Reminder))
         {
             await FanOutAsync(squad, week, reminder: true, cancellationToken);
         }
 
-        if (Any("send|review"))
+        if (kinds.Contains(IntentKind.ReviewDesk))
         {
             await digests.SendReviewToLeadsAsync(squad, week, cancellationToken);
         }
 
-        if (Any("send|publishreminder"))
+        if (kinds.Contains(IntentKind.PublishReminder))
         {
             await digests.RemindLeadsToPublishAsync(squad, week, cancellationToken);
         }
 
         // The post, its parts, and the notices about the post are all driven by publishing again.
-        if (Any(CycleStore.PostKey) || Any("send|notice-post-"))
+        if (kinds.Overlaps([IntentKind.ChannelPost, IntentKind.PostUnconfirmedNotice, IntentKind.PostRefusedNotice]))
         {
             await digests.PublishAsync(squad, week, "a lead (send again)", cancellationToken);
         }

@@ -119,18 +119,18 @@ public sealed partial class DigestService(
 
     /// <summary>Sends the review desk to every lead, once per squad-week. Returns how many got it and how many wait for a retry.</summary>
     public Task<(int Sent, int Retrying)> SendReviewToLeadsAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken) =>
-        SendToLeadsOnceAsync(squad, week, "review", "Your weeknote draft is ready to review", leadId => ReviewCardsAsync(squad, week, leadId, cancellationToken), cancellationToken);
+        SendToLeadsOnceAsync(squad, week, IntentKind.ReviewDesk, "Your weeknote draft is ready to review", leadId => ReviewCardsAsync(squad, week, leadId, cancellationToken), cancellationToken);
 
     /// <summary>The one reminder each lead gets when the publish time comes and review is required: the header with its publish button.</summary>
     public Task<(int Sent, int Retrying)> RemindLeadsToPublishAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken) =>
-        SendToLeadsOnceAsync(squad, week, "publishreminder", "The weeknote is waiting for you to publish it", async leadId => [await ReviewHeaderAsync(squad, week, leadId, cancellationToken)], cancellationToken);
+        SendToLeadsOnceAsync(squad, week, IntentKind.PublishReminder, "The weeknote is waiting for you to publish it", async leadId => [await ReviewHeaderAsync(squad, week, leadId, cancellationToken)], cancellationToken);
 
     /// <summary>
     /// Sends each lead their cards once per squad-week and kind: each card is its own intent, so a partial send is
     /// completed in place and never repeated. A card waiting for a retry is counted, so the step that asked stays due.
     /// </summary>
     private async Task<(int Sent, int Retrying)> SendToLeadsOnceAsync(
-        Squad squad, IsoWeek week, string kind, string summary, Func<string, Task<IReadOnlyList<AdaptiveCard>>> cardsFor, CancellationToken cancellationToken)
+        Squad squad, IsoWeek week, IntentKind kind, string summary, Func<string, Task<IReadOnlyList<AdaptiveCard>>> cardsFor, CancellationToken cancellationToken)
     {
         var sent = 0;
         var retrying = 0;
@@ -141,7 +141,7 @@ public sealed partial class DigestService(
             for (var i = 0; cards is null || i < cards.Count; i++)
             {
                 var index = i;
-                var record = await delivery.DeliverAsync(EntryStore.Partition(squad.Id, week), CycleStore.SendKey(index == 0 ? kind : $"{kind}.{index}", leadId), async (_, ct) =>
+                var record = await delivery.DeliverAsync(EntryStore.Partition(squad.Id, week), SendIntent.To(kind, leadId, index).Key, async (_, ct) =>
                 {
                     cards ??= await cardsFor(leadId);
                     return await messenger.SendToMemberAsync(squad, leadId, cards[index], summary, ct);
@@ -173,12 +173,12 @@ public sealed partial class DigestService(
     /// Tells each lead once, 1:1, about something the bot could not do in the channel, with what to do about it.
     /// </summary>
     /// <returns>How many notices wait for a retry (the step that asked stays due until they are settled).</returns>
-    private async Task<int> NotifyLeadsOnceAsync(Squad squad, IsoWeek week, string kind, AdaptiveCard notice, CancellationToken cancellationToken)
+    private async Task<int> NotifyLeadsOnceAsync(Squad squad, IsoWeek week, IntentKind kind, AdaptiveCard notice, CancellationToken cancellationToken)
     {
         var pending = 0;
         foreach (var leadId in squad.Settings.LeadIds)
         {
-            var record = await delivery.DeliverAsync(EntryStore.Partition(squad.Id, week), CycleStore.SendKey(kind, leadId),
+            var record = await delivery.DeliverAsync(EntryStore.Partition(squad.Id, week), SendIntent.To(kind, leadId).Key,
                 (_, ct) => messenger.SendToMemberAsync(squad, leadId, notice, notice.FallbackText, ct), cancellationToken);
             pending += record.IsPending ? 1 : 0;
         }
@@ -239,13 +239,13 @@ public sealed partial class DigestService(
                 LogPublishFailed(logger, root.Delivery?.Reach, root.Marker.Detail);
                 return new PublishResult(PublishState.Failed, edition, root.Marker.Detail);
             case SendState.Unconfirmed:
-                var unconfirmedNotices = await NotifyLeadsOnceAsync(squad, week, "notice-post-unconfirmed", NoticeCards.Notice(
+                var unconfirmedNotices = await NotifyLeadsOnceAsync(squad, week, IntentKind.PostUnconfirmedNotice, NoticeCards.Notice(
                     $"Update {edition} may not have reached the channel",
                     root.Marker.Detail ?? "Teams did not confirm the channel post.",
                     "Look in the channel. If the weeknote is not there, say send again in this chat to post it; nothing more is posted automatically."), cancellationToken);
                 return new PublishResult(PublishState.Unconfirmed, edition, root.Marker.Detail, NoticesPending: unconfirmedNotices);
             case SendState.Unreachable or SendState.AlreadySent when root.Marker.State == MarkerStates.Unreachable:
-                var refusedNotices = await NotifyLeadsOnceAsync(squad, week, "notice-post-refused", NoticeCards.Notice(
+                var refusedNotices = await NotifyLeadsOnceAsync(squad, week, IntentKind.PostRefusedNotice, NoticeCards.Notice(
                     $"Update {edition} could not be posted",
                     root.Marker.Detail ?? "Teams refused the channel post.",
                     "Check that UpdateBot is still in the team and the squad's channel still exists (say settings in the channel to choose another), then say publish in this chat."), cancellationToken);
@@ -261,7 +261,7 @@ public sealed partial class DigestService(
         for (var i = 1; i < cards.Count; i++)
         {
             var card = cards[i];
-            var part = await delivery.DeliverAsync(partition, CycleStore.PartKey(i),
+            var part = await delivery.DeliverAsync(partition, SendIntent.PostPart(i).Key,
                 (_, ct) => messenger.SendCardAsync(squad.ServiceUrl, root.Marker.ConversationId!, card, ct), cancellationToken);
             pending += part.IsPending ? 1 : 0;
         }
@@ -327,7 +327,7 @@ public sealed partial class DigestService(
                 else if (i < cards.Count)
                 {
                     // A part the weeknote did not need before (or one still waiting): posted in its place, exactly once.
-                    var added = await delivery.DeliverAsync(partition, CycleStore.PartKey(i),
+                    var added = await delivery.DeliverAsync(partition, SendIntent.PostPart(i).Key,
                         (_, ct) => messenger.SendCardAsync(squad.ServiceUrl, post.ConversationId, card, ct), cancellationToken);
                     stale += added.IsDelivered ? 0 : 1;
                 }

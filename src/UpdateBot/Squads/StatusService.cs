@@ -26,9 +26,9 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
         var unsettled = await cycle.ListUnsettledSendsAsync(EntryStore.Partition(squad.Id, week), cancellationToken);
         var roster = (await members.ListAsync(squad.Id, cancellationToken)).ToDictionary(m => m.UserId, m => m.Name, StringComparer.Ordinal);
         var statuses = new List<MemberWeekStatus>();
-        foreach (var marker in unsettled.Where(m => !m.RowKey.StartsWith("send|prompt|", StringComparison.Ordinal) && !m.RowKey.StartsWith("send|remind|", StringComparison.Ordinal)))
+        foreach (var (intent, marker) in unsettled.Where(p => p.Intent.Kind is not IntentKind.Prompt and not IntentKind.Reminder))
         {
-            var (what, step) = Describe(marker.RowKey, roster);
+            var (what, step) = Describe(intent, roster);
             var state = marker.State switch
             {
                 MarkerStates.Unconfirmed => ("Unconfirmed", "Look for it; say send again to send it once more."),
@@ -43,27 +43,15 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
         return statuses;
     }
 
-    private static (string What, CycleStep Step) Describe(string rowKey, IReadOnlyDictionary<string, string> names)
+    private static (string What, CycleStep Step) Describe(SendIntent intent, IReadOnlyDictionary<string, string> names)
     {
-        if (rowKey == CycleStore.PostKey)
+        var name = intent.Recipient is { } id ? names.GetValueOrDefault(id, id) : "";
+        return intent.Kind switch
         {
-            return ("Channel post", CycleStep.Publish);
-        }
-
-        if (rowKey.StartsWith(CycleStore.PostKey + "|part|", StringComparison.Ordinal))
-        {
-            return ($"Channel post, part {rowKey[(CycleStore.PostKey.Length + 6)..]}", CycleStep.Publish);
-        }
-
-        // send|kind|member
-        var parts = rowKey.Split('|', 3);
-        var kind = parts.Length > 1 ? parts[1].Split('.')[0] : rowKey;
-        var to = parts.Length > 2 ? TableKey.Decode(parts[2]) : "";
-        var name = names.GetValueOrDefault(to, to);
-        return kind switch
-        {
-            "review" => ($"Review desk to {name}", CycleStep.Compile),
-            "publishreminder" => ($"Publish reminder to {name}", CycleStep.Publish),
+            IntentKind.ChannelPost when intent.Part == 0 => ("Channel post", CycleStep.Publish),
+            IntentKind.ChannelPost => ($"Channel post, part {intent.Part.ToString(System.Globalization.CultureInfo.InvariantCulture)}", CycleStep.Publish),
+            IntentKind.ReviewDesk => ($"Review desk to {name}", CycleStep.Compile),
+            IntentKind.PublishReminder => ($"Publish reminder to {name}", CycleStep.Publish),
             _ => ($"Notice to {name}", CycleStep.Publish),
         };
     }
@@ -75,8 +63,8 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
     {
         var roster = await members.ListAsync(squad.Id, cancellationToken);
         var weekEntries = (await entries.ListAsync(squad.Id, week, cancellationToken)).ToDictionary(e => e.Entry.MemberId, StringComparer.Ordinal);
-        var prompts = await cycle.ListSendsAsync(squad.Id, week, "prompt", cancellationToken);
-        var reminders = await cycle.ListSendsAsync(squad.Id, week, "remind", cancellationToken);
+        var prompts = await cycle.ListSendsAsync(squad.Id, week, IntentKind.Prompt, cancellationToken);
+        var reminders = await cycle.ListSendsAsync(squad.Id, week, IntentKind.Reminder, cancellationToken);
         return roster.Select(m => Describe(squad, week, m, weekEntries.GetValueOrDefault(m.UserId)?.Entry, prompts.GetValueOrDefault(m.UserId), reminders.GetValueOrDefault(m.UserId))).ToList();
     }
 

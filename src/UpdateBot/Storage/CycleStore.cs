@@ -45,12 +45,10 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
 
     public static string StepKey(CycleStep step) => "step|" + step;
 
-    public static string SendKey(string kind, string memberId) => "send|" + kind + "|" + TableKey.Encode(memberId);
 
-    public const string PostKey = "post";
+    /// <summary>The row key of the week's channel post.</summary>
+    public static readonly string PostKey = SendIntent.Post.Key;
 
-    /// <summary>The intent of continuation part <paramref name="index"/> (1, 2, …) of a long channel post, replied in its thread.</summary>
-    public static string PartKey(int index) => "post|part|" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
     private const string DraftKey = "draft";
 
     public async Task<bool> IsStepDoneAsync(string squadId, IsoWeek week, CycleStep step, CancellationToken cancellationToken)
@@ -126,20 +124,31 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
     }
 
     /// <summary>The continuation parts of the week's channel post, by index.</summary>
-    public async Task<IReadOnlyDictionary<int, MarkerRow>> ListPartsAsync(string partition, CancellationToken cancellationToken)
-    {
-        const string prefix = "post|part|";
-        var rows = await tables.Cycle.QueryPartitionAsync<MarkerRow>(partition, cancellationToken);
-        return rows.Where(r => r.RowKey.StartsWith(prefix, StringComparison.Ordinal))
-            .ToDictionary(r => int.Parse(r.RowKey[prefix.Length..], System.Globalization.CultureInfo.InvariantCulture));
-    }
+    public async Task<IReadOnlyDictionary<int, MarkerRow>> ListPartsAsync(string partition, CancellationToken cancellationToken) =>
+        (await ListIntentsAsync(partition, cancellationToken))
+            .Where(p => p.Intent is { Kind: IntentKind.ChannelPost, Part: > 0 })
+            .ToDictionary(p => p.Intent.Part, p => p.Marker);
 
     /// <summary>Every send intent of one partition that did not simply go out: waiting to retry, unconfirmed or unreachable.</summary>
-    public async Task<IReadOnlyList<MarkerRow>> ListUnsettledSendsAsync(string partition, CancellationToken cancellationToken) =>
-        (await tables.Cycle.QueryPartitionAsync<MarkerRow>(partition, cancellationToken))
-            .Where(r => (r.RowKey.StartsWith("send|", StringComparison.Ordinal) || r.RowKey.StartsWith(PostKey, StringComparison.Ordinal))
-                        && r.State is MarkerStates.Retry or MarkerStates.Unconfirmed or MarkerStates.Unreachable or MarkerStates.Sending)
+    public async Task<IReadOnlyList<(SendIntent Intent, MarkerRow Marker)>> ListUnsettledSendsAsync(string partition, CancellationToken cancellationToken) =>
+        (await ListIntentsAsync(partition, cancellationToken))
+            .Where(p => p.Marker.State is MarkerStates.Retry or MarkerStates.Unconfirmed or MarkerStates.Unreachable or MarkerStates.Sending)
             .ToList();
+
+    private async Task<IReadOnlyList<(SendIntent Intent, MarkerRow Marker)>> ListIntentsAsync(string partition, CancellationToken cancellationToken)
+    {
+        var rows = await tables.Cycle.QueryPartitionAsync<MarkerRow>(partition, cancellationToken);
+        var intents = new List<(SendIntent, MarkerRow)>();
+        foreach (var row in rows)
+        {
+            if (SendIntent.TryRead(row.RowKey, out var intent))
+            {
+                intents.Add((intent, row));
+            }
+        }
+
+        return intents;
+    }
 
     /// <summary>Turns an unconfirmed send back into a pending one (a lead chose to send it again). True when it was unconfirmed.</summary>
     public async Task<bool> ReleaseUnconfirmedAsync(string partition, string rowKey, CancellationToken cancellationToken)
@@ -176,14 +185,11 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
     public async Task<MarkerRow?> GetMarkerAsync(string squadId, IsoWeek week, string rowKey, CancellationToken cancellationToken) =>
         await tables.Cycle.FindAsync<MarkerRow>(EntryStore.Partition(squadId, week), rowKey, cancellationToken);
 
-    /// <summary>All send markers of one kind for a squad-week, keyed by member id.</summary>
-    public async Task<IReadOnlyDictionary<string, MarkerRow>> ListSendsAsync(string squadId, IsoWeek week, string kind, CancellationToken cancellationToken)
-    {
-        var prefix = "send|" + kind + "|";
-        var rows = await tables.Cycle.QueryPartitionAsync<MarkerRow>(EntryStore.Partition(squadId, week), cancellationToken);
-        return rows.Where(r => r.RowKey.StartsWith(prefix, StringComparison.Ordinal))
-            .ToDictionary(r => TableKey.Decode(r.RowKey[prefix.Length..]), StringComparer.Ordinal);
-    }
+    /// <summary>All send markers of one kind for a squad-week, keyed by recipient.</summary>
+    public async Task<IReadOnlyDictionary<string, MarkerRow>> ListSendsAsync(string squadId, IsoWeek week, IntentKind kind, CancellationToken cancellationToken) =>
+        (await ListIntentsAsync(EntryStore.Partition(squadId, week), cancellationToken))
+            .Where(p => p.Intent.Kind == kind && p.Intent.Part == 0 && p.Intent.Recipient is not null)
+            .ToDictionary(p => p.Intent.Recipient!, p => p.Marker, StringComparer.Ordinal);
 
     public async Task<(DigestEdits Edits, DraftRow? Row)> GetDraftAsync(string squadId, IsoWeek week, CancellationToken cancellationToken)
     {
