@@ -357,7 +357,7 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
         squad.Teams.ChannelPostHold = null;
         await first.DisposeAsync();
 
-        ClearStorageFaults(squad);
+        squad.Storage.Clear();
         var second = squad.StartHost("second");
         squad.Time.Advance(TimeSpan.FromMinutes(6)); // past the lease and the age at which an interrupted send is judged
         await TickForAnHourAsync(squad, second);
@@ -384,7 +384,7 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
         await first.TickAsync();
         squad.Teams.OnActivityPost = null;
         await first.DisposeAsync();
-        ClearStorageFaults(squad);
+        squad.Storage.Clear();
 
         var second = squad.StartHost("second");
         squad.Time.Advance(TimeSpan.FromMinutes(6));
@@ -395,8 +395,6 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
         Assert.True(status.Contains("Review desk to Lena Lead", StringComparison.Ordinal), status + "\n" + string.Join("\n", second.Logs));
         Assert.Contains("Unconfirmed:", status);
     }
-
-    private static void ClearStorageFaults(TestSquad squad) => squad.Storage.Clear();
 
     [Fact]
     public async Task A_prompt_whose_card_address_failed_to_save_gets_it_recorded_on_a_later_tick()
