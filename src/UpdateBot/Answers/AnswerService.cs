@@ -50,7 +50,9 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     {
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
         var errors = new List<string>();
-        foreach (var section in squad.Settings.Sections)
+
+        // By section id, which survives renames: an older card's answers land under the same sections (removed ones included).
+        foreach (var section in squad.Settings.AllSections)
         {
             if (typed.TryGetValue(PromptCards.SectionInput(section.Id), out var raw) && !string.IsNullOrWhiteSpace(raw))
             {
@@ -89,9 +91,26 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             return new AnswerOutcome(PromptCards.Form(squad, week, kept, errors, reminder: false, memberId, closesAt, storedBasis), Saved: false);
         }
 
-        var status = answers.Count == 0 ? EntryStatus.Pending : EntryStatus.Answered;
-        var saved = await WriteAsync(squad, week, memberId, memberName, _ => (status, answers), cancellationToken);
-        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, null, open: true, closesAt), Saved: true);
+        var saved = await WriteAsync(squad, week, memberId, memberName, current =>
+        {
+            // The form shows only today's sections: answers under a section removed this week stay (in the draft, under its old title).
+            var kept = new Dictionary<string, string>(answers, StringComparer.Ordinal);
+            foreach (var retired in squad.Settings.RetiredSections)
+            {
+                if (!kept.ContainsKey(retired.Id) && current.TryGetValue(retired.Id, out var text) && !typed.ContainsKey(PromptCards.SectionInput(retired.Id)))
+                {
+                    kept[retired.Id] = text;
+                }
+            }
+
+            return (kept.Count == 0 ? EntryStatus.Pending : EntryStatus.Answered, kept);
+        }, cancellationToken);
+        if (saved.TooLarge is { } tooLarge)
+        {
+            return new AnswerOutcome(PromptCards.Form(squad, week, answers, [tooLarge], reminder: false, memberId, closesAt, storedBasis), Saved: false);
+        }
+
+        return new AnswerOutcome(PromptCards.Summary(squad, week, saved.Entry, null, open: true, closesAt), Saved: true);
     }
 
     /// <summary>"Quiet week": nothing to report; no reminder follows.</summary>
@@ -104,7 +123,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         }
 
         var saved = await WriteAsync(squad, week, memberId, memberName, current => (EntryStatus.Quiet, current), cancellationToken);
-        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, null, open: true, closesAt), Saved: true);
+        return new AnswerOutcome(PromptCards.Summary(squad, week, saved.Entry, null, open: true, closesAt), Saved: true);
     }
 
     /// <summary>"Away until": no prompts or reminders up to and including that date; this week is marked away.</summary>
@@ -128,7 +147,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         }
 
         var saved = await WriteAsync(squad, week, memberId, memberName, current => (EntryStatus.Away, current), cancellationToken);
-        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, until, open: true, closesAt), Saved: true);
+        return new AnswerOutcome(PromptCards.Summary(squad, week, saved.Entry, until, open: true, closesAt), Saved: true);
     }
 
     /// <summary>"back": prompts resume; this week returns to pending unless something was written.</summary>
@@ -149,7 +168,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         var section = squad.Settings.Sections[0];
         string? tooLong = null;
         IReadOnlyDictionary<string, string> latest = new Dictionary<string, string>();
-        await WriteAsync(squad, week, memberId, memberName, answers =>
+        var written = await WriteAsync(squad, week, memberId, memberName, answers =>
         {
             // Appended to the answers as they are now (re-read on every retry), so two quick messages both land.
             latest = answers;
@@ -160,33 +179,50 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
                 ? (EntryStatus.Answered, new Dictionary<string, string>(answers, StringComparer.Ordinal) { [section.Id] = combined })
                 : null;
         }, cancellationToken);
-        if (tooLong is not null)
+        if ((tooLong ?? written.TooLarge) is { } refusal)
         {
-            return new AnswerOutcome(PromptCards.Form(squad, week, latest, [tooLong, "Nothing was added; here is your update so you can trim it."], false, memberId, WeekWindow.ClosesAt(squad, week)), Saved: false);
+            return new AnswerOutcome(PromptCards.Form(squad, week, latest, [refusal, "Nothing was added; here is your update so you can trim it."], false, memberId, WeekWindow.ClosesAt(squad, week)), Saved: false);
         }
 
         return new AnswerOutcome(PromptCards.Captured(squad, week, section.Id, cleaned), Saved: true);
     }
 
-    /// <summary>Moves the captured text (the end of <paramref name="fromSectionId"/>) to another section.</summary>
+    /// <summary>
+    /// Moves the captured text (the end of <paramref name="fromSectionId"/>) to another section, within the same
+    /// 2,000-character limit as everything else a member writes: a move that would pass it moves nothing.
+    /// </summary>
     public async Task<AnswerOutcome> MoveCaptureAsync(Squad squad, IsoWeek week, string memberId, string memberName, string fromSectionId, string toSectionId, string capturedText, CancellationToken cancellationToken)
     {
-        if (squad.Settings.Sections.All(s => s.Id != toSectionId) || await IsClosedAsync(squad, week, cancellationToken))
+        var target = squad.Settings.Sections.FirstOrDefault(s => s.Id == toSectionId);
+        if (target is null || await IsClosedAsync(squad, week, cancellationToken))
         {
             return new AnswerOutcome(await ViewAsync(squad, week, memberId, memberName, false, cancellationToken), false);
         }
 
-        await WriteAsync(squad, week, memberId, memberName, answers =>
+        string? tooLong = null;
+        var written = await WriteAsync(squad, week, memberId, memberName, answers =>
         {
             var updated = new Dictionary<string, string>(answers, StringComparer.Ordinal);
             if (!RemoveTail(updated, fromSectionId, capturedText))
             {
-                return (EntryStatus.Answered, updated);
+                return null;
             }
 
-            updated[toSectionId] = updated.TryGetValue(toSectionId, out var existing) && !string.IsNullOrWhiteSpace(existing) ? existing + "\n" + capturedText : capturedText;
+            var combined = updated.TryGetValue(toSectionId, out var existing) && !string.IsNullOrWhiteSpace(existing) ? existing + "\n" + capturedText : capturedText;
+            tooLong = AnswerText.CheckLength(target.Title, combined);
+            if (tooLong is not null)
+            {
+                return null;
+            }
+
+            updated[toSectionId] = combined;
             return (EntryStatus.Answered, updated);
         }, cancellationToken);
+        if ((tooLong ?? written.TooLarge) is { } refusal)
+        {
+            return new AnswerOutcome(PromptCards.Captured(squad, week, fromSectionId, capturedText), false, refusal + " Nothing was moved.");
+        }
+
         return new AnswerOutcome(PromptCards.Captured(squad, week, toSectionId, capturedText), true);
     }
 
@@ -203,7 +239,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             RemoveTail(updated, sectionId, capturedText);
             return (updated.Values.Any(v => !string.IsNullOrWhiteSpace(v)) ? EntryStatus.Answered : EntryStatus.Pending, updated);
         }, cancellationToken);
-        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, null, open: true, WeekWindow.ClosesAt(squad, week)), true, "Removed.");
+        return new AnswerOutcome(PromptCards.Summary(squad, week, saved.Entry, null, open: true, WeekWindow.ClosesAt(squad, week)), true, "Removed.");
     }
 
     private static bool RemoveTail(Dictionary<string, string> answers, string sectionId, string text)
@@ -226,7 +262,10 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         return true;
     }
 
-    private async Task<Entry> WriteAsync(
+    /// <summary>What a write left stored, and whether it was refused because the answers would not fit storage.</summary>
+    private sealed record Written(Entry Entry, string? TooLarge);
+
+    private async Task<Written> WriteAsync(
         Squad squad,
         IsoWeek week,
         string memberId,
@@ -237,19 +276,30 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         for (var attempt = 0; attempt < MaxWriteAttempts; attempt++)
         {
             var current = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
+            var unchanged = current?.Entry ?? new Entry(memberId, memberName, EntryStatus.Pending, new Dictionary<string, string>(), time.GetUtcNow());
             if (change(current?.Entry.Answers ?? new Dictionary<string, string>()) is not var (status, answers))
             {
-                return current?.Entry ?? new Entry(memberId, memberName, EntryStatus.Pending, new Dictionary<string, string>(), time.GetUtcNow());
+                return new Written(unchanged, null);
             }
 
             var entry = new Entry(memberId, memberName, status, answers, time.GetUtcNow());
-            if (await entries.TrySaveAsync(squad.Id, week, entry, current, cancellationToken))
+            switch (await entries.TrySaveAsync(squad.Id, week, entry, current, cancellationToken))
             {
-                metrics.AnswerSaved(status.ToString());
-                return entry;
+                case EntryWrite.Saved:
+                    metrics.AnswerSaved(status.ToString());
+                    return new Written(entry, null);
+                case EntryWrite.TooLarge:
+                    return new Written(unchanged, TooLargeMessage);
             }
         }
 
         throw new InvalidOperationException("The answer kept changing underneath us; please try again.");
     }
+
+    /// <summary>
+    /// Each section is within its limit, yet all of them together (with characters such as emoji, which storage
+    /// writes longer) do not fit what one entry can hold.
+    /// </summary>
+    private static readonly string TooLargeMessage =
+        $"Your update is too long to store as a whole (the limit is {StoredText.MaxPropertyChars:N0} characters once saved, and emoji count as several). Nothing was saved; shorten a section and submit again.";
 }

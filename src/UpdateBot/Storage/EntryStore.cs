@@ -8,11 +8,21 @@ namespace UpdateBot.Storage;
 /// <summary>A member's entry as stored, with the ETag for optimistic concurrency and the card that shows it.</summary>
 public sealed record StoredEntry(Entry Entry, ETag ETag, string? CardConversationId, string? CardActivityId);
 
+/// <summary>How a write of an entry ended.</summary>
+public enum EntryWrite
+{
+    Saved,
+
+    /// <summary>Someone else changed (or created) it first: re-read and decide again.</summary>
+    Conflict,
+
+    /// <summary>The answers would not fit a table property (<see cref="StoredText"/>): nothing was written.</summary>
+    TooLarge,
+}
+
 /// <summary>Answers, one partition per squad-week.</summary>
 public sealed class EntryStore(Tables tables)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static string Partition(string squadId, IsoWeek week) => TableKey.Join(squadId, week.ToString());
 
     public async Task<IReadOnlyList<StoredEntry>> ListAsync(string squadId, IsoWeek week, CancellationToken cancellationToken)
@@ -29,9 +39,10 @@ public sealed class EntryStore(Tables tables)
 
     /// <summary>
     /// Writes the entry. With <paramref name="expected"/> the write only happens if nobody changed it since
-    /// (412 → false); without, it must not exist yet (409 → false). The caller re-reads and decides.
+    /// (412 → <see cref="EntryWrite.Conflict"/>); without, it must not exist yet (409 → Conflict). The caller re-reads
+    /// and decides. Answers too long to store are refused before anything is sent (<see cref="EntryWrite.TooLarge"/>).
     /// </summary>
-    public async Task<bool> TrySaveAsync(string squadId, IsoWeek week, Entry entry, StoredEntry? expected, CancellationToken cancellationToken)
+    public async Task<EntryWrite> TrySaveAsync(string squadId, IsoWeek week, Entry entry, StoredEntry? expected, CancellationToken cancellationToken)
     {
         var row = new EntryRow
         {
@@ -40,18 +51,28 @@ public sealed class EntryStore(Tables tables)
             MemberId = entry.MemberId,
             MemberName = entry.MemberName,
             Status = entry.Status.ToString(),
-            AnswersJson = JsonSerializer.Serialize(entry.Answers, Json),
+            AnswersJson = JsonSerializer.Serialize(entry.Answers, StoredText.Json),
             UpdatedAt = entry.UpdatedAt,
             CardConversationId = expected?.CardConversationId,
             CardActivityId = expected?.CardActivityId,
         };
-        if (expected is null)
+        if (StoredText.FindTooLong(row) is not null)
         {
-            return await tables.Entries.TryAddAsync(row, cancellationToken);
+            return EntryWrite.TooLarge;
         }
 
-        row.ETag = expected.ETag;
-        return await tables.Entries.TryReplaceAsync(row, cancellationToken);
+        bool written;
+        if (expected is null)
+        {
+            written = await tables.Entries.TryAddAsync(row, cancellationToken);
+        }
+        else
+        {
+            row.ETag = expected.ETag;
+            written = await tables.Entries.TryReplaceAsync(row, cancellationToken);
+        }
+
+        return written ? EntryWrite.Saved : EntryWrite.Conflict;
     }
 
     /// <summary>Remembers which 1:1 message shows this member's card, so it can be updated in place.</summary>
@@ -109,7 +130,7 @@ public sealed class EntryStore(Tables tables)
 
     private static StoredEntry ToStored(EntryRow row)
     {
-        var answers = JsonSerializer.Deserialize<Dictionary<string, string>>(row.AnswersJson, Json) ?? [];
+        var answers = JsonSerializer.Deserialize<Dictionary<string, string>>(row.AnswersJson, StoredText.Json) ?? [];
         var status = Enum.TryParse<EntryStatus>(row.Status, out var s) ? s : EntryStatus.Pending;
         var entry = new Entry(row.MemberId, row.MemberName, status, answers, row.UpdatedAt);
         return new StoredEntry(entry, row.ETag, row.CardConversationId, row.CardActivityId);
