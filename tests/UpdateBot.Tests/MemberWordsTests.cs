@@ -88,6 +88,7 @@ public sealed class MemberWordsTests(AzuriteFixture tables) : IClassFixture<Azur
         var save = SaveData(card, (id, value) => id == SetupCards.Inputs.Sections ? value!.Replace("Discovery and delivery", "Discovery & delivery", StringComparison.Ordinal) : null);
         var (_, body) = await host.InvokeAsync(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.SetupSave, save, TestSquad.TeamId));
         Assert.Contains(SetupCards.SavedTitle, FakeTeams.Text(body!["value"]));
+        Assert.Contains("renamed Discovery and delivery → Discovery & delivery", FakeTeams.Text(body!["value"]));
 
         var renamed = (await SquadAsync(host)).Settings.Sections.Single(s => s.Title == "Discovery & delivery");
         Assert.Equal("discovery-and-delivery", renamed.Id);
@@ -137,6 +138,7 @@ public sealed class MemberWordsTests(AzuriteFixture tables) : IClassFixture<Azur
         Assert.Contains(SetupCards.SavedTitle, FakeTeams.Text(body!["value"]));
         var settings = (await SquadAsync(host)).Settings;
         Assert.Equal(["highlights", "discovery-and-delivery"], settings.Sections.Select(s => s.Id)); // "People met" typed over line 2: a rename
+        Assert.Contains("removed People we met (this week's answers stay in the draft)", FakeTeams.Text(body!["value"]));
 
         // The member edits with today's form (it no longer shows "People we met"): that answer stays, under its old title.
         await SubmitAsync(host, await SquadAsync(host), "29:bo", "Bo Diddley", ("highlights", "Shipped the beat, on time"));

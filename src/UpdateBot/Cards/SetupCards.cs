@@ -164,9 +164,31 @@ public static class SetupCards
         return differences;
     }
 
+    /// <summary>"renamed A → B; removed C (this week's answers stay in the draft); added D", or empty.</summary>
+    private static string SectionChanges(SquadSettings before, SquadSettings after)
+    {
+        var changes = new List<string>();
+        foreach (var section in after.Sections)
+        {
+            var was = before.Sections.FirstOrDefault(s => s.Id == section.Id);
+            if (was is not null && !string.Equals(was.Title, section.Title, StringComparison.Ordinal))
+            {
+                changes.Add($"renamed {was.Title} → {section.Title}");
+            }
+            else if (was is null)
+            {
+                changes.Add($"added {section.Title}");
+            }
+        }
+
+        changes.AddRange(before.Sections.Where(s => after.Sections.All(a => a.Id != s.Id)).Select(s => $"removed {s.Title} (this week's answers stay in the draft)"));
+        return string.Join("; ", changes);
+    }
+
     private static string PublishingText(bool autoPublish) => autoPublish ? "automatic at the publish time" : "after a lead reviews it";
 
-    public static AdaptiveCard Saved(SquadSettings settings, string savedBy)
+    /// <param name="before">The settings before this save: how the sections were read (renamed, removed, added) is shown, so a lead can check it.</param>
+    public static AdaptiveCard Saved(SquadSettings settings, string savedBy, SquadSettings? before = null)
     {
         var facts = new List<Fact>
         {
@@ -175,6 +197,11 @@ public static class SetupCards
         };
         facts.AddRange(Enum.GetValues<CycleStep>().Select(s => new Fact(StepLabel(s), Describe(settings.Schedule.For(s)))));
         facts.Add(new Fact("Sections", string.Join(" · ", settings.Sections.Select(s => s.Title))));
+        if (before is not null && SectionChanges(before, settings) is { Length: > 0 } changes)
+        {
+            facts.Add(new Fact("Section changes", changes));
+        }
+
         facts.Add(new Fact("Publishing", PublishingText(settings.AutoPublish)));
         facts.Add(new Fact("Leads", settings.LeadIds.Count == 1 ? "1 person" : $"{settings.LeadIds.Count} people"));
         return new AdaptiveCard

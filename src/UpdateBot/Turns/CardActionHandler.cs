@@ -187,7 +187,7 @@ public sealed class CardActionHandler(
             return new CardActionResult(SetupCards.Form(latest, null, ["Another lead saved the settings a moment ago. Here they are; change them again if needed."], roster), null);
         }
 
-        return new CardActionResult(SetupCards.Saved(result.Settings!, turn.UserName), "Settings saved.");
+        return new CardActionResult(SetupCards.Saved(result.Settings!, turn.UserName, squad.Settings), "Settings saved.");
     }
 
     internal async Task<CardActionResult> RefreshReviewAsync(CardActionRequest request, ReviewRefreshData data, CancellationToken cancellationToken) =>
