@@ -8,6 +8,9 @@ public sealed partial record AwayPeriod(DateOnly From, DateOnly Until)
 {
     public bool Covers(DateOnly date) => date >= From && date <= Until;
 
+    /// <summary>Away from whenever it is said (a date picked on a card) until <paramref name="until"/>.</summary>
+    public static AwayPeriod FromNowUntil(DateOnly until) => new(DateOnly.MinValue, until);
+
     /// <summary>
     /// Reads what follows "away": <c>until 12 Dec</c> (or any date <see cref="AnswerText.ParseAwayUntil"/> reads),
     /// <c>next week</c> (Monday to Sunday of the next week), <c>this week</c>, <c>for 2 weeks</c>, <c>for 3 days</c>.

@@ -7,8 +7,7 @@ namespace UpdateBot.Cycle;
 public static class WeekWindow
 {
     /// <summary>Answers can change until the publish time (or an earlier publish); after that the week is closed.</summary>
-    public static DateTimeOffset ClosesAt(Squad squad, IsoWeek week) =>
-        WeeklySchedule.DueAt(squad.Settings.Schedule, squad.TimeZone, week, CycleStep.Publish);
+    public static DateTimeOffset ClosesAt(Squad squad, IsoWeek week) => squad.Week(week, published: false).ClosesAt;
 
     public static IsoWeek CurrentWeek(Squad squad, DateTimeOffset now) => WeeklySchedule.WeekAt(squad.TimeZone, now);
 
