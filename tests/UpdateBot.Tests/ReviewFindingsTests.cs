@@ -33,6 +33,7 @@ public sealed class ReviewFindingsTests(AzuriteFixture tables) : IClassFixture<A
     [InlineData("away next week", CommandKind.Away, "next week")]
     [InlineData("Away for 2 weeks.", CommandKind.Away, "for 2 weeks")]
     [InlineData("away", CommandKind.Away, "")]
+    [InlineData("away until", CommandKind.Away, "until")]
     [InlineData("<at>UpdateBot</at> help", CommandKind.Help, "")]
     [InlineData("Prompt now.", CommandKind.PromptNow, "")]
     public void Commands_alone_or_with_their_argument_still_work(string text, CommandKind kind, string argument)

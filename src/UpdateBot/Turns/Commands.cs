@@ -91,7 +91,8 @@ public static partial class Commands
                 // strategy is agreed" are answers, never commands that act on the squad or the member's week.
                 var takesArgument = kind switch
                 {
-                    CommandKind.Away => AwayPeriod.TryParse(argument, AnyDay, out _),
+                    // "away until" alone is the command the app manifest suggests: it asks when.
+                    CommandKind.Away => argument.Equals("until", StringComparison.OrdinalIgnoreCase) || AwayPeriod.TryParse(argument, AnyDay, out _),
                     CommandKind.Export => WeekArgument().IsMatch(argument),
                     _ => false,
                 };
