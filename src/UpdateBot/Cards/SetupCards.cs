@@ -187,8 +187,9 @@ public static class SetupCards
 
     private static string PublishingText(bool autoPublish) => autoPublish ? "automatic at the publish time" : "after a lead reviews it";
 
+    /// <param name="next">When the next step runs (and which run now because the new schedule put them in the past).</param>
     /// <param name="before">The settings before this save: how the sections were read (renamed, removed, added) is shown, so a lead can check it.</param>
-    public static AdaptiveCard Saved(SquadSettings settings, string savedBy, SquadSettings? before = null)
+    public static AdaptiveCard Saved(SquadSettings settings, string savedBy, string? next = null, SquadSettings? before = null)
     {
         var facts = new List<Fact>
         {
@@ -211,6 +212,7 @@ public static class SetupCards
             [
                 Title(SavedTitle),
                 new FactSet(facts),
+                .. next is null ? Array.Empty<CardElement>() : [new TextBlock(next) { Wrap = true }],
                 Subtle($"Saved by {savedBy}. A lead can change this any time with @UpdateBot settings."),
             ],
         };
