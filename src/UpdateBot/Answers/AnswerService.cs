@@ -107,7 +107,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             }
 
             string? tooLong = null;
-            var written = await WriteOnceAsync(squad, target.Week, memberId, memberName, current =>
+            var late = await WriteOnceAsync(squad, target.Week, memberId, memberName, current =>
             {
                 var updated = new Dictionary<string, string>(current, StringComparer.Ordinal);
                 foreach (var (sectionId, text) in answers)
@@ -118,8 +118,8 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
 
                 return tooLong is null ? (EntryStatus.Answered, updated) : null;
             }, null, cancellationToken);
-            var kept = written.Entry;
-            if ((tooLong ?? written.TooLarge) is { } refusal)
+            var kept = late.Entry;
+            if ((tooLong ?? late.TooLarge) is { } refusal)
             {
                 return new AnswerOutcome(PromptCards.Form(squad, target.Week, kept.Answers, [refusal, LateNote(week, target, how)!, "Nothing was added; here is that update so you can trim it."], false, memberId, target.ClosesAt), Saved: false);
             }
