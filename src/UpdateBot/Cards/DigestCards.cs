@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using UpdateBot.Domain;
 using UpdateBot.Teams.Cards;
