@@ -21,6 +21,9 @@ public sealed class StorageFaults
     /// <summary>Every table query (a GET of <c>Table()</c>, not a point read) so far, as "table ? $filter".</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Queries { get; } = new();
 
+    /// <summary>The number of operations in each entity-group transaction (<c>$batch</c>) so far.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<int> Batches { get; } = new();
+
     /// <summary>The queries whose filter does not pin the partition key (equal to one value, or a range of them): table scans.</summary>
     public IReadOnlyList<string> QueriesWithoutPartitionKey() =>
         Queries.Where(q => !q.Contains("PartitionKey eq '", StringComparison.Ordinal) && !(q.Contains("PartitionKey ge '", StringComparison.Ordinal) && q.Contains("PartitionKey lt '", StringComparison.Ordinal))).ToList();
@@ -82,6 +85,11 @@ public sealed class StorageFaults
         {
             var filter = System.Web.HttpUtility.ParseQueryString(uri.Query)["$filter"] ?? "";
             Queries.Enqueue(uri.AbsolutePath[(uri.AbsolutePath.LastIndexOf('/') + 1)..] + " ? " + filter);
+        }
+        else if (uri.AbsolutePath.EndsWith("/$batch", StringComparison.Ordinal))
+        {
+            var body = Describe(message).Text;
+            Batches.Enqueue(System.Text.RegularExpressions.Regex.Count(body, "^(DELETE|POST|PUT|PATCH|MERGE) ", System.Text.RegularExpressions.RegexOptions.Multiline));
         }
     }
 
