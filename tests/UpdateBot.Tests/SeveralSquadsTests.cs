@@ -219,4 +219,21 @@ public sealed class SeveralSquadsTests(AzuriteFixture tables) : IClassFixture<Az
         await SayAsync(host, Ada, "erase my data");
         AssertNoTableScans(two.Squad);
     }
+
+    [Fact]
+    public async Task Roster_rows_from_before_the_person_index_are_linked_by_the_first_sweep()
+    {
+        await using var two = await TwoSquadsAsync("upgrade");
+        var host = two.Host;
+        var storage = host.Get<Tables>();
+
+        // A member stored by an older version: a roster row and no link.
+        await storage.Members.UpsertEntityAsync(new MemberRow { PartitionKey = TableKey.Encode(AlphaTeam), RowKey = TableKey.Encode("29:old"), UserId = "29:old", Name = "Old Timer" });
+        Assert.Contains("not on a squad", await SayAsync(host, ("29:old", "Old Timer"), "my update"), StringComparison.Ordinal);
+
+        await host.Get<UpdateBot.Cycle.RetentionSweep>().SweepAsync(two.Squad.Time.GetUtcNow().AddDays(-365), CancellationToken.None);
+
+        Assert.Contains("\"squadId\":\"" + AlphaTeam, await SayAsync(host, ("29:old", "Old Timer"), "my update"), StringComparison.Ordinal);
+        Assert.True((await storage.Members.GetEntityAsync<MemberRow>(TableKey.Encode(AlphaTeam), TableKey.Encode("29:old"))).Value.Indexed);
+    }
 }

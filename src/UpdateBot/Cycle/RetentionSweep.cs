@@ -51,9 +51,9 @@ public sealed partial class RetentionSweep(Tables tables, SquadStore squads, Peo
             var editions = await Query(tables.Editions, TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Encode(squad.TeamId)} and RowKey lt {cutoffWeek}"), cancellationToken);
             deleted += await tables.Editions.DeleteInBatchesAsync(editions, cancellationToken);
 
-            var leavers = (await tables.Members.QueryPartitionAsync<MemberRow>(TableKey.Encode(squad.TeamId), cancellationToken))
-                .Where(m => !m.InRoster && (m.LeftAt ?? m.ReachCheckedAt ?? m.Timestamp) < cutoff)
-                .ToList();
+            var roster = await tables.Members.QueryPartitionAsync<MemberRow>(TableKey.Encode(squad.TeamId), cancellationToken);
+            await LinkUnindexedAsync(squad, roster, cancellationToken);
+            var leavers = roster.Where(m => !m.InRoster && (m.LeftAt ?? m.ReachCheckedAt ?? m.Timestamp) < cutoff).ToList();
             foreach (var leaver in leavers)
             {
                 await people.UnlinkAsync(leaver.UserId, squad.TeamId, cancellationToken);
@@ -79,6 +79,30 @@ public sealed partial class RetentionSweep(Tables tables, SquadStore squads, Peo
         var choices = await Query(tables.People, TableClient.CreateQueryFilter($"RowKey ge {"choice|"} and RowKey lt {"choice}"} and Timestamp lt {time.GetUtcNow() - PeopleStore.ChoiceLifetime}"), cancellationToken);
         deleted += await tables.People.DeleteInBatchesAsync(choices, cancellationToken);
         return deleted;
+    }
+
+    /// <summary>
+    /// Roster rows written before the person index existed get their link here (the first sweep after an upgrade), so
+    /// nobody waits for the next roster sync to be found; leads are linked again too (an idempotent upsert each).
+    /// </summary>
+    private async Task LinkUnindexedAsync(SquadRow squad, IReadOnlyList<MemberRow> roster, CancellationToken cancellationToken)
+    {
+        if (squad.Removed)
+        {
+            return;
+        }
+
+        foreach (var row in roster.Where(r => r.InRoster && !r.Indexed))
+        {
+            await people.LinkAsync(row.UserId, squad.TeamId, cancellationToken);
+            row.Indexed = true;
+            await tables.Members.TryReplaceAsync(row, cancellationToken);
+        }
+
+        foreach (var leadId in System.Text.Json.JsonSerializer.Deserialize<List<string>>(squad.LeadIdsJson) ?? [])
+        {
+            await people.LinkAsync(leadId, squad.TeamId, cancellationToken);
+        }
     }
 
     private static async Task<List<TableEntity>> Query(TableClient table, string filter, CancellationToken cancellationToken)

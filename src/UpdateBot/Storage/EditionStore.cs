@@ -16,10 +16,17 @@ public sealed class EditionStore(Tables tables)
     public Task<EditionRow?> GetAsync(string squadId, IsoWeek week, CancellationToken cancellationToken) =>
         tables.Editions.FindAsync<EditionRow>(TableKey.Encode(squadId), week.ToString(), cancellationToken);
 
-    /// <summary>Newest first.</summary>
+    /// <summary>Newest first, without their Markdown (history shows titles and links; export reads one edition).</summary>
     public async Task<IReadOnlyList<EditionRow>> ListAsync(string squadId, int max, CancellationToken cancellationToken)
     {
-        var rows = await tables.Editions.QueryPartitionAsync<EditionRow>(TableKey.Encode(squadId), cancellationToken);
+        var rows = new List<EditionRow>();
+        string[] columns = [nameof(EditionRow.Edition), nameof(EditionRow.Week), nameof(EditionRow.Title), nameof(EditionRow.DateRange), nameof(EditionRow.Participation), nameof(EditionRow.ConversationId), nameof(EditionRow.ActivityId), nameof(EditionRow.PublishedAt)];
+        var partition = TableKey.Encode(squadId);
+        await foreach (var row in tables.Editions.QueryAsync<EditionRow>(r => r.PartitionKey == partition, select: columns, cancellationToken: cancellationToken))
+        {
+            rows.Add(row);
+        }
+
         return rows.OrderByDescending(r => r.Edition).Take(max).ToList();
     }
 }
