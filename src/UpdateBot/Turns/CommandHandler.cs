@@ -256,16 +256,20 @@ public sealed class CommandHandler(
             case CommandKind.Away:
             {
                 var today = WeeklySchedule.LocalDate(squad.TimeZone, time.GetUtcNow());
-                var until = AnswerText.ParseAwayUntil(command.Argument, today);
-                if (until is null)
+                if (!AwayPeriod.TryParse(command.Argument, today, out var away))
                 {
-                    await ReplyTextAsync(turn, command.Argument.Length == 0
-                        ? "When are you back? Say, for example, **away until 12 Dec**."
-                        : $"I couldn't read \"{command.Argument}\" as a date. Try **away until 12 Dec** or **away until 2026-12-12**.", cancellationToken);
+                    // Only a bare "away" gets here: anything after it that is not a period was kept as an answer.
+                    await ReplyTextAsync(turn, "When are you away? Say, for example, **away until 12 Dec**, **away next week** or **away for 2 weeks**.", cancellationToken);
                     break;
                 }
 
-                await ReplyAsync(turn, (await answers.AwayAsync(squad, week, turn.UserId, turn.UserName, until, cancellationToken)).Card, cancellationToken);
+                var outcome = await answers.AwayAsync(squad, week, turn.UserId, turn.UserName, away, cancellationToken);
+                await ReplyAsync(turn, outcome.Card, cancellationToken);
+                if (outcome.Message is not null)
+                {
+                    await ReplyTextAsync(turn, outcome.Message, cancellationToken);
+                }
+
                 break;
             }
 
@@ -298,8 +302,9 @@ public sealed class CommandHandler(
 
     /// <summary>
     /// Not a command. In a 1:1 chat from a squad member it is an answer: captured into this week's update (issue 3
-    /// item 5), never dropped; someone in several squads is asked which one first. Anywhere else, the help card with
-    /// a friendly hint.
+    /// item 5), never dropped — after the close on the lead's desk, after publishing in next week's — once per
+    /// message however often Teams delivers it; someone in several squads is asked which one first. Anywhere else,
+    /// the help card with a friendly hint.
     /// </summary>
     private async Task UnknownAsync(Request request, CancellationToken cancellationToken)
     {
@@ -316,8 +321,10 @@ public sealed class CommandHandler(
             if (configured.Count == 1)
             {
                 var squad = configured[0];
-                var week = await AnsweringWeekAsync(squad, cancellationToken);
-                var outcome = await answers.CaptureAsync(squad, week, turn.UserId, turn.UserName, request.Text.Length > 0 ? request.Text : command.Text, cancellationToken);
+                var week = WeekWindow.CurrentWeek(squad, time.GetUtcNow());
+                var hint = command.LooksLike is { } kind ? Commands.DidYouMean(kind) : null;
+                var text = request.Text.Length > 0 ? request.Text : command.Text;
+                var outcome = await answers.CaptureAsync(squad, week, turn.UserId, turn.UserName, text, cancellationToken, turn.Activity.Id, hint);
                 await ReplyAsync(turn, outcome.Card, cancellationToken);
                 return;
             }
