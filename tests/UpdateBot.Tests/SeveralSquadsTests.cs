@@ -236,4 +236,18 @@ public sealed class SeveralSquadsTests(AzuriteFixture tables) : IClassFixture<Az
         Assert.Contains("\"squadId\":\"" + AlphaTeam, await SayAsync(host, ("29:old", "Old Timer"), "my update"), StringComparison.Ordinal);
         Assert.True((await storage.Members.GetEntityAsync<MemberRow>(TableKey.Encode(AlphaTeam), TableKey.Encode("29:old"))).Value.Indexed);
     }
+
+    [Theory]
+    [InlineData("status Alpha", "Alpha", "status")]
+    [InlineData("export alpha 2026-W48", "Alpha", "export 2026-W48")]
+    [InlineData("status Alpha Beta", "Alpha Beta", "status")]
+    [InlineData("Alpha stop", null, null)]
+    [InlineData("status Alphabet", null, null)]
+    public void A_squad_is_named_by_whole_words_after_the_command(string text, string? squad, string? remainder)
+    {
+        Squad Named(string name) => new(name, "t", "s", "b", "c", true, SquadStore.DefaultSettings(name, null), 0, default);
+        var found = UpdateBot.Squads.SquadDirectory.Named(text, [Named("Alpha"), Named("Alpha Beta")]);
+        Assert.Equal(squad, found?.Squad.Settings.Name);
+        Assert.Equal(remainder, found?.Remainder);
+    }
 }

@@ -38,7 +38,7 @@ public sealed class SquadDirectory(SquadStore squads, MemberStore members)
 
     /// <summary>
     /// A squad named in a message ("status Alpha", "export Alpha 2026-W48"): the longest of <paramref name="squadsOfUser"/>'s
-    /// names found in the text as whole words, and the text without it. Null when none is named.
+    /// names found in the text as whole words after its first word, and the text without it. Null when none is named.
     /// </summary>
     public static (Squad Squad, string Remainder)? Named(string? text, IReadOnlyList<Squad> squadsOfUser)
     {
@@ -53,9 +53,10 @@ public sealed class SquadDirectory(SquadStore squads, MemberStore members)
             for (var at = text.IndexOf(name, StringComparison.OrdinalIgnoreCase); name.Length > 0 && at >= 0; at = text.IndexOf(name, at + 1, StringComparison.OrdinalIgnoreCase))
             {
                 var end = at + name.Length;
-                if ((at == 0 || !char.IsLetterOrDigit(text[at - 1])) && (end == text.Length || !char.IsLetterOrDigit(text[end])))
+                // After the command word, never before it: "Platform stop" is a sentence, "stop Platform" a command.
+                if (at > 0 && !char.IsLetterOrDigit(text[at - 1]) && (end == text.Length || !char.IsLetterOrDigit(text[end])))
                 {
-                    return (squad, (text[..at] + " " + text[end..]).Trim());
+                    return (squad, (text[..at].TrimEnd() + " " + text[end..].TrimStart()).Trim());
                 }
             }
         }
