@@ -241,6 +241,25 @@ public static class WeeknoteMarkdown
         return string.Join('\n', lines) + "\n";
     }
 
+    /// <summary>What stands in a stored weeknote where a member's words were erased at their request.</summary>
+    public const string RemovedBullet = "- _Removed at the author's request._";
+
+    /// <summary>
+    /// The weeknote with each of <paramref name="items"/> replaced by <see cref="RemovedBullet"/> (name and words): the
+    /// exact lines <see cref="Render"/> wrote for the item are found and replaced, so nothing else changes. An item
+    /// that is not in the weeknote (hidden, or never published) changes nothing.
+    /// </summary>
+    public static string RemoveItems(string markdown, IEnumerable<DigestItem> items)
+    {
+        foreach (var item in items)
+        {
+            var block = "\n" + string.Join('\n', Bullet(item)) + "\n";
+            markdown = markdown.Replace(block, "\n" + RemovedBullet + "\n", StringComparison.Ordinal);
+        }
+
+        return markdown;
+    }
+
     /// <summary>Backslash-escapes the characters that would make a name emphasis, code, a link, HTML or a table.</summary>
     public static string Escape(string text)
     {

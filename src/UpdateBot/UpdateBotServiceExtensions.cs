@@ -41,6 +41,7 @@ public static class UpdateBotServiceExtensions
         services.AddSingleton<EntryStore>();
         services.AddSingleton<CycleStore>();
         services.AddSingleton<EditionStore>();
+        services.AddSingleton<PeopleStore>();
         services.AddHostedService<StorageInitializer>();
 
         // The squad week
@@ -51,6 +52,7 @@ public static class UpdateBotServiceExtensions
         services.AddScoped<SquadDirectory>();
         services.AddScoped<AnswerService>();
         services.AddScoped<StatusService>();
+        services.AddScoped<LeadRights>();
         services.AddScoped<PrivacyService>();
         services.AddScoped<DigestService>();
         services.AddScoped<CycleRunner>();

@@ -116,4 +116,49 @@ public class WeeknoteMarkdownTests
     [InlineData("[x](y) <b> `c` a|b ~s~ C# & \\", "\\[x\\](y) \\<b\\> \\`c\\` a\\|b \\~s\\~ C\\# \\& \\\\")]
     public void Escape_neutralises_markdown_in_names(string name, string expected) =>
         Assert.Equal(expected, WeeknoteMarkdown.Escape(name));
+
+    [Fact]
+    public void Removing_a_members_items_replaces_exactly_their_bullets_one_line_multi_line_and_lists()
+    {
+        var digest = SampleDigest();
+        var markdown = WeeknoteMarkdown.Render(digest);
+        var sams = digest.Sections.SelectMany(s => s.Items).Where(i => i.ItemId.StartsWith("m2/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, sams.Count);
+
+        var removed = WeeknoteMarkdown.RemoveItems(markdown, sams);
+
+        Assert.DoesNotContain("Sam", removed, StringComparison.Ordinal);
+        Assert.DoesNotContain("email alerts", removed, StringComparison.Ordinal);
+        Assert.DoesNotContain("Recording is on the team site", removed, StringComparison.Ordinal);
+        var lines = removed.Split('\n');
+        Assert.Equal(2, lines.Count(l => l == WeeknoteMarkdown.RemovedBullet));
+
+        // Everything else is untouched and in its place: the other lines are the original's, in order.
+        var original = markdown.Split('\n');
+        var at = 0;
+        foreach (var line in lines.Where(l => l != WeeknoteMarkdown.RemovedBullet))
+        {
+            while (at < original.Length && original[at] != line)
+            {
+                Assert.True(original[at].Contains("Sam", StringComparison.Ordinal) || original[at].StartsWith("  ", StringComparison.Ordinal) || original[at].Length == 0, $"dropped: {original[at]}");
+                at++;
+            }
+
+            Assert.True(at < original.Length, $"not in the original: {line}");
+            at++;
+        }
+
+        Assert.Contains("Shipped the [search beta](https://example.org/search) to 40 users — Ana Silva", removed, StringComparison.Ordinal);
+        Assert.Contains("  - Need access to the analytics account", removed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Removing_an_item_that_is_not_in_the_weeknote_changes_nothing()
+    {
+        var markdown = WeeknoteMarkdown.Render(SampleDigest());
+        var hidden = new DigestItem("m3/highlights", "Bea", "This one is hidden by the lead", Hidden: false);
+        var otherText = new DigestItem("m1/highlights", "Ana Silva", "Something Ana never wrote", Hidden: false);
+
+        Assert.Equal(markdown, WeeknoteMarkdown.RemoveItems(markdown, [hidden, otherText]));
+    }
 }

@@ -87,7 +87,7 @@ public sealed class CardCatalogueTests
             new MemberWeekStatus("Cy Twombly", "Quiet", "Quiet week.", null),
             new MemberWeekStatus("Di Fawcett", "Away", "Until 12 Dec.", null),
             new MemberWeekStatus("Ed Ruscha", "Pending", "Delivery unconfirmed: a restart interrupted the send.", "Ask them whether they got the prompt, or say remind now."),
-        ], "next: remind Fri 27 Nov, 10:00"), false);
+        ], "next: remind Fri 27 Nov, 10:00")[0], false);
         yield return ("history", HistoryCards.History("Platform",
         [
             new EditionRow { Edition = 2, Week = "2026-W48", Title = "Platform weeknotes — Update 2", DateRange = "23–27 Nov 2026", Participation = "7 of 9 contributed", ConversationId = "19:c;messageid=2", ActivityId = "2" },

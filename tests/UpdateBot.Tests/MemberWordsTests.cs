@@ -338,7 +338,8 @@ public sealed class MemberWordsTests(AzuriteFixture tables) : IClassFixture<Azur
         var exported = await InScope(host, async sp => await sp.GetRequiredService<DigestService>().ExportAsync(await SquadAsync(host), Week, CancellationToken.None));
         Assert.Equal(expected, exported);
         var history = await InScope(host, async sp => await sp.GetRequiredService<DigestService>().HistoryAsync(await SquadAsync(host), CancellationToken.None));
-        Assert.Equal(expected, Assert.Single(history).Markdown);
+        // History lists editions without reading their Markdown; the long one is listed like any other.
+        Assert.Equal(1, Assert.Single(history).Edition);
     }
 
     [Fact]

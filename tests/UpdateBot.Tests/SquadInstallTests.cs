@@ -14,7 +14,7 @@ public sealed class SquadInstallTests(AzuriteFixture tables) : IClassFixture<Azu
     {
         var storage = new Tables(Options.Create(new StorageOptions { ConnectionString = tables.ConnectionString, TablePrefix = AzuriteFixture.NewPrefix("install") }));
         await storage.EnsureCreatedAsync(CancellationToken.None);
-        var squads = new SquadStore(storage, new FakeTimeProvider());
+        var squads = new SquadStore(storage, new PeopleStore(storage, new FakeTimeProvider()), new FakeTimeProvider());
 
         var squad = await squads.RecordInstallAsync("19:team@thread.tacv2", "  " + new string('T', 250) + "  ", "tenant", "https://smba.trafficmanager.net/emea/", "28:bot", "19:team@thread.tacv2", "29:lead", CancellationToken.None);
 

@@ -120,6 +120,6 @@ public sealed class TableKeyTests(AzuriteFixture tables) : IClassFixture<Azurite
         var storage = new Tables(options);
         await storage.EnsureCreatedAsync(CancellationToken.None);
         var time = new FakeTimeProvider();
-        return (new ConversationStore(storage, time), new SquadStore(storage, time), new MemberStore(storage, time));
+        return (new ConversationStore(storage, time), new SquadStore(storage, new PeopleStore(storage, time), time), new MemberStore(storage, new PeopleStore(storage, time), time));
     }
 }

@@ -22,6 +22,7 @@ public static class Verbs
     public const string DigestMoveDown = "digest.down";
     public const string DigestPublish = "digest.publish";
     public const string DigestRefresh = "digest.refresh";
+    public const string SquadChoose = "squad.choose";
 }
 
 /// <summary>Small builders shared by the cards.</summary>

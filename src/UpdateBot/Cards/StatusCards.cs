@@ -12,23 +12,38 @@ public static class StatusCards
 {
     public const string StatusTitle = "This week's status";
 
-    public static AdaptiveCard Status(string squadName, IsoWeek week, IReadOnlyList<MemberWeekStatus> members, string stepLine)
+    /// <summary>How many people one fact set lists, so that a large squad can continue in further cards between them.</summary>
+    private const int PeoplePerBlock = 25;
+
+    /// <summary>
+    /// The status, in as many cards as it needs: each measured as the activity Teams will store and kept within one
+    /// message's budget (<see cref="CardJson.MaxMessageUtf16Bytes"/>; docs/protocol.md, "Card size").
+    /// </summary>
+    public static IReadOnlyList<AdaptiveCard> Status(string squadName, IsoWeek week, IReadOnlyList<MemberWeekStatus> members, string stepLine, int budget = CardJson.MaxMessageUtf16Bytes)
     {
-        var groups = members.GroupBy(m => m.State).OrderBy(g => Order(g.Key));
+        var groups = members.GroupBy(m => m.State).OrderBy(g => Order(g.Key)).ToList();
         var counts = string.Join(" · ", groups.Select(g => $"{g.Count()} {g.Key.ToLowerInvariant()}"));
-        var body = new List<CardElement>
+        var title = $"{squadName}: {StatusTitle.ToLowerInvariant()}";
+        var header = new List<CardElement>
         {
-            Title($"{squadName}: {StatusTitle.ToLowerInvariant()}"),
+            Title(title),
             Subtle($"Week {week} · {DigestComposer.FormatDateRange(week)} · {stepLine}"),
             Paragraph(members.Count == 0 ? "Nobody on the roster yet. I read the roster from the team when prompts go out." : counts),
         };
+        var blocks = new List<CardElement>();
         foreach (var group in groups)
         {
-            body.Add(Heading(group.Key));
-            body.Add(new FactSet(group.Select(m => new Fact(m.Name, Describe(m))).ToList()));
+            var chunks = group.Chunk(PeoplePerBlock).ToList();
+            for (var i = 0; i < chunks.Count; i++)
+            {
+                blocks.Add(Heading(i == 0 ? group.Key : $"{group.Key} (continued)"));
+                blocks.Add(new FactSet(chunks[i].Select(m => new Fact(m.Name, Describe(m))).ToList()));
+            }
         }
 
-        return new AdaptiveCard { FallbackText = StatusTitle, Body = body };
+        // A heading is never left alone at the end of a card: it travels with the facts that follow it.
+        var pairs = blocks.Chunk(2).Select(pair => (CardElement)new Container([.. pair])).ToList();
+        return DigestCards.Pack(header, pairs, _ => [Subtle($"{title} (continued)")], (body, _) => new AdaptiveCard { FallbackText = StatusTitle, Body = body }, budget);
     }
 
     private static string Describe(MemberWeekStatus member) =>

@@ -40,7 +40,8 @@ public sealed partial class CycleRunner(
     DigestService digests,
     BotMetrics metrics,
     TimeProvider time,
-    ILogger<CycleRunner> logger)
+    ILogger<CycleRunner> logger,
+    UpdateBot.Squads.LeadRights leadRights)
 {
     /// <summary>Sends in flight at once during a fan-out; the connector's rate limiter keeps us inside Teams' limits.</summary>
     private const int FanOutParallelism = 8;
@@ -79,6 +80,7 @@ public sealed partial class CycleRunner(
             .Select(m => new RosterEntry(m.Id!, m.Name ?? m.GivenName ?? "A member", m.EntraObjectId, m.Email ?? m.UserPrincipalName, m.UserRole))
             .ToList();
         await members.SyncRosterAsync(squad.Id, people, cancellationToken);
+        await leadRights.DropLeadsWhoLeftAsync(squad, people, cancellationToken);
         return true;
     }
 

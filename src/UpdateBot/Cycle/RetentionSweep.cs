@@ -1,12 +1,20 @@
+using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using UpdateBot.Domain;
 using UpdateBot.Storage;
 
 namespace UpdateBot.Cycle;
 
-/// <summary>Deletes answers (and the markers and drafts that quote them) once they pass the retention period (README, "What it promises, exactly").</summary>
-public sealed partial class RetentionSweep(Tables tables, IOptions<StorageOptions> options, TimeProvider time, ILogger<RetentionSweep> logger)
+/// <summary>
+/// Deletes what has passed the retention period (README, "What it promises, exactly"), in every table: answers,
+/// markers and drafts of old weeks, published editions of old weeks, people who left the team long ago (with their
+/// index rows), inactive 1:1 chat references, and squad choices never tapped. Work is squad by squad over key ranges,
+/// and rows go in batch deletes inside a partition.
+/// </summary>
+public sealed partial class RetentionSweep(Tables tables, SquadStore squads, PeopleStore people, EditionStore editions, IOptions<StorageOptions> options, TimeProvider time, ILogger<RetentionSweep> logger)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromHours(6);
+    private static readonly string[] Keys = ["PartitionKey", "RowKey"];
     private DateTimeOffset lastRun = DateTimeOffset.MinValue;
 
     public async Task RunIfDueAsync(CancellationToken cancellationToken)
@@ -18,26 +26,93 @@ public sealed partial class RetentionSweep(Tables tables, IOptions<StorageOption
         }
 
         lastRun = now;
-        var cutoff = now - TimeSpan.FromDays(options.Value.RetentionDays);
-        var deleted = 0;
-        foreach (var table in new[] { tables.Entries, tables.Cycle })
-        {
-            await foreach (var row in table.QueryAsync<Azure.Data.Tables.TableEntity>(r => r.Timestamp < cutoff, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-            {
-                if (row.PartitionKey == "lease")
-                {
-                    continue;
-                }
-
-                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, Azure.ETag.All, cancellationToken);
-                deleted++;
-            }
-        }
-
+        var deleted = await SweepAsync(now - TimeSpan.FromDays(options.Value.RetentionDays), cancellationToken);
         if (deleted > 0)
         {
             LogSwept(logger, deleted, options.Value.RetentionDays);
         }
+    }
+
+    /// <summary>Deletes everything older than <paramref name="cutoff"/>. Returns how many rows went.</summary>
+    public async Task<int> SweepAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        // Weeks wholly before the cutoff's week: their partitions sort before "squad|<that week>".
+        var cutoffWeek = IsoWeek.FromDate(DateOnly.FromDateTime(cutoff.UtcDateTime));
+        var deleted = 0;
+        foreach (var squad in await squads.ListRowsAsync(cancellationToken))
+        {
+            var prefix = EntryStore.SquadPrefix(squad.TeamId);
+            foreach (var table in new[] { tables.Entries, tables.Cycle })
+            {
+                var old = await table.QueryPartitionRangeAsync<TableEntity>(prefix, prefix + cutoffWeek, null, cancellationToken, Keys);
+                deleted += await table.DeleteInBatchesAsync(old, cancellationToken);
+            }
+
+            deleted += await editions.DeleteBeforeAsync(squad.TeamId, cutoffWeek, cancellationToken);
+
+            var roster = await tables.Members.QueryPartitionAsync<MemberRow>(TableKey.Encode(squad.TeamId), cancellationToken);
+            await LinkUnindexedAsync(squad, roster, cancellationToken);
+            var leavers = roster.Where(m => !m.InRoster && (m.LeftAt ?? m.ReachCheckedAt ?? m.Timestamp) < cutoff).ToList();
+            foreach (var leaver in leavers)
+            {
+                await people.UnlinkAsync(leaver.UserId, squad.TeamId, cancellationToken);
+            }
+
+            deleted += await tables.Members.DeleteInBatchesAsync(leavers, cancellationToken);
+        }
+
+        // Welcome markers of people and teams (the squad-week partitions are done above; the lease is never old).
+        foreach (var kind in new[] { "user", "team" })
+        {
+            var prefix = kind + "|";
+            var old = await tables.Cycle.QueryPartitionRangeAsync<TableEntity>(prefix, null, TableClient.CreateQueryFilter($"Timestamp lt {cutoff}"), cancellationToken, Keys);
+            deleted += await tables.Cycle.DeleteInBatchesAsync(old, cancellationToken);
+        }
+
+        // 1:1 chats that stopped working (uninstalled, blocked) and were not used since.
+        var chats = await Query(tables.Conversations, TableClient.CreateQueryFilter($"PartitionKey eq {ConversationStore.User} and Active eq {false} and Timestamp lt {cutoff}"), cancellationToken);
+        deleted += await tables.Conversations.DeleteInBatchesAsync(chats, cancellationToken);
+
+        // Squad choices never tapped. They sit in each person's partition, so this one query crosses partitions; it
+        // runs in the background sweep, never on a request.
+        var choices = await Query(tables.People, TableClient.CreateQueryFilter($"RowKey ge {"choice|"} and RowKey lt {"choice}"} and Timestamp lt {time.GetUtcNow() - PeopleStore.ChoiceLifetime}"), cancellationToken);
+        deleted += await tables.People.DeleteInBatchesAsync(choices, cancellationToken);
+        return deleted;
+    }
+
+    /// <summary>
+    /// Roster rows written before the person index existed get their link here (the first sweep after an upgrade), so
+    /// nobody waits for the next roster sync to be found; leads are linked again too (an idempotent upsert each).
+    /// </summary>
+    private async Task LinkUnindexedAsync(SquadRow squad, IReadOnlyList<MemberRow> roster, CancellationToken cancellationToken)
+    {
+        if (squad.Removed)
+        {
+            return;
+        }
+
+        foreach (var row in roster.Where(r => r.InRoster && !r.Indexed))
+        {
+            await people.LinkAsync(row.UserId, squad.TeamId, cancellationToken);
+            row.Indexed = true;
+            await tables.Members.TryReplaceAsync(row, cancellationToken);
+        }
+
+        foreach (var leadId in System.Text.Json.JsonSerializer.Deserialize<List<string>>(squad.LeadIdsJson) ?? [])
+        {
+            await people.LinkAsync(leadId, squad.TeamId, cancellationToken);
+        }
+    }
+
+    private static async Task<List<TableEntity>> Query(TableClient table, string filter, CancellationToken cancellationToken)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: Keys, cancellationToken: cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted {Count} rows older than {Days} days")]

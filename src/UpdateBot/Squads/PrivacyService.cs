@@ -1,53 +1,217 @@
+using System.Globalization;
 using System.Text;
+using UpdateBot.Domain;
 using UpdateBot.Storage;
 
 namespace UpdateBot.Squads;
 
-/// <summary>A member's own data: what is held about them, and erasure on request (README, "What it promises, exactly").</summary>
-public sealed class PrivacyService(EntryStore entries, CycleStore cycle, Tables tables, ConversationStore conversations)
+/// <summary>What an erasure removed, as the member is told.</summary>
+public sealed record ErasureReport(int Weeks, int LeadEdits, int Editions, int Markers, int Waiting)
 {
+    public string Describe() =>
+        $"Erased: {Weeks} week(s) of answers, {LeadEdits} lead edit(s) of your items, your words in {Editions} published weeknote(s) (now \"removed at the author's request\"), "
+        + $"{Markers} delivery record(s), {Waiting} message(s) waiting for a squad choice, and your chat details. "
+        + "You're still on the team's roster (Teams lists you there); say **stop** if you'd rather not be asked again.";
+}
+
+/// <summary>
+/// A member's own data: what is held about them, and erasure on request (README, "What it promises, exactly"). Every
+/// lookup goes through the person's squads (the person index) and key ranges of those squads, never a table scan.
+/// </summary>
+public sealed class PrivacyService(
+    PeopleStore people,
+    SquadStore squads,
+    MemberStore members,
+    EntryStore entries,
+    CycleStore cycle,
+    EditionStore editions,
+    ConversationStore conversations)
+{
+    private const string WelcomeKey = "welcome";
+
     public async Task<string> DescribeAsync(string userId, CancellationToken cancellationToken)
     {
-        var rows = await entries.ListForMemberAsync(userId, cancellationToken);
         var builder = new StringBuilder();
         builder.AppendLine("**What UpdateBot holds about you**").AppendLine();
-        builder.AppendLine("- Your Teams id and display name, and which squads you are on (from the team roster).");
-        builder.AppendLine("- How to reach you 1:1 (the chat id Teams gave the bot).");
-        builder.Append("- Your weekly answers: ").Append(rows.Count).AppendLine(rows.Count == 1 ? " week." : " weeks.");
-        foreach (var (partition, row) in rows.OrderByDescending(r => r.Partition, StringComparer.Ordinal).Take(20))
+        var reference = await conversations.GetAsync(ConversationStore.User, userId, cancellationToken);
+        builder.AppendLine(reference is null
+            ? "- No chat details (the bot has no 1:1 chat with you on record)."
+            : $"- Your Teams id, and how to reach you 1:1 (the chat id Teams gave the bot{(reference.AadObjectId is null ? "" : " and your Microsoft Entra object id")}).");
+
+        foreach (var held in await HeldAsync(userId, cancellationToken))
         {
-            var week = TableKey.Decode(partition[(partition.LastIndexOf('|') + 1)..]);
-            builder.Append("  - ").Append(week).Append(": ").Append(row.Status).AppendLine();
+            builder.AppendLine().Append("**").Append(held.Name).AppendLine("**");
+            if (held.Member is { } member)
+            {
+                builder.Append("- On the roster as ").Append(member.Name).Append(member.InRoster ? "" : " (left the team)")
+                    .Append(member.OptedOut ? "; opted out (stop)" : "")
+                    .Append(member.AwayUntil is { } away ? $"; away until {away.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}" : "")
+                    .AppendLine(".");
+            }
+
+            if (held.IsLead)
+            {
+                builder.AppendLine("- A lead of this squad.");
+            }
+
+            builder.Append("- Your weekly answers: ").Append(held.Entries.Count).AppendLine(held.Entries.Count == 1 ? " week." : " weeks.");
+            foreach (var (week, row, _) in held.Entries.OrderByDescending(e => e.Week).Take(20))
+            {
+                builder.Append("  - ").Append(week.ToString()).Append(": ").Append(row.Status).AppendLine();
+            }
+
+            if (held.LeadEdits > 0)
+            {
+                builder.Append("- Lead edits of your items: ").Append(held.LeadEdits).AppendLine(".");
+            }
+
+            if (held.Editions > 0)
+            {
+                builder.Append("- Published weeknotes (Markdown export) with your words: ").Append(held.Editions).AppendLine(".");
+            }
+
+            if (held.Markers > 0)
+            {
+                builder.Append("- Delivery records of messages sent to you: ").Append(held.Markers).AppendLine(".");
+            }
         }
 
-        builder.AppendLine().Append("Answers are deleted automatically after the retention period. Say **erase my data** to delete them all now (published weeknotes already in the channel stay there).");
+        var waiting = await people.ListChoicesAsync(userId, cancellationToken);
+        if (waiting.Count > 0)
+        {
+            builder.AppendLine().Append("- Messages waiting for you to choose a squad: ").Append(waiting.Count).AppendLine(".");
+        }
+
+        builder.AppendLine().Append("Answers, delivery records and weeknotes are deleted automatically after the retention period. Say **erase my data** to delete them now "
+            + "(weeknotes already posted in the channel stay there; their stored copy says \"removed at the author's request\" instead of your words).");
         return builder.ToString();
     }
 
-    /// <summary>Deletes the member's answers (with the leads' edits of them), roster rows and conversation reference.</summary>
-    public async Task<int> EraseAsync(string userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes the member's words everywhere the bot keeps them (answers, lead edits of their items, stored weeknotes)
+    /// and their ids from conversation rows, delivery records and waiting choices. The roster rows stay, without
+    /// contact details: Teams lists the person in the team anyway, and "stop" must survive erasure.
+    /// </summary>
+    public async Task<ErasureReport> EraseAsync(string userId, CancellationToken cancellationToken)
     {
-        var rows = await entries.ListForMemberAsync(userId, cancellationToken);
-        foreach (var (partition, row) in rows)
+        var (weeks, leadEdits, editionCount, markers) = (0, 0, 0, 0);
+        foreach (var held in await HeldAsync(userId, cancellationToken))
         {
-            await cycle.DeleteLeadEditsOfMemberAsync(partition, userId, cancellationToken);
-            await entries.DeleteAsync(row, cancellationToken);
-        }
-
-        // Roster rows stay (Teams lists them anyway, and an opt-out must survive erasure), minus what is not needed.
-        var key = TableKey.Encode(userId);
-        await foreach (var member in tables.Members.QueryAsync<MemberRow>(r => r.RowKey == key, cancellationToken: cancellationToken))
-        {
-            await tables.Members.UpdateAsync<MemberRow>(member.PartitionKey, member.RowKey, row =>
+            // Words first from the weeknotes (they are found by the answers and edits about to go), then the edits, then the answers.
+            foreach (var (week, _, stored) in held.Entries)
             {
-                row.Email = null;
-                row.AadObjectId = null;
-                row.AwayUntil = null;
-                return true;
-            }, cancellationToken);
+                if (await editions.GetAsync(held.SquadId, week, cancellationToken) is { } edition)
+                {
+                    var (edits, _) = await cycle.GetDraftAsync(held.SquadId, week, cancellationToken);
+                    var removed = WeeknoteMarkdown.RemoveItems(edition.Markdown, ItemsOf(stored.Entry, edits));
+                    if (removed != edition.Markdown)
+                    {
+                        edition.Markdown = removed;
+                        await editions.SaveAsync(held.SquadId, week, edition, cancellationToken);
+                        editionCount++;
+                    }
+                }
+            }
+
+            foreach (var week in held.DraftWeeks)
+            {
+                leadEdits += await RemoveLeadEditsAsync(held.SquadId, week, userId, cancellationToken);
+            }
+
+            weeks += await entries.DeleteAsync(held.Entries.Select(e => e.Row), cancellationToken);
+            markers += await cycle.DeleteAsync(await cycle.ListSendsToAsync(held.SquadId, userId, cancellationToken), cancellationToken);
+            if (held.Member is not null)
+            {
+                await members.ForgetContactDetailsAsync(held.SquadId, userId, cancellationToken);
+            }
+
+            await squads.ForgetInstallerAsync(held.SquadId, userId, cancellationToken);
         }
 
-        await conversations.MarkInactiveAsync(ConversationStore.User, userId, cancellationToken);
-        return rows.Count;
+        await conversations.DeleteAsync(ConversationStore.User, userId, cancellationToken);
+        await cycle.ForgetAsync(TableKey.Join("user", userId), WelcomeKey, cancellationToken);
+        var waiting = await people.DeleteChoicesAsync(userId, cancellationToken);
+        return new ErasureReport(weeks, leadEdits, editionCount, markers, waiting);
+    }
+
+    /// <summary>The member's items as a weeknote renders them: their answer and, where a lead edited it, the edited text.</summary>
+    private static IEnumerable<DigestItem> ItemsOf(Entry entry, DigestEdits edits)
+    {
+        var author = string.IsNullOrWhiteSpace(entry.MemberName) ? "A squad member" : AnswerText.Clean(entry.MemberName);
+        foreach (var (sectionId, answer) in entry.Answers.Where(a => !string.IsNullOrWhiteSpace(a.Value)))
+        {
+            var itemId = DigestComposer.ItemId(entry.MemberId, sectionId);
+            if (edits.ItemEdits.TryGetValue(itemId, out var edited))
+            {
+                yield return new DigestItem(itemId, author, AnswerText.Clean(edited.Text), Hidden: false);
+            }
+
+            yield return new DigestItem(itemId, author, AnswerText.Clean(answer), Hidden: false);
+        }
+    }
+
+    /// <summary>Drops the leads' edits (their rows) and hides of the member's items from one week's draft. Returns how many edits went.</summary>
+    private async Task<int> RemoveLeadEditsAsync(string squadId, IsoWeek week, string userId, CancellationToken cancellationToken)
+    {
+        var removed = await cycle.DeleteLeadEditsOfMemberAsync(EntryStore.Partition(squadId, week), userId, cancellationToken);
+        var prefix = DigestComposer.ItemId(userId, "");
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            // What is left of the member's edits here comes from a draft stored before edits had rows of their own.
+            var (edits, row) = await cycle.GetDraftAsync(squadId, week, cancellationToken);
+            var legacy = edits.ItemEdits.Keys.Count(k => k.StartsWith(prefix, StringComparison.Ordinal));
+            var kept = edits.ItemEdits.Where(e => !e.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(StringComparer.Ordinal);
+            var hidden = edits.HiddenItemIds.Where(id => !id.StartsWith(prefix, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+            var editedBy = row?.LastEditedBy == userId ? "" : row?.LastEditedBy ?? "";
+            if (row is null || (legacy == 0 && hidden.Count == edits.HiddenItemIds.Count && editedBy == row.LastEditedBy))
+            {
+                return removed;
+            }
+
+            // "before" already without the member's edits: nothing to delete by row, the rest is rewritten as it is.
+            var before = edits with { ItemEdits = kept };
+            if (await cycle.TrySaveDraftAsync(squadId, week, before, before with { HiddenItemIds = hidden }, row, editedBy, cancellationToken) == DraftWrite.Saved)
+            {
+                return removed + legacy;
+            }
+        }
+
+        throw new InvalidOperationException("The review draft kept changing while your data was being erased; please say erase my data again.");
+    }
+
+    private sealed record Held(string SquadId, string Name, Member? Member, bool IsLead, IReadOnlyList<(IsoWeek Week, EntryRow Row, StoredEntry Stored)> Entries, IReadOnlyList<IsoWeek> DraftWeeks, int LeadEdits, int Editions, int Markers);
+
+    /// <summary>What is held about the person in each squad they are linked to (removed squads included).</summary>
+    private async Task<IReadOnlyList<Held>> HeldAsync(string userId, CancellationToken cancellationToken)
+    {
+        var held = new List<Held>();
+        var prefix = DigestComposer.ItemId(userId, "");
+        foreach (var squadId in await people.SquadIdsAsync(userId, cancellationToken))
+        {
+            var squad = await squads.GetAsync(squadId, cancellationToken);
+            var member = await members.GetAsync(squadId, userId, cancellationToken);
+            var rows = await entries.ListForMemberAsync(squadId, userId, cancellationToken);
+            var draftWeeks = await cycle.ListDraftWeeksAsync(squadId, cancellationToken);
+            var leadEdits = 0;
+            var inEditions = 0;
+            foreach (var week in draftWeeks)
+            {
+                leadEdits += (await cycle.GetDraftAsync(squadId, week, cancellationToken)).Edits.ItemEdits.Keys.Count(k => k.StartsWith(prefix, StringComparison.Ordinal));
+            }
+
+            foreach (var (week, _, stored) in rows)
+            {
+                if (await editions.GetAsync(squadId, week, cancellationToken) is { } edition)
+                {
+                    var (edits, _) = await cycle.GetDraftAsync(squadId, week, cancellationToken);
+                    inEditions += WeeknoteMarkdown.RemoveItems(edition.Markdown, ItemsOf(stored.Entry, edits)) != edition.Markdown ? 1 : 0;
+                }
+            }
+
+            var markers = (await cycle.ListSendsToAsync(squadId, userId, cancellationToken)).Count;
+            held.Add(new Held(squadId, squad?.Settings.Name ?? "A squad that no longer uses UpdateBot", member, squad?.IsLead(userId) == true, rows, draftWeeks, leadEdits, inEditions, markers));
+        }
+
+        return held;
     }
 }

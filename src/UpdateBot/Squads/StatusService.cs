@@ -10,7 +10,8 @@ namespace UpdateBot.Squads;
 /// <summary>The lead's view of the week: everyone on the roster with their state, and for anyone unreachable, why and what to do.</summary>
 public sealed class StatusService(MemberStore members, EntryStore entries, CycleStore cycle, IOptions<CycleOptions> cycleOptions, TimeProvider time)
 {
-    public async Task<AdaptiveCard> StatusCardAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
+    /// <summary>The status, in as many cards as a large squad needs.</summary>
+    public async Task<IReadOnlyList<AdaptiveCard>> StatusCardsAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {
         var statuses = await StatusesAsync(squad, week, cancellationToken);
         var messages = await MessageStatusesAsync(squad, week, cancellationToken);
@@ -62,7 +63,9 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
 
     public async Task<IReadOnlyList<MemberWeekStatus>> StatusesAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {
-        var roster = await members.ListAsync(squad.Id, cancellationToken);
+        // People who left more than one cycle ago are no longer news: only leavers of this week or the one before show.
+        var shownSince = new DateTimeOffset(week.Previous().Monday.ToDateTime(TimeOnly.MinValue), squad.TimeZone.GetUtcOffset(week.Previous().Monday.ToDateTime(TimeOnly.MinValue)));
+        var roster = (await members.ListAsync(squad.Id, cancellationToken)).Where(m => m.InRoster || m.LeftAt is not { } left || left >= shownSince).ToList();
         var weekEntries = (await entries.ListAsync(squad.Id, week, cancellationToken)).ToDictionary(e => e.Entry.MemberId, StringComparer.Ordinal);
         var prompts = await cycle.ListSendsAsync(squad.Id, week, IntentKind.Prompt, cancellationToken);
         var reminders = await cycle.ListSendsAsync(squad.Id, week, IntentKind.Reminder, cancellationToken);

@@ -64,6 +64,13 @@ public sealed class ConversationStore(Tables tables, TimeProvider time)
             return true;
         }, cancellationToken);
 
+    /// <summary>Forgets a reference entirely (erasure on the person's request). True when there was one.</summary>
+    public async Task<bool> DeleteAsync(string kind, string key, CancellationToken cancellationToken)
+    {
+        var response = await tables.Conversations.DeleteEntityAsync(kind, TableKey.Encode(key), Azure.ETag.All, cancellationToken);
+        return response.Status != 404;
+    }
+
     private static ConversationReference ToReference(ConversationRow row) =>
         new(row.PartitionKey, TableKey.Decode(row.RowKey), row.ConversationId, row.ServiceUrl, row.TenantId, row.BotId, row.Name, row.AadObjectId, row.TeamId, row.Active);
 }

@@ -210,6 +210,22 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
             .Where(p => p.Intent.Kind == kind && p.Intent.Part == 0 && p.Intent.Recipient is not null)
             .ToDictionary(p => p.Intent.Recipient!, p => p.Marker, StringComparer.Ordinal);
 
+    /// <summary>Every send marker of one squad addressed to <paramref name="recipient"/>, all weeks (a key-range query).</summary>
+    public async Task<IReadOnlyList<MarkerRow>> ListSendsToAsync(string squadId, string recipient, CancellationToken cancellationToken) =>
+        (await tables.Cycle.QueryPartitionRangeAsync<MarkerRow>(EntryStore.SquadPrefix(squadId), null, TableClient.CreateQueryFilter($"RowKey ge {"send|"} and RowKey lt {"send}"}"), cancellationToken))
+            .Where(r => SendIntent.TryRead(r.RowKey, out var intent) && intent.Recipient == recipient)
+            .ToList();
+
+    public Task<int> DeleteAsync(IEnumerable<TableRow> rows, CancellationToken cancellationToken) =>
+        tables.Cycle.DeleteInBatchesAsync(rows, cancellationToken);
+
+    /// <summary>The weeks of one squad that have a review draft (a key-range query).</summary>
+    public async Task<IReadOnlyList<IsoWeek>> ListDraftWeeksAsync(string squadId, CancellationToken cancellationToken) =>
+        (await tables.Cycle.QueryPartitionRangeAsync<TableEntity>(EntryStore.SquadPrefix(squadId), null, TableClient.CreateQueryFilter($"RowKey eq {DraftKey}"), cancellationToken, select: ["PartitionKey", "RowKey"]))
+            .Select(r => EntryStore.WeekOf(r.PartitionKey))
+            .Where(w => w != default)
+            .ToList();
+
     public async Task<(DigestEdits Edits, DraftRow? Row)> GetDraftAsync(string squadId, IsoWeek week, CancellationToken cancellationToken)
     {
         var partition = EntryStore.Partition(squadId, week);

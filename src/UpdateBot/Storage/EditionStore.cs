@@ -52,17 +52,38 @@ public sealed class EditionStore(Tables tables)
         return row is null ? null : await JoinPartsAsync(squadId, row, cancellationToken);
     }
 
-    /// <summary>Newest first.</summary>
+    /// <summary>Newest first, without their Markdown (history shows titles and links; export reads one edition).</summary>
     public async Task<IReadOnlyList<EditionRow>> ListAsync(string squadId, int max, CancellationToken cancellationToken)
     {
-        var rows = await tables.Editions.QueryPartitionAsync<EditionRow>(TableKey.Encode(squadId), cancellationToken);
-        var newest = new List<EditionRow>();
-        foreach (var row in rows.OrderByDescending(r => r.Edition).Take(max))
+        var rows = new List<EditionRow>();
+        string[] columns = [nameof(EditionRow.Edition), nameof(EditionRow.Week), nameof(EditionRow.Title), nameof(EditionRow.DateRange), nameof(EditionRow.Participation), nameof(EditionRow.ConversationId), nameof(EditionRow.ActivityId), nameof(EditionRow.PublishedAt)];
+        var partition = TableKey.Encode(squadId);
+        await foreach (var row in tables.Editions.QueryAsync<EditionRow>(r => r.PartitionKey == partition, select: columns, cancellationToken: cancellationToken))
         {
-            newest.Add(await JoinPartsAsync(squadId, row, cancellationToken));
+            rows.Add(row);
         }
 
-        return newest;
+        return rows.OrderByDescending(r => r.Edition).Take(max).ToList();
+    }
+
+    /// <summary>Deletes the editions of weeks before <paramref name="cutoffWeek"/> with their Markdown parts (retention). Returns how many rows went.</summary>
+    public async Task<int> DeleteBeforeAsync(string squadId, IsoWeek cutoffWeek, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        // Part row keys are "week|n": every part of a week before the cutoff sorts before the cutoff week too.
+        foreach (var partition in new[] { TableKey.Encode(squadId), PartsPartition(squadId) })
+        {
+            var old = new List<ITableEntity>();
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey lt {cutoffWeek.ToString()}");
+            await foreach (var row in tables.Editions.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+            {
+                old.Add(row);
+            }
+
+            deleted += await tables.Editions.DeleteInBatchesAsync(old, cancellationToken);
+        }
+
+        return deleted;
     }
 
     private async Task<EditionRow> JoinPartsAsync(string squadId, EditionRow row, CancellationToken cancellationToken)

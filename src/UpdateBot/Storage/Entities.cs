@@ -65,6 +65,25 @@ public sealed class MemberRow : TableRow
     public string? Reach { get; set; }
     public string? ReachDetail { get; set; }
     public DateTimeOffset? ReachCheckedAt { get; set; }
+
+    /// <summary>When the member was last seen leaving the team (null while on the roster).</summary>
+    public DateTimeOffset? LeftAt { get; set; }
+
+    /// <summary>True once the person's squad link (<see cref="SquadLinkRow"/>) is written; older rows get it at the next roster sync.</summary>
+    public bool Indexed { get; set; }
+}
+
+/// <summary>PK user id, RK "squad|" + squad id: the person is on (or leads) that squad.</summary>
+public sealed class SquadLinkRow : TableRow
+{
+    public string SquadId { get; set; } = "";
+}
+
+/// <summary>PK user id, RK "choice|" + token: a message waiting for the person to say which squad it is for.</summary>
+public sealed class PendingChoiceRow : TableRow
+{
+    public string Text { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
 }
 
 public sealed class ConversationRow : TableRow

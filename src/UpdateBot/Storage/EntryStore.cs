@@ -130,21 +130,26 @@ public sealed class EntryStore(Tables tables)
         }
     }
 
-    /// <summary>Every entry of a member across weeks (for "my data" and erasure).</summary>
-    public async Task<IReadOnlyList<(string Partition, EntryRow Row)>> ListForMemberAsync(string memberId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every entry of a member in one squad, by week (for "my data" and erasure): a key-range query over the squad's
+    /// week partitions, never a scan of the table.
+    /// </summary>
+    public async Task<IReadOnlyList<(IsoWeek Week, EntryRow Row, StoredEntry Stored)>> ListForMemberAsync(string squadId, string memberId, CancellationToken cancellationToken)
     {
-        var key = TableKey.Encode(memberId);
-        var results = new List<(string, EntryRow)>();
-        await foreach (var row in tables.Entries.QueryAsync<EntryRow>(r => r.RowKey == key, cancellationToken: cancellationToken))
-        {
-            results.Add((row.PartitionKey, row));
-        }
-
-        return results;
+        var rows = await tables.Entries.QueryPartitionRangeAsync<EntryRow>(
+            SquadPrefix(squadId), null, TableClient.CreateQueryFilter($"RowKey eq {TableKey.Encode(memberId)}"), cancellationToken);
+        return rows.Select(r => (WeekOf(r.PartitionKey), r, ToStored(r))).Where(r => r.Item1 != default).ToList();
     }
 
-    public Task DeleteAsync(EntryRow row, CancellationToken cancellationToken) =>
-        tables.Entries.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
+    /// <summary>The start of every partition key of one squad's weeks.</summary>
+    public static string SquadPrefix(string squadId) => TableKey.Encode(squadId) + "|";
+
+    /// <summary>The week of a squad-week partition key (default when it is not one).</summary>
+    public static IsoWeek WeekOf(string partition) =>
+        IsoWeek.TryParse(TableKey.Decode(partition[(partition.LastIndexOf('|') + 1)..]), out var week) ? week : default;
+
+    public Task<int> DeleteAsync(IEnumerable<EntryRow> rows, CancellationToken cancellationToken) =>
+        tables.Entries.DeleteInBatchesAsync(rows, cancellationToken);
 
     private static StoredEntry ToStored(EntryRow row)
     {

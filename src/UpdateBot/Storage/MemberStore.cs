@@ -22,12 +22,15 @@ public sealed record Member(
     public AwayPeriod? Away => AwayUntil is { } until ? new AwayPeriod(AwayFrom ?? DateOnly.MinValue, until) : null;
 
     public bool IsAwayOn(DateOnly date) => Away?.Covers(date) == true;
+
+    /// <summary>When they were last seen leaving the team (null while on the roster).</summary>
+    public DateTimeOffset? LeftAt { get; init; }
 }
 
 /// <summary>A roster entry as read from Teams.</summary>
 public sealed record RosterEntry(string UserId, string Name, string? AadObjectId, string? Email, string? UserRole);
 
-public sealed class MemberStore(Tables tables, TimeProvider time)
+public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider time)
 {
     public async Task<IReadOnlyList<Member>> ListAsync(string squadId, CancellationToken cancellationToken)
     {
@@ -41,21 +44,9 @@ public sealed class MemberStore(Tables tables, TimeProvider time)
         return row is null ? null : ToMember(squadId, row);
     }
 
-    /// <summary>The squads this user is a rostered member of.</summary>
-    public async Task<IReadOnlyList<string>> SquadIdsForUserAsync(string userId, CancellationToken cancellationToken)
-    {
-        var key = TableKey.Encode(userId);
-        var squads = new List<string>();
-        await foreach (var row in tables.Members.QueryAsync<MemberRow>(r => r.RowKey == key, cancellationToken: cancellationToken))
-        {
-            if (row.InRoster)
-            {
-                squads.Add(TableKey.Decode(row.PartitionKey));
-            }
-        }
-
-        return squads;
-    }
+    /// <summary>The squads linked to this user (on the roster, or leading): one partition query of the person index.</summary>
+    public Task<IReadOnlyList<string>> SquadIdsForUserAsync(string userId, CancellationToken cancellationToken) =>
+        people.SquadIdsAsync(userId, cancellationToken);
 
     /// <summary>
     /// Brings the stored roster in line with Teams: new members added, names refreshed, members no longer in the team
@@ -71,7 +62,7 @@ public sealed class MemberStore(Tables tables, TimeProvider time)
         {
             seen.Add(entry.UserId);
             existing.TryGetValue(entry.UserId, out var row);
-            await UpsertRosterEntryAsync(partition, entry, row, cancellationToken);
+            await UpsertRosterEntryAsync(squadId, entry, row, cancellationToken);
         }
 
         foreach (var row in existing.Values.Where(r => r.InRoster && !seen.Contains(r.UserId)))
@@ -80,6 +71,7 @@ public sealed class MemberStore(Tables tables, TimeProvider time)
             row.Reach = nameof(ReachStatus.LeftTeam);
             row.ReachDetail = "No longer a member of the team.";
             row.ReachCheckedAt = time.GetUtcNow();
+            row.LeftAt = time.GetUtcNow();
             await tables.Members.TryReplaceAsync(row, cancellationToken);
         }
     }
@@ -88,15 +80,26 @@ public sealed class MemberStore(Tables tables, TimeProvider time)
     {
         var partition = TableKey.Encode(squadId);
         var row = await tables.Members.FindAsync<MemberRow>(partition, TableKey.Encode(entry.UserId), cancellationToken);
-        await UpsertRosterEntryAsync(partition, entry, row, cancellationToken);
+        await UpsertRosterEntryAsync(squadId, entry, row, cancellationToken);
     }
 
     public Task MarkLeftAsync(string squadId, string userId, CancellationToken cancellationToken) =>
         UpdateAsync(squadId, userId, row =>
         {
+            row.LeftAt ??= row.InRoster ? time.GetUtcNow() : row.ReachCheckedAt;
             row.InRoster = false;
             row.Reach = nameof(ReachStatus.LeftTeam);
             row.ReachDetail = "Left the team.";
+        }, cancellationToken);
+
+    /// <summary>Erasure: keeps the roster row (and "stop"), drops contact details and away dates.</summary>
+    public Task ForgetContactDetailsAsync(string squadId, string userId, CancellationToken cancellationToken) =>
+        UpdateAsync(squadId, userId, row =>
+        {
+            row.Email = null;
+            row.AadObjectId = null;
+            row.AwayUntil = null;
+            row.AwayFrom = null;
         }, cancellationToken);
 
     public Task SetOptedOutAsync(string squadId, string userId, bool optedOut, CancellationToken cancellationToken) =>
@@ -128,8 +131,15 @@ public sealed class MemberStore(Tables tables, TimeProvider time)
             return true;
         }, cancellationToken);
 
-    private async Task UpsertRosterEntryAsync(string partition, RosterEntry entry, MemberRow? row, CancellationToken cancellationToken)
+    private async Task UpsertRosterEntryAsync(string squadId, RosterEntry entry, MemberRow? row, CancellationToken cancellationToken)
     {
+        var partition = TableKey.Encode(squadId);
+        if (row is null || !row.Indexed)
+        {
+            // The link first: a link without a roster row is harmless, a member nobody can find is not.
+            await people.LinkAsync(entry.UserId, squadId, cancellationToken);
+        }
+
         if (row is null)
         {
             await tables.Members.TryAddAsync(
@@ -143,6 +153,7 @@ public sealed class MemberStore(Tables tables, TimeProvider time)
                     Email = entry.Email,
                     UserRole = entry.UserRole,
                     InRoster = true,
+                    Indexed = true,
                     Reach = nameof(ReachStatus.Reachable),
                     ReachCheckedAt = time.GetUtcNow(),
                 },
@@ -150,7 +161,7 @@ public sealed class MemberStore(Tables tables, TimeProvider time)
             return;
         }
 
-        if (row.InRoster && row.Name == entry.Name && row.AadObjectId == (entry.AadObjectId ?? row.AadObjectId))
+        if (row.InRoster && row.Indexed && row.Name == entry.Name && row.AadObjectId == (entry.AadObjectId ?? row.AadObjectId))
         {
             return;
         }
@@ -159,9 +170,11 @@ public sealed class MemberStore(Tables tables, TimeProvider time)
         {
             row.Reach = nameof(ReachStatus.Reachable);
             row.ReachDetail = null;
+            row.LeftAt = null;
         }
 
         row.InRoster = true;
+        row.Indexed = true;
         row.Name = entry.Name;
         row.AadObjectId = entry.AadObjectId ?? row.AadObjectId;
         row.Email = entry.Email ?? row.Email;
@@ -182,5 +195,6 @@ public sealed class MemberStore(Tables tables, TimeProvider time)
         row.ReachDetail)
     {
         AwayFrom = row.AwayFrom is { Length: > 0 } from ? DateOnly.ParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
+        LeftAt = row.InRoster ? null : row.LeftAt ?? row.ReachCheckedAt,
     };
 }

@@ -41,7 +41,7 @@ public sealed record Squad(
             : $"https://teams.microsoft.com/l/message/{Uri.EscapeDataString(ChannelId)}/{Uri.EscapeDataString(activityId)}?tenantId={Uri.EscapeDataString(TenantId)}&groupId={Uri.EscapeDataString(AadGroupId)}&parentMessageId={Uri.EscapeDataString(activityId)}";
 }
 
-public sealed class SquadStore(Tables tables, TimeProvider time)
+public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider time)
 {
     private const string Partition = "squad";
     private static JsonSerializerOptions Json => StoredText.Json;
@@ -81,6 +81,7 @@ public sealed class SquadStore(Tables tables, TimeProvider time)
                 };
                 var defaults = DefaultSettings(teamName, installedBy);
                 Write(row, defaults);
+                await LinkLeadsAsync(teamId, defaults.LeadIds, cancellationToken);
                 if (await tables.Squads.TryAddAsync(row, cancellationToken))
                 {
                     return ToSquad(row);
@@ -134,7 +135,47 @@ public sealed class SquadStore(Tables tables, TimeProvider time)
         }
 
         row.IsConfigured = true;
+        await LinkLeadsAsync(squad.Id, settings.LeadIds, cancellationToken);
         return await tables.Squads.TryReplaceAsync(row, cancellationToken);
+    }
+
+    /// <summary>Takes lead rights away from people (who left the team). Returns the leads that remain.</summary>
+    public async Task<IReadOnlyList<string>> RemoveLeadsAsync(string squadId, IReadOnlyCollection<string> gone, CancellationToken cancellationToken)
+    {
+        var row = await tables.Squads.UpdateAsync<SquadRow>(Partition, TableKey.Encode(squadId), row =>
+        {
+            var leads = JsonSerializer.Deserialize<List<string>>(row.LeadIdsJson, Json) ?? [];
+            var remaining = leads.Where(id => !gone.Contains(id)).ToList();
+            row.LeadIdsJson = JsonSerializer.Serialize(remaining, Json);
+            return remaining.Count != leads.Count;
+        }, cancellationToken);
+        return row is null ? [] : JsonSerializer.Deserialize<List<string>>(row.LeadIdsJson, Json) ?? [];
+    }
+
+    /// <summary>Forgets who installed the app (erasure on that person's request).</summary>
+    public Task ForgetInstallerAsync(string squadId, string userId, CancellationToken cancellationToken) =>
+        tables.Squads.UpdateAsync<SquadRow>(Partition, TableKey.Encode(squadId), row =>
+        {
+            if (row.InstalledBy != userId)
+            {
+                return false;
+            }
+
+            row.InstalledBy = null;
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Every squad row, removed ones too (the retention sweep also clears what removed squads left).</summary>
+    public Task<List<SquadRow>> ListRowsAsync(CancellationToken cancellationToken) =>
+        tables.Squads.QueryPartitionAsync<SquadRow>(Partition, cancellationToken);
+
+    /// <summary>Leads are found through the person index like members (a lead need not be on the roster).</summary>
+    private async Task LinkLeadsAsync(string squadId, IEnumerable<string> leadIds, CancellationToken cancellationToken)
+    {
+        foreach (var leadId in leadIds)
+        {
+            await people.LinkAsync(leadId, squadId, cancellationToken);
+        }
     }
 
     /// <summary>Keeps the newest serviceUrl for the squad (docs/protocol.md, "Service URL": it can change).</summary>

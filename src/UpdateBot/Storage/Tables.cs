@@ -26,6 +26,7 @@ public sealed class Tables
         Entries = service.GetTableClient(o.TablePrefix + "Entries");
         Cycle = service.GetTableClient(o.TablePrefix + "Cycle");
         Editions = service.GetTableClient(o.TablePrefix + "Editions");
+        People = service.GetTableClient(o.TablePrefix + "People");
     }
 
     public TableServiceClient Service { get; }
@@ -48,7 +49,13 @@ public sealed class Tables
     /// <summary>PK squad, RK week: published editions (history and Markdown export); PK squad|markdown, RK week|n: the rest of a long edition's Markdown.</summary>
     public TableClient Editions { get; }
 
-    public IEnumerable<TableClient> All => [Squads, Members, Conversations, Entries, Cycle, Editions];
+    /// <summary>
+    /// PK user id: RK "squad|" + squad id for every squad the person is on or leads (so "which squads is this person
+    /// in" is one partition query), RK "choice|" + token for a squad choice waiting for its tap.
+    /// </summary>
+    public TableClient People { get; }
+
+    public IEnumerable<TableClient> All => [Squads, Members, Conversations, Entries, Cycle, Editions, People];
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
@@ -118,6 +125,66 @@ public static class TableClientExtensions
         }
 
         throw new InvalidOperationException($"{typeof(T).Name} {partitionKey}/{rowKey} kept changing under concurrent writers; gave up after {attempts} attempts.");
+    }
+
+    /// <summary>
+    /// Rows of every partition whose key starts with <paramref name="partitionPrefix"/> and sorts before
+    /// <paramref name="partitionBefore"/> (all of them when null): a key-range query, never a whole-table scan.
+    /// <paramref name="rowFilter"/> is an OData filter on the rest of the row (built with <see cref="TableClient.CreateQueryFilter(FormattableString)"/>).
+    /// </summary>
+    public static async Task<List<T>> QueryPartitionRangeAsync<T>(this TableClient table, string partitionPrefix, string? partitionBefore, string? rowFilter, CancellationToken cancellationToken, IEnumerable<string>? select = null)
+        where T : class, ITableEntity
+    {
+        // '}' sorts after every character a key part may contain at that position ('|' is escaped by TableKey), so
+        // prefix + '}' bounds the range.
+        var upper = partitionBefore ?? partitionPrefix + "}";
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {partitionPrefix} and PartitionKey lt {upper}");
+        if (rowFilter is not null)
+        {
+            filter += " and (" + rowFilter + ")";
+        }
+
+        var results = new List<T>();
+        await foreach (var entity in table.QueryAsync<T>(filter, select: select, cancellationToken: cancellationToken))
+        {
+            results.Add(entity);
+        }
+
+        return results;
+    }
+
+    /// <summary>Deletes rows in entity-group transactions: at most 100 rows, one partition each (the service's batch limits).</summary>
+    public static async Task<int> DeleteInBatchesAsync(this TableClient table, IEnumerable<ITableEntity> rows, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        foreach (var partition in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
+        {
+            foreach (var chunk in partition.DistinctBy(r => r.RowKey, StringComparer.Ordinal).Chunk(100))
+            {
+                try
+                {
+                    await table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken);
+                    deleted += chunk.Length;
+                }
+                catch (TableTransactionFailedException)
+                {
+                    // A row went meanwhile (404 fails the whole batch): delete the rest one by one.
+                    foreach (var row in chunk)
+                    {
+                        try
+                        {
+                            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
+                            deleted++;
+                        }
+                        catch (RequestFailedException e) when (e.Status == 404)
+                        {
+                        }
+                    }
+                }
+            }
+        }
+
+        return deleted;
     }
 
     public static async Task<List<T>> QueryPartitionAsync<T>(this TableClient table, string partitionKey, CancellationToken cancellationToken)

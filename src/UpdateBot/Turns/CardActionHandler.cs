@@ -30,7 +30,8 @@ public sealed class CardActionHandler(
     BackgroundWork background,
     IOptions<TurnOptions> turnOptions,
     CycleStore cycle,
-    TimeProvider time)
+    TimeProvider time,
+    PeopleStore people)
 {
     /// <summary>Longer than any Teams team id; a longer one cannot name a squad and must not reach storage as a key.</summary>
     private const int MaxSquadIdLength = 256;
@@ -153,6 +154,27 @@ public sealed class CardActionHandler(
 
     internal async Task<CardActionResult> UndoCaptureAsync(CardActionRequest request, CaptureData data, CancellationToken cancellationToken) =>
         From(await answers.UndoCaptureAsync(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName, data.SectionId, data.Text, cancellationToken));
+
+    /// <summary>
+    /// A tap on a squad choice: the message that waited for it is taken (once, on any instance) and handled for the
+    /// squad picked, or for all the person's squads. Its replies go to the chat; the choice card says what was chosen.
+    /// </summary>
+    internal async Task<CardActionResult> ChooseSquadAsync(CardActionRequest request, SquadChoiceData data, CancellationToken cancellationToken)
+    {
+        var (turn, squad) = (request.Turn, request.Squad);
+        if (await people.TakeChoiceAsync(turn.UserId, data.Token, cancellationToken) is not { } text)
+        {
+            return new CardActionResult(null, "That choice was already made, or it waited more than a day. Nothing was changed; say it again if it is still needed.");
+        }
+
+        var choice = new SquadChoice(data.All ? null : squad, data.All);
+        await background.RunWithinAsync(async (services, ct) =>
+        {
+            await services.GetRequiredService<CommandHandler>().HandleAsync(turn, text, choice, ct);
+            return true;
+        }, turnOptions.Value.InvokeDeadline, cancellationToken);
+        return new CardActionResult(SquadChoiceCards.Chosen(data.All ? null : squad.Settings.Name, SquadChoiceCards.Quote(text)), null);
+    }
 
     internal async Task<CardActionResult> SaveSetupAsync(CardActionRequest request, SetupSaveData data, CancellationToken cancellationToken)
     {

@@ -24,6 +24,8 @@ public static class CardRoutes
         CardRoute.For<CaptureData>(Verbs.CaptureMove, CardAudience.Member, Personal, (h, r, d, ct) => h.MoveCaptureAsync(r, d, ct)),
         CardRoute.For<CaptureData>(Verbs.CaptureUndo, CardAudience.Member, Personal, (h, r, d, ct) => h.UndoCaptureAsync(r, d, ct)),
 
+        CardRoute.For<SquadChoiceData>(Verbs.SquadChoose, CardAudience.Member, Personal, (h, r, d, ct) => h.ChooseSquadAsync(r, d, ct)),
+
         CardRoute.For<ReviewRefreshData>(Verbs.DigestRefresh, CardAudience.Lead, Personal, (h, r, d, ct) => h.RefreshReviewAsync(r, d, ct)),
         CardRoute.For<ReviewData>(Verbs.DigestPublish, CardAudience.Lead, Personal, (h, r, d, ct) => h.PublishAsync(r, d, ct)),
         CardRoute.For<ReviewItemData>(Verbs.DigestHide, CardAudience.Lead, Personal, (h, r, d, ct) => h.HideAsync(r, d, hide: true, ct)),

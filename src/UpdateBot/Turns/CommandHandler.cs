@@ -11,10 +11,14 @@ using UpdateBot.Teams.Schema;
 
 namespace UpdateBot.Turns;
 
+/// <summary>Which squad a message that waited for a choice is for: one, or all the person's squads.</summary>
+public sealed record SquadChoice(Squad? Squad, bool All);
+
 /// <summary>Typed commands (issue 3 item 7), in a 1:1 chat or with an @mention in the team channel.</summary>
 public sealed class CommandHandler(
     SquadDirectory directory,
     MemberStore members,
+    PeopleStore people,
     AnswerService answers,
     StatusService status,
     CycleRunner runner,
@@ -24,29 +28,61 @@ public sealed class CommandHandler(
     Messenger messenger,
     TimeProvider time)
 {
-    public async Task HandleAsync(Turn turn, CancellationToken cancellationToken)
+    /// <summary>A message longer than this cannot wait for a squad choice (one table property holds at most 32K characters).</summary>
+    private const int MaxWaitingText = 30_000;
+
+    public Task HandleAsync(Turn turn, CancellationToken cancellationToken) => HandleAsync(turn, turn.Activity.Text, null, cancellationToken);
+
+    /// <summary>
+    /// Handles a message: typed now, or (with <paramref name="chosen"/>) one that waited for the person to say which of
+    /// their squads it is for. In a 1:1 chat a squad's name in the message picks it ("status Alpha").
+    /// </summary>
+    public async Task HandleAsync(Turn turn, string? text, SquadChoice? chosen, CancellationToken cancellationToken)
     {
-        var command = Commands.Parse(turn.Activity.Text);
+        var command = Commands.Parse(text);
+        IReadOnlyList<Squad> mine = [];
+        Squad? named = null;
+        if (turn.TeamId is null)
+        {
+            mine = chosen is { Squad: { } one } ? [one] : await directory.ForUserAsync(turn.UserId, cancellationToken);
+            if (chosen is null && SquadDirectory.Named(text, mine) is { } found && Commands.Parse(found.Remainder) is { Kind: not CommandKind.Unknown } withoutName)
+            {
+                (command, named) = (withoutName, found.Squad);
+            }
+        }
+
+        var request = new Request(turn, text ?? "", command, named is null ? mine : [named], chosen);
         switch (command.Kind)
         {
             case CommandKind.Help:
-                await ReplyAsync(turn, WelcomeCards.Help(await LeadsAnyAsync(turn, cancellationToken)), cancellationToken);
+                await ReplyAsync(turn, WelcomeCards.Help(await LeadsAnyAsync(turn, mine, cancellationToken)), cancellationToken);
+                return;
+            case CommandKind.MyData:
+                await ReplyTextAsync(turn, await privacy.DescribeAsync(turn.UserId, cancellationToken), cancellationToken);
+                return;
+            case CommandKind.EraseMyData:
+                await EraseAsync(turn, cancellationToken);
                 return;
             case CommandKind.Status or CommandKind.PromptNow or CommandKind.RemindNow or CommandKind.SendAgain or CommandKind.Preview
                 or CommandKind.Publish or CommandKind.Export or CommandKind.History or CommandKind.Settings:
-                await LeadCommandAsync(turn, command, cancellationToken);
+                await LeadCommandAsync(request, cancellationToken);
                 return;
             case CommandKind.Unknown:
-                await UnknownAsync(turn, command, cancellationToken);
+                await UnknownAsync(request, cancellationToken);
                 return;
             default:
-                await MemberCommandAsync(turn, command, cancellationToken);
+                await MemberCommandAsync(request, cancellationToken);
                 return;
         }
     }
 
-    private async Task LeadCommandAsync(Turn turn, Command command, CancellationToken cancellationToken)
+    /// <param name="Squads">The squads the message may be for: the one it names, else all the person's.</param>
+    private sealed record Request(Turn Turn, string Text, Command Command, IReadOnlyList<Squad> Squads, SquadChoice? Chosen);
+
+    private async Task LeadCommandAsync(Request request, CancellationToken cancellationToken)
     {
+        var (turn, command) = (request.Turn, request.Command);
+
         // Before publication only authors and leads may see answers: what shows them is for the lead's 1:1 chat only.
         if (!turn.IsPersonal && command.Kind is CommandKind.Status or CommandKind.Preview or CommandKind.Export)
         {
@@ -54,14 +90,33 @@ public sealed class CommandHandler(
             return;
         }
 
-        var squad = await directory.ResolveAsync(turn.TeamId, turn.UserId, null, leadOnly: true, cancellationToken);
-        if (squad is null)
+        Squad? squad;
+        if (turn.TeamId is { } teamId)
         {
-            var anySquad = await directory.ResolveAsync(turn.TeamId, turn.UserId, null, leadOnly: false, cancellationToken);
-            await ReplyTextAsync(turn, anySquad is null
-                ? "I don't know your squad yet. Add UpdateBot to your squad's team to set it up."
-                : $"Only a lead of {anySquad.Settings.Name} can do that. Say **help** for what you can do.", cancellationToken);
-            return;
+            squad = await directory.ForTeamAsync(teamId, turn.UserId, leadOnly: true, cancellationToken);
+            if (squad is null)
+            {
+                var anySquad = await directory.ForTeamAsync(teamId, turn.UserId, leadOnly: false, cancellationToken);
+                await ReplyTextAsync(turn, NotALead(anySquad), cancellationToken);
+                return;
+            }
+        }
+        else
+        {
+            var led = request.Squads.Where(s => s.IsLead(turn.UserId)).ToList();
+            if (led.Count == 0)
+            {
+                await ReplyTextAsync(turn, NotALead(request.Squads.Count > 0 ? request.Squads[0] : null), cancellationToken);
+                return;
+            }
+
+            if (led.Count > 1)
+            {
+                await OfferChoiceAsync(request, led, offerAll: false, cancellationToken);
+                return;
+            }
+
+            squad = led[0];
         }
 
         if (!squad.IsConfigured && command.Kind is not CommandKind.Settings)
@@ -78,7 +133,11 @@ public sealed class CommandHandler(
         switch (command.Kind)
         {
             case CommandKind.Status:
-                await ReplyAsync(turn, await status.StatusCardAsync(squad, week, cancellationToken), cancellationToken);
+                foreach (var card in await status.StatusCardsAsync(squad, week, cancellationToken))
+                {
+                    await ReplyAsync(turn, card, cancellationToken);
+                }
+
                 break;
             case CommandKind.PromptNow:
             case CommandKind.RemindNow:
@@ -94,8 +153,8 @@ public sealed class CommandHandler(
             {
                 var released = await runner.SendAgainAsync(squad, week, cancellationToken);
                 await ReplyTextAsync(turn, released == 0
-                    ? $"Nothing of week {week} is unconfirmed, so there is nothing to send again. Say **status** to see everyone."
-                    : $"Sent again: {released} message(s) of week {week} whose delivery was unconfirmed. Say **status** to see where everyone stands.", cancellationToken);
+                    ? $"Nothing of {squad.Settings.Name}'s week {week} is unconfirmed, so there is nothing to send again. Say **status** to see everyone."
+                    : $"Sent again: {released} message(s) of {squad.Settings.Name}'s week {week} whose delivery was unconfirmed. Say **status** to see where everyone stands.", cancellationToken);
                 break;
             }
 
@@ -127,8 +186,13 @@ public sealed class CommandHandler(
                 }
 
                 var markdown = await digests.ExportAsync(squad, exportWeek, cancellationToken);
-                // Plain text so the Markdown arrives as written, ready to paste into a blog or a repository.
-                await messenger.SendAsync(turn.ServiceUrl, turn.ConversationId, new Activity { Type = ActivityTypes.Message, Text = markdown, TextFormat = "plain" }, cancellationToken);
+                // Plain text so the Markdown arrives as written, ready to paste into a blog or a repository; a long
+                // weeknote comes in several messages, cut between lines, that read as one when pasted in order.
+                foreach (var part in ExportMessages.Split(markdown))
+                {
+                    await messenger.SendAsync(turn.ServiceUrl, turn.ConversationId, part, cancellationToken);
+                }
+
                 break;
             }
 
@@ -145,21 +209,41 @@ public sealed class CommandHandler(
         }
     }
 
-    private async Task MemberCommandAsync(Turn turn, Command command, CancellationToken cancellationToken)
+    private static string NotALead(Squad? squad) => squad is null
+        ? "I don't know your squad yet. Add UpdateBot to your squad's team to set it up."
+        : $"Only a lead of {squad.Settings.Name} can do that. Say **help** for what you can do.";
+
+    private async Task MemberCommandAsync(Request request, CancellationToken cancellationToken)
     {
+        var (turn, command) = (request.Turn, request.Command);
         if (!turn.IsPersonal)
         {
             await ReplyTextAsync(turn, "Let's keep your answers between us: message me 1:1 for that.", cancellationToken);
             return;
         }
 
-        var squad = await directory.ResolveAsync(null, turn.UserId, null, leadOnly: false, cancellationToken);
-        if (squad is null)
+        if (request.Squads.Count == 0)
         {
             await ReplyTextAsync(turn, "You're not on a squad that uses UpdateBot yet. Once your team adds me, I'll ask you each week.", cancellationToken);
             return;
         }
 
+        // Going quiet is about one week's answer; the rest can apply to every squad at once.
+        var appliesToAll = command.Kind is CommandKind.Stop or CommandKind.Start or CommandKind.Away or CommandKind.Back;
+        if (request.Squads.Count > 1 && request.Chosen is not { All: true })
+        {
+            await OfferChoiceAsync(request, request.Squads, appliesToAll, cancellationToken);
+            return;
+        }
+
+        foreach (var squad in request.Squads)
+        {
+            await MemberCommandAsync(turn, command, squad, cancellationToken);
+        }
+    }
+
+    private async Task MemberCommandAsync(Turn turn, Command command, Squad squad, CancellationToken cancellationToken)
+    {
         var week = await AnsweringWeekAsync(squad, cancellationToken);
         switch (command.Kind)
         {
@@ -191,7 +275,7 @@ public sealed class CommandHandler(
 
             case CommandKind.Back:
                 await answers.BackAsync(squad, week, turn.UserId, turn.UserName, cancellationToken);
-                await ReplyTextAsync(turn, "Welcome back! Prompts resume with the next one. Say **my update** to answer this week.", cancellationToken);
+                await ReplyTextAsync(turn, $"Welcome back to {squad.Settings.Name}! Prompts resume with the next one. Say **my update** to answer this week.", cancellationToken);
                 break;
             case CommandKind.Stop:
                 await members.SetOptedOutAsync(squad.Id, turn.UserId, true, cancellationToken);
@@ -201,37 +285,66 @@ public sealed class CommandHandler(
                 await members.SetOptedOutAsync(squad.Id, turn.UserId, false, cancellationToken);
                 await ReplyTextAsync(turn, $"You're back on {squad.Settings.Name}'s weekly update. Say **my update** to answer this week.", cancellationToken);
                 break;
-            case CommandKind.MyData:
-                await ReplyTextAsync(turn, await privacy.DescribeAsync(turn.UserId, cancellationToken), cancellationToken);
-                break;
-            case CommandKind.EraseMyData:
-                var erased = await privacy.EraseAsync(turn.UserId, cancellationToken);
-                await ReplyTextAsync(turn, $"Erased: {erased} week(s) of answers and your contact details. You're still on the team's roster; say **stop** if you'd rather not be asked again.", cancellationToken);
-                break;
         }
+    }
+
+    private async Task EraseAsync(Turn turn, CancellationToken cancellationToken)
+    {
+        if (!turn.IsPersonal)
+        {
+            await ReplyTextAsync(turn, "Let's keep your answers between us: message me 1:1 for that.", cancellationToken);
+            return;
+        }
+
+        var erased = await privacy.EraseAsync(turn.UserId, cancellationToken);
+        await ReplyTextAsync(turn, erased.Describe(), cancellationToken);
     }
 
     /// <summary>
     /// Not a command. In a 1:1 chat from a squad member it is an answer: captured into this week's update (issue 3
     /// item 5), never dropped — after the close on the lead's desk, after publishing in next week's — once per
-    /// message however often Teams delivers it. Anywhere else, the help card with a friendly hint.
+    /// message however often Teams delivers it; someone in several squads is asked which one first. Anywhere else,
+    /// the help card with a friendly hint.
     /// </summary>
-    private async Task UnknownAsync(Turn turn, Command command, CancellationToken cancellationToken)
+    private async Task UnknownAsync(Request request, CancellationToken cancellationToken)
     {
+        var (turn, command) = (request.Turn, request.Command);
         if (turn.IsPersonal && command.Text.Length > 0)
         {
-            var squad = await directory.ResolveAsync(null, turn.UserId, null, leadOnly: false, cancellationToken);
-            if (squad is { IsConfigured: true } && await directory.IsMemberOrLeadAsync(squad, turn.UserId, cancellationToken))
+            var configured = request.Squads.Where(s => s.IsConfigured).ToList();
+            if (configured.Count > 1)
             {
+                await OfferChoiceAsync(request, configured, offerAll: false, cancellationToken);
+                return;
+            }
+
+            if (configured.Count == 1)
+            {
+                var squad = configured[0];
                 var week = WeekWindow.CurrentWeek(squad, time.GetUtcNow());
                 var hint = command.LooksLike is { } kind ? Commands.DidYouMean(kind) : null;
-                var outcome = await answers.CaptureAsync(squad, week, turn.UserId, turn.UserName, turn.Activity.Text ?? command.Text, cancellationToken, turn.Activity.Id, hint);
+                var text = request.Text.Length > 0 ? request.Text : command.Text;
+                var outcome = await answers.CaptureAsync(squad, week, turn.UserId, turn.UserName, text, cancellationToken, turn.Activity.Id, hint);
                 await ReplyAsync(turn, outcome.Card, cancellationToken);
                 return;
             }
         }
 
-        await ReplyAsync(turn, WelcomeCards.Help(await LeadsAnyAsync(turn, cancellationToken), "I didn't catch that. Here's what I can do:"), cancellationToken);
+        await ReplyAsync(turn, WelcomeCards.Help(await LeadsAnyAsync(turn, request.Squads, cancellationToken), "I didn't catch that. Here's what I can do:"), cancellationToken);
+    }
+
+    /// <summary>The one-tap choice: the message waits in storage (any instance can take the tap) and is handled again for the squad picked.</summary>
+    private async Task OfferChoiceAsync(Request request, IReadOnlyList<Squad> squads, bool offerAll, CancellationToken cancellationToken)
+    {
+        if (request.Text.Length > MaxWaitingText)
+        {
+            await ReplyTextAsync(request.Turn, "That message is too long for me to keep while you choose a squad. Nothing was saved; send it in shorter parts.", cancellationToken);
+            return;
+        }
+
+        var token = await people.SaveChoiceAsync(request.Turn.UserId, request.Text, cancellationToken);
+        var what = request.Command.Kind == CommandKind.Unknown ? SquadChoiceCards.Quote(request.Text) : $"**{request.Command.Text}**";
+        await ReplyAsync(request.Turn, SquadChoiceCards.Choose(what, squads, token, offerAll), cancellationToken);
     }
 
     /// <summary>
@@ -260,9 +373,9 @@ public sealed class CommandHandler(
         return WeekWindow.AnsweringWeek(squad, now, await digests.IsPublishedAsync(squad, current, cancellationToken));
     }
 
-    private async Task<bool> LeadsAnyAsync(Turn turn, CancellationToken cancellationToken) =>
-        (await directory.ForUserAsync(turn.UserId, cancellationToken)).Any(s => s.IsLead(turn.UserId))
-        || (turn.TeamId is not null && (await directory.ResolveAsync(turn.TeamId, turn.UserId, null, leadOnly: true, cancellationToken)) is not null);
+    private async Task<bool> LeadsAnyAsync(Turn turn, IReadOnlyList<Squad> mine, CancellationToken cancellationToken) =>
+        mine.Any(s => s.IsLead(turn.UserId))
+        || (turn.TeamId is not null && await directory.ForTeamAsync(turn.TeamId, turn.UserId, leadOnly: true, cancellationToken) is not null);
 
     private Task<Delivery> ReplyAsync(Turn turn, AdaptiveCard card, CancellationToken cancellationToken) =>
         messenger.SendCardAsync(turn.ServiceUrl, turn.ConversationId, card, cancellationToken);

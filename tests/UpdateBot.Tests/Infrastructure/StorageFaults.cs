@@ -18,6 +18,16 @@ public sealed class StorageFaults
     /// <summary>The calls failed so far, as "METHOD path".</summary>
     public List<string> Injected { get; } = [];
 
+    /// <summary>Every table query (a GET of <c>Table()</c>, not a point read) so far, as "table ? $filter".</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Queries { get; } = new();
+
+    /// <summary>The number of operations in each entity-group transaction (<c>$batch</c>) so far.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<int> Batches { get; } = new();
+
+    /// <summary>The queries whose filter does not pin the partition key (equal to one value, or a range of them): table scans.</summary>
+    public IReadOnlyList<string> QueriesWithoutPartitionKey() =>
+        Queries.Where(q => !q.Contains("PartitionKey eq '", StringComparison.Ordinal) && !(q.Contains("PartitionKey ge '", StringComparison.Ordinal) && q.Contains("PartitionKey lt '", StringComparison.Ordinal))).ToList();
+
     /// <summary>
     /// Fails the next <paramref name="times"/> calls whose method is <paramref name="method"/> and whose decoded URI and
     /// body contain every one of <paramref name="contains"/> (e.g. a table name and a row key) with a 503.
@@ -67,6 +77,21 @@ public sealed class StorageFaults
 
     private static bool Matches(string method, string[] contains, (string Method, string Text) call) =>
         string.Equals(method, call.Method, StringComparison.OrdinalIgnoreCase) && contains.All(c => call.Text.Contains(c, StringComparison.Ordinal));
+
+    private void RecordQuery(HttpMessage message)
+    {
+        var uri = message.Request.Uri.ToUri();
+        if (message.Request.Method == RequestMethod.Get && uri.AbsolutePath.EndsWith("()", StringComparison.Ordinal))
+        {
+            var filter = System.Web.HttpUtility.ParseQueryString(uri.Query)["$filter"] ?? "";
+            Queries.Enqueue(uri.AbsolutePath[(uri.AbsolutePath.LastIndexOf('/') + 1)..] + " ? " + filter);
+        }
+        else if (uri.AbsolutePath.EndsWith("/$batch", StringComparison.Ordinal))
+        {
+            var body = Describe(message).Text;
+            Batches.Enqueue(System.Text.RegularExpressions.Regex.Count(body, "^(DELETE|POST|PUT|PATCH|MERGE) ", System.Text.RegularExpressions.RegexOptions.Multiline));
+        }
+    }
 
     private bool ShouldFail(HttpMessage message)
     {
@@ -133,6 +158,7 @@ public sealed class StorageFaults
 
         private void Fail(HttpMessage message)
         {
+            faults.RecordQuery(message);
             if (faults.ShouldFail(message))
             {
                 throw new RequestFailedException(503, "Injected storage fault (the storage account is unavailable)");
