@@ -63,13 +63,17 @@ public sealed class WorkQueueTests(AzuriteFixture tables) : IClassFixture<Azurit
         {
             if (attempt >= 3)
             {
-                // The process dies: this send and every one still in flight never leave.
+                // The process dies: this send and every one still in flight never leave, and it cannot even hand the
+                // work item back (as a graceful stop would).
+                squad.Storage.FailNext("PUT", int.MaxValue, squad.Prefix.ToLowerInvariant() + "-work/messages/");
                 crash.Cancel();
                 throw new OperationCanceledException(crash.Token);
             }
         };
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.Get<CycleWorker>().ProcessNextAsync(crash.Token));
+        Assert.Contains(squad.Storage.Injected, call => call.StartsWith("PUT", StringComparison.Ordinal)); // the hand-back failed
+        squad.Storage.Clear();
         squad.Teams.OnActivityPost = null;
         await first.DisposeAsync();
         var sentBeforeCrash = Roster.Where(m => squad.Prompts(m.Id).Count == 1).Select(m => m.Id).ToList();

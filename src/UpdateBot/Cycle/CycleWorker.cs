@@ -132,7 +132,20 @@ public sealed partial class CycleWorker(
         {
             outcome = await RunAsync(services, cycle, item, cancellationToken);
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (cancellationToken.IsCancellationRequested)
+        {
+            // The instance is stopping: hand the item back at once instead of after its visibility timeout (a crash
+            // cannot, and then the timeout does it). Whatever the step sent is recorded in its intents.
+            await visibility.DisposeAsync();
+            await TryAsync(() => queues.Work.UpdateMessageAsync(message.MessageId, visibility.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None));
+            if (e is OperationCanceledException)
+            {
+                throw;
+            }
+
+            throw new OperationCanceledException("The instance is stopping; the work item was handed back.", e, cancellationToken);
+        }
+        catch (Exception e)
         {
             // The boundary for one work item: what it sent is recorded in its intents; it runs again after a back-off.
             await visibility.DisposeAsync();
@@ -143,7 +156,6 @@ public sealed partial class CycleWorker(
             return WorkOutcome.Failed;
         }
 
-        // Cancelled (the instance is stopping): nothing more happens here; the item reappears after its visibility timeout.
         await visibility.DisposeAsync();
         await CompleteAsync(message.MessageId, visibility.PopReceipt, cancellationToken);
         return outcome;
