@@ -56,9 +56,9 @@ public sealed partial class CycleWorker(
             {
                 outcome = await ProcessNextAsync(stoppingToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                // The queue is unreachable: nothing is lost, the items wait in the queue.
+                // The queue is unreachable (or a call timed out): nothing is lost, the items wait in the queue.
                 LogQueueFailed(logger, e);
             }
 
