@@ -43,7 +43,8 @@ public static class UpdateBotServiceExtensions
         services.AddSingleton<EntryStore>();
         services.AddSingleton<CycleStore>();
         services.AddSingleton<EditionStore>();
-        services.AddHostedService<StorageInitializer>();
+        services.AddSingleton<StorageInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
 
         // The squad week
         services.AddSingleton<BotMetrics>();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;
+using UpdateBot.Hosting;
 using UpdateBot.Storage;
 
 namespace UpdateBot.Cycle;
@@ -34,6 +35,7 @@ public enum WorkOutcome
 /// </summary>
 public sealed partial class CycleWorker(
     WorkQueues queues,
+    StorageInitializer storage,
     IServiceScopeFactory scopes,
     IOptions<CycleOptions> cycleOptions,
     IOptions<WorkQueueOptions> options,
@@ -49,6 +51,8 @@ public sealed partial class CycleWorker(
             return;
         }
 
+        // The queue exists once the initializer has created it; polling before would only log failures.
+        await storage.Created.WaitAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             var outcome = WorkOutcome.Empty;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using UpdateBot.Domain;
+using UpdateBot.Hosting;
 using UpdateBot.Storage;
 
 namespace UpdateBot.Cycle;
@@ -12,6 +13,7 @@ namespace UpdateBot.Cycle;
 /// </summary>
 public sealed partial class WeeklyCycleService(
     IServiceScopeFactory scopes,
+    StorageInitializer storage,
     IOptions<CycleOptions> options,
     IOptions<WorkQueueOptions> queueOptions,
     TimeProvider time,
@@ -27,6 +29,8 @@ public sealed partial class WeeklyCycleService(
             return;
         }
 
+        // Steps are enqueued only once the work queue exists (tables and queues are created at start-up).
+        await storage.Created.WaitAsync(stoppingToken);
         using var timer = new PeriodicTimer(options.Value.TickInterval, time);
         do
         {

@@ -35,6 +35,11 @@ public sealed class StorageHealthCheck(Tables tables, WorkQueues queues) : IHeal
 /// <summary>Creates the tables and the work queues at start-up, retrying in the background while storage is unreachable.</summary>
 public sealed partial class StorageInitializer(Tables tables, WorkQueues queues, TimeProvider time, ILogger<StorageInitializer> logger) : BackgroundService
 {
+    private readonly TaskCompletionSource created = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the tables and queues exist: background work waits for it instead of failing meanwhile.</summary>
+    public Task Created => created.Task;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10), time);
@@ -44,6 +49,7 @@ public sealed partial class StorageInitializer(Tables tables, WorkQueues queues,
             {
                 await tables.EnsureCreatedAsync(stoppingToken);
                 await queues.EnsureCreatedAsync(stoppingToken);
+                created.TrySetResult();
                 return;
             }
             catch (Azure.RequestFailedException e)
