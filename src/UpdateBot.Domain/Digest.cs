@@ -1,10 +1,29 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace UpdateBot.Domain;
 
 /// <summary>One contribution as it appears in a digest. <see cref="ItemId"/> = memberId + "/" + sectionId.</summary>
-public sealed record DigestItem(string ItemId, string AuthorName, string Text, bool Hidden);
+/// <param name="AnswerBasis">The <see cref="TextFingerprint"/> of the member's own answer, which a lead's edit records.</param>
+/// <param name="ChangedByAuthor">A lead edited this item, then its author changed their answer: the author's words are shown.</param>
+public sealed record DigestItem(string ItemId, string AuthorName, string Text, bool Hidden, string AnswerBasis = "", bool ChangedByAuthor = false);
+
+/// <summary>A short, stable fingerprint of a text: what a card or an edit records about the text it was based on.</summary>
+public static class TextFingerprint
+{
+    public static string Of(string? text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text ?? "")))[..12];
+}
+
+/// <summary>
+/// A lead's edit of one item: the text to show instead of the member's answer, while that answer is still the one it
+/// was made against (<paramref name="AnswerBasis"/>, null for edits stored before the basis was recorded). A later
+/// answer by the author wins: the member's latest words are what the channel shows.
+/// </summary>
+public sealed record LeadEdit(string Text, string? AnswerBasis, string? EditedBy = null, DateTimeOffset? EditedAt = null)
+{
+    public bool AppliesTo(string answer) => AnswerBasis is null || AnswerBasis == TextFingerprint.Of(answer);
+}
 
 public sealed record DigestSection(string SectionId, string Title, IReadOnlyList<DigestItem> Items);
 
@@ -32,10 +51,10 @@ public sealed record Digest(
 public sealed record DigestEdits(
     string? Intro,
     IReadOnlySet<string> HiddenItemIds,
-    IReadOnlyDictionary<string, string> EditedTexts,
+    IReadOnlyDictionary<string, LeadEdit> ItemEdits,
     IReadOnlyList<string>? SectionOrder)
 {
-    public static DigestEdits None { get; } = new(null, new HashSet<string>(), new Dictionary<string, string>(), null);
+    public static DigestEdits None { get; } = new(null, new HashSet<string>(), new Dictionary<string, LeadEdit>(), null);
 }
 
 /// <summary>Compiles a squad-week's answers into one team story per section.</summary>
@@ -62,7 +81,8 @@ public static class DigestComposer
             .ToList();
 
         var sections = new List<DigestSection>();
-        foreach (var section in OrderSections(settings.Sections, edits.SectionOrder))
+        // Retired sections come last: a section removed mid-week keeps that week's answers under its old title.
+        foreach (var section in OrderSections(settings.AllSections.ToList(), edits.SectionOrder))
         {
             var items = new List<(DigestItem Item, string MemberId)>();
             foreach (var entry in answered)
@@ -73,9 +93,11 @@ public static class DigestComposer
                 }
 
                 var itemId = ItemId(entry.MemberId, section.Id);
-                var text = AnswerText.Clean(edits.EditedTexts.TryGetValue(itemId, out var edited) ? edited : answer);
+                var edit = edits.ItemEdits.GetValueOrDefault(itemId);
+                var text = AnswerText.Clean(edit is not null && edit.AppliesTo(answer) ? edit.Text : answer);
                 var author = string.IsNullOrWhiteSpace(entry.MemberName) ? "A squad member" : AnswerText.Clean(entry.MemberName);
-                items.Add((new DigestItem(itemId, author, text, edits.HiddenItemIds.Contains(itemId)), entry.MemberId));
+                var item = new DigestItem(itemId, author, text, edits.HiddenItemIds.Contains(itemId), TextFingerprint.Of(answer), ChangedByAuthor: edit is not null && !edit.AppliesTo(answer));
+                items.Add((item, entry.MemberId));
             }
 
             if (items.Count > 0)

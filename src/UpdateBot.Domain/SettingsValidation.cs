@@ -13,7 +13,12 @@ public sealed record SquadSettingsInput(
     string? PublishDay, string? PublishTime,
     /// <summary>One section title per line, in order.</summary>
     string? Sections,
-    bool AutoPublish);
+    bool AutoPublish,
+    /// <summary>
+    /// The ids of the sections the card showed, in the order it showed them (null from a card without them): a title
+    /// typed over another in the same place is that section renamed, and keeps its id.
+    /// </summary>
+    IReadOnlyList<string>? SectionIds = null);
 
 /// <summary>Either valid settings or the messages to show on the card; never half of each.</summary>
 public sealed record SettingsValidationResult(SquadSettings? Settings, IReadOnlyList<string> Errors)
@@ -44,7 +49,18 @@ public static class SettingsValidation
     /// A blank time zone, day or time takes the default (Europe/London, <see cref="SquadSchedule.Default"/>).
     /// Every problem is reported at once.
     /// </summary>
-    public static SettingsValidationResult Validate(SquadSettingsInput input, IReadOnlyList<Section> existing, IReadOnlyList<string> leadIds)
+    public static SettingsValidationResult Validate(SquadSettingsInput input, IReadOnlyList<Section> existing, IReadOnlyList<string> leadIds) =>
+        Validate(input, existing, [], leadIds);
+
+    /// <summary>
+    /// As above, against the squad's <paramref name="current"/> settings: sections the lead removed are kept in
+    /// <see cref="SquadSettings.RetiredSections"/> (their answers stay in the week's draft under the old title, and
+    /// their ids are never given to a new section); typing a retired title again brings the section back.
+    /// </summary>
+    public static SettingsValidationResult Validate(SquadSettingsInput input, SquadSettings current, IReadOnlyList<string> leadIds) =>
+        Validate(input, current.Sections, current.RetiredSections, leadIds);
+
+    private static SettingsValidationResult Validate(SquadSettingsInput input, IReadOnlyList<Section> existing, IReadOnlyList<Section> retired, IReadOnlyList<string> leadIds)
     {
         var errors = new List<string>();
 
@@ -65,7 +81,8 @@ public static class SettingsValidation
         }
 
         var schedule = ParseSchedule(input, errors);
-        var sections = ParseSections(input.Sections, existing ?? [], errors);
+        existing ??= [];
+        var sections = ParseSections(input.Sections, existing, retired, input.SectionIds, errors);
 
         if (errors.Count > 0 || zone is null || schedule is null || sections is null)
         {
@@ -73,7 +90,12 @@ public static class SettingsValidation
         }
 
         var leads = (leadIds ?? []).Where(id => !string.IsNullOrWhiteSpace(id)).Distinct(StringComparer.Ordinal).ToList();
-        return new SettingsValidationResult(new SquadSettings(name, zone.Id, schedule, sections, leads, input.AutoPublish), []);
+        var stillRetired = existing.Concat(retired)
+            .Where(old => sections.TrueForAll(s => s.Id != old.Id))
+            .DistinctBy(s => s.Id, StringComparer.Ordinal)
+            .Take(SquadSettings.MaxRetiredSections)
+            .ToList();
+        return new SettingsValidationResult(new SquadSettings(name, zone.Id, schedule, sections, leads, input.AutoPublish) { RetiredSections = stillRetired }, []);
     }
 
     /// <summary>The default sections, from public-sector weeknotes practice, with friendly placeholders.</summary>
@@ -101,7 +123,8 @@ public static class SettingsValidation
         settings.Schedule.Compile.Day.ToString(), FormatTime(settings.Schedule.Compile.Time),
         settings.Schedule.Publish.Day.ToString(), FormatTime(settings.Schedule.Publish.Time),
         string.Join('\n', settings.Sections.Select(s => s.Title)),
-        settings.AutoPublish);
+        settings.AutoPublish,
+        settings.Sections.Select(s => s.Id).ToList());
 
     /// <summary>
     /// Finds a zone by IANA name (also matching case-insensitively, returning the canonical zone). Windows names are
@@ -253,7 +276,7 @@ public static class SettingsValidation
 
     private static string FormatTime(TimeOnly time) => time.ToString("HH:mm", CultureInfo.InvariantCulture);
 
-    private static List<Section>? ParseSections(string? text, IReadOnlyList<Section> existing, List<string> errors)
+    private static List<Section>? ParseSections(string? text, IReadOnlyList<Section> existing, IReadOnlyList<Section> retired, IReadOnlyList<string>? cardIds, List<string> errors)
     {
         var lines = (text ?? string.Empty).ReplaceLineEndings("\n").Split('\n').Select(CleanTitle).ToList();
 
@@ -296,7 +319,7 @@ public static class SettingsValidation
             }
         }
 
-        return errors.Count > errorCount ? null : AssignIds(lines, existing);
+        return errors.Count > errorCount ? null : AssignIds(lines, existing, retired, cardIds);
     }
 
     /// <summary>Trims a typed title and drops a list marker ("- ", "* ", "• ") pasted along with it.</summary>
@@ -311,32 +334,59 @@ public static class SettingsValidation
         return title;
     }
 
-    private static List<Section> AssignIds(List<string> titles, IReadOnlyList<Section> existing)
+    /// <summary>
+    /// Gives each title its section id: the id of the current (or retired) section of the same title; else, when the
+    /// card said which section stood on this line, that section's id (a rename keeps the id, and so its answers);
+    /// else a new id. Ids of current and retired sections stay taken, so a new section never inherits old answers.
+    /// </summary>
+    private static List<Section> AssignIds(List<string> titles, IReadOnlyList<Section> existing, IReadOnlyList<Section> retired, IReadOnlyList<string>? cardIds)
     {
-        // Ids of removed sections stay taken: a new section must never inherit answers stored under an old one.
-        var taken = new HashSet<string>(existing.Select(s => s.Id), StringComparer.Ordinal);
-        var sections = new List<Section>(titles.Count);
-        foreach (var title in titles)
+        var taken = new HashSet<string>(existing.Concat(retired).Select(s => s.Id), StringComparer.Ordinal);
+        var claimed = new HashSet<string>(StringComparer.Ordinal);
+        var sections = new Section?[titles.Count];
+
+        for (var i = 0; i < titles.Count; i++)
         {
-            var kept = existing.FirstOrDefault(s => string.Equals(s.Title.Trim(), title, StringComparison.OrdinalIgnoreCase));
-            if (kept is not null && sections.TrueForAll(s => s.Id != kept.Id))
+            var kept = existing.Concat(retired).FirstOrDefault(s => !claimed.Contains(s.Id) && string.Equals(s.Title.Trim(), titles[i], StringComparison.OrdinalIgnoreCase));
+            if (kept is not null)
             {
-                sections.Add(kept with { Title = title });
+                claimed.Add(kept.Id);
+                sections[i] = kept with { Title = titles[i] };
+            }
+        }
+
+        // Ids the card carried are only trusted for sections the squad has now.
+        var shown = cardIds?.Select(id => existing.FirstOrDefault(s => s.Id == id)).ToList() ?? [];
+        for (var i = 0; i < titles.Count && i < shown.Count; i++)
+        {
+            if (sections[i] is null && shown[i] is { } renamed && claimed.Add(renamed.Id))
+            {
+                sections[i] = renamed with { Title = titles[i] };
+            }
+        }
+
+        var result = new List<Section>(titles.Count);
+        for (var i = 0; i < titles.Count; i++)
+        {
+            if (sections[i] is { } section)
+            {
+                result.Add(section);
                 continue;
             }
 
+            var title = titles[i];
             var baseId = Slug(title);
             var id = baseId;
-            for (var n = 2; !taken.Add(id); n++)
+            for (var n = 2; !taken.Add(id) || claimed.Contains(id); n++)
             {
                 id = string.Create(CultureInfo.InvariantCulture, $"{baseId}-{n}");
             }
 
             var placeholder = DefaultSections.FirstOrDefault(s => string.Equals(s.Title, title, StringComparison.OrdinalIgnoreCase))?.Placeholder
                 ?? "Anything to share?";
-            sections.Add(new Section(id, title, placeholder));
+            result.Add(new Section(id, title, placeholder));
         }
 
-        return sections;
+        return result;
     }
 }

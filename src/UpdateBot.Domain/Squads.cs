@@ -45,6 +45,18 @@ public sealed record SquadSettings(
 {
     public const int MaxSections = 10;
     public const string DefaultTimeZoneId = "Europe/London";
+
+    /// <summary>How many removed sections are remembered (their ids stay taken; their answers keep their titles).</summary>
+    public const int MaxRetiredSections = 20;
+
+    /// <summary>
+    /// Sections a lead removed, newest first: a week's answers under them stay in its draft under the old title, and
+    /// their ids are never reused for a new section.
+    /// </summary>
+    public IReadOnlyList<Section> RetiredSections { get; init; } = [];
+
+    /// <summary>The current sections, then the retired ones: every title an answer's section id can have.</summary>
+    public IEnumerable<Section> AllSections => Sections.Concat(RetiredSections.Where(r => Sections.All(s => s.Id != r.Id)));
 }
 
 /// <summary>How a member stands for one week.</summary>

@@ -87,12 +87,42 @@ public class DigestComposerTests
         var edits = DigestEdits.None with
         {
             Intro = "  A big week. \r\n",
-            EditedTexts = new Dictionary<string, string> { ["m-zed/highlights"] = "Ran the <at>show</at> and tell (edited)" },
+            ItemEdits = new Dictionary<string, LeadEdit> { ["m-zed/highlights"] = new("Ran the <at>show</at> and tell (edited)", TextFingerprint.Of("Ran the show and tell")) },
         };
         var digest = Compose(edits);
 
         Assert.Equal("A big week.", digest.Intro);
-        Assert.Equal("Ran the @show and tell (edited)", digest.Sections[0].Items.Single(i => i.ItemId == "m-zed/highlights").Text);
+        var item = digest.Sections[0].Items.Single(i => i.ItemId == "m-zed/highlights");
+        Assert.Equal("Ran the @show and tell (edited)", item.Text);
+        Assert.False(item.ChangedByAuthor);
+    }
+
+    [Fact]
+    public void The_members_later_answer_wins_over_a_leads_edit_of_their_earlier_one_and_says_so()
+    {
+        var edits = DigestEdits.None with
+        {
+            ItemEdits = new Dictionary<string, LeadEdit> { ["m-zed/highlights"] = new("Ran the show and tell (tidied by the lead)", TextFingerprint.Of("Ran the show and tell")) },
+        };
+        Entry[] entries = [Answered("m-zed", "Zed", ("highlights", "Ran the show and tell, and fixed the demo"))];
+
+        var item = Compose(edits, entries).Sections[0].Items.Single();
+
+        Assert.Equal("Ran the show and tell, and fixed the demo", item.Text);
+        Assert.True(item.ChangedByAuthor);
+    }
+
+    [Fact]
+    public void A_section_removed_mid_week_keeps_that_weeks_answers_under_its_old_title_after_the_current_ones()
+    {
+        var settings = Settings with { Sections = Settings.Sections.Where(s => s.Id != "highlights").ToList() };
+        settings = settings with { RetiredSections = [Settings.Sections.Single(s => s.Id == "highlights")] };
+
+        var digest = DigestComposer.Compose(settings, Week, 12, Entries, Counts, DigestEdits.None);
+
+        Assert.Equal(["reading-and-links", "blockers-and-asks", "highlights"], digest.Sections.Select(s => s.SectionId));
+        Assert.Equal("Highlights", digest.Sections[^1].Title);
+        Assert.Contains(digest.Sections[^1].Items, i => i.Text == "Ran the show and tell");
     }
 
     [Fact]

@@ -209,6 +209,29 @@ public class SettingsValidationTests
     }
 
     [Fact]
+    public void With_the_cards_section_ids_a_title_typed_over_another_keeps_its_id_through_renames_and_reorders()
+    {
+        var current = SettingsValidation.Defaults("Data", Leads) with
+        {
+            Sections = [new("highlights", "Highlights", "x"), new("discovery", "Discovry", "y"), new("asks", "Asks", "z")],
+        };
+        var card = SettingsValidation.ToInput(current);
+
+        // A typo fixed in place, a section moved to the top, one removed and one added at the end.
+        var result = SettingsValidation.Validate(card with { Sections = "Asks\nDiscovery\nHighlights and lowlights\nReading" }, current, Leads);
+
+        Assert.True(result.IsValid, string.Join(" | ", result.Errors));
+        Assert.Equal(["asks", "discovery", "highlights-and-lowlights", "reading"], result.Settings!.Sections.Select(s => s.Id));
+        Assert.Equal("Discovery", result.Settings.Sections[1].Title);
+        Assert.Equal(["highlights"], result.Settings.RetiredSections.Select(s => s.Id));
+
+        // Typing a removed section's title again brings it (and its id) back; a new title never takes a retired id.
+        var again = SettingsValidation.Validate(SettingsValidation.ToInput(result.Settings) with { Sections = "Asks\nHighlights\nDiscovery\nReading\nhighlights!" }, result.Settings, Leads);
+        Assert.Equal(["asks", "highlights", "discovery", "reading", "highlights-2"], again.Settings!.Sections.Select(s => s.Id));
+        Assert.Equal(["highlights-and-lowlights"], again.Settings.RetiredSections.Select(s => s.Id));
+    }
+
+    [Fact]
     public void Pasted_list_markers_are_dropped_from_titles() =>
         Assert.Equal(
             ["Highlights", "People we met"],

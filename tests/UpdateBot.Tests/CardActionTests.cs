@@ -15,9 +15,11 @@ public sealed class CardActionTests(AzuriteFixture tables) : IClassFixture<Azuri
     private static readonly DateTimeOffset ThursdayNoon = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
     private static readonly IsoWeek Week = IsoWeek.Parse("2026-W48");
 
-    private static JsonObject SetupValues(string timeZone = "America/New_York", string remindTime = "10:00", string sections = "Highlights\nBlockers and asks") => new()
+    /// <param name="version">The settings version the card was built from (a card today always carries it).</param>
+    private static JsonObject SetupValues(string timeZone = "America/New_York", string remindTime = "10:00", string sections = "Highlights\nBlockers and asks", int version = 0) => new()
     {
         ["squadId"] = TestSquad.TeamId,
+        ["version"] = version,
         ["week"] = "",
         [SetupCards.Inputs.Name] = "Platform squad",
         [SetupCards.Inputs.TimeZone] = timeZone,
@@ -77,7 +79,8 @@ public sealed class CardActionTests(AzuriteFixture tables) : IClassFixture<Azuri
         AssertRefused(status, body);
         Assert.False((await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.IsConfigured);
 
-        (status, body) = await host.InvokeAsync(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.SetupSave, SetupValues(), TestSquad.TeamId));
+        var version = (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.SettingsVersion;
+        (status, body) = await host.InvokeAsync(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.SetupSave, SetupValues(version: version), TestSquad.TeamId));
         AssertCardEnvelope(status, body);
         Assert.Contains(SetupCards.SavedTitle, FakeTeams.Text(body!["value"]));
         var saved = (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!;
@@ -104,7 +107,7 @@ public sealed class CardActionTests(AzuriteFixture tables) : IClassFixture<Azuri
         var host = squad.StartHost();
         var before = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
 
-        var (status, body) = await host.InvokeAsync(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.SetupSave, SetupValues(timeZone, remindTime, sections), TestSquad.TeamId));
+        var (status, body) = await host.InvokeAsync(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.SetupSave, SetupValues(timeZone, remindTime, sections, before.SettingsVersion), TestSquad.TeamId));
 
         AssertCardEnvelope(status, body);
         var card = body!["value"]!;

@@ -140,7 +140,7 @@ public sealed class CardRouteTests(AzuriteFixture tables) : IClassFixture<Azurit
         var (edits, _) = await host.Get<CycleStore>().GetDraftAsync(TestSquad.TeamId, Week, CancellationToken.None);
         Assert.Equal(DigestEdits.None.Intro, edits.Intro);
         Assert.Empty(edits.HiddenItemIds);
-        Assert.Empty(edits.EditedTexts);
+        Assert.Empty(edits.ItemEdits);
         Assert.Null(edits.SectionOrder);
     }
 
@@ -189,7 +189,7 @@ public sealed class CardRouteTests(AzuriteFixture tables) : IClassFixture<Azurit
         var (edits, _) = await host.Get<CycleStore>().GetDraftAsync(TestSquad.TeamId, Week, CancellationToken.None);
         Assert.Null(edits.Intro);
         Assert.Empty(edits.HiddenItemIds);
-        Assert.Empty(edits.EditedTexts);
+        Assert.Empty(edits.ItemEdits);
         Assert.Null(edits.SectionOrder);
     }
 

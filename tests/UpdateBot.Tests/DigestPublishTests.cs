@@ -113,7 +113,7 @@ public sealed class DigestPublishTests(AzuriteFixture tables) : IClassFixture<Az
         var (_, second) = await host.InvokeAsync(Activities.Execute(SecondLead, "Ada Lovelace", Verbs.DigestEdit, Edit("Bo shipped the beat, late")));
 
         var (edits, _) = await host.Get<CycleStore>().GetDraftAsync(TestSquad.TeamId, Week, CancellationToken.None);
-        Assert.Equal("Bo shipped the beat, on time", edits.EditedTexts[item.ItemId]);
+        Assert.Equal("Bo shipped the beat, on time", edits.ItemEdits[item.ItemId].Text);
 
         // The second lead is told, in the invoke response or in their chat, and sees the latest text.
         var told = FakeTeams.Text(second) + string.Concat(squad.Teams.Requests.Where(r => r.Path.Contains(SecondLead, StringComparison.Ordinal)).Select(r => r.Body));

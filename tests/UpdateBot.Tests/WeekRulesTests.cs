@@ -183,9 +183,11 @@ public sealed class WeekRulesTests(AzuriteFixture tables) : IClassFixture<Azurit
         Assert.Equal(0, (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.PublishedEditions);
     }
 
-    private static JsonObject Setup(DayOfWeek openDay, string openTime) => new()
+    /// <param name="version">The settings version the card was built from (a setup card carries it).</param>
+    private static JsonObject Setup(DayOfWeek openDay, string openTime, int version) => new()
     {
         ["squadId"] = TestSquad.TeamId,
+        ["version"] = version,
         ["week"] = "",
         [SetupCards.Inputs.Name] = "Platform",
         [SetupCards.Inputs.TimeZone] = "Europe/London",
@@ -201,6 +203,9 @@ public sealed class WeekRulesTests(AzuriteFixture tables) : IClassFixture<Azurit
         [SetupCards.Inputs.AutoPublish] = "true",
     };
 
+    private static async Task<int> SettingsVersionAsync(BotTestHost host) =>
+        (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.SettingsVersion;
+
     [Fact]
     public async Task A_step_moved_into_the_past_this_week_runs_now_and_the_setup_card_says_so()
     {
@@ -211,7 +216,7 @@ public sealed class WeekRulesTests(AzuriteFixture tables) : IClassFixture<Azurit
         Assert.Empty(squad.Prompts(Ada.Id));
 
         // Two days ago: outside the 24-hour catch-up window, so it used to be skipped without a word.
-        var (_, body) = await host.InvokeAsync(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.SetupSave, Setup(DayOfWeek.Monday, "09:00"), TestSquad.TeamId));
+        var (_, body) = await host.InvokeAsync(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.SetupSave, Setup(DayOfWeek.Monday, "09:00", await SettingsVersionAsync(host)), TestSquad.TeamId));
         var saved = FakeTeams.Text(body);
         Assert.Contains("already passed, so it runs now", saved, StringComparison.Ordinal);
         Assert.Contains("Next: ", saved, StringComparison.Ordinal);
@@ -230,7 +235,7 @@ public sealed class WeekRulesTests(AzuriteFixture tables) : IClassFixture<Azurit
         await using var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
 
-        var (_, body) = await host.InvokeAsync(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.SetupSave, Setup(DayOfWeek.Thursday, "10:00"), TestSquad.TeamId));
+        var (_, body) = await host.InvokeAsync(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.SetupSave, Setup(DayOfWeek.Thursday, "10:00", await SettingsVersionAsync(host)), TestSquad.TeamId));
 
         Assert.Contains($"Next: {SetupCards.StepLabel(CycleStep.Open)} on {PromptCards.FormatLocal(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero), TimeZoneInfo.FindSystemTimeZoneById("Europe/London"))}", FakeTeams.Text(body), StringComparison.Ordinal);
     }

@@ -80,7 +80,9 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     {
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
         var errors = new List<string>();
-        foreach (var section in squad.Settings.Sections)
+
+        // By section id, which survives renames: an older card's answers land under the same sections (removed ones included).
+        foreach (var section in squad.Settings.AllSections)
         {
             if (typed.TryGetValue(PromptCards.SectionInput(section.Id), out var raw) && !string.IsNullOrWhiteSpace(raw))
             {
@@ -105,20 +107,21 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             }
 
             string? tooLong = null;
-            var kept = await WriteAsync(squad, target.Week, memberId, memberName, current =>
+            var late = await WriteOnceAsync(squad, target.Week, memberId, memberName, current =>
             {
                 var updated = new Dictionary<string, string>(current, StringComparer.Ordinal);
                 foreach (var (sectionId, text) in answers)
                 {
                     updated[sectionId] = Appended(current.GetValueOrDefault(sectionId), text);
-                    tooLong ??= AnswerText.CheckLength(squad.Settings.Sections.First(s => s.Id == sectionId).Title, updated[sectionId]);
+                    tooLong ??= AnswerText.CheckLength(squad.Settings.AllSections.First(s => s.Id == sectionId).Title, updated[sectionId]);
                 }
 
                 return tooLong is null ? (EntryStatus.Answered, updated) : null;
-            }, cancellationToken);
-            if (tooLong is not null)
+            }, null, cancellationToken);
+            var kept = late.Entry;
+            if ((tooLong ?? late.TooLarge) is { } refusal)
             {
-                return new AnswerOutcome(PromptCards.Form(squad, target.Week, kept.Answers, [tooLong, LateNote(week, target, how)!, "Nothing was added; here is that update so you can trim it."], false, memberId, target.ClosesAt), Saved: false);
+                return new AnswerOutcome(PromptCards.Form(squad, target.Week, kept.Answers, [refusal, LateNote(week, target, how)!, "Nothing was added; here is that update so you can trim it."], false, memberId, target.ClosesAt), Saved: false);
             }
 
             return new AnswerOutcome(PromptCards.Summary(squad, target.Week, kept, null, target.IsOpenAt(time.GetUtcNow()), target.ClosesAt), Saved: true, LateNote(week, target, how));
@@ -142,8 +145,26 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             return new AnswerOutcome(PromptCards.Form(squad, week, kept, errors, reminder: false, memberId, closesAt, storedBasis), Saved: false);
         }
 
-        var status = answers.Count == 0 ? EntryStatus.Pending : EntryStatus.Answered;
-        var saved = await WriteAsync(squad, week, memberId, memberName, _ => (status, answers), cancellationToken);
+        var written = await WriteOnceAsync(squad, week, memberId, memberName, current =>
+        {
+            // The form shows only today's sections: answers under a section removed this week stay (in the draft, under its old title).
+            var kept = new Dictionary<string, string>(answers, StringComparer.Ordinal);
+            foreach (var retired in squad.Settings.RetiredSections)
+            {
+                if (!kept.ContainsKey(retired.Id) && current.TryGetValue(retired.Id, out var text) && !typed.ContainsKey(PromptCards.SectionInput(retired.Id)))
+                {
+                    kept[retired.Id] = text;
+                }
+            }
+
+            return (kept.Count == 0 ? EntryStatus.Pending : EntryStatus.Answered, kept);
+        }, null, cancellationToken);
+        if (written.TooLarge is { } tooLarge)
+        {
+            return new AnswerOutcome(PromptCards.Form(squad, week, answers, [tooLarge], reminder: false, memberId, closesAt, storedBasis), Saved: false);
+        }
+
+        var saved = written.Entry;
         return new AnswerOutcome(PromptCards.Summary(squad, week, saved, null, open: how == WordsDestination.ThisWeek, closesAt), Saved: true, LateNote(week, target, how));
     }
 
@@ -233,7 +254,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         var (target, how) = await WhereWordsGoAsync(squad, week, cancellationToken);
         string? tooLong = null;
         IReadOnlyDictionary<string, string> latest = new Dictionary<string, string>();
-        await WriteOnceAsync(squad, target.Week, memberId, memberName, answers =>
+        var written = await WriteOnceAsync(squad, target.Week, memberId, memberName, answers =>
         {
             // Appended to the answers as they are now (re-read on every retry), so two quick messages both land.
             latest = answers;
@@ -243,9 +264,9 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
                 ? (EntryStatus.Answered, new Dictionary<string, string>(answers, StringComparer.Ordinal) { [section.Id] = combined })
                 : null;
         }, activityId, cancellationToken);
-        if (tooLong is not null)
+        if ((tooLong ?? written.TooLarge) is { } refusal)
         {
-            return new AnswerOutcome(PromptCards.Form(squad, target.Week, latest, [tooLong, "Nothing was added; here is your update so you can trim it."], false, memberId, target.ClosesAt), Saved: false);
+            return new AnswerOutcome(PromptCards.Form(squad, target.Week, latest, [refusal, "Nothing was added; here is your update so you can trim it."], false, memberId, target.ClosesAt), Saved: false);
         }
 
         var note = string.Join(" ", new[] { LateNote(week, target, how), hint }.Where(n => n is not null));
@@ -264,25 +285,42 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
 
     private static DateTimeOffset ClosesAt(Squad squad, IsoWeek week) => squad.Week(week, published: false).ClosesAt;
 
-    /// <summary>Moves the captured text (the end of <paramref name="fromSectionId"/>) to another section.</summary>
+    /// <summary>
+    /// Moves the captured text (the end of <paramref name="fromSectionId"/>) to another section, within the same
+    /// 2,000-character limit as everything else a member writes: a move that would pass it moves nothing.
+    /// </summary>
     public async Task<AnswerOutcome> MoveCaptureAsync(Squad squad, IsoWeek week, string memberId, string memberName, string fromSectionId, string toSectionId, string capturedText, CancellationToken cancellationToken)
     {
-        if (squad.Settings.Sections.All(s => s.Id != toSectionId) || await IsClosedAsync(squad, week, cancellationToken))
+        var target = squad.Settings.Sections.FirstOrDefault(s => s.Id == toSectionId);
+        if (target is null || await IsClosedAsync(squad, week, cancellationToken))
         {
             return new AnswerOutcome(await ViewAsync(squad, week, memberId, memberName, false, cancellationToken), false);
         }
 
-        await WriteAsync(squad, week, memberId, memberName, answers =>
+        string? tooLong = null;
+        var written = await WriteOnceAsync(squad, week, memberId, memberName, answers =>
         {
             var updated = new Dictionary<string, string>(answers, StringComparer.Ordinal);
             if (!RemoveTail(updated, fromSectionId, capturedText))
             {
-                return (EntryStatus.Answered, updated);
+                return null;
             }
 
-            updated[toSectionId] = Appended(updated.GetValueOrDefault(toSectionId), capturedText);
+            var combined = Appended(updated.GetValueOrDefault(toSectionId), capturedText);
+            tooLong = AnswerText.CheckLength(target.Title, combined);
+            if (tooLong is not null)
+            {
+                return null;
+            }
+
+            updated[toSectionId] = combined;
             return (EntryStatus.Answered, updated);
-        }, cancellationToken);
+        }, null, cancellationToken);
+        if ((tooLong ?? written.TooLarge) is { } refusal)
+        {
+            return new AnswerOutcome(PromptCards.Captured(squad, week, fromSectionId, capturedText), false, refusal + " Nothing was moved.");
+        }
+
         return new AnswerOutcome(PromptCards.Captured(squad, week, toSectionId, capturedText), true);
     }
 
@@ -335,7 +373,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     /// Read-modify-write of the member's entry with its ETag. With <paramref name="capturedActivityId"/>, a message
     /// already captured into the entry is not applied again (<c>Duplicate</c>), and the id is stored with the change.
     /// </summary>
-    private async Task<(Entry Entry, bool Duplicate)> WriteOnceAsync(
+    private async Task<Written> WriteOnceAsync(
         Squad squad,
         IsoWeek week,
         string memberId,
@@ -349,22 +387,39 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             var current = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
             if (capturedActivityId is not null && current?.CapturedActivityIds.Contains(capturedActivityId, StringComparer.Ordinal) == true)
             {
-                return (current.Entry, true);
+                return new Written(current.Entry, true, null);
             }
 
+            var unchanged = current?.Entry ?? new Entry(memberId, memberName, EntryStatus.Pending, new Dictionary<string, string>(), time.GetUtcNow());
             if (change(current?.Entry.Answers ?? new Dictionary<string, string>()) is not var (status, answers))
             {
-                return (current?.Entry ?? new Entry(memberId, memberName, EntryStatus.Pending, new Dictionary<string, string>(), time.GetUtcNow()), false);
+                return new Written(unchanged, false, null);
             }
 
             var entry = new Entry(memberId, memberName, status, answers, time.GetUtcNow());
-            if (await entries.TrySaveAsync(squad.Id, week, entry, current, capturedActivityId, cancellationToken))
+            switch (await entries.TrySaveAsync(squad.Id, week, entry, current, capturedActivityId, cancellationToken))
             {
-                metrics.AnswerSaved(status.ToString());
-                return (entry, false);
+                case EntryWrite.Saved:
+                    metrics.AnswerSaved(status.ToString());
+                    return new Written(entry, false, null);
+                case EntryWrite.TooLarge:
+                    return new Written(unchanged, false, TooLargeMessage);
             }
         }
 
         throw new InvalidOperationException("The answer kept changing underneath us; please try again.");
     }
+
+    /// <summary>
+    /// What a write left stored: <c>Duplicate</c> when the captured message was already in it; <c>TooLarge</c> (the
+    /// message to show) when the answers would not fit storage, and nothing was written.
+    /// </summary>
+    private sealed record Written(Entry Entry, bool Duplicate, string? TooLarge);
+
+    /// <summary>
+    /// Each section is within its limit, yet all of them together (with characters such as emoji, which storage
+    /// writes longer) do not fit what one entry can hold.
+    /// </summary>
+    private static readonly string TooLargeMessage =
+        $"Your update is too long to store as a whole (the limit is {StoredText.MaxPropertyChars:N0} characters once saved, and emoji count as several). Nothing was saved; shorten a section and submit again.";
 }

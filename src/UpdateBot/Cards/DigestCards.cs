@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using UpdateBot.Domain;
 using UpdateBot.Teams.Cards;
@@ -102,8 +101,7 @@ public static class DigestCards
         $"Update {digest.Edition} — {digest.VisibleSections.Sum(s => s.Items.Count)} contributions";
 
     /// <summary>A short fingerprint of text a lead saw, so a change by another lead is noticed, not overwritten.</summary>
-    public static string Fingerprint(string? text) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text ?? "")))[..12];
+    public static string Fingerprint(string? text) => TextFingerprint.Of(text);
 
     /// <summary>
     /// A display name with the characters that Teams' markdown subset would act on removed: Teams renders

@@ -85,7 +85,7 @@ public static class PromptCards
                     : "You're marked as away this week."));
                 break;
             default:
-                foreach (var section in squad.Settings.Sections)
+                foreach (var section in squad.Settings.AllSections)
                 {
                     if (entry.Answers.TryGetValue(section.Id, out var text) && !string.IsNullOrWhiteSpace(text))
                     {

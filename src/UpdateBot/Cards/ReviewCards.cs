@@ -132,6 +132,26 @@ public static class ReviewCards
         return cards;
     }
 
+    /// <summary>
+    /// A lead's edit refused because the item changed since their card was built: what the draft says now and what
+    /// they typed, side by side, above the latest item card (so they can edit again from the current text).
+    /// </summary>
+    public static AdaptiveCard ChangedSinceCard(AdaptiveCard? latest, string now, string yours)
+    {
+        var body = new List<CardElement>
+        {
+            Error("Not saved: this item changed since your card was built (another lead edited it, or its author changed their answer)."),
+            Heading("Now in the draft"),
+            new Container([Paragraph(now)]) { Style = ContainerStyle.Emphasis },
+            Heading("Your text (not saved)"),
+            new Container([Paragraph(yours)]) { Style = ContainerStyle.Emphasis },
+        };
+        body.AddRange(latest?.Body ?? []);
+
+        // No refresh: it would replace this explanation before the lead has read it; their next action brings the usual card back.
+        return new AdaptiveCard { FallbackText = "Your edit was not saved", Body = body };
+    }
+
     private static Container ItemBlock(string squadId, IsoWeek week, DigestItem item, int index)
     {
         var itemData = new ReviewItemData(squadId, week, item.ItemId);
@@ -151,7 +171,15 @@ public static class ReviewCards
                 Actions(Action("Save", Verbs.DigestEdit, new ReviewEditData(squadId, week, item.ItemId, DigestCards.Fingerprint(item.Text), inputId))),
             ],
         }) { Title = "Edit" };
-        return new Container([text, new ActionSet([toggle, edit])]) { Separator = true, Spacing = Spacing.Medium };
+        List<CardElement> parts = [text];
+        if (item.ChangedByAuthor)
+        {
+            // The member's latest words win over a lead's edit; the lead sees that it happened.
+            parts.Add(Subtle($"{item.AuthorName} changed their answer after a lead edited it: their new words are shown. Edit again if needed."));
+        }
+
+        parts.Add(new ActionSet([toggle, edit]));
+        return new Container(parts) { Separator = true, Spacing = Spacing.Medium };
     }
 
     private static Refresh RefreshFor(ReviewRefreshData data, string leadId) => new()

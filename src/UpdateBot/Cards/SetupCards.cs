@@ -97,7 +97,11 @@ public static class SetupCards
         });
         body.Add(LeadsInput(settings.LeadIds, roster ?? [], typedLeads));
         body.Add(Subtle("The weeknote is posted in this channel."));
-        body.Add(Actions(Action("Save settings", Verbs.SetupSave, new SetupSaveData(squad.Id))));
+        body.Add(Actions(Action("Save settings", Verbs.SetupSave, new SetupSaveData(squad.Id)
+        {
+            Version = squad.SettingsVersion,
+            SectionIds = settings.Sections.Select(s => s.Id).ToList(),
+        })));
         return new AdaptiveCard { FallbackText = SetupTitle, Body = body };
     }
 
@@ -119,8 +123,73 @@ public static class SetupCards
         };
     }
 
+    /// <summary>Said above the fresh form when a card built from older settings was saved.</summary>
+    public const string ChangedSinceCard = "Not saved: the settings were changed since this card was built. Here they are now; what your card had is listed below. Make your changes again and save.";
+
+    /// <summary>
+    /// What a setup card would change compared with the settings now, one line per field ("Leads — now: A, B; your
+    /// card: A, B, C"), so a lead saving an old card sees what they would overwrite or bring back.
+    /// </summary>
+    public static IReadOnlyList<string> Differences(SquadSettings now, SquadSettingsInput card, IReadOnlyList<string> cardLeads, IReadOnlyList<Member> roster)
+    {
+        var differences = new List<string>();
+        void Compare(string label, string current, string carded)
+        {
+            if (!string.Equals(current, carded, StringComparison.Ordinal))
+            {
+                differences.Add($"{label} — now: {current}; your card: {carded}");
+            }
+        }
+
+        Compare("Squad name", now.Name, card.Name?.Trim() ?? "");
+        Compare("Time zone", now.TimeZoneId, SettingsValidation.TryFindTimeZone(card.TimeZoneId, out var zone) ? zone.Id : card.TimeZoneId?.Trim() ?? "");
+        foreach (var step in Enum.GetValues<CycleStep>())
+        {
+            var (dayText, timeText) = (TypedDay(card, step), TypedTime(card, step));
+            var carded = SettingsValidation.TryParseDay(dayText, out var day) && SettingsValidation.TryParseTime(timeText, out var time)
+                ? Describe(new WeeklyTime(day, time))
+                : $"{dayText} {timeText}".Trim();
+            Compare(StepLabel(step), Describe(now.Schedule.For(step)), carded);
+        }
+
+        var cardSections = (card.Sections ?? "").ReplaceLineEndings("\n").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0);
+        Compare("Sections", string.Join(" · ", now.Sections.Select(s => s.Title)), string.Join(" · ", cardSections));
+        Compare("Publishing", PublishingText(now.AutoPublish), PublishingText(card.AutoPublish));
+        string Names(IEnumerable<string> ids) => string.Join(", ", ids.Select(id => roster.FirstOrDefault(m => m.UserId == id)?.Name ?? "a former member").Order(StringComparer.CurrentCulture));
+        if (!now.LeadIds.ToHashSet(StringComparer.Ordinal).SetEquals(cardLeads))
+        {
+            differences.Add($"Leads — now: {Names(now.LeadIds)}; your card: {Names(cardLeads)}");
+        }
+
+        return differences;
+    }
+
+    /// <summary>"renamed A → B; removed C (this week's answers stay in the draft); added D", or empty.</summary>
+    private static string SectionChanges(SquadSettings before, SquadSettings after)
+    {
+        var changes = new List<string>();
+        foreach (var section in after.Sections)
+        {
+            var was = before.Sections.FirstOrDefault(s => s.Id == section.Id);
+            if (was is not null && !string.Equals(was.Title, section.Title, StringComparison.Ordinal))
+            {
+                changes.Add($"renamed {was.Title} → {section.Title}");
+            }
+            else if (was is null)
+            {
+                changes.Add($"added {section.Title}");
+            }
+        }
+
+        changes.AddRange(before.Sections.Where(s => after.Sections.All(a => a.Id != s.Id)).Select(s => $"removed {s.Title} (this week's answers stay in the draft)"));
+        return string.Join("; ", changes);
+    }
+
+    private static string PublishingText(bool autoPublish) => autoPublish ? "automatic at the publish time" : "after a lead reviews it";
+
     /// <param name="next">When the next step runs (and which run now because the new schedule put them in the past).</param>
-    public static AdaptiveCard Saved(SquadSettings settings, string savedBy, string? next = null)
+    /// <param name="before">The settings before this save: how the sections were read (renamed, removed, added) is shown, so a lead can check it.</param>
+    public static AdaptiveCard Saved(SquadSettings settings, string savedBy, string? next = null, SquadSettings? before = null)
     {
         var facts = new List<Fact>
         {
@@ -129,7 +198,12 @@ public static class SetupCards
         };
         facts.AddRange(Enum.GetValues<CycleStep>().Select(s => new Fact(StepLabel(s), Describe(settings.Schedule.For(s)))));
         facts.Add(new Fact("Sections", string.Join(" · ", settings.Sections.Select(s => s.Title))));
-        facts.Add(new Fact("Publishing", settings.AutoPublish ? "automatic at the publish time" : "after a lead reviews it"));
+        if (before is not null && SectionChanges(before, settings) is { Length: > 0 } changes)
+        {
+            facts.Add(new Fact("Section changes", changes));
+        }
+
+        facts.Add(new Fact("Publishing", PublishingText(settings.AutoPublish)));
         facts.Add(new Fact("Leads", settings.LeadIds.Count == 1 ? "1 person" : $"{settings.LeadIds.Count} people"));
         return new AdaptiveCard
         {

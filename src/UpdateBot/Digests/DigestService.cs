@@ -198,9 +198,12 @@ public sealed partial class DigestService(
                 return "Another lead changed this a moment ago. Here is the latest version; make your change again if it is still needed.";
             }
 
-            if (await cycle.TrySaveDraftAsync(squad.Id, week, updated, row, leadId, cancellationToken))
+            switch (await cycle.TrySaveDraftAsync(squad.Id, week, edits, updated, row, leadId, cancellationToken))
             {
-                return await CorrectPublishedAsync(squad, week, cancellationToken);
+                case DraftWrite.Saved:
+                    return await CorrectPublishedAsync(squad, week, cancellationToken);
+                case DraftWrite.TooLarge:
+                    return $"Nothing was saved: the draft's edits would pass what storage holds ({StoredText.MaxPropertyChars:N0} characters a value). Shorten the intro or restore some hidden items.";
             }
         }
 

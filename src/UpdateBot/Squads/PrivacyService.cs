@@ -4,7 +4,7 @@ using UpdateBot.Storage;
 namespace UpdateBot.Squads;
 
 /// <summary>A member's own data: what is held about them, and erasure on request (README, "What it promises, exactly").</summary>
-public sealed class PrivacyService(EntryStore entries, Tables tables, ConversationStore conversations)
+public sealed class PrivacyService(EntryStore entries, CycleStore cycle, Tables tables, ConversationStore conversations)
 {
     public async Task<string> DescribeAsync(string userId, CancellationToken cancellationToken)
     {
@@ -24,12 +24,13 @@ public sealed class PrivacyService(EntryStore entries, Tables tables, Conversati
         return builder.ToString();
     }
 
-    /// <summary>Deletes the member's answers, roster rows and conversation reference.</summary>
+    /// <summary>Deletes the member's answers (with the leads' edits of them), roster rows and conversation reference.</summary>
     public async Task<int> EraseAsync(string userId, CancellationToken cancellationToken)
     {
         var rows = await entries.ListForMemberAsync(userId, cancellationToken);
-        foreach (var (_, row) in rows)
+        foreach (var (partition, row) in rows)
         {
+            await cycle.DeleteLeadEditsOfMemberAsync(partition, userId, cancellationToken);
             await entries.DeleteAsync(row, cancellationToken);
         }
 

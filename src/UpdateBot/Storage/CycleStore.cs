@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
 using UpdateBot.Domain;
 
 namespace UpdateBot.Storage;
@@ -20,6 +22,18 @@ public enum ClaimOutcome
 }
 
 public sealed record Claim(ClaimOutcome Outcome, MarkerRow Marker);
+
+/// <summary>How a save of the review draft ended.</summary>
+public enum DraftWrite
+{
+    Saved,
+
+    /// <summary>Another lead saved first: re-read and apply the change again.</summary>
+    Conflict,
+
+    /// <summary>The edits would not fit storage (<see cref="StoredText"/>): nothing was written.</summary>
+    TooLarge,
+}
 
 /// <summary>Send states recorded on markers.</summary>
 public static class MarkerStates
@@ -47,8 +61,6 @@ public static class MarkerStates
 /// </summary>
 public sealed class CycleStore(Tables tables, TimeProvider time)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>How long a "Sending" claim may stand before it is judged abandoned by a crash.</summary>
     public static readonly TimeSpan AbandonedClaimAge = TimeSpan.FromMinutes(5);
 
@@ -59,6 +71,13 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
     public static readonly string PostKey = SendIntent.Post.Key;
 
     private const string DraftKey = "draft";
+
+    /// <summary>Row keys of lead edits start with this; <see cref="LeadEditEnd"/> is the first key after them ('}' follows '|').</summary>
+    private const string LeadEditPrefix = "edit|";
+    private const string LeadEditEnd = "edit}";
+
+    /// <summary>A table transaction holds at most 100 operations, in one partition (Azurite does not enforce either).</summary>
+    private const int MaxTransactionActions = 100;
 
     public async Task<bool> IsStepDoneAsync(string squadId, IsoWeek week, CycleStep step, CancellationToken cancellationToken)
     {
@@ -294,41 +313,145 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
 
     public async Task<(DigestEdits Edits, DraftRow? Row)> GetDraftAsync(string squadId, IsoWeek week, CancellationToken cancellationToken)
     {
-        var row = await tables.Cycle.FindAsync<DraftRow>(EntryStore.Partition(squadId, week), DraftKey, cancellationToken);
+        var partition = EntryStore.Partition(squadId, week);
+        var row = await tables.Cycle.FindAsync<DraftRow>(partition, DraftKey, cancellationToken);
         if (row is null)
         {
+            // Edit rows are only ever written together with the draft row.
             return (DigestEdits.None, null);
+        }
+
+        var itemEdits = new Dictionary<string, LeadEdit>(StringComparer.Ordinal);
+        foreach (var (itemId, text) in JsonSerializer.Deserialize<Dictionary<string, string>>(row.EditedJson ?? "{}", StoredText.Json) ?? [])
+        {
+            itemEdits[itemId] = new LeadEdit(text, AnswerBasis: null);
+        }
+
+        foreach (var edit in await ListLeadEditsAsync(partition, memberId: null, cancellationToken))
+        {
+            itemEdits[edit.ItemId] = new LeadEdit(edit.Text, edit.AnswerBasis, edit.EditedBy, edit.EditedAt);
         }
 
         var edits = new DigestEdits(
             row.Intro,
-            JsonSerializer.Deserialize<HashSet<string>>(row.HiddenJson, Json) ?? [],
-            JsonSerializer.Deserialize<Dictionary<string, string>>(row.EditedJson, Json) ?? [],
-            row.OrderJson is null ? null : JsonSerializer.Deserialize<List<string>>(row.OrderJson, Json));
+            JsonSerializer.Deserialize<HashSet<string>>(row.HiddenJson, StoredText.Json) ?? [],
+            itemEdits,
+            row.OrderJson is null ? null : JsonSerializer.Deserialize<List<string>>(row.OrderJson, StoredText.Json));
         return (edits, row);
     }
 
-    /// <summary>Saves review edits only if the draft is unchanged since <paramref name="read"/> (two leads never overwrite each other silently).</summary>
-    public async Task<bool> TrySaveDraftAsync(string squadId, IsoWeek week, DigestEdits edits, DraftRow? read, string editedBy, CancellationToken cancellationToken)
+    /// <summary>
+    /// Saves review edits only if the draft is unchanged since <paramref name="read"/> (two leads never overwrite each
+    /// other silently). The draft row and each changed item edit (one row per edit) are written in one transaction in
+    /// the squad-week's partition, so a conflict on the draft row writes none of them.
+    /// </summary>
+    public async Task<DraftWrite> TrySaveDraftAsync(string squadId, IsoWeek week, DigestEdits before, DigestEdits after, DraftRow? read, string editedBy, CancellationToken cancellationToken)
     {
+        var partition = EntryStore.Partition(squadId, week);
+        var now = time.GetUtcNow();
         var row = new DraftRow
         {
-            PartitionKey = EntryStore.Partition(squadId, week),
+            PartitionKey = partition,
             RowKey = DraftKey,
-            Intro = edits.Intro,
-            HiddenJson = JsonSerializer.Serialize(edits.HiddenItemIds, Json),
-            EditedJson = JsonSerializer.Serialize(edits.EditedTexts, Json),
-            OrderJson = edits.SectionOrder is null ? null : JsonSerializer.Serialize(edits.SectionOrder, Json),
+            Intro = after.Intro,
+            HiddenJson = JsonSerializer.Serialize(after.HiddenItemIds, StoredText.Json),
+            OrderJson = after.SectionOrder is null ? null : JsonSerializer.Serialize(after.SectionOrder, StoredText.Json),
             LastEditedBy = editedBy,
-            UpdatedAt = time.GetUtcNow(),
+            UpdatedAt = now,
         };
-        if (read is null)
+        var actions = new List<TableTransactionAction>
         {
-            return await tables.Cycle.TryAddAsync(row, cancellationToken);
+            read is null
+                ? new TableTransactionAction(TableTransactionActionType.Add, row)
+                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, read.ETag),
+        };
+
+        // A draft stored before edits had rows of their own moves all its edits to rows now (its EditedJson is dropped).
+        var migrating = read?.EditedJson is { Length: > 2 };
+        foreach (var (itemId, edit) in after.ItemEdits)
+        {
+            if (migrating || !before.ItemEdits.TryGetValue(itemId, out var was) || was != edit)
+            {
+                var (memberId, sectionId) = SplitItemId(itemId);
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new LeadEditRow
+                {
+                    PartitionKey = partition,
+                    RowKey = LeadEditKey(memberId, sectionId),
+                    ItemId = itemId,
+                    MemberId = memberId,
+                    Text = edit.Text,
+                    AnswerBasis = edit.AnswerBasis,
+                    EditedBy = edit.EditedBy ?? editedBy,
+                    EditedAt = edit.EditedAt ?? now,
+                }));
+            }
         }
 
-        row.ETag = read.ETag;
-        return await tables.Cycle.TryReplaceAsync(row, cancellationToken);
+        foreach (var itemId in before.ItemEdits.Keys.Where(id => !after.ItemEdits.ContainsKey(id)))
+        {
+            var (memberId, sectionId) = SplitItemId(itemId);
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, LeadEditKey(memberId, sectionId)), ETag.All));
+        }
+
+        if (actions.Any(a => StoredText.FindTooLong(a.Entity) is not null))
+        {
+            return DraftWrite.TooLarge;
+        }
+
+        // A review action changes one thing; only migrating an old draft writes many, and a transaction holds at most 100.
+        if (actions.Count > MaxTransactionActions)
+        {
+            return DraftWrite.TooLarge;
+        }
+
+        try
+        {
+            await tables.Cycle.SubmitTransactionAsync(actions, cancellationToken);
+            return DraftWrite.Saved;
+        }
+        catch (TableTransactionFailedException e) when (e.Status is 409 or 412 or 404)
+        {
+            return DraftWrite.Conflict;
+        }
+    }
+
+    /// <summary>
+    /// Deletes every lead edit of <paramref name="memberId"/>'s words in one squad-week partition (erasure: a lead's
+    /// copy of the member's text must go with it). Returns how many were deleted.
+    /// </summary>
+    public async Task<int> DeleteLeadEditsOfMemberAsync(string partition, string memberId, CancellationToken cancellationToken)
+    {
+        var edits = await ListLeadEditsAsync(partition, memberId, cancellationToken);
+        foreach (var edit in edits)
+        {
+            await tables.Cycle.DeleteEntityAsync(partition, edit.RowKey, ETag.All, cancellationToken);
+        }
+
+        return edits.Count;
+    }
+
+    private async Task<List<LeadEditRow>> ListLeadEditsAsync(string partition, string? memberId, CancellationToken cancellationToken)
+    {
+        // One range of row keys inside the squad-week's partition.
+        var filter = memberId is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {LeadEditPrefix} and RowKey lt {LeadEditEnd}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {LeadEditPrefix} and RowKey lt {LeadEditEnd} and MemberId eq {memberId}");
+        var rows = new List<LeadEditRow>();
+        await foreach (var row in tables.Cycle.QueryAsync<LeadEditRow>(filter, cancellationToken: cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    private static string LeadEditKey(string memberId, string sectionId) => LeadEditPrefix + TableKey.Join(memberId, sectionId);
+
+    private static (string MemberId, string SectionId) SplitItemId(string itemId)
+    {
+        // Item ids are memberId + "/" + sectionId; section ids never contain '/', member ids might.
+        var at = itemId.LastIndexOf('/');
+        return at < 0 ? (itemId, "") : (itemId[..at], itemId[(at + 1)..]);
     }
 
     /// <summary>

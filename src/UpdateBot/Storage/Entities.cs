@@ -31,7 +31,13 @@ public sealed class SquadRow : TableRow
     public string TimeZoneId { get; set; } = "";
     public string ScheduleJson { get; set; } = "";
     public string SectionsJson { get; set; } = "";
+
+    /// <summary>Sections a lead removed (see <see cref="Domain.SquadSettings.RetiredSections"/>); null before any was.</summary>
+    public string? RetiredSectionsJson { get; set; }
     public string LeadIdsJson { get; set; } = "";
+
+    /// <summary>Goes up by one with every change of the settings: setup cards carry it, so a stale card is caught.</summary>
+    public int SettingsVersion { get; set; }
     public bool AutoPublish { get; set; }
     public int PublishedEditions { get; set; }
 
@@ -101,15 +107,35 @@ public sealed class MarkerRow : TableRow
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
-/// <summary>The lead's review edits for a squad-week's draft digest.</summary>
+/// <summary>
+/// The lead's review edits for a squad-week's draft digest: intro, hidden items and section order. Each edited item
+/// text is its own <see cref="LeadEditRow"/> in the same partition, written in one transaction with this row.
+/// </summary>
 public sealed class DraftRow : TableRow
 {
     public string? Intro { get; set; }
     public string HiddenJson { get; set; } = "[]";
-    public string EditedJson { get; set; } = "{}";
+
+    /// <summary>Only in drafts stored before edits had rows of their own: read, then moved to rows on the next save.</summary>
+    public string? EditedJson { get; set; }
     public string? OrderJson { get; set; }
     public string? LastEditedBy { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>One lead's edit of one item of a squad-week's draft (row key "edit|member|section").</summary>
+public sealed class LeadEditRow : TableRow
+{
+    public string ItemId { get; set; } = "";
+
+    /// <summary>The item's author, so their erasure finds the edits of their words.</summary>
+    public string MemberId { get; set; } = "";
+    public string Text { get; set; } = "";
+
+    /// <summary>Fingerprint of the member's answer the edit was made against; a later answer by the member wins.</summary>
+    public string? AnswerBasis { get; set; }
+    public string? EditedBy { get; set; }
+    public DateTimeOffset EditedAt { get; set; }
 }
 
 public sealed class EditionRow : TableRow
@@ -121,7 +147,11 @@ public sealed class EditionRow : TableRow
     public string Participation { get; set; } = "";
     public string? ConversationId { get; set; }
     public string? ActivityId { get; set; }
+    /// <summary>The whole Markdown as callers see it; stored in parts when long (<see cref="EditionStore"/>).</summary>
     public string Markdown { get; set; } = "";
+
+    /// <summary>How many parts the stored Markdown has (0 or 1: all in <see cref="Markdown"/>).</summary>
+    public int MarkdownParts { get; set; }
     public DateTimeOffset PublishedAt { get; set; }
 }
 

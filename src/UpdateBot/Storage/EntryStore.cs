@@ -12,11 +12,21 @@ public sealed record StoredEntry(Entry Entry, ETag ETag, string? CardConversatio
     public IReadOnlyList<string> CapturedActivityIds { get; init; } = [];
 }
 
+/// <summary>How a write of an entry ended.</summary>
+public enum EntryWrite
+{
+    Saved,
+
+    /// <summary>Someone else changed (or created) it first: re-read and decide again.</summary>
+    Conflict,
+
+    /// <summary>The answers would not fit a table property (<see cref="StoredText"/>): nothing was written.</summary>
+    TooLarge,
+}
+
 /// <summary>Answers, one partition per squad-week.</summary>
 public sealed class EntryStore(Tables tables)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static string Partition(string squadId, IsoWeek week) => TableKey.Join(squadId, week.ToString());
 
     public async Task<IReadOnlyList<StoredEntry>> ListAsync(string squadId, IsoWeek week, CancellationToken cancellationToken)
@@ -36,13 +46,14 @@ public sealed class EntryStore(Tables tables)
 
     /// <summary>
     /// Writes the entry. With <paramref name="expected"/> the write only happens if nobody changed it since
-    /// (412 → false); without, it must not exist yet (409 → false). The caller re-reads and decides.
+    /// (412 → <see cref="EntryWrite.Conflict"/>); without, it must not exist yet (409 → Conflict). The caller re-reads
+    /// and decides. Answers too long to store are refused before anything is sent (<see cref="EntryWrite.TooLarge"/>).
     /// </summary>
-    public Task<bool> TrySaveAsync(string squadId, IsoWeek week, Entry entry, StoredEntry? expected, CancellationToken cancellationToken) =>
+    public Task<EntryWrite> TrySaveAsync(string squadId, IsoWeek week, Entry entry, StoredEntry? expected, CancellationToken cancellationToken) =>
         TrySaveAsync(squadId, week, entry, expected, null, cancellationToken);
 
     /// <summary>As the other overload; <paramref name="capturedActivityId"/> is the chat message this write captures, remembered in the same write.</summary>
-    public async Task<bool> TrySaveAsync(string squadId, IsoWeek week, Entry entry, StoredEntry? expected, string? capturedActivityId, CancellationToken cancellationToken)
+    public async Task<EntryWrite> TrySaveAsync(string squadId, IsoWeek week, Entry entry, StoredEntry? expected, string? capturedActivityId, CancellationToken cancellationToken)
     {
         var captured = (expected?.CapturedActivityIds ?? []).ToList();
         if (capturedActivityId is not null)
@@ -57,19 +68,29 @@ public sealed class EntryStore(Tables tables)
             MemberId = entry.MemberId,
             MemberName = entry.MemberName,
             Status = entry.Status.ToString(),
-            AnswersJson = JsonSerializer.Serialize(entry.Answers, Json),
+            AnswersJson = JsonSerializer.Serialize(entry.Answers, StoredText.Json),
             UpdatedAt = entry.UpdatedAt,
             CardConversationId = expected?.CardConversationId,
             CardActivityId = expected?.CardActivityId,
-            CapturedActivityIds = captured.Count == 0 ? null : JsonSerializer.Serialize(captured.TakeLast(CapturedActivityIdsKept), Json),
+            CapturedActivityIds = captured.Count == 0 ? null : JsonSerializer.Serialize(captured.TakeLast(CapturedActivityIdsKept), StoredText.Json),
         };
-        if (expected is null)
+        if (StoredText.FindTooLong(row) is not null)
         {
-            return await tables.Entries.TryAddAsync(row, cancellationToken);
+            return EntryWrite.TooLarge;
         }
 
-        row.ETag = expected.ETag;
-        return await tables.Entries.TryReplaceAsync(row, cancellationToken);
+        bool written;
+        if (expected is null)
+        {
+            written = await tables.Entries.TryAddAsync(row, cancellationToken);
+        }
+        else
+        {
+            row.ETag = expected.ETag;
+            written = await tables.Entries.TryReplaceAsync(row, cancellationToken);
+        }
+
+        return written ? EntryWrite.Saved : EntryWrite.Conflict;
     }
 
     /// <summary>Remembers which 1:1 message shows this member's card, so it can be updated in place.</summary>
@@ -127,12 +148,12 @@ public sealed class EntryStore(Tables tables)
 
     private static StoredEntry ToStored(EntryRow row)
     {
-        var answers = JsonSerializer.Deserialize<Dictionary<string, string>>(row.AnswersJson, Json) ?? [];
+        var answers = JsonSerializer.Deserialize<Dictionary<string, string>>(row.AnswersJson, StoredText.Json) ?? [];
         var status = Enum.TryParse<EntryStatus>(row.Status, out var s) ? s : EntryStatus.Pending;
         var entry = new Entry(row.MemberId, row.MemberName, status, answers, row.UpdatedAt);
         return new StoredEntry(entry, row.ETag, row.CardConversationId, row.CardActivityId)
         {
-            CapturedActivityIds = row.CapturedActivityIds is { Length: > 0 } ids ? JsonSerializer.Deserialize<List<string>>(ids, Json) ?? [] : [],
+            CapturedActivityIds = row.CapturedActivityIds is { Length: > 0 } ids ? JsonSerializer.Deserialize<List<string>>(ids, StoredText.Json) ?? [] : [],
         };
     }
 }

@@ -31,6 +31,9 @@ public sealed record Squad(
     /// <summary>The team's Microsoft 365 group id (from the install event), for deep links.</summary>
     public string? AadGroupId { get; init; }
 
+    /// <summary>Which version of the settings this is (see <see cref="SquadRow.SettingsVersion"/>).</summary>
+    public int SettingsVersion { get; init; }
+
     /// <summary>A Teams deep link to a post in the squad's channel, or null when the group id is not known yet.</summary>
     public string? LinkToPost(string? activityId) =>
         AadGroupId is null || string.IsNullOrEmpty(activityId)
@@ -41,7 +44,7 @@ public sealed record Squad(
 public sealed class SquadStore(Tables tables, TimeProvider time)
 {
     private const string Partition = "squad";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static JsonSerializerOptions Json => StoredText.Json;
 
     public async Task<Squad?> GetAsync(string squadId, CancellationToken cancellationToken)
     {
@@ -111,7 +114,10 @@ public sealed class SquadStore(Tables tables, TimeProvider time)
             return changed;
         }, cancellationToken);
 
-    /// <summary>Saves validated settings if nobody changed the squad since it was read. False on a concurrent edit.</summary>
+    /// <summary>
+    /// Saves validated settings if nobody changed the squad since it was read (its ETag, so also its
+    /// <see cref="Squad.SettingsVersion"/>). False on a concurrent edit.
+    /// </summary>
     public async Task<bool> TrySaveSettingsAsync(Squad squad, SquadSettings settings, CancellationToken cancellationToken)
     {
         var row = await tables.Squads.FindAsync<SquadRow>(Partition, TableKey.Encode(squad.Id), cancellationToken);
@@ -180,12 +186,15 @@ public sealed class SquadStore(Tables tables, TimeProvider time)
         return name[..(char.IsHighSurrogate(name[cut - 1]) ? cut - 1 : cut)].TrimEnd();
     }
 
+    /// <summary>Every write of the settings goes through here, so every one of them moves the version on.</summary>
     private static void Write(SquadRow row, SquadSettings settings)
     {
+        row.SettingsVersion++;
         row.Name = settings.Name;
         row.TimeZoneId = settings.TimeZoneId;
         row.ScheduleJson = JsonSerializer.Serialize(settings.Schedule, Json);
         row.SectionsJson = JsonSerializer.Serialize(settings.Sections, Json);
+        row.RetiredSectionsJson = settings.RetiredSections.Count == 0 ? null : JsonSerializer.Serialize(settings.RetiredSections, Json);
         row.LeadIdsJson = JsonSerializer.Serialize(settings.LeadIds, Json);
         row.AutoPublish = settings.AutoPublish;
     }
@@ -198,10 +207,14 @@ public sealed class SquadStore(Tables tables, TimeProvider time)
             JsonSerializer.Deserialize<SquadSchedule>(row.ScheduleJson, Json) ?? SquadSchedule.Default,
             JsonSerializer.Deserialize<List<Section>>(row.SectionsJson, Json) ?? [],
             JsonSerializer.Deserialize<List<string>>(row.LeadIdsJson, Json) ?? [],
-            row.AutoPublish);
+            row.AutoPublish)
+        {
+            RetiredSections = row.RetiredSectionsJson is null ? [] : JsonSerializer.Deserialize<List<Section>>(row.RetiredSectionsJson, Json) ?? [],
+        };
         return new Squad(row.TeamId, row.TenantId, row.ServiceUrl, row.BotId, row.ChannelId, row.IsConfigured, settings, row.PublishedEditions, row.ETag)
         {
             AadGroupId = row.AadGroupId,
+            SettingsVersion = row.SettingsVersion,
             ScheduleChangedAt = row.ScheduleChangedAt,
         };
     }

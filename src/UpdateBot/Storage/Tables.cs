@@ -40,10 +40,10 @@ public sealed class Tables
     /// <summary>PK squad|week, RK member: one squad-week's answers are one partition query.</summary>
     public TableClient Entries { get; }
 
-    /// <summary>PK squad|week: step markers, per-member send markers, the review draft and the post marker; PK "lease": the cycle lease.</summary>
+    /// <summary>PK squad|week: step markers, per-member send markers, the review draft (and one row per lead edit) and the post marker; PK "lease": the cycle lease.</summary>
     public TableClient Cycle { get; }
 
-    /// <summary>PK squad, RK week: published editions (history and Markdown export).</summary>
+    /// <summary>PK squad, RK week: published editions (history and Markdown export); PK squad|markdown, RK week|n: the rest of a long edition's Markdown.</summary>
     public TableClient Editions { get; }
 
     public IEnumerable<TableClient> All => [Squads, Members, Conversations, Entries, Cycle, Editions];

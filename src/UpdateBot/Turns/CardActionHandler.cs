@@ -118,7 +118,9 @@ public sealed class CardActionHandler(
     internal async Task<CardActionResult> SubmitAsync(CardActionRequest request, PromptSubmitData data, CancellationToken cancellationToken)
     {
         var typed = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var section in request.Squad.Settings.Sections)
+
+        // Section inputs are named by section id, which survives renames; a card from before a section was removed still lands under it.
+        foreach (var section in request.Squad.Settings.AllSections)
         {
             var id = PromptCards.SectionInput(section.Id);
             if (data.Inputs?.TryGetValue(id, out var value) == true)
@@ -163,10 +165,19 @@ public sealed class CardActionHandler(
             data.CompileDay, data.CompileTime,
             data.PublishDay, data.PublishTime,
             data.Sections,
-            string.Equals(data.AutoPublish, "true", StringComparison.OrdinalIgnoreCase));
+            string.Equals(data.AutoPublish, "true", StringComparison.OrdinalIgnoreCase),
+            data.SectionIds);
         var roster = await members.ListAsync(squad.Id, cancellationToken);
         var leads = ChosenLeads(data.Leads, squad, roster, turn.UserId);
-        var result = SettingsValidation.Validate(input, squad.Settings.Sections, leads);
+
+        // A card built from older settings never overwrites newer ones silently (nor brings back a removed lead): the
+        // lead sees what their card would change and saves again from the settings as they are now.
+        if (data.Version != squad.SettingsVersion && SetupCards.Differences(squad.Settings, input, leads, roster) is { Count: > 0 } differences)
+        {
+            return new CardActionResult(SetupCards.Form(squad, null, [SetupCards.ChangedSinceCard, .. differences], roster), null);
+        }
+
+        var result = SettingsValidation.Validate(input, squad.Settings, leads);
         var errors = result.Errors.ToList();
         if (leads.Count == 0)
         {
@@ -186,7 +197,7 @@ public sealed class CardActionHandler(
         }
 
         var next = await NextStepLineAsync(squad, result.Settings!, cancellationToken);
-        return new CardActionResult(SetupCards.Saved(result.Settings!, turn.UserName, next), "Settings saved. " + next);
+        return new CardActionResult(SetupCards.Saved(result.Settings!, turn.UserName, next, squad.Settings), "Settings saved. " + next);
     }
 
     /// <summary>
@@ -259,6 +270,7 @@ public sealed class CardActionHandler(
 
         var text = AnswerText.Clean(data.Inputs?.GetValueOrDefault(data.InputId) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null);
         string? problem;
+        DigestItem? changedSinceCard = null;
         if (text.Length == 0 || AnswerText.CheckLength("This item", text) is not null)
         {
             problem = text.Length == 0 ? "An item can't be empty; hide it instead." : AnswerText.CheckLength("This item", text);
@@ -270,11 +282,22 @@ public sealed class CardActionHandler(
                 var current = digest.Sections.SelectMany(s => s.Items).FirstOrDefault(i => i.ItemId == data.ItemId);
                 if (current is null || DigestCards.Fingerprint(current.Text) != data.Basis)
                 {
+                    // The card was built from an older draft: never overwrite what changed since, show it instead.
+                    changedSinceCard = current;
                     return null;
                 }
 
-                return edits with { EditedTexts = new Dictionary<string, string>(edits.EditedTexts, StringComparer.Ordinal) { [data.ItemId] = text } };
+                var itemEdits = new Dictionary<string, LeadEdit>(edits.ItemEdits, StringComparer.Ordinal) { [data.ItemId] = new LeadEdit(text, current.AnswerBasis) };
+                return edits with { ItemEdits = itemEdits };
             }, cancellationToken);
+        }
+
+        if (changedSinceCard is not null)
+        {
+            var card = await digests.ReviewItemCardAsync(request.Squad, data.Week, request.Turn.UserId, data.ItemId, cancellationToken);
+            return new CardActionResult(
+                ReviewCards.ChangedSinceCard(card, changedSinceCard.Text, text),
+                "Another lead changed this, or its author did, since your card was built; your text was not saved. The card shows both; edit again to keep yours.");
         }
 
         return await ReviewCardAsync(request, data.Week, data.ItemId, problem, cancellationToken);

@@ -2,9 +2,20 @@ using System.Text.Json.Serialization;
 
 namespace UpdateBot.Cards;
 
-/// <summary><see cref="Verbs.SetupSave"/>: the squad, and the setup card's inputs (absent on the card, filled in by Teams).</summary>
+/// <summary>
+/// <see cref="Verbs.SetupSave"/>: the squad, the version of the settings the card was built from and the ids of the
+/// sections it showed (in order), and the setup card's inputs (absent on the card, filled in by Teams).
+/// </summary>
 public sealed record SetupSaveData(string SquadId) : ICardActionData
 {
+    /// <summary>The <see cref="Storage.Squad.SettingsVersion"/> the card was built from; null on a card older than versions.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Version { get; init; }
+
+    /// <summary>The ids of the sections the card showed, one per line of the sections input.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? SectionIds { get; init; }
+
     [JsonPropertyName(SetupCards.Inputs.Name)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Name { get; init; }
