@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Local run: Azurite (Table, data kept in .local/azurite) + UpdateBot in development mode + the Microsoft 365 Agents
+# Local run: Azurite (Table and Queue, data kept in .local/azurite) + UpdateBot in development mode + the Microsoft 365 Agents
 # Playground pointed at it. Prints the Playground and bot URLs; Ctrl+C stops all of it. Logs in .local/logs/.
-#   BOT_PORT (3978)  PLAYGROUND_PORT (56150)  AZURITE_TABLE_PORT (10002)
+#   BOT_PORT (3978)  PLAYGROUND_PORT (56150)  AZURITE_TABLE_PORT (10002)  AZURITE_QUEUE_PORT (10001)
 #   AZURITE_LOCATION (.local/azurite): where Azurite keeps its data (scripts/screenshots.sh points it at a fresh folder)
 set -euo pipefail
 LOG_TAG=run.sh
@@ -12,6 +12,7 @@ cd "$UPDATEBOT_ROOT"
 BOT_PORT=${BOT_PORT:-3978}
 PLAYGROUND_PORT=${PLAYGROUND_PORT:-56150}
 AZURITE_TABLE_PORT=${AZURITE_TABLE_PORT:-10002}
+AZURITE_QUEUE_PORT=${AZURITE_QUEUE_PORT:-10001}
 LOGS="$UPDATEBOT_ROOT/.local/logs"
 AZURITE_LOCATION=${AZURITE_LOCATION:-$UPDATEBOT_ROOT/.local/azurite}
 PLAYGROUND_CONFIG="$UPDATEBOT_ROOT/tools/playground/.m365agentsplayground.yml"
@@ -28,8 +29,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-for p in "$AZURITE_TABLE_PORT" "$BOT_PORT"; do
-  port_open "$p" && die "port $p is already in use (set AZURITE_TABLE_PORT / BOT_PORT)"
+for p in "$AZURITE_TABLE_PORT" "$AZURITE_QUEUE_PORT" "$BOT_PORT"; do
+  port_open "$p" && die "port $p is already in use (set AZURITE_TABLE_PORT / AZURITE_QUEUE_PORT / BOT_PORT)"
 done
 
 ensure_node_modules
@@ -40,6 +41,12 @@ start_bg "$LOGS/azurite.log" "$UPDATEBOT_ROOT/node_modules/.bin/azurite-table" \
   --tableHost 127.0.0.1 --tablePort "$AZURITE_TABLE_PORT" --location "$AZURITE_LOCATION" \
   --skipApiVersionCheck --loose --disableTelemetry
 azurite_pid=$BG_PID
+# 1b. Azurite Queue (the work queue the weekly cycle's steps travel through), same account, same data folder.
+log "starting Azurite Queue on 127.0.0.1:$AZURITE_QUEUE_PORT (log: .local/logs/azurite-queue.log)"
+start_bg "$LOGS/azurite-queue.log" "$UPDATEBOT_ROOT/node_modules/.bin/azurite-queue" \
+  --queueHost 127.0.0.1 --queuePort "$AZURITE_QUEUE_PORT" --location "$AZURITE_LOCATION" \
+  --skipApiVersionCheck --loose --disableTelemetry
+azurite_queue_pid=$BG_PID
 
 # 2. The bot, built in the foreground so compile errors show here, then run in development mode.
 log "building src/UpdateBot…"
@@ -47,6 +54,8 @@ dotnet build "$UPDATEBOT_ROOT/src/UpdateBot/UpdateBot.csproj" -nologo -v quiet -
   { cat "$LOGS/build.log" >&2; die "build failed (see .local/logs/build.log)"; }
 wait_until 30 Azurite "$azurite_pid" port_open "$AZURITE_TABLE_PORT" ||
   { tail -n 20 "$LOGS/azurite.log" >&2; exit 1; }
+wait_until 30 "Azurite Queue" "$azurite_queue_pid" port_open "$AZURITE_QUEUE_PORT" ||
+  { tail -n 20 "$LOGS/azurite-queue.log" >&2; exit 1; }
 
 log "starting the bot on 127.0.0.1:$BOT_PORT (log: .local/logs/bot.log)"
 start_bg "$LOGS/bot.log" env \
@@ -54,7 +63,7 @@ start_bg "$LOGS/bot.log" env \
   ASPNETCORE_URLS="http://127.0.0.1:$BOT_PORT" \
   Bot__AppId= \
   Bot__AllowAnonymousLoopback=true \
-  Storage__ConnectionString="$(azurite_connection_string "$AZURITE_TABLE_PORT")" \
+  Storage__ConnectionString="$(azurite_connection_string "$AZURITE_TABLE_PORT" "$AZURITE_QUEUE_PORT")" \
   Telemetry__Exporter="${TELEMETRY_EXPORTER:-none}" \
   dotnet run --no-build --no-launch-profile --project "$UPDATEBOT_ROOT/src/UpdateBot/UpdateBot.csproj"
 bot_pid=$BG_PID
@@ -81,10 +90,10 @@ wait_until 30 "the Playground" "$playground_pid" http_ok "http://127.0.0.1:$pg_p
 
 echo "Playground: http://localhost:$pg_port"
 echo "Bot: http://127.0.0.1:$BOT_PORT/api/messages"
-log "Azurite Table: http://127.0.0.1:$AZURITE_TABLE_PORT/devstoreaccount1  (Ctrl+C stops everything)"
+log "Azurite Table: http://127.0.0.1:$AZURITE_TABLE_PORT/devstoreaccount1  Queue: http://127.0.0.1:$AZURITE_QUEUE_PORT/devstoreaccount1  (Ctrl+C stops everything)"
 
 # Stay up until Ctrl+C, or until one of the servers dies (then stop the others too).
 set +e
-wait -n "$azurite_pid" "$bot_pid" "$playground_pid"
+wait -n "$azurite_pid" "$azurite_queue_pid" "$bot_pid" "$playground_pid"
 log "a server exited unexpectedly; see .local/logs/"
 exit 1

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds and runs every test project against its own in-memory Azurite Table on a free loopback port.
+# Builds and runs every test project against its own in-memory Azurite Table and Azurite Queue on free loopback ports.
 # TRX results go to artifacts/test-results/; the last line printed is "N passed, N failed".
 set -euo pipefail
 LOG_TAG=test.sh
@@ -29,20 +29,29 @@ ensure_node_modules
 dotnet restore "$UPDATEBOT_ROOT/tools/bicep/bicep.proj" -nologo -v quiet > "$LOGS/bicep-restore.log" 2>&1 ||
   log "warning: could not restore the Bicep CLI (see .local/logs/bicep-restore.log)"
 
-# Our own Azurite Table, in memory, on a free loopback port (retry if another process grabs the port first).
-for attempt in 1 2 3; do
-  table_port=$(free_port)
-  start_bg "$LOGS/test-azurite.log" "$UPDATEBOT_ROOT/node_modules/.bin/azurite-table" \
-    --tableHost 127.0.0.1 --tablePort "$table_port" --inMemoryPersistence \
-    --skipApiVersionCheck --loose --disableTelemetry
-  if wait_until 30 Azurite "$BG_PID" port_open "$table_port"; then break; fi
-  stop_started
-  ((attempt < 3)) || { tail -n 20 "$LOGS/test-azurite.log" >&2; die "Azurite did not start"; }
-done
-export UPDATEBOT_TEST_TABLES
+# Our own Azurite Table and Queue, in memory, on free loopback ports (retry if another process grabs a port first).
+start_azurite() { # $1 = table|queue; sets AZURITE_PORT
+  local service=$1 attempt
+  for attempt in 1 2 3; do
+    AZURITE_PORT=$(free_port)
+    start_bg "$LOGS/test-azurite-$service.log" "$UPDATEBOT_ROOT/node_modules/.bin/azurite-$service" \
+      "--${service}Host" 127.0.0.1 "--${service}Port" "$AZURITE_PORT" --inMemoryPersistence \
+      --skipApiVersionCheck --loose --disableTelemetry
+    if wait_until 30 "Azurite $service" "$BG_PID" port_open "$AZURITE_PORT"; then return 0; fi
+    kill -TERM -- "-$BG_PID" 2> /dev/null || true
+  done
+  tail -n 20 "$LOGS/test-azurite-$service.log" >&2
+  die "Azurite $service did not start"
+}
+start_azurite table
+table_port=$AZURITE_PORT
+start_azurite queue
+queue_port=$AZURITE_PORT
+export UPDATEBOT_TEST_TABLES UPDATEBOT_TEST_QUEUES
 UPDATEBOT_TEST_TABLES=$(azurite_connection_string "$table_port")
+UPDATEBOT_TEST_QUEUES=$(azurite_queue_connection_string "$queue_port")
 export UPDATEBOT_REPO_ROOT="$UPDATEBOT_ROOT"
-log "Azurite Table on 127.0.0.1:$table_port (UPDATEBOT_TEST_TABLES exported)"
+log "Azurite Table on 127.0.0.1:$table_port, Queue on 127.0.0.1:$queue_port (UPDATEBOT_TEST_TABLES, UPDATEBOT_TEST_QUEUES exported)"
 
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fan-out benchmark (docs/benchmarks.md): starts an in-memory Azurite (tables) on 127.0.0.1, builds the benchmark in
+# Fan-out benchmark (docs/benchmarks.md): starts an in-memory Azurite (tables and queues) on 127.0.0.1, builds the benchmark in
 # Release and runs it. Every extra argument goes to the benchmark, e.g.
 #   benchmarks/run-fanout.sh --roster 1000 --global 30 --runs 3
 #   benchmarks/run-fanout.sh --global 50 --client-global 30   # newest published budget, service default
@@ -16,18 +16,29 @@ WORK=$(mktemp -d -t updatebot-bench-XXXXXX)
 (cd "$WORK" && exec "$OLDPWD/$AZURITE" --inMemoryPersistence --tableHost 127.0.0.1 --tablePort "$PORT" --skipApiVersionCheck --loose \
   --disableTelemetry) >"$WORK/azurite.log" 2>&1 &
 AZURITE_PID=$!
-cleanup() { kill "$AZURITE_PID" 2>/dev/null || true; wait "$AZURITE_PID" 2>/dev/null || true; rm -rf "$WORK"; }
+# The service is ready only when its work queue answers too (the benchmark itself runs the step directly).
+QUEUE_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+(cd "$WORK" && exec "$OLDPWD/node_modules/.bin/azurite-queue" --inMemoryPersistence --queueHost 127.0.0.1 --queuePort "$QUEUE_PORT" \
+  --skipApiVersionCheck --loose --disableTelemetry) >"$WORK/azurite-queue.log" 2>&1 &
+QUEUE_PID=$!
+cleanup() {
+  kill "$AZURITE_PID" "$QUEUE_PID" 2>/dev/null || true
+  wait "$AZURITE_PID" "$QUEUE_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 
-for _ in $(seq 1 300); do
-  grep -qiE "successfully (listening at|started on)" "$WORK/azurite.log" && break
-  kill -0 "$AZURITE_PID" 2>/dev/null || { cat "$WORK/azurite.log" >&2; exit 1; }
-  sleep 0.2
+for log in azurite azurite-queue; do
+  for _ in $(seq 1 300); do
+    grep -qiE "successfully (listening at|started on|listens on)" "$WORK/$log.log" && break
+    kill -0 "$AZURITE_PID" 2>/dev/null && kill -0 "$QUEUE_PID" 2>/dev/null || { cat "$WORK/$log.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  grep -qiE "successfully (listening at|started on|listens on)" "$WORK/$log.log" || { echo "Azurite ($log) did not start" >&2; exit 1; }
 done
-grep -qiE "successfully (listening at|started on)" "$WORK/azurite.log" || { echo "Azurite did not start" >&2; exit 1; }
 
 KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
-TABLES="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$KEY;TableEndpoint=http://127.0.0.1:$PORT/devstoreaccount1;"
+TABLES="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$KEY;TableEndpoint=http://127.0.0.1:$PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$QUEUE_PORT/devstoreaccount1;"
 
 dotnet build benchmarks/UpdateBot.Benchmarks -c Release --nologo -v quiet >&2
 echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GiB RAM, .NET $(dotnet --version)" >&2

@@ -28,6 +28,11 @@ table_port=$(free_port)
 start_bg "$LOGS/azurite.log" "$UPDATEBOT_ROOT/node_modules/.bin/azurite-table" --tableHost 127.0.0.1 --tablePort "$table_port" \
   --inMemoryPersistence --skipApiVersionCheck --loose --disableTelemetry
 wait_until 30 Azurite "$BG_PID" port_open "$table_port" || exit 1
+# The service's work queue lives next to its tables (unused here, with the cycle off, but part of its storage).
+queue_port=$(free_port)
+start_bg "$LOGS/azurite-queue.log" "$UPDATEBOT_ROOT/node_modules/.bin/azurite-queue" --queueHost 127.0.0.1 --queuePort "$queue_port" \
+  --inMemoryPersistence --skipApiVersionCheck --loose --disableTelemetry
+wait_until 30 "Azurite Queue" "$BG_PID" port_open "$queue_port" || exit 1
 
 connector_port=$(free_port)
 start_bg "$LOGS/connector.log" node "$BENCH/fake-connector.mjs" "$connector_port"
@@ -43,7 +48,7 @@ start_ours() {
     ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" \
     Bot__AppId= Bot__AllowAnonymousLoopback=true Cycle__Enabled=false Telemetry__Exporter=none \
     Logging__LogLevel__Default=Warning Logging__LogLevel__UpdateBot=Warning \
-    Storage__ConnectionString="$(azurite_connection_string "$table_port")" Storage__TablePrefix="bench$1" \
+    Storage__ConnectionString="$(azurite_connection_string "$table_port" "$queue_port")" Storage__TablePrefix="bench$1" \
     Bot__Connector__GlobalRequestsPerSecond="$2" Bot__Connector__PerConversationRequestsPerSecond="$3" \
     dotnet UpdateBot.dll
   wait_until 60 "UpdateBot ($1)" "$BG_PID" http_ok "http://127.0.0.1:$port/healthz" || { tail -n 40 "$LOGS/$1.log" >&2; exit 1; }

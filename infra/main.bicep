@@ -25,6 +25,15 @@ param tenantId string = tenant().tenantId
 ])
 param appServicePlanSku string = 'B1'
 
+@description('Instances of the web app (scale-out). Each runs the same service and takes work from the storage queue; B1-B3 allow up to 3, S1 and above up to 10.')
+@minValue(1)
+@maxValue(10)
+param instanceCount int = 1
+
+@description('Requests per second Teams allows the bot for the whole tenant; each instance gets this divided by instanceCount (Bot__Connector__GlobalRequestsPerSecond).')
+@minValue(1)
+param teamsGlobalRequestsPerSecond int = 30
+
 @description('Azure Bot pricing tier.')
 @allowed([
   'F0'
@@ -100,6 +109,9 @@ module web 'modules/webapp.bicep' = {
     identityClientId: identity.outputs.clientId
     tenantId: tenantId
     tableServiceUri: storage.outputs.tableEndpoint
+    queueServiceUri: storage.outputs.queueEndpoint
+    instanceCount: instanceCount
+    globalRequestsPerSecond: teamsGlobalRequestsPerSecond
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     workspaceId: monitoring.outputs.workspaceId
     telemetryExporter: telemetryExporter
@@ -144,6 +156,9 @@ output storageAccountName string = storage.outputs.name
 
 @description('Table endpoint the service uses (Storage__TableServiceUri).')
 output storageTableEndpoint string = storage.outputs.tableEndpoint
+
+@description('Queue endpoint the service uses (Storage__QueueServiceUri).')
+output storageQueueEndpoint string = storage.outputs.queueEndpoint
 
 @description('Resource id of the managed identity.')
 output managedIdentityResourceId string = identity.outputs.id

@@ -3,7 +3,7 @@
 # ports and a fresh, throw-away Azurite store, drives one realistic week through the Microsoft 365 Agents Playground,
 # and photographs the cards in the Playground's web UI with headless Chromium. PNGs go to docs/images/ (or $1).
 # Stops everything it started, also on failure or Ctrl+C. See docs/screenshots.md.
-#   BOT_PORT (3990)  PLAYGROUND_PORT (56190)  AZURITE_TABLE_PORT (10092)  CHROMIUM (/usr/bin/chromium)
+#   BOT_PORT (3990)  PLAYGROUND_PORT (56190)  AZURITE_TABLE_PORT (10092)  AZURITE_QUEUE_PORT (10091)  CHROMIUM (/usr/bin/chromium)
 set -euo pipefail
 LOG_TAG=screenshots
 # shellcheck source=scripts/lib/common.sh
@@ -12,7 +12,7 @@ cd "$UPDATEBOT_ROOT"
 
 OUT_DIR=${1:-$UPDATEBOT_ROOT/docs/images}
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-export BOT_PORT=${BOT_PORT:-3990} PLAYGROUND_PORT=${PLAYGROUND_PORT:-56190} AZURITE_TABLE_PORT=${AZURITE_TABLE_PORT:-10092}
+export BOT_PORT=${BOT_PORT:-3990} PLAYGROUND_PORT=${PLAYGROUND_PORT:-56190} AZURITE_TABLE_PORT=${AZURITE_TABLE_PORT:-10092} AZURITE_QUEUE_PORT=${AZURITE_QUEUE_PORT:-10091}
 
 require_tools dotnet node npm setsid
 

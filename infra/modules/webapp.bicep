@@ -20,6 +20,18 @@ param tenantId string
 @description('Table endpoint of the storage account, e.g. https://<account>.table.core.windows.net/.')
 param tableServiceUri string
 
+@description('Queue endpoint of the storage account, e.g. https://<account>.queue.core.windows.net/.')
+param queueServiceUri string
+
+@description('Number of instances the plan runs (scale-out); each takes work from the queue.')
+@minValue(1)
+@maxValue(10)
+param instanceCount int = 1
+
+@description('Requests per second Teams allows the bot across all instances (docs/protocol.md, "Rate limits").')
+@minValue(1)
+param globalRequestsPerSecond int = 30
+
 @description('Application Insights connection string.')
 param appInsightsConnectionString string
 
@@ -36,6 +48,10 @@ param workspaceId string
 
 param tags object = {}
 
+// Each instance limits itself to its share of the global budget, so together they stay inside Teams' limit
+// (rounded down: never over it).
+var perInstanceRequestsPerSecond = max(1, globalRequestsPerSecond / instanceCount)
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'asp-${name}'
   location: location
@@ -43,6 +59,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   kind: 'linux'
   sku: {
     name: planSku
+    capacity: instanceCount
   }
   properties: {
     reserved: true // Linux
@@ -79,6 +96,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Bot__TenantId', value: tenantId }
         { name: 'Bot__AppType', value: 'UserAssignedMSI' }
         { name: 'Storage__TableServiceUri', value: tableServiceUri }
+        { name: 'Storage__QueueServiceUri', value: queueServiceUri }
+        { name: 'Bot__Connector__GlobalRequestsPerSecond', value: string(perInstanceRequestsPerSecond) }
         { name: 'Storage__ManagedIdentityClientId', value: identityClientId }
         { name: 'AZURE_CLIENT_ID', value: identityClientId }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }

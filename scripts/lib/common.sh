@@ -33,8 +33,14 @@ ensure_node_modules() {
   fi
 }
 
-azurite_connection_string() { # $1 = table port
+azurite_connection_string() { # $1 = table port, $2 = queue port (optional: without it, tables only)
   printf 'DefaultEndpointsProtocol=http;AccountName=%s;AccountKey=%s;TableEndpoint=http://127.0.0.1:%s/%s;' \
+    "$AZURITE_ACCOUNT" "$AZURITE_KEY" "$1" "$AZURITE_ACCOUNT"
+  [[ -z "${2:-}" ]] || printf 'QueueEndpoint=http://127.0.0.1:%s/%s;' "$2" "$AZURITE_ACCOUNT"
+}
+
+azurite_queue_connection_string() { # $1 = queue port
+  printf 'DefaultEndpointsProtocol=http;AccountName=%s;AccountKey=%s;QueueEndpoint=http://127.0.0.1:%s/%s;' \
     "$AZURITE_ACCOUNT" "$AZURITE_KEY" "$1" "$AZURITE_ACCOUNT"
 }
 

@@ -24,10 +24,11 @@ public static class UpdateBotServiceExtensions
         services.TryAddTimeProvider();
         services.AddTeamsBot(configuration);
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations()
-            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString) || (o.TableServiceUri is not null && !string.IsNullOrWhiteSpace(o.ManagedIdentityClientId)),
-                "Storage needs Storage:ConnectionString (Azurite, development) or Storage:TableServiceUri with Storage:ManagedIdentityClientId (Azure).")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString) || (o.TableServiceUri is not null && o.QueueServiceUri is not null && !string.IsNullOrWhiteSpace(o.ManagedIdentityClientId)),
+                "Storage needs Storage:ConnectionString (Azurite, development) or Storage:TableServiceUri and Storage:QueueServiceUri with Storage:ManagedIdentityClientId (Azure).")
             .ValidateOnStart();
         services.AddOptions<CycleOptions>().Bind(configuration.GetSection(CycleOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WorkQueueOptions>().Bind(configuration.GetSection(WorkQueueOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TurnOptions>().Bind(configuration.GetSection(TurnOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section))
             .Validate(o => o.Exporter is "none" or "console" or "otlp", "Telemetry:Exporter must be none, console or otlp.")
@@ -35,6 +36,7 @@ public static class UpdateBotServiceExtensions
 
         // Storage
         services.AddSingleton<Tables>();
+        services.AddSingleton<WorkQueues>();
         services.AddSingleton<SquadStore>();
         services.AddSingleton<MemberStore>();
         services.AddSingleton<ConversationStore>();
@@ -42,7 +44,8 @@ public static class UpdateBotServiceExtensions
         services.AddSingleton<CycleStore>();
         services.AddSingleton<EditionStore>();
         services.AddSingleton<PeopleStore>();
-        services.AddHostedService<StorageInitializer>();
+        services.AddSingleton<StorageInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
 
         // The squad week
         services.AddSingleton<BotMetrics>();
@@ -59,6 +62,8 @@ public static class UpdateBotServiceExtensions
         services.AddSingleton<RetentionSweep>();
         services.AddSingleton<WeeklyCycleService>();
         services.AddHostedService(sp => sp.GetRequiredService<WeeklyCycleService>());
+        services.AddSingleton<CycleWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<CycleWorker>());
 
         // Turns
         services.AddScoped<InstallationHandler>();

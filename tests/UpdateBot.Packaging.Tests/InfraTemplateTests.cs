@@ -153,14 +153,50 @@ public sealed partial class InfraTemplateTests(BicepFixture bicep) : IClassFixtu
         Assert.False(p["allowBlobPublicAccess"]!.GetValue<bool>());
     }
 
-    [Fact]
-    public void The_identity_is_granted_Storage_Table_Data_Contributor()
+    [Theory]
+    [InlineData("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3")] // Storage Table Data Contributor
+    [InlineData("974c5e8b-45b9-4653-ba55-5f855dd0fb88")] // Storage Queue Data Contributor
+    public void The_identity_is_granted_the_storage_data_role(string roleDefinitionId)
     {
-        var assignment = Assert.Single(bicep.Resources("Microsoft.Authorization/roleAssignments"));
+        var assignments = bicep.Resources("Microsoft.Authorization/roleAssignments");
+        Assert.Equal(2, assignments.Count);
+        var assignment = Assert.Single(assignments, a => BicepFixture.Resolve(a["properties"]!["roleDefinitionId"]!).Contains(roleDefinitionId, StringComparison.Ordinal));
         var p = assignment["properties"]!;
-        Assert.Contains("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", BicepFixture.Resolve(p["roleDefinitionId"]!), StringComparison.Ordinal);
         Assert.Equal("ServicePrincipal", (string?)p["principalType"]);
         Assert.Contains("principalId", (string)p["principalId"]!, StringComparison.Ordinal);
+        // Named after the role, so both assignments are distinct and idempotent across deployments.
+        Assert.Contains(roleDefinitionId, BicepFixture.Resolve(assignment["name"]!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_work_queues_exist_under_the_names_the_service_derives_from_its_default_prefix()
+    {
+        // Storage:TablePrefix defaults to "UpdateBot": the service uses "updatebot-work" and "updatebot-work-poison".
+        var json = bicep.Template.ToJsonString();
+        Assert.Contains("Microsoft.Storage/storageAccounts/queueServices/queues", json, StringComparison.Ordinal);
+        Assert.Contains("\"updatebot-work\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"updatebot-work-poison\"", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_instance_gets_its_share_of_the_global_send_budget_and_the_plan_runs_that_many_instances()
+    {
+        var site = Assert.Single(bicep.Resources("Microsoft.Web/sites"));
+        var settings = site["properties"]!["siteConfig"]!["appSettings"]!.AsArray().ToDictionary(s => (string)s!["name"]!, s => s!["value"]!);
+        var budget = BicepFixture.Resolve(settings["Bot__Connector__GlobalRequestsPerSecond"]);
+        Assert.Contains("div(parameters('globalRequestsPerSecond'), parameters('instanceCount'))", budget, StringComparison.Ordinal);
+        Assert.Contains("max(1, ", budget, StringComparison.Ordinal);
+
+        var plan = Assert.Single(bicep.Resources("Microsoft.Web/serverfarms"));
+        Assert.Equal("[parameters('instanceCount')]", (string?)plan["sku"]!["capacity"]);
+
+        // The template's own parameters reach the module: the budget Teams allows and the number of instances.
+        var main = bicep.Template["parameters"]!;
+        Assert.Equal(30, main["teamsGlobalRequestsPerSecond"]!["defaultValue"]!.GetValue<int>());
+        Assert.Equal(1, main["instanceCount"]!["defaultValue"]!.GetValue<int>());
+        var module = Assert.Single(bicep.Resources("Microsoft.Resources/deployments"), d => d["properties"]!["parameters"]?["instanceCount"] is not null);
+        Assert.Equal("[parameters('instanceCount')]", (string?)module["properties"]!["parameters"]!["instanceCount"]!["value"]);
+        Assert.Equal("[parameters('teamsGlobalRequestsPerSecond')]", (string?)module["properties"]!["parameters"]!["globalRequestsPerSecond"]!["value"]);
     }
 
     [Fact]
@@ -181,7 +217,8 @@ public sealed partial class InfraTemplateTests(BicepFixture bicep) : IClassFixtu
         var settings = config["appSettings"]!.AsArray().ToDictionary(s => (string)s!["name"]!, s => s!["value"]!.ToString());
         foreach (var name in new[]
                  {
-                     "Bot__AppId", "Bot__TenantId", "Bot__AppType", "Storage__TableServiceUri", "Storage__ManagedIdentityClientId",
+                     "Bot__AppId", "Bot__TenantId", "Bot__AppType", "Storage__TableServiceUri", "Storage__QueueServiceUri", "Storage__ManagedIdentityClientId",
+                     "Bot__Connector__GlobalRequestsPerSecond",
                      "AZURE_CLIENT_ID", "APPLICATIONINSIGHTS_CONNECTION_STRING", "Telemetry__Exporter",
                  })
         {

@@ -22,7 +22,12 @@ public sealed class PublishedServiceTests
         Assert.True(File.Exists(temp.File("UpdateBot.dll")), "UpdateBot.dll is not in the publish output");
 
         var port = FreePort();
+        // ./test.sh exports an Azurite Table and an Azurite Queue; the service needs both endpoints in one connection string.
         var tables = Environment.GetEnvironmentVariable("UPDATEBOT_TEST_TABLES");
+        var queues = Environment.GetEnvironmentVariable("UPDATEBOT_TEST_QUEUES");
+        var storage = tables is null || queues is null
+            ? null
+            : tables.TrimEnd(';') + ";" + queues.Split(';').Single(p => p.StartsWith("QueueEndpoint=", StringComparison.Ordinal)) + ";";
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = temp.Path,
@@ -38,7 +43,7 @@ public sealed class PublishedServiceTests
         start.Environment["Cycle__Enabled"] = "false";
         start.Environment["Storage__TablePrefix"] = "publish" + Guid.NewGuid().ToString("N")[..8];
         // /healthz is liveness only: it must answer even when storage is not there (then /readyz says so).
-        start.Environment["Storage__ConnectionString"] = tables ?? "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
+        start.Environment["Storage__ConnectionString"] = storage ?? "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;";
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the published service");
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -51,7 +56,7 @@ public sealed class PublishedServiceTests
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
             var health = await PollAsync(http, "/healthz", process, TimeSpan.FromSeconds(60));
             Assert.True(health == HttpStatusCode.OK, $"/healthz answered {health}.\n{string.Join('\n', output)}");
-            if (tables is not null)
+            if (storage is not null)
             {
                 var ready = await PollAsync(http, "/readyz", process, TimeSpan.FromSeconds(60));
                 Assert.True(ready == HttpStatusCode.OK, $"/readyz answered {ready} with Azurite available.\n{string.Join('\n', output)}");

@@ -50,6 +50,7 @@ public sealed class TestSquad : IAsyncDisposable
         // Starting the host starts table creation in the background (traffic waits for /readyz in production);
         // the tests wait for it the same way, so nothing races the StorageInitializer.
         host.Get<UpdateBot.Storage.Tables>().EnsureCreatedAsync(CancellationToken.None).GetAwaiter().GetResult();
+        host.Get<UpdateBot.Storage.WorkQueues>().EnsureCreatedAsync(CancellationToken.None).GetAwaiter().GetResult();
         return host;
     }
 

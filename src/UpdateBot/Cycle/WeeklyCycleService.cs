@@ -1,17 +1,21 @@
 using Microsoft.Extensions.Options;
 using UpdateBot.Domain;
+using UpdateBot.Hosting;
 using UpdateBot.Storage;
 
 namespace UpdateBot.Cycle;
 
 /// <summary>
-/// The clock of the weekly cycle. Every tick, the instance holding the lease runs each squad's due steps that are
-/// not yet marked done (oldest first, inside the catch-up window). Persisted markers — not retries — make this
-/// idempotent across restarts and instances.
+/// The clock of the weekly cycle. Every tick, the instance holding the lease decides which squads' steps are due and
+/// not yet done (oldest first, inside the catch-up window) and enqueues one work item per step on the work queue;
+/// <see cref="CycleWorker"/> on any instance runs them. Persisted markers — not retries — make this idempotent across
+/// restarts and instances.
 /// </summary>
 public sealed partial class WeeklyCycleService(
     IServiceScopeFactory scopes,
+    StorageInitializer storage,
     IOptions<CycleOptions> options,
+    IOptions<WorkQueueOptions> queueOptions,
     TimeProvider time,
     ILogger<WeeklyCycleService> logger) : BackgroundService
 {
@@ -25,6 +29,8 @@ public sealed partial class WeeklyCycleService(
             return;
         }
 
+        // Steps are enqueued only once the work queue exists (tables and queues are created at start-up).
+        await storage.Created.WaitAsync(stoppingToken);
         using var timer = new PeriodicTimer(options.Value.TickInterval, time);
         do
         {
@@ -33,7 +39,7 @@ public sealed partial class WeeklyCycleService(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>One pass over every squad. Public so tests can drive the clock by hand.</summary>
+    /// <summary>One pass over every squad; returns how many work items it enqueued. Public so tests can drive the clock by hand.</summary>
     public async Task<int> TickAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -93,30 +99,48 @@ public sealed partial class WeeklyCycleService(
     private async Task<int> RunDueStepsAsync(IServiceProvider services, Squad squad, CancellationToken cancellationToken)
     {
         var cycle = services.GetRequiredService<CycleStore>();
-        var runner = services.GetRequiredService<CycleRunner>();
-        var ran = 0;
+        var queues = services.GetRequiredService<WorkQueues>();
+        var enqueued = 0;
         var due = WeeklySchedule.DueSteps(squad.Settings.Schedule, squad.TimeZone, time.GetUtcNow(), options.Value.CatchUpWindow, squad.ScheduleChangedAt);
         foreach (var step in due)
         {
             using var scope = logger.BeginScope(new Dictionary<string, object> { ["SquadId"] = squad.Id, ["Week"] = step.Week.ToString(), ["Step"] = step.Step.ToString() });
             try
             {
-                if (await cycle.IsStepDoneAsync(squad.Id, step.Week, step.Step, cancellationToken))
+                // Marked queued first (conditionally), then enqueued: a worker's "done" can never be overwritten by a late "queued".
+                if (!await cycle.TryMarkStepQueuedAsync(squad.Id, step.Week, step.Step, queueOptions.Value.RequeueAfter, cancellationToken))
                 {
                     continue;
                 }
-
-                await runner.RunAsync(squad, step.Week, step.Step, cancellationToken);
-                ran++;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // The boundary for one squad-week step: the others still run; this one stays due and is retried next tick.
                 LogStepFailed(logger, squad.Id, step.Week, step.Step, e);
+                continue;
+            }
+
+            try
+            {
+                await queues.Work.SendMessageAsync(new CycleWorkItem(squad.Id, step.Week, step.Step).ToJson(), cancellationToken);
+                enqueued++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The queue is unreachable: the step goes back to due and is enqueued on a later tick. Should even that
+                // write fail, the "queued" mark expires after WorkQueue:RequeueAfter.
+                LogStepFailed(logger, squad.Id, step.Week, step.Step, e);
+                try
+                {
+                    await cycle.MarkStepDueAsync(squad.Id, step.Week, step.Step, "Could not be put on the work queue; tried again on the next tick.", cancellationToken);
+                }
+                catch (Exception again) when (again is not OperationCanceledException)
+                {
+                    LogStepFailed(logger, squad.Id, step.Week, step.Step, again);
+                }
             }
         }
 
-        return ran;
+        return enqueued;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The weekly cycle is disabled in this instance (Cycle:Enabled=false).")]
@@ -125,6 +149,6 @@ public sealed partial class WeeklyCycleService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cycle tick skipped: storage unavailable")]
     private static partial void LogTickFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Squad {SquadId} week {Week} step {Step} failed; it will be retried")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Squad {SquadId} week {Week} step {Step} could not be enqueued; it will be on a later tick")]
     private static partial void LogStepFailed(ILogger logger, string squadId, IsoWeek week, CycleStep step, Exception exception);
 }

@@ -3,8 +3,8 @@ using UpdateBot.Storage;
 
 namespace UpdateBot.Hosting;
 
-/// <summary>Readiness: the tables answer. Liveness (/healthz) does not depend on it, so an outage never restarts us in a loop.</summary>
-public sealed class StorageHealthCheck(Tables tables) : IHealthCheck
+/// <summary>Readiness: the tables and the work queue answer. Liveness (/healthz) does not depend on it, so an outage never restarts us in a loop.</summary>
+public sealed class StorageHealthCheck(Tables tables, WorkQueues queues) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -14,19 +14,32 @@ public sealed class StorageHealthCheck(Tables tables) : IHealthCheck
             {
                 break;
             }
-
-            return HealthCheckResult.Healthy();
         }
         catch (Azure.RequestFailedException e)
         {
             return HealthCheckResult.Unhealthy("Table storage is not reachable.", e);
         }
+
+        try
+        {
+            await queues.Work.GetPropertiesAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Azure.RequestFailedException e)
+        {
+            return HealthCheckResult.Unhealthy("The work queue is not reachable.", e);
+        }
     }
 }
 
-/// <summary>Creates the tables at start-up, retrying in the background while storage is unreachable.</summary>
-public sealed partial class StorageInitializer(Tables tables, TimeProvider time, ILogger<StorageInitializer> logger) : BackgroundService
+/// <summary>Creates the tables and the work queues at start-up, retrying in the background while storage is unreachable.</summary>
+public sealed partial class StorageInitializer(Tables tables, WorkQueues queues, TimeProvider time, ILogger<StorageInitializer> logger) : BackgroundService
 {
+    private readonly TaskCompletionSource created = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the tables and queues exist: background work waits for it instead of failing meanwhile.</summary>
+    public Task Created => created.Task;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10), time);
@@ -35,6 +48,8 @@ public sealed partial class StorageInitializer(Tables tables, TimeProvider time,
             try
             {
                 await tables.EnsureCreatedAsync(stoppingToken);
+                await queues.EnsureCreatedAsync(stoppingToken);
+                created.TrySetResult();
                 return;
             }
             catch (Azure.RequestFailedException e)
@@ -45,6 +60,6 @@ public sealed partial class StorageInitializer(Tables tables, TimeProvider time,
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Table storage is not ready yet; retrying")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage (tables or queues) is not ready yet; retrying")]
     private static partial void LogNotReady(ILogger logger, Exception exception);
 }

@@ -15,7 +15,8 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
     {
         var statuses = await StatusesAsync(squad, week, cancellationToken);
         var messages = await MessageStatusesAsync(squad, week, cancellationToken);
-        return StatusCards.Status(squad.Settings.Name, week, [.. statuses, .. messages], await StepLineAsync(squad, week, cancellationToken));
+        var (stepLine, stopped) = await StepsAsync(squad, week, cancellationToken);
+        return StatusCards.Status(squad.Settings.Name, week, [.. statuses, .. messages, .. stopped], stepLine);
     }
 
     /// <summary>
@@ -123,19 +124,39 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
         _ => null,
     };
 
-    private async Task<string> StepLineAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
+    /// <summary>
+    /// The next step to run, and every step whose work item failed so often that it went to the poison queue: it is not
+    /// retried automatically, so the leads see what failed and what to say to run it.
+    /// </summary>
+    private async Task<(string Line, IReadOnlyList<MemberWeekStatus> Stopped)> StepsAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        string? line = null;
+        var stopped = new List<MemberWeekStatus>();
         foreach (var step in WeeklySchedule.Steps)
         {
-            if (!await cycle.IsStepDoneAsync(squad.Id, week, step, cancellationToken))
+            var marker = await cycle.GetStepAsync(squad.Id, week, step, cancellationToken);
+            var label = SetupCards.StepLabel(step).ToLowerInvariant();
+            if (marker?.State == MarkerStates.Stopped)
+            {
+                stopped.Add(new MemberWeekStatus($"Weekly step: {label}", "Messages", marker.Detail, RunByHand(step)));
+                line ??= $"stopped: {label} (see below)";
+            }
+            else if (marker?.State != MarkerStates.Done && line is null)
             {
                 var due = WeeklySchedule.DueAt(squad.Settings.Schedule, squad.TimeZone, week, step);
-                var label = SetupCards.StepLabel(step).ToLowerInvariant();
-                return due > now ? $"next: {label} {PromptCards.FormatLocal(due, squad.TimeZone)}" : $"next: {label} (due, running shortly)";
+                line = due > now ? $"next: {label} {PromptCards.FormatLocal(due, squad.TimeZone)}" : $"next: {label} (due, running shortly)";
             }
         }
 
-        return "all steps done for this week";
+        return (line ?? "all steps done for this week", stopped);
     }
+
+    private static string RunByHand(CycleStep step) => step switch
+    {
+        CycleStep.Open => "Say prompt now to run it.",
+        CycleStep.Remind => "Say remind now to run it.",
+        CycleStep.Compile => "Say preview to review the draft here.",
+        _ => "Say publish to post the weeknote.",
+    };
 }

@@ -44,6 +44,15 @@ public static class MarkerStates
     public const string Retry = "Retry";
     public const string Unconfirmed = "Unconfirmed";
     public const string Done = "Done";
+
+    /// <summary>A step's work item is on the work queue (or being worked on).</summary>
+    public const string Queued = "Queued";
+
+    /// <summary>A step ran but is not finished (sends wait for a retry): the scheduler enqueues it again.</summary>
+    public const string Due = "Due";
+
+    /// <summary>A step's work item failed too often and was moved to the poison queue: shown to the leads, not retried automatically.</summary>
+    public const string Stopped = "Stopped";
 }
 
 /// <summary>
@@ -87,6 +96,98 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
             UpdatedAt = time.GetUtcNow(),
         };
         await tables.Cycle.UpsertEntityAsync(row, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>The step's marker (done, queued, due or stopped), or null when nothing was recorded for it yet.</summary>
+    public Task<MarkerRow?> GetStepAsync(string squadId, IsoWeek week, CycleStep step, CancellationToken cancellationToken) =>
+        tables.Cycle.FindAsync<MarkerRow>(EntryStore.Partition(squadId, week), StepKey(step), cancellationToken);
+
+    /// <summary>
+    /// The scheduler's claim to enqueue a due step: true when it is neither done, nor stopped, nor already on the work
+    /// queue (queued less than <paramref name="requeueAfter"/> ago). Conditional on the row's ETag, so two schedulers
+    /// never both enqueue it; a second message would still be harmless (the send intents decide what goes out).
+    /// </summary>
+    public async Task<bool> TryMarkStepQueuedAsync(string squadId, IsoWeek week, CycleStep step, TimeSpan requeueAfter, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var row = await GetStepAsync(squadId, week, step, cancellationToken);
+        if (row is null)
+        {
+            return await tables.Cycle.TryAddAsync(new MarkerRow { PartitionKey = EntryStore.Partition(squadId, week), RowKey = StepKey(step), State = MarkerStates.Queued, UpdatedAt = now }, cancellationToken);
+        }
+
+        if (row.State is MarkerStates.Done or MarkerStates.Stopped || (row.State == MarkerStates.Queued && now - row.UpdatedAt < requeueAfter))
+        {
+            return false;
+        }
+
+        row.State = MarkerStates.Queued;
+        row.UpdatedAt = now;
+        return await tables.Cycle.TryReplaceAsync(row, cancellationToken);
+    }
+
+    /// <summary>
+    /// The step is due again (it ran and is not finished, or its work item could not be enqueued): the scheduler
+    /// enqueues it on its next tick. A step done or stopped meanwhile stays so.
+    /// </summary>
+    public Task MarkStepDueAsync(string squadId, IsoWeek week, CycleStep step, string? detail, CancellationToken cancellationToken) =>
+        UpdateStepAsync(squadId, week, step, row =>
+        {
+            if (row.State is MarkerStates.Done or MarkerStates.Stopped)
+            {
+                return false;
+            }
+
+            row.State = MarkerStates.Due;
+            row.Detail = detail;
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Notes why the step's last attempt failed (the state is unchanged: the work item is retried).</summary>
+    public Task RecordStepFailureAsync(string squadId, IsoWeek week, CycleStep step, string detail, CancellationToken cancellationToken) =>
+        UpdateStepAsync(squadId, week, step, row =>
+        {
+            if (row.State is MarkerStates.Done or MarkerStates.Stopped)
+            {
+                return false;
+            }
+
+            row.Detail = detail;
+            return true;
+        }, cancellationToken);
+
+    /// <summary>The step's work item went to the poison queue: stopped, with what failed, until a lead runs it (unless it is done).</summary>
+    public Task MarkStepStoppedAsync(string squadId, IsoWeek week, CycleStep step, string detail, CancellationToken cancellationToken) =>
+        UpdateStepAsync(squadId, week, step, row =>
+        {
+            if (row.State is MarkerStates.Done)
+            {
+                return false;
+            }
+
+            row.State = MarkerStates.Stopped;
+            row.Detail = detail;
+            return true;
+        }, cancellationToken);
+
+    private async Task UpdateStepAsync(string squadId, IsoWeek week, CycleStep step, Func<MarkerRow, bool> change, CancellationToken cancellationToken)
+    {
+        var partition = EntryStore.Partition(squadId, week);
+        var updated = await tables.Cycle.UpdateAsync<MarkerRow>(partition, StepKey(step), row =>
+        {
+            var changed = change(row);
+            row.UpdatedAt = time.GetUtcNow();
+            return changed;
+        }, cancellationToken);
+        if (updated is null)
+        {
+            var row = new MarkerRow { PartitionKey = partition, RowKey = StepKey(step), State = MarkerStates.Due, UpdatedAt = time.GetUtcNow() };
+            if (change(row) && !await tables.Cycle.TryAddAsync(row, cancellationToken))
+            {
+                // Written by someone else in between: apply the change to what is there now.
+                await tables.Cycle.UpdateAsync<MarkerRow>(partition, StepKey(step), change, cancellationToken);
+            }
+        }
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Data.Tables;
-using Azure.Identity;
 using Microsoft.Extensions.Options;
 
 namespace UpdateBot.Storage;
@@ -16,8 +15,7 @@ public sealed class Tables
             ? new TableServiceClient(connection, clientOptions)
             : new TableServiceClient(
                 o.TableServiceUri ?? throw new InvalidOperationException("Set Storage:ConnectionString or Storage:TableServiceUri."),
-                new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(
-                    o.ManagedIdentityClientId ?? throw new InvalidOperationException("Storage:ManagedIdentityClientId is required with Storage:TableServiceUri."))),
+                o.ManagedIdentity(),
                 clientOptions);
         Service = service;
         Squads = service.GetTableClient(o.TablePrefix + "Squads");

@@ -6,7 +6,7 @@ namespace UpdateBot.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
 /// The real bot, Azurite tables and the Agents Playground, wired together:
-/// (a) Azurite from <c>UPDATEBOT_TEST_TABLES</c> or an in-memory <c>azurite-table</c>;
+/// (a) Azurite from <c>UPDATEBOT_TEST_TABLES</c> and <c>UPDATEBOT_TEST_QUEUES</c>, or an in-memory <c>azurite-table</c> and <c>azurite-queue</c>;
 /// (b) <c>src/UpdateBot</c> in-process on Kestrel on a free loopback port (Development, anonymous loopback,
 ///     <c>Cycle:Enabled=false</c>, a table prefix unique to this fixture);
 /// (c) the Playground (mock tenant from <see cref="PlaygroundMockData"/>) pointed at the bot;
@@ -16,7 +16,7 @@ namespace UpdateBot.EndToEnd.Tests.Infrastructure;
 /// </summary>
 public sealed class EndToEndFixture : IAsyncLifetime
 {
-    private AzuriteTables? tables;
+    private AzuriteStorage? tables;
 
     public PlaygroundMockData MockData { get; } = new();
 
@@ -34,7 +34,7 @@ public sealed class EndToEndFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        tables = await AzuriteTables.AcquireAsync(startup.Token);
+        tables = await AzuriteStorage.AcquireAsync(startup.Token);
         Bot = UpdateBotHost.Start(UpdateBotHost.DefaultSettings(tables.ConnectionString, TablePrefix));
         Playground = await AgentsPlayground.StartAsync(Bot.MessagesEndpoint, MockData, startup.Token);
         Driver = await PlaygroundDriver.ConnectAsync(Playground.BaseAddress, startup.Token);

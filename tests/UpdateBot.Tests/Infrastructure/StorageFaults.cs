@@ -2,18 +2,21 @@ using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
+using Azure.Storage.Queues;
 
 namespace UpdateBot.Tests.Infrastructure;
 
 /// <summary>
-/// Storage faults and signals for the integration tests: a policy in the Azure SDK pipeline of the service's tables that fails chosen
-/// calls, once the SDK's own retries are spent (it sits per call, outside them). Several hosts may share one instance.
+/// Storage faults and signals for the integration tests: a policy in the Azure SDK pipeline of the service's tables and
+/// queues that fails chosen calls, once the SDK's own retries are spent (it sits per call, outside them). Several hosts
+/// may share one instance.
 /// </summary>
 public sealed class StorageFaults
 {
     private readonly Lock gate = new();
     private readonly List<Rule> rules = [];
     private readonly List<Observer> observers = [];
+    private readonly List<Hold> holds = [];
 
     /// <summary>The calls failed so far, as "METHOD path".</summary>
     public List<string> Injected { get; } = [];
@@ -40,6 +43,22 @@ public sealed class StorageFaults
         }
     }
 
+    /// <summary>
+    /// Slow storage: the next call of <paramref name="method"/> whose URI and body contain every one of
+    /// <paramref name="contains"/> waits, before it is sent, until <paramref name="release"/> completes.
+    /// The task returned completes when that call has started waiting.
+    /// </summary>
+    public Task HoldNextAsync(string method, Task release, params string[] contains)
+    {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (gate)
+        {
+            holds.Add(new Hold(method, contains, entered, release));
+        }
+
+        return entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     /// <summary>Removes every rule still pending (storage is healthy again).</summary>
     public void Clear()
     {
@@ -64,6 +83,14 @@ public sealed class StorageFaults
     public TableClientOptions ClientOptions()
     {
         var options = new TableClientOptions();
+        options.AddPolicy(new Policy(this), HttpPipelinePosition.PerCall);
+        return options;
+    }
+
+    /// <summary>The same policy for the work queues (a queue call's URI names the queue and, for messages, "/messages").</summary>
+    public QueueClientOptions QueueClientOptions()
+    {
+        var options = new QueueClientOptions();
         options.AddPolicy(new Policy(this), HttpPipelinePosition.PerCall);
         return options;
     }
@@ -109,6 +136,22 @@ public sealed class StorageFaults
         return false;
     }
 
+    private Task? HeldBy(HttpMessage message)
+    {
+        var call = Describe(message);
+        lock (gate)
+        {
+            if (holds.FirstOrDefault(h => Matches(h.Method, h.Contains, call)) is not { } hold)
+            {
+                return null;
+            }
+
+            holds.Remove(hold);
+            hold.Entered.TrySetResult();
+            return hold.Release;
+        }
+    }
+
     private void Answered(HttpMessage message)
     {
         var call = Describe(message);
@@ -140,6 +183,8 @@ public sealed class StorageFaults
 
     private sealed record Observer(string Method, string[] Contains, TaskCompletionSource Done);
 
+    private sealed record Hold(string Method, string[] Contains, TaskCompletionSource Entered, Task Release);
+
     private sealed class Policy(StorageFaults faults) : HttpPipelinePolicy
     {
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
@@ -151,6 +196,11 @@ public sealed class StorageFaults
 
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
+            if (faults.HeldBy(message) is { } release)
+            {
+                await release.WaitAsync(TimeSpan.FromSeconds(60));
+            }
+
             Fail(message);
             await ProcessNextAsync(message, pipeline);
             faults.Answered(message);
