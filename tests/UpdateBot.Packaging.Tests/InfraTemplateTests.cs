@@ -58,6 +58,19 @@ public sealed partial class BicepFixture : IAsyncLifetime
             }
         }
 
+        // A whole value that is one variable (loadTextContent compiles to one) becomes that variable's literal.
+        var whole = WholeVariableReference().Match(value);
+        if (whole.Success)
+        {
+            for (var node = valueNode.Parent; node is not null; node = node.Parent)
+            {
+                if (node is JsonObject o && o["variables"]?[whole.Groups[1].Value] is JsonValue literal)
+                {
+                    return (string)literal!;
+                }
+            }
+        }
+
         return VariableReference().Replace(value, m =>
         {
             for (var node = valueNode.Parent; node is not null; node = node.Parent)
@@ -77,6 +90,9 @@ public sealed partial class BicepFixture : IAsyncLifetime
 
     [GeneratedRegex(@"variables\('([^']+)'\)", RegexOptions.CultureInvariant)]
     private static partial Regex VariableReference();
+
+    [GeneratedRegex(@"^\[variables\('([^']+)'\)\]$", RegexOptions.CultureInvariant)]
+    private static partial Regex WholeVariableReference();
 
     private static IEnumerable<JsonObject> Walk(JsonNode? node)
     {
@@ -313,7 +329,7 @@ public sealed partial class InfraTemplateTests(BicepFixture bicep) : IClassFixtu
     public void The_operator_workbook_is_deployed_and_holds_every_query_of_the_operations_guide()
     {
         var workbook = Assert.Single(bicep.Resources("Microsoft.Insights/workbooks"));
-        var serialized = JsonNode.Parse((string)workbook["properties"]!["serializedData"]!)!;
+        var serialized = JsonNode.Parse(BicepFixture.Resolve(workbook["properties"]!["serializedData"]!))!;
         var queries = serialized["items"]!.AsArray().Select(i => (string?)i!["content"]!["query"]).OfType<string>().ToList();
 
         var documented = KustoBlock().Matches(File.ReadAllText(RepoTools.PathOf("docs", "operations.md"))).Select(m => m.Groups[1].Value.ReplaceLineEndings("\n")).ToList();
