@@ -1,10 +1,12 @@
 using System.Net;
 using Azure.Monitor.OpenTelemetry.AspNetCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using UpdateBot.Hosting;
 using UpdateBot.Tests.Infrastructure;
 
 namespace UpdateBot.Tests;
@@ -66,13 +68,21 @@ public sealed class PublicPagesAndTelemetryTests(AzuriteFixture tables) : IClass
     [Theory]
     [InlineData("http://intranet.example.org/privacy")]
     [InlineData("/privacy-elsewhere")]
-    public async Task A_page_URL_that_is_not_absolute_https_stops_the_service_with_a_clear_message(string url)
+    public void A_page_URL_that_is_not_absolute_https_is_refused_at_start_with_a_clear_message(string url)
     {
-        await using var host = Host(new() { ["Pages:PrivacyUrl"] = url });
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Pages:PrivacyUrl"] = url,
+            ["Storage:ConnectionString"] = tables.ConnectionString,
+        }).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddUpdateBot(configuration);
+        using var provider = services.BuildServiceProvider();
 
-        var error = Assert.ThrowsAny<Exception>(() => host.CreateClient());
+        // The options are validated on start (ValidateOnStart); reading them runs the same validation.
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<PublicPagesOptions>>().Value);
 
-        Assert.Contains("Pages:PrivacyUrl and Pages:TermsUrl must be absolute https URLs", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Pages:PrivacyUrl and Pages:TermsUrl must be absolute https URLs", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
