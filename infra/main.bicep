@@ -10,9 +10,6 @@ param baseName string = 'updatebot'
 @description('Azure region for the regional resources (the Azure Bot itself is global).')
 param location string = resourceGroup().location
 
-@description('Entra tenant of the bot identity (single tenant).')
-param tenantId string = tenant().tenantId
-
 @description('App Service plan SKU (B1 or higher).')
 @allowed([
   'B1'
@@ -49,7 +46,28 @@ param botSku string = 'F0'
 ])
 param storageSku string = 'Standard_LRS'
 
-@description('Telemetry exporter used by the service (APPLICATIONINSIGHTS_CONNECTION_STRING is always set).')
+@description('Days to keep logs in Log Analytics (30 to 730).')
+@minValue(30)
+@maxValue(730)
+param logRetentionInDays int = 30
+
+// The service's optional settings (README, "Configuration"). They are parameters so that a re-deployment keeps them:
+// a deployment replaces the web app's whole list of app settings, so a setting added by hand would be lost.
+@description('Storage:RetentionDays: answers, drafts and markers older than this are deleted.')
+@minValue(1)
+param retentionDays int = 365
+
+@description('Cycle:CatchUpWindow (d.hh:mm:ss): how old a missed step may be and still run.')
+param catchUpWindow string = '1.00:00:00'
+
+@description('Bot:Connector:PerConversationRequestsPerSecond: the budget per conversation.')
+@minValue(1)
+param connectorPerConversationRequestsPerSecond int = 7
+
+@description('Bot:AllowedCallerAppIds: client apps whose Entra-issued tokens are accepted. Empty: the bot itself only.')
+param allowedCallerAppIds string[] = []
+
+@description('Telemetry:Exporter: an exporter besides Application Insights (which always gets logs, metrics and traces).')
 @allowed([
   'none'
   'console'
@@ -57,8 +75,17 @@ param storageSku string = 'Standard_LRS'
 ])
 param telemetryExporter string = 'none'
 
-@description('Days to keep logs in Log Analytics.')
-param logRetentionInDays int = 30
+@description('Telemetry:OtlpEndpoint: the collector when telemetryExporter is otlp.')
+param otlpEndpoint string = ''
+
+@description('Pages:PrivacyUrl and Pages:TermsUrl: your organisation\'s own pages (https) for /privacy and /terms to redirect to. Empty: the service\'s own pages.')
+param privacyUrl string = ''
+
+@description('See privacyUrl.')
+param termsUrl string = ''
+
+@description('Any other app settings, by name (e.g. {"Turns__InvokeDeadline": "00:00:05"}); they are added after the ones above.')
+param extraAppSettings object = {}
 
 @description('Tags applied to every resource.')
 param tags object = {
@@ -95,6 +122,7 @@ module monitoring 'modules/monitoring.bicep' = {
     name: appName
     location: location
     retentionInDays: logRetentionInDays
+    publisherPrincipalId: identity.outputs.principalId
     tags: tags
   }
 }
@@ -107,14 +135,26 @@ module web 'modules/webapp.bicep' = {
     planSku: appServicePlanSku
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
-    tenantId: tenantId
+    tenantId: identity.outputs.tenantId
     tableServiceUri: storage.outputs.tableEndpoint
     queueServiceUri: storage.outputs.queueEndpoint
     instanceCount: instanceCount
     globalRequestsPerSecond: teamsGlobalRequestsPerSecond
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     workspaceId: monitoring.outputs.workspaceId
-    telemetryExporter: telemetryExporter
+    optionalSettings: union(
+      {
+        Storage__RetentionDays: string(retentionDays)
+        Cycle__CatchUpWindow: catchUpWindow
+        Bot__Connector__PerConversationRequestsPerSecond: string(connectorPerConversationRequestsPerSecond)
+        Telemetry__Exporter: telemetryExporter
+        Telemetry__OtlpEndpoint: otlpEndpoint
+        Pages__PrivacyUrl: privacyUrl
+        Pages__TermsUrl: termsUrl
+      },
+      toObject(range(0, length(allowedCallerAppIds)), i => 'Bot__AllowedCallerAppIds__${i}', i => allowedCallerAppIds[i]),
+      extraAppSettings
+    )
     tags: tags
   }
 }
@@ -128,7 +168,7 @@ module bot 'modules/bot.bicep' = {
     endpoint: 'https://${web.outputs.hostName}/api/messages'
     identityClientId: identity.outputs.clientId
     identityId: identity.outputs.id
-    tenantId: tenantId
+    tenantId: identity.outputs.tenantId
     tags: tags
   }
 }
@@ -136,8 +176,8 @@ module bot 'modules/bot.bicep' = {
 @description('The bot\'s Microsoft app id (the managed identity\'s client id): BOT_ID when packaging the Teams app.')
 output botAppId string = identity.outputs.clientId
 
-@description('Entra tenant of the bot.')
-output botTenantId string = tenantId
+@description('Entra tenant of the bot (the identity\'s tenant).')
+output botTenantId string = identity.outputs.tenantId
 
 @description('Azure Bot resource name.')
 output botName string = bot.outputs.name
@@ -171,3 +211,14 @@ output resourceGroupName string = resourceGroup().name
 
 @description('Region of the regional resources.')
 output location string = location
+
+// The same values under the names the Microsoft 365 Agents Toolkit writes to env/.env.<env> after `arm/deploy`
+// (m365agents.yml): the manifest's ${{BOT_ID}} and ${{BOT_DOMAIN}}, and the web app its zipDeploy targets.
+@description('Agents Toolkit: the bot\'s Microsoft app id.')
+output BOT_ID string = identity.outputs.clientId
+
+@description('Agents Toolkit: the bot\'s host name.')
+output BOT_DOMAIN string = web.outputs.hostName
+
+@description('Agents Toolkit: the web app deploy targets.')
+output BOT_AZURE_APP_SERVICE_RESOURCE_ID string = web.outputs.id

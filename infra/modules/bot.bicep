@@ -55,6 +55,9 @@ resource teams 'Microsoft.BotService/botServices/channels@2022-09-15' = {
     channelName: 'MsTeamsChannel'
     properties: {
       isEnabled: true
+      // The channel's terms of service, accepted as the portal does when the channel is added there
+      // (MsTeamsChannelProperties.acceptedTerms, https://learn.microsoft.com/azure/templates/microsoft.botservice/botservices/channels).
+      acceptedTerms: true
       deploymentEnvironment: 'CommercialDeployment'
       enableCalling: false
     }

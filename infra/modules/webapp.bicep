@@ -35,13 +35,8 @@ param globalRequestsPerSecond int = 30
 @description('Application Insights connection string.')
 param appInsightsConnectionString string
 
-@description('Telemetry exporter the service uses.')
-@allowed([
-  'none'
-  'console'
-  'otlp'
-])
-param telemetryExporter string = 'none'
+@description('Optional service settings by app setting name; empty values are left out (the service\'s default applies).')
+param optionalSettings object = {}
 
 @description('Log Analytics workspace that receives the app\'s console and HTTP logs.')
 param workspaceId string
@@ -90,7 +85,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       scmMinTlsVersion: '1.2'
       http20Enabled: true
       healthCheckPath: '/healthz'
-      appSettings: [
+      // The whole list is replaced on every deployment: every setting the service needs lives here or in optionalSettings.
+      appSettings: concat([
         { name: 'ASPNETCORE_ENVIRONMENT', value: 'Production' }
         { name: 'Bot__AppId', value: identityClientId }
         { name: 'Bot__TenantId', value: tenantId }
@@ -100,22 +96,46 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Bot__Connector__GlobalRequestsPerSecond', value: string(perInstanceRequestsPerSecond) }
         { name: 'Storage__ManagedIdentityClientId', value: identityClientId }
         { name: 'AZURE_CLIENT_ID', value: identityClientId }
+        // The service exports logs, metrics and traces in process (Azure Monitor OpenTelemetry distro), signed in as
+        // the identity; App Service's own agent is not enabled, so nothing is sent twice.
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
-        // App Service's own Application Insights agent collects requests, dependencies and exceptions without an
-        // in-process exporter; the service's OpenTelemetry metrics can go to a collector with Telemetry__Exporter=otlp.
-        { name: 'ApplicationInsightsAgent_EXTENSION_VERSION', value: '~3' }
-        { name: 'Telemetry__Exporter', value: telemetryExporter }
-      ]
+        { name: 'Telemetry__ManagedIdentityClientId', value: identityClientId }
+      ], map(filter(items(optionalSettings), s => !empty(s.value)), s => { name: s.key, value: s.value }))
     }
   }
 }
 
-// No FTP with basic credentials; deployments use Entra ID (az webapp deploy).
+// No basic (user name and password) authentication for FTP or for SCM (Kudu): deployments sign in with Entra ID
+// (az webapp deploy). https://learn.microsoft.com/azure/app-service/configure-basic-auth-disable
 resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
   parent: site
   name: 'ftp'
   properties: {
     allow: false
+  }
+}
+
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+// Container logging to the file system (what `az webapp log config --docker-container-logging filesystem` sets), so
+// that `az webapp log tail` streams the service's console output; kept small, the durable copy is in Log Analytics.
+resource siteLogs 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'logs'
+  properties: {
+    httpLogs: {
+      fileSystem: {
+        enabled: true
+        retentionInMb: 35
+        retentionInDays: 3
+      }
+    }
   }
 }
 
@@ -133,5 +153,6 @@ resource logs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   }
 }
 
+output id string = site.id
 output name string = site.name
 output hostName string = site.properties.defaultHostName

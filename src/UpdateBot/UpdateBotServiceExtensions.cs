@@ -1,3 +1,5 @@
+using Azure.Identity;
+using Azure.Monitor.OpenTelemetry.AspNetCore;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -32,6 +34,9 @@ public static class UpdateBotServiceExtensions
         services.AddOptions<TurnOptions>().Bind(configuration.GetSection(TurnOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section))
             .Validate(o => o.Exporter is "none" or "console" or "otlp", "Telemetry:Exporter must be none, console or otlp.")
+            .ValidateOnStart();
+        services.AddOptions<PublicPagesOptions>().Bind(configuration.GetSection(PublicPagesOptions.Section))
+            .Validate(o => PublicPagesOptions.IsValid(o.PrivacyUrl) && PublicPagesOptions.IsValid(o.TermsUrl), "Pages:PrivacyUrl and Pages:TermsUrl must be absolute https URLs.")
             .ValidateOnStart();
 
         // Storage
@@ -81,7 +86,8 @@ public static class UpdateBotServiceExtensions
         app.MapTeamsBot();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapGet("/", () => Results.Text("UpdateBot is running. Teams talks to /api/messages; health at /healthz and /readyz."));
+        app.MapPublicPages();
+        app.MapGet("/", () => Results.Text("UpdateBot is running. Teams talks to /api/messages; health at /healthz and /readyz; privacy at /privacy, terms at /terms."));
         return app;
     }
 
@@ -93,36 +99,65 @@ public static class UpdateBotServiceExtensions
         }
     }
 
+    /// <summary>
+    /// Application Insights in process (the Azure Monitor OpenTelemetry distro: requests, dependencies, logs and the
+    /// meters below) whenever its connection string is set, plus the optional console or OTLP exporter.
+    /// https://learn.microsoft.com/azure/azure-monitor/app/opentelemetry-enable?tabs=aspnetcore
+    /// </summary>
     private static void AddTelemetry(IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
-        if (options.Exporter == "none")
+        var connectionString = configuration[TelemetryOptions.ApplicationInsightsConnectionStringKey];
+        var azureMonitor = !string.IsNullOrWhiteSpace(connectionString);
+        if (!azureMonitor && options.Exporter == "none")
         {
             return;
         }
 
-        services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("UpdateBot"))
+        var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("UpdateBot"));
+        if (azureMonitor)
+        {
+            // The distro adds the ASP.NET Core and HttpClient instrumentation and the log exporter itself.
+            telemetry.UseAzureMonitor(o =>
+            {
+                o.ConnectionString = connectionString;
+                if (!string.IsNullOrWhiteSpace(options.ManagedIdentityClientId))
+                {
+                    o.Credential = new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId));
+                }
+            });
+        }
+
+        telemetry
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(BotMetrics.MeterName, ConnectorMetrics.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                metrics.AddMeter(BotMetrics.MeterName, ConnectorMetrics.MeterName);
+                if (!azureMonitor)
+                {
+                    metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                }
+
                 if (options.Exporter == "console")
                 {
                     metrics.AddConsoleExporter();
                 }
-                else
+                else if (options.Exporter == "otlp")
                 {
                     metrics.AddOtlpExporter(o => o.Endpoint = options.OtlpEndpoint ?? o.Endpoint);
                 }
             })
             .WithTracing(tracing =>
             {
-                tracing.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                if (!azureMonitor)
+                {
+                    tracing.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                }
+
                 if (options.Exporter == "console")
                 {
                     tracing.AddConsoleExporter();
                 }
-                else
+                else if (options.Exporter == "otlp")
                 {
                     tracing.AddOtlpExporter(o => o.Endpoint = options.OtlpEndpoint ?? o.Endpoint);
                 }

@@ -58,6 +58,19 @@ public sealed partial class BicepFixture : IAsyncLifetime
             }
         }
 
+        // A whole value that is one variable (loadTextContent compiles to one) becomes that variable's literal.
+        var whole = WholeVariableReference().Match(value);
+        if (whole.Success)
+        {
+            for (var node = valueNode.Parent; node is not null; node = node.Parent)
+            {
+                if (node is JsonObject o && o["variables"]?[whole.Groups[1].Value] is JsonValue literal)
+                {
+                    return (string)literal!;
+                }
+            }
+        }
+
         return VariableReference().Replace(value, m =>
         {
             for (var node = valueNode.Parent; node is not null; node = node.Parent)
@@ -77,6 +90,9 @@ public sealed partial class BicepFixture : IAsyncLifetime
 
     [GeneratedRegex(@"variables\('([^']+)'\)", RegexOptions.CultureInvariant)]
     private static partial Regex VariableReference();
+
+    [GeneratedRegex(@"^\[variables\('([^']+)'\)\]$", RegexOptions.CultureInvariant)]
+    private static partial Regex WholeVariableReference();
 
     private static IEnumerable<JsonObject> Walk(JsonNode? node)
     {
@@ -158,13 +174,12 @@ public sealed partial class InfraTemplateTests(BicepFixture bicep) : IClassFixtu
     [InlineData("974c5e8b-45b9-4653-ba55-5f855dd0fb88")] // Storage Queue Data Contributor
     public void The_identity_is_granted_the_storage_data_role(string roleDefinitionId)
     {
-        var assignments = bicep.Resources("Microsoft.Authorization/roleAssignments");
-        Assert.Equal(2, assignments.Count);
-        var assignment = Assert.Single(assignments, a => BicepFixture.Resolve(a["properties"]!["roleDefinitionId"]!).Contains(roleDefinitionId, StringComparison.Ordinal));
+        var assignment = RoleAssignment(roleDefinitionId);
         var p = assignment["properties"]!;
         Assert.Equal("ServicePrincipal", (string?)p["principalType"]);
         Assert.Contains("principalId", (string)p["principalId"]!, StringComparison.Ordinal);
-        // Named after the role, so both assignments are distinct and idempotent across deployments.
+        Assert.StartsWith("[resourceId('Microsoft.Storage/storageAccounts', ", (string?)assignment["scope"], StringComparison.Ordinal);
+        // Named after the role, so the assignments are distinct and idempotent across deployments.
         Assert.Contains(roleDefinitionId, BicepFixture.Resolve(assignment["name"]!), StringComparison.Ordinal);
     }
 
@@ -181,11 +196,11 @@ public sealed partial class InfraTemplateTests(BicepFixture bicep) : IClassFixtu
     [Fact]
     public void Each_instance_gets_its_share_of_the_global_send_budget_and_the_plan_runs_that_many_instances()
     {
-        var site = Assert.Single(bicep.Resources("Microsoft.Web/sites"));
-        var settings = site["properties"]!["siteConfig"]!["appSettings"]!.AsArray().ToDictionary(s => (string)s!["name"]!, s => s!["value"]!);
-        var budget = BicepFixture.Resolve(settings["Bot__Connector__GlobalRequestsPerSecond"]);
-        Assert.Contains("div(parameters('globalRequestsPerSecond'), parameters('instanceCount'))", budget, StringComparison.Ordinal);
-        Assert.Contains("max(1, ", budget, StringComparison.Ordinal);
+        // The app settings are one expression (the base list plus the optional ones); the budget is in the base list.
+        Assert.Contains("createObject('name', 'Bot__Connector__GlobalRequestsPerSecond', 'value', string(variables('perInstanceRequestsPerSecond')))", AppSettingsExpression(), StringComparison.Ordinal);
+        var module = bicep.Resources("Microsoft.Resources/deployments").Single(d => (string?)d["name"] == "webapp");
+        Assert.Equal("[max(1, div(parameters('globalRequestsPerSecond'), parameters('instanceCount')))]", (string?)module["properties"]!["template"]!["variables"]!["perInstanceRequestsPerSecond"]);
+        Assert.DoesNotContain("Bot__Connector__GlobalRequestsPerSecond", OptionalSettingsExpression(), StringComparison.Ordinal);
 
         var plan = Assert.Single(bicep.Resources("Microsoft.Web/serverfarms"));
         Assert.Equal("[parameters('instanceCount')]", (string?)plan["sku"]!["capacity"]);
@@ -194,9 +209,24 @@ public sealed partial class InfraTemplateTests(BicepFixture bicep) : IClassFixtu
         var main = bicep.Template["parameters"]!;
         Assert.Equal(30, main["teamsGlobalRequestsPerSecond"]!["defaultValue"]!.GetValue<int>());
         Assert.Equal(1, main["instanceCount"]!["defaultValue"]!.GetValue<int>());
-        var module = Assert.Single(bicep.Resources("Microsoft.Resources/deployments"), d => d["properties"]!["parameters"]?["instanceCount"] is not null);
         Assert.Equal("[parameters('instanceCount')]", (string?)module["properties"]!["parameters"]!["instanceCount"]!["value"]);
         Assert.Equal("[parameters('teamsGlobalRequestsPerSecond')]", (string?)module["properties"]!["parameters"]!["globalRequestsPerSecond"]!["value"]);
+    }
+
+    [Fact]
+    public void The_identity_may_publish_telemetry_and_Application_Insights_accepts_only_Entra_authenticated_telemetry()
+    {
+        var assignment = RoleAssignment("3913510d-42f4-4e42-8a64-420c390055eb"); // Monitoring Metrics Publisher
+        Assert.Equal("ServicePrincipal", (string?)assignment["properties"]!["principalType"]);
+        Assert.StartsWith("[resourceId('Microsoft.Insights/components', ", (string?)assignment["scope"], StringComparison.Ordinal);
+        var appInsights = Assert.Single(bicep.Resources("Microsoft.Insights/components"));
+        Assert.True(appInsights["properties"]!["DisableLocalAuth"]!.GetValue<bool>());
+
+        var settings = AppSettingNames();
+        Assert.Contains("APPLICATIONINSIGHTS_CONNECTION_STRING", settings);
+        Assert.Contains("Telemetry__ManagedIdentityClientId", settings);
+        // The in-process distro is the one exporter: App Service's agent would send requests a second time.
+        Assert.DoesNotContain("ApplicationInsightsAgent_EXTENSION_VERSION", settings);
     }
 
     [Fact]
@@ -214,19 +244,88 @@ public sealed partial class InfraTemplateTests(BicepFixture bicep) : IClassFixtu
         Assert.Equal("UserAssigned", (string?)site["identity"]!["type"]);
         Assert.NotNull(p["keyVaultReferenceIdentity"]);
 
-        var settings = config["appSettings"]!.AsArray().ToDictionary(s => (string)s!["name"]!, s => s!["value"]!.ToString());
+        var settings = AppSettingNames();
         foreach (var name in new[]
                  {
                      "Bot__AppId", "Bot__TenantId", "Bot__AppType", "Storage__TableServiceUri", "Storage__QueueServiceUri", "Storage__ManagedIdentityClientId",
                      "Bot__Connector__GlobalRequestsPerSecond",
-                     "AZURE_CLIENT_ID", "APPLICATIONINSIGHTS_CONNECTION_STRING", "Telemetry__Exporter",
+                     "AZURE_CLIENT_ID", "APPLICATIONINSIGHTS_CONNECTION_STRING",
                  })
         {
-            Assert.True(settings.ContainsKey(name), "missing app setting " + name);
+            Assert.Contains(name, settings);
         }
 
-        Assert.Equal("UserAssignedMSI", settings["Bot__AppType"]);
-        Assert.DoesNotContain(settings.Keys, k => k.Contains("Secret", StringComparison.OrdinalIgnoreCase) || k.Contains("ConnectionString", StringComparison.Ordinal) && k.StartsWith("Storage", StringComparison.Ordinal));
+        Assert.Contains("createObject('name', 'Bot__AppType', 'value', 'UserAssignedMSI')", AppSettingsExpression(), StringComparison.Ordinal);
+        Assert.DoesNotContain(settings, k => k.Contains("Secret", StringComparison.OrdinalIgnoreCase) || k.Contains("ConnectionString", StringComparison.Ordinal) && k.StartsWith("Storage", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_tenant_is_the_identity_s_own_and_not_a_parameter()
+    {
+        Assert.Null(bicep.Template["parameters"]!["tenantId"]);
+        var deployments = bicep.Resources("Microsoft.Resources/deployments").ToDictionary(d => (string)d["name"]!);
+        Assert.Contains("'identity'", (string)deployments["webapp"]["properties"]!["parameters"]!["tenantId"]!["value"]!, StringComparison.Ordinal);
+        Assert.Contains("'identity'", (string)deployments["bot"]["properties"]!["parameters"]!["tenantId"]!["value"]!, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Issue 12: a deployment replaces the web app's whole list of app settings, so every optional setting is a
+    /// parameter of main.bicep (its default the README's), and anything else goes through extraAppSettings.
+    /// </summary>
+    [Theory]
+    [InlineData("Storage:RetentionDays", "retentionDays")]
+    [InlineData("Cycle:CatchUpWindow", "catchUpWindow")]
+    [InlineData("Bot:Connector:PerConversationRequestsPerSecond", "connectorPerConversationRequestsPerSecond")]
+    [InlineData("Telemetry:Exporter", "telemetryExporter")]
+    [InlineData("Telemetry:OtlpEndpoint", "otlpEndpoint")]
+    [InlineData("Pages:PrivacyUrl", "privacyUrl")]
+    [InlineData("Pages:TermsUrl", "termsUrl")]
+    public void Each_optional_setting_is_a_parameter_with_the_README_default_and_reaches_the_app_settings(string key, string parameter)
+    {
+        var declared = bicep.Template["parameters"]![parameter];
+        Assert.True(declared is not null, $"main.bicep has no parameter {parameter} for {key}");
+        var readmeDefault = ReadmeDefault(key);
+        var templateDefault = declared["defaultValue"]!.ToString();
+        Assert.True(readmeDefault == templateDefault || readmeDefault is null && templateDefault.Length == 0, $"{parameter} defaults to '{templateDefault}', the README says '{readmeDefault}' for {key}");
+
+        var passed = OptionalSettingsExpression();
+        var setting = key.Replace(":", "__", StringComparison.Ordinal);
+        Assert.Matches($@"'{Regex.Escape(setting)}', (string\()?parameters\('{parameter}'\)", passed);
+        Assert.Contains("items(parameters('optionalSettings'))", AppSettingsExpression(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_caller_allow_list_and_any_other_setting_are_parameters_too()
+    {
+        Assert.Equal("array", (string?)bicep.Template["parameters"]!["allowedCallerAppIds"]!["type"]);
+        Assert.Equal("object", (string?)bicep.Template["parameters"]!["extraAppSettings"]!["type"]);
+        var passed = OptionalSettingsExpression();
+        Assert.Contains("format('Bot__AllowedCallerAppIds__{0}'", passed, StringComparison.Ordinal);
+        Assert.EndsWith("parameters('extraAppSettings'))]", passed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Basic_authentication_is_off_for_SCM_and_FTP()
+    {
+        var policies = bicep.Resources("Microsoft.Web/sites/basicPublishingCredentialsPolicies")
+            .ToDictionary(p => ChildName().Match((string)p["name"]!).Groups[1].Value);
+        Assert.Equal(["ftp", "scm"], policies.Keys.Order(StringComparer.Ordinal));
+        Assert.All(policies.Values, p => Assert.False(p["properties"]!["allow"]!.GetValue<bool>()));
+    }
+
+    [Fact]
+    public void Container_logging_is_on_so_that_log_tail_streams_the_console()
+    {
+        var logs = Assert.Single(bicep.Resources("Microsoft.Web/sites/config"), c => ChildName().Match((string)c["name"]!).Groups[1].Value == "logs");
+        Assert.True(logs["properties"]!["httpLogs"]!["fileSystem"]!["enabled"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void Log_retention_is_bounded_as_Log_Analytics_allows()
+    {
+        var parameter = bicep.Template["parameters"]!["logRetentionInDays"]!;
+        Assert.Equal(30, parameter["minValue"]!.GetValue<int>());
+        Assert.Equal(730, parameter["maxValue"]!.GetValue<int>());
     }
 
     [Fact]
@@ -242,7 +341,8 @@ public sealed partial class InfraTemplateTests(BicepFixture bicep) : IClassFixtu
         Assert.StartsWith("[format('https://{0}/api/messages', reference(", BicepFixture.Resolve(p["endpoint"]!), StringComparison.Ordinal);
 
         var channels = bicep.Resources("Microsoft.BotService/botServices/channels").ToList();
-        Assert.Contains(channels, c => (string?)c["properties"]!["channelName"] == "MsTeamsChannel");
+        var teams = Assert.Single(channels, c => (string?)c["properties"]!["channelName"] == "MsTeamsChannel");
+        Assert.True(teams["properties"]!["properties"]!["acceptedTerms"]!.GetValue<bool>());
     }
 
     [Fact]
@@ -258,6 +358,56 @@ public sealed partial class InfraTemplateTests(BicepFixture bicep) : IClassFixtu
         Assert.All(sites, site => Assert.False((bool)site!["isEnabled"]!));
         Assert.DoesNotContain("DirectLineChannel", channels.Keys);
     }
+
+    [Fact]
+    public void The_operator_workbook_is_deployed_and_holds_every_query_of_the_operations_guide()
+    {
+        var workbook = Assert.Single(bicep.Resources("Microsoft.Insights/workbooks"));
+        var serialized = JsonNode.Parse(BicepFixture.Resolve(workbook["properties"]!["serializedData"]!))!;
+        var queries = serialized["items"]!.AsArray().Select(i => (string?)i!["content"]!["query"]).OfType<string>().ToList();
+
+        var documented = KustoBlock().Matches(File.ReadAllText(RepoTools.PathOf("docs", "operations.md"))).Select(m => m.Groups[1].Value.ReplaceLineEndings("\n")).ToList();
+        Assert.Equal(queries.Count, documented.Count);
+        Assert.Equal(queries, documented);
+        foreach (var name in new[] { "updatebot.members.unreachable", "updatebot.digests.published", "updatebot.connector.throttled", "Rejected an unauthenticated request" })
+        {
+            Assert.Contains(queries, q => q.Contains(name, StringComparison.Ordinal));
+        }
+    }
+
+    [GeneratedRegex(@"```kusto\r?\n(.*?)\r?\n```", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex KustoBlock();
+
+    private JsonObject RoleAssignment(string roleId) =>
+        Assert.Single(bicep.Resources("Microsoft.Authorization/roleAssignments"), a => BicepFixture.Resolve(a["properties"]!["roleDefinitionId"]!).Contains(roleId, StringComparison.Ordinal));
+
+    private string AppSettingsExpression() =>
+        (string)Assert.Single(bicep.Resources("Microsoft.Web/sites"))["properties"]!["siteConfig"]!["appSettings"]!;
+
+    private string OptionalSettingsExpression() =>
+        (string)bicep.Resources("Microsoft.Resources/deployments").Single(d => (string?)d["name"] == "webapp")["properties"]!["parameters"]!["optionalSettings"]!["value"]!;
+
+    private List<string> AppSettingNames() =>
+        [.. AppSettingName().Matches(AppSettingsExpression()).Select(m => m.Groups[1].Value), .. OptionalSetting().Matches(OptionalSettingsExpression()).Select(m => m.Groups[1].Value)];
+
+    /// <summary>The default the README's configuration table gives for a key, without backticks (null for "—").</summary>
+    private static string? ReadmeDefault(string key)
+    {
+        var row = File.ReadLines(RepoTools.PathOf("README.md"))
+            .Single(l => l.StartsWith("| `", StringComparison.Ordinal) && l.Split('|')[1].Contains($"`{key}`", StringComparison.Ordinal));
+        var cell = row.Split('|')[3].Trim();
+        return cell == "—" ? null : cell.Trim('`');
+    }
+
+    [GeneratedRegex(@"createObject\('name', '([A-Za-z0-9_]+)'", RegexOptions.CultureInvariant)]
+    private static partial Regex AppSettingName();
+
+    /// <summary>The child's own name in "[format('{0}/{1}', parameters('name'), 'ftp')]".</summary>
+    [GeneratedRegex(@"'([a-z]+)'\)\]$", RegexOptions.CultureInvariant)]
+    private static partial Regex ChildName();
+
+    [GeneratedRegex(@"'([A-Z][A-Za-z0-9]*__[A-Za-z0-9_]+)', ", RegexOptions.CultureInvariant)]
+    private static partial Regex OptionalSetting();
 
     [Fact]
     public void Monitoring_is_workspace_based_Application_Insights()

@@ -100,6 +100,29 @@ internal static class RepoTools
         }
     }
 
+    /// <summary>
+    /// The pinned Microsoft 365 Agents Toolkit CLI in tools/agents-toolkit (npm ci --ignore-scripts: its keytar
+    /// dependency would build a native module that only sign-in uses).
+    /// </summary>
+    public static async Task EnsureAgentsToolkitAsync()
+    {
+        await NpmGate.WaitAsync();
+        try
+        {
+            var folder = PathOf("tools", "agents-toolkit");
+            var marker = Path.Combine(folder, "node_modules", ".package-lock.json");
+            if (!File.Exists(marker) || File.GetLastWriteTimeUtc(marker) < File.GetLastWriteTimeUtc(Path.Combine(folder, "package-lock.json")))
+            {
+                var result = await RunAsync("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], TimeSpan.FromMinutes(10), folder);
+                Assert.True(result.ExitCode == 0, "npm ci of the Agents Toolkit CLI failed: " + result);
+            }
+        }
+        finally
+        {
+            NpmGate.Release();
+        }
+    }
+
     /// <summary>The Bicep CLI from the NuGet cache, restored through tools/bicep/bicep.proj when absent.</summary>
     public static async Task<string> BicepAsync()
     {

@@ -11,9 +11,10 @@ public sealed class TeamsAppPackageTests
     private const string Domain = "updatebot-test.azurewebsites.net";
 
     private static readonly string[] PersonalCommands =
-        ["help", "my update", "quiet", "away until", "back", "status", "prompt now", "remind now", "preview", "settings"];
+        ["help", "my update", "quiet", "away until", "back", "my data", "status", "prompt now", "remind now", "send again", "preview", "settings"];
 
-    private static readonly string[] TeamCommands = ["help", "settings", "prompt now", "history"];
+    // In the channel the bot refuses what shows people's answers (status, preview, export) and a member's own commands.
+    private static readonly string[] TeamCommands = ["help", "settings", "prompt now", "remind now", "history"];
 
     [Fact]
     public async Task Packaging_a_filled_manifest_gives_a_zip_that_passes_the_official_schema_and_icon_checks()
@@ -38,6 +39,12 @@ public sealed class TeamsAppPackageTests
         Assert.Equal("1.2.3", (string?)manifest["version"]);
         Assert.Equal(BotId, (string?)manifest["bots"]![0]!["botId"]);
         Assert.Equal(Domain, (string?)manifest["validDomains"]![0]);
+        Assert.Equal("1.30", (string?)manifest["manifestVersion"]);
+        Assert.Equal("https://developer.microsoft.com/json-schemas/teams/v1.30/MicrosoftTeams.schema.json", (string?)manifest["$schema"]);
+        Assert.Equal("team", (string?)manifest["defaultInstallScope"]);
+        // The service answers these (PublishedServiceTests), so the package's links never 404.
+        Assert.Equal($"https://{Domain}/privacy", (string?)manifest["developer"]!["privacyUrl"]);
+        Assert.Equal($"https://{Domain}/terms", (string?)manifest["developer"]!["termsOfUseUrl"]);
         Assert.Equal((192, 192), PngSize(ReadEntry(archive, "color.png")));
         Assert.Equal((32, 32), PngSize(ReadEntry(archive, "outline.png")));
     }
@@ -90,12 +97,46 @@ public sealed class TeamsAppPackageTests
 
         Assert.Equal(PersonalCommands, Commands("personal"));
         Assert.Equal(TeamCommands, Commands("team"));
-        Assert.InRange(Commands("personal").Length, 1, 10);
-        Assert.InRange(Commands("team").Length, 1, 10);
+        Assert.InRange(Commands("personal").Length, 1, 12); // manifest 1.30: at most 12 commands per list
+        Assert.InRange(Commands("team").Length, 1, 12);
         Assert.Equal(["personal", "team"], bot["scopes"]!.AsArray().Select(s => (string)s!));
         Assert.False(bot["supportsFiles"]!.GetValue<bool>());
         Assert.Null(bot["supportsSessions"]);
-        Assert.True(Version.Parse((string)manifest["manifestVersion"]!) >= new Version(1, 19));
+        Assert.Equal("team", (string?)manifest["defaultInstallScope"]);
+    }
+
+    [Theory]
+    [InlineData("1.30", 13, "schema: /bots/0/commandLists/0/commands must NOT have more than 12 items")]
+    [InlineData("1.99", 12, "no bundled schema for manifest version 1.99")]
+    [InlineData("1.30", 12, "$schema must be https://developer.microsoft.com/json-schemas/teams/v1.30/MicrosoftTeams.schema.json", "https://developer.microsoft.com/json-schemas/teams/v1.19/MicrosoftTeams.schema.json")]
+    public async Task The_validator_uses_the_bundled_official_schema_of_the_manifest_s_version(string version, int personalCommands, string error, string? schemaUrl = null)
+    {
+        using var temp = new TempFolder();
+        var packaged = await RepoTools.NodeAsync("tools/manifest/package-app.mjs", "--bot-id", BotId, "--domain", Domain, "--out", temp.File("app.zip"));
+        Assert.True(packaged.ExitCode == 0, packaged.ToString());
+        JsonNode manifest;
+        using (var archive = ZipFile.OpenRead(temp.File("app.zip")))
+        {
+            manifest = JsonNode.Parse(ReadEntry(archive, "manifest.json"))!;
+        }
+
+        manifest["manifestVersion"] = version;
+        manifest["$schema"] = schemaUrl ?? $"https://developer.microsoft.com/json-schemas/teams/v{version}/MicrosoftTeams.schema.json";
+        var commands = manifest["bots"]![0]!["commandLists"]![0]!["commands"]!.AsArray();
+        while (commands.Count < personalCommands)
+        {
+            commands.Add(new JsonObject { ["title"] = "extra " + commands.Count });
+        }
+
+        File.WriteAllText(temp.File("manifest.json"), manifest.ToJsonString());
+        File.Copy(RepoTools.PathOf("manifest", "color.png"), temp.File("color.png"));
+        File.Copy(RepoTools.PathOf("manifest", "outline.png"), temp.File("outline.png"));
+
+        var result = await RepoTools.NodeAsync("tools/manifest/validate-manifest.mjs", temp.Path);
+
+        Assert.Equal(1, result.ExitCode);
+        var errors = JsonNode.Parse(result.StdOut.Trim())!["errors"]!.AsArray().Select(e => (string)e!).ToList();
+        Assert.Contains(errors, e => e.StartsWith(error, StringComparison.Ordinal));
     }
 
     private static byte[] ReadEntry(ZipArchive archive, string name)

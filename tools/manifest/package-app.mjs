@@ -2,8 +2,10 @@
 // Builds the Teams app package: manifest/manifest.json with its ${{PLACEHOLDERS}} filled, plus both icons, zipped.
 //
 //   node tools/manifest/package-app.mjs --bot-id <GUID> --domain <host> [--app-version 1.0.0] [--out file.zip]
-//   (or the environment: BOT_ID, BOT_DOMAIN, APP_VERSION; optional TEAMS_APP_ID (defaults to BOT_ID),
-//    DEVELOPER_NAME, WEBSITE_URL, PRIVACY_URL, TERMS_URL)
+//   (or the environment: BOT_ID, BOT_DOMAIN, APP_VERSION; optional TEAMS_APP_ID (defaults to BOT_ID), DEVELOPER_NAME)
+//
+// The privacy and terms links are https://<BOT_DOMAIN>/privacy and /terms, which the service answers itself or
+// redirects to the organisation's own pages (Pages:PrivacyUrl, Pages:TermsUrl; docs/deploy.md).
 //
 // Writes the filled files to artifacts/app/ and the package to artifacts/updatebot-app.zip (default), then validates
 // the package with validate-manifest.mjs; exits non-zero on any error.
@@ -49,9 +51,6 @@ export function fillValues(input) {
     BOT_DOMAIN: domain.toLowerCase(),
     APP_VERSION: version,
     DEVELOPER_NAME: v("DEVELOPER_NAME") || "UpdateBot",
-    WEBSITE_URL: v("WEBSITE_URL") || `https://${domain}/`,
-    PRIVACY_URL: v("PRIVACY_URL") || `https://${domain}/privacy`,
-    TERMS_URL: v("TERMS_URL") || `https://${domain}/terms`,
   };
 }
 

@@ -3,11 +3,13 @@
 //
 //   node tools/manifest/validate-manifest.mjs <app.zip | folder with manifest.json | manifest.json>
 //
-// Checks: the official JSON schema named by "$schema", with the validator the Teams Toolkit uses
-// (@microsoft/app-manifest AppManifestUtils.validateAgainstSchema, schemas bundled, no network); no unfilled
+// Checks: the official JSON schema of the manifest's version, with the validator the Teams Toolkit uses
+// (@microsoft/app-manifest AppManifestUtils.validateAgainstSchema), read from the copy that pinned package bundles
+// (never fetched: a version it does not bundle is an error); "$schema" names that same version; no unfilled
 // ${{PLACEHOLDER}}; the bot has scopes personal and team, supportsFiles false, no supportsSessions, command lists
-// non-empty with at most 10 unique commands; validDomains are bare host names; the colour icon is a 192×192 PNG;
-// the outline icon is a 32×32 PNG with transparency whose visible pixels are white.
+// non-empty without repeats (the schema bounds their length); Add installs into a team (defaultInstallScope team);
+// validDomains are bare host names; the colour icon is a 192×192 PNG; the outline icon is a 32×32 PNG with
+// transparency whose visible pixels are white.
 // Prints one JSON line {"file","ok","errors":[…]}; exit 1 when invalid, 2 on bad usage.
 import { createRequire } from "node:module";
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -34,17 +36,24 @@ export async function validateAppFiles(files) {
   }
 
   const { AppManifestUtils } = require("@microsoft/app-manifest");
-  if (typeof manifest.$schema !== "string" || !manifest.$schema.startsWith("https://developer.microsoft.com/")) {
-    errors.push("$schema must name an official Teams manifest schema");
+  const version = String(manifest.manifestVersion ?? "");
+  const [major, minor] = version.split(".").map(Number);
+  if (!(major > 1 || (major === 1 && minor >= 19))) errors.push(`manifestVersion must be 1.19 or newer, got ${manifest.manifestVersion}`);
+  const officialSchema = `https://developer.microsoft.com/json-schemas/teams/v${version}/MicrosoftTeams.schema.json`;
+  if (manifest.$schema !== officialSchema) {
+    errors.push(`$schema must be ${officialSchema} (the official schema of manifestVersion ${version})`);
+  }
+  const schema = bundledSchema(version);
+  if (!schema) {
+    errors.push(`no bundled schema for manifest version ${version} in the pinned @microsoft/app-manifest`);
   } else {
     try {
-      for (const e of await AppManifestUtils.validateAgainstSchema(manifest)) errors.push(`schema: ${e}`);
+      for (const e of await AppManifestUtils.validateAgainstSchema(manifest, schema)) errors.push(`schema: ${e}`);
     } catch (e) {
       errors.push(`schema validation could not run: ${e.message}`);
     }
   }
-  const [major, minor] = String(manifest.manifestVersion ?? "").split(".").map(Number);
-  if (!(major > 1 || (major === 1 && minor >= 19))) errors.push(`manifestVersion must be 1.19 or newer, got ${manifest.manifestVersion}`);
+  if (manifest.defaultInstallScope !== "team") errors.push(`defaultInstallScope must be "team" (Add installs UpdateBot into a team), got ${JSON.stringify(manifest.defaultInstallScope)}`);
 
   const bots = Array.isArray(manifest.bots) ? manifest.bots : [];
   if (bots.length !== 1) errors.push(`expected exactly one bot, found ${bots.length}`);
@@ -60,7 +69,6 @@ export async function validateAppFiles(files) {
       if (!list) { errors.push(`no command list for scope ${scope}`); continue; }
       const titles = (list.commands ?? []).map((c) => c.title);
       if (titles.length === 0) errors.push(`command list for ${scope} is empty`);
-      if (titles.length > 10) errors.push(`command list for ${scope} has ${titles.length} commands (max 10)`);
       if (new Set(titles).size !== titles.length) errors.push(`command list for ${scope} repeats a command`);
     }
   }
@@ -96,6 +104,16 @@ export async function validateAppFiles(files) {
     }
   }
   return errors;
+}
+
+/** The official Teams manifest schema of a version, as the pinned @microsoft/app-manifest bundles it (no network). */
+function bundledSchema(version) {
+  if (!/^\d+\.\d+$/.test(version)) return undefined;
+  const packageDir = path.dirname(require.resolve("@microsoft/app-manifest/package.json"));
+  const file = path.join(packageDir, "build", "json-schemas", "teams", `v${version}`, "MicrosoftTeams.schema.json");
+  if (!existsSync(file)) return undefined;
+  // The published schemas contain "\a" and "\v" escapes that JSON does not have; the package's own loader maps them too.
+  return JSON.parse(readFileSync(file, "utf8").replace(/\\a/g, "\\u0007").replace(/\\v/g, "\\u000b"));
 }
 
 export async function validateAppPath(target) {

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Options;
+using UpdateBot.Storage;
+
+namespace UpdateBot.Hosting;
+
+/// <summary>Where the Teams app's privacy and terms links lead: the service's own pages, or the organisation's.</summary>
+public sealed class PublicPagesOptions
+{
+    public const string Section = "Pages";
+
+    /// <summary>An absolute https URL of the organisation's own privacy statement; /privacy then redirects there.</summary>
+    public Uri? PrivacyUrl { get; set; }
+
+    /// <summary>An absolute https URL of the organisation's own terms of use; /terms then redirects there.</summary>
+    public Uri? TermsUrl { get; set; }
+
+    internal static bool IsValid(Uri? url) => url is null || (url.IsAbsoluteUri && url.Scheme == Uri.UriSchemeHttps);
+}
+
+/// <summary>
+/// /privacy and /terms: the pages the Teams app package links to (developer.privacyUrl and termsOfUseUrl must answer;
+/// https://learn.microsoft.com/microsoftteams/platform/resources/schema/manifest-schema#developer). Plain, accessible
+/// HTML with no scripts, cookies or outside resources; the retention period is the configured one.
+/// </summary>
+public static class PublicPages
+{
+    public static void MapPublicPages(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/privacy", (IOptions<PublicPagesOptions> pages, IOptions<StorageOptions> storage) =>
+            pages.Value.PrivacyUrl is { } url ? Results.Redirect(url.AbsoluteUri) : Html(Privacy(storage.Value.RetentionDays)));
+        app.MapGet("/terms", (IOptions<PublicPagesOptions> pages) =>
+            pages.Value.TermsUrl is { } url ? Results.Redirect(url.AbsoluteUri) : Html(Terms));
+    }
+
+    private static IResult Html(string body) => Results.Content(body, "text/html; charset=utf-8");
+
+    internal static string Privacy(int retentionDays) => Page("UpdateBot privacy statement", $"""
+        <p>UpdateBot runs your squad's weekly update in Microsoft Teams. It is self-hosted: the organisation that added it
+        to your team runs it in its own Azure subscription, and everything below is stored there, in Azure Table Storage,
+        not by the authors of UpdateBot.</p>
+        <h2>What is stored</h2>
+        <ul>
+          <li>Your Teams user id and display name, and which squads (teams) you are on, read from the team's roster.</li>
+          <li>How to reach you 1:1: the chat id Teams gives the bot.</li>
+          <li>Your weekly answers, and whether you said a week was quiet, that you are away (and until when), or that you
+            opted out of the prompts.</li>
+          <li>For each squad: its settings, its leads, the drafts and the published weeknotes, and which messages the bot
+            sent, so that each is sent once.</li>
+        </ul>
+        <h2>Who can see it</h2>
+        <p>Your answers are visible only to you and the squad's leads until the weeknote is published; then the published
+        weeknote is posted to the team's channel for the whole team, with names attributed.</p>
+        <h2>How long it is kept</h2>
+        <p>Answers, drafts and delivery records are deleted automatically after {retentionDays.ToString(CultureInfo.InvariantCulture)} days.
+        Published weeknotes stay in the channel like any other Teams message.</p>
+        <h2>How to see it and erase it</h2>
+        <ul>
+          <li>Say <strong>my data</strong> to UpdateBot in your 1:1 chat: it shows what it holds about you.</li>
+          <li>Say <strong>erase my data</strong>: it deletes your answers and your contact details now. Weeknotes already
+            published in the channel, and a lead's edited copy of an item, are not deleted by it.</li>
+          <li>Say <strong>stop</strong> to receive no more prompts (<strong>start</strong> to resume).</li>
+        </ul>
+        <p>For anything else, ask the people who run UpdateBot in your organisation (your Teams administrator).</p>
+        """);
+
+    internal static readonly string Terms = Page("UpdateBot terms of use", """
+        <p>UpdateBot is open-source software. The organisation that added it to your team runs it in its own Azure
+        subscription and is responsible for that service; its own policies for Microsoft Teams apply.</p>
+        <ul>
+          <li>Use it for your team's weekly update. What you write is shown to your squad's leads and, once the weeknote
+            is published, to the whole team, under your name.</li>
+          <li>Do not put secrets, personal data about others, or anything you would not post in the team's channel into
+            your answers.</li>
+          <li>The software is provided as it is, without warranty of any kind.</li>
+        </ul>
+        <p>How your data is handled: <a href="/privacy">privacy statement</a>.</p>
+        """);
+
+    private static string Page(string title, string body) => $"""
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{WebUtility.HtmlEncode(title)}</title>
+        <style>body{"{"}font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5{"}"}</style>
+        </head>
+        <body>
+        <main>
+        <h1>{WebUtility.HtmlEncode(title)}</h1>
+        {body}
+        </main>
+        </body>
+        </html>
+        """;
+}
