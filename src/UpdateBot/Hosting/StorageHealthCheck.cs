@@ -15,7 +15,7 @@ public sealed class StorageHealthCheck(Tables tables, WorkQueues queues) : IHeal
                 break;
             }
         }
-        catch (Azure.RequestFailedException e)
+        catch (Exception e) when (StorageOutage.Is(e))
         {
             return HealthCheckResult.Unhealthy("Table storage is not reachable.", e);
         }
@@ -25,11 +25,22 @@ public sealed class StorageHealthCheck(Tables tables, WorkQueues queues) : IHeal
             await queues.Work.GetPropertiesAsync(cancellationToken);
             return HealthCheckResult.Healthy();
         }
-        catch (Azure.RequestFailedException e)
+        catch (Exception e) when (StorageOutage.Is(e))
         {
             return HealthCheckResult.Unhealthy("The work queue is not reachable.", e);
         }
     }
+}
+
+/// <summary>
+/// What storage being down looks like from the Azure SDK: a refusal or error answer (RequestFailedException), or, when
+/// nothing answers at all, the AggregateException its retry policy throws once its tries are spent.
+/// </summary>
+internal static class StorageOutage
+{
+    public static bool Is(Exception e) =>
+        e is Azure.RequestFailedException
+        || e is AggregateException aggregate && aggregate.Flatten().InnerExceptions.All(i => i is Azure.RequestFailedException or HttpRequestException);
 }
 
 /// <summary>Creates the tables and the work queues at start-up, retrying in the background while storage is unreachable.</summary>
@@ -52,7 +63,7 @@ public sealed partial class StorageInitializer(Tables tables, WorkQueues queues,
                 created.TrySetResult();
                 return;
             }
-            catch (Azure.RequestFailedException e)
+            catch (Exception e) when (StorageOutage.Is(e))
             {
                 LogNotReady(logger, e);
             }
