@@ -39,10 +39,8 @@ internal sealed class InteractiveLoad(HttpClient bot, ConversationStore conversa
     private readonly List<double> helps = [];
     private readonly Lock gate = new();
     private readonly Random random = new(8);
-    /// <summary>Sends in flight and their order across workers: members this close to the frontier may not have their chat yet.</summary>
-    private const int BehindFrontier = 32;
-
-    private int frontier;
+    private readonly HashSet<int> prompted = [];
+    private readonly List<int> promptedList = [];
     private int failed;
     private int puts;
     private int replies;
@@ -136,42 +134,35 @@ internal sealed class InteractiveLoad(HttpClient bot, ConversationStore conversa
     }
 
     /// <summary>
-    /// A random member well behind the fan-out's progress, so their 1:1 chat exists and their prompt is there. The
-    /// fan-out goes through the roster in order with a few sends in flight; the frontier is the first member whose chat
-    /// does not exist yet (a read or two per turn, not a scan). The chat id is the one the fake connector gives.
+    /// A random member whose 1:1 chat the fan-out has created, so their prompt is there or on its way (the claim that
+    /// sends it was taken before the chat was created). Each turn probes one more random member (one storage read) and
+    /// then picks among those found so far. The chat id is the one the fake connector gives.
     /// </summary>
     private async Task<(string UserId, string ConversationId)?> PromptedMemberAsync()
     {
-        int next;
+        int probe;
         lock (gate)
         {
-            next = frontier;
+            probe = random.Next(roster);
         }
 
-        for (var probe = 0; probe < 4 && next < roster; probe++)
+        var probed = FakeConnector.UserId(probe);
+        var found = await conversations.GetAsync(ConversationStore.User, probed, CancellationToken.None) is { Active: true };
+        lock (gate)
         {
-            if (await conversations.GetAsync(ConversationStore.User, FakeConnector.UserId(next), CancellationToken.None) is not { Active: true })
+            if (found && prompted.Add(probe))
             {
-                break;
+                promptedList.Add(probe);
             }
 
-            next = Math.Min(roster, next + 8);
-        }
-
-        int i;
-        lock (gate)
-        {
-            frontier = Math.Max(frontier, next);
-            if (frontier <= BehindFrontier)
+            if (promptedList.Count == 0)
             {
                 return null;
             }
 
-            i = random.Next(frontier - BehindFrontier);
+            var userId = FakeConnector.UserId(promptedList[random.Next(promptedList.Count)]);
+            return (userId, FakeConnector.ConversationOf(userId));
         }
-
-        var userId = FakeConnector.UserId(i);
-        return (userId, FakeConnector.ConversationOf(userId));
     }
 
     private JsonObject Base(string type, string userId, string conversationId) => new()
