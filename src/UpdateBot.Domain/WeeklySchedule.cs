@@ -55,17 +55,36 @@ public static class WeeklySchedule
     /// <summary>
     /// Every step that is due at <paramref name="now"/> and not older than <paramref name="catchUpWindow"/>,
     /// oldest first, from this week and the previous one (a step of a week long gone is never returned).
+    /// A step that an edit of the schedule at <paramref name="scheduleChangedAt"/> put in the past of that week became
+    /// due at the edit (<see cref="BecameDueAt"/>): it runs now rather than being skipped silently.
     /// The caller filters out steps already marked done.
     /// </summary>
-    public static IReadOnlyList<DueStep> DueSteps(SquadSchedule schedule, TimeZoneInfo zone, DateTimeOffset now, TimeSpan catchUpWindow)
+    public static IReadOnlyList<DueStep> DueSteps(SquadSchedule schedule, TimeZoneInfo zone, DateTimeOffset now, TimeSpan catchUpWindow, DateTimeOffset? scheduleChangedAt = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(catchUpWindow, TimeSpan.Zero);
 
         var current = WeekAt(zone, now);
         var oldestAllowed = now - catchUpWindow;
         return StepsOf(schedule, zone, current.Previous(), current)
-            .Where(s => s.DueAt <= now && s.DueAt >= oldestAllowed)
+            .Where(s => s.DueAt <= now && BecameDueAt(s, zone, scheduleChangedAt) >= oldestAllowed)
             .ToList();
+    }
+
+    /// <summary>
+    /// When a step became due: its scheduled time, or — for a step of the week in which the schedule was last edited,
+    /// scheduled before that edit — the edit itself (a step moved into the past, or set up after its time had passed).
+    /// </summary>
+    public static DateTimeOffset BecameDueAt(DueStep step, TimeZoneInfo zone, DateTimeOffset? scheduleChangedAt) =>
+        scheduleChangedAt is { } changed && step.DueAt < changed && WeekAt(zone, changed) == step.Week ? changed : step.DueAt;
+
+    /// <summary>
+    /// The steps of the week holding <paramref name="now"/> whose time is already past under <paramref name="schedule"/>
+    /// (saved now, they run at once unless already done), oldest first.
+    /// </summary>
+    public static IReadOnlyList<DueStep> PassedThisWeek(SquadSchedule schedule, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        var current = WeekAt(zone, now);
+        return StepsOf(schedule, zone, current, current).Where(s => s.DueAt <= now).ToList();
     }
 
     /// <summary>The next instant any step falls due after <paramref name="now"/>.</summary>

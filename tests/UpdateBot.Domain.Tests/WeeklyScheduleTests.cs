@@ -244,3 +244,39 @@ public class WeeklyScheduleTests
         });
     }
 }
+
+public class ScheduleEditTests
+{
+    private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+
+    // Wednesday 25 Nov 2026, 12:00 GMT. Open moved from Thursday 10:00 to Monday 09:00 (two days ago).
+    private static readonly DateTimeOffset Wednesday = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+    private static readonly SquadSchedule MondayOpen = SquadSchedule.Default with { Open = new WeeklyTime(DayOfWeek.Monday, new TimeOnly(9, 0)) };
+
+    [Fact]
+    public void A_step_moved_into_the_past_of_this_week_is_due_from_the_edit()
+    {
+        Assert.DoesNotContain(WeeklySchedule.DueSteps(MondayOpen, London, Wednesday, TimeSpan.FromHours(24)), s => s.Step == CycleStep.Open);
+
+        var due = WeeklySchedule.DueSteps(MondayOpen, London, Wednesday.AddMinutes(1), TimeSpan.FromHours(24), scheduleChangedAt: Wednesday);
+        Assert.Contains(due, s => s.Step == CycleStep.Open && s.Week == new IsoWeek(2026, 48));
+
+        // Still honoured on a later tick inside the catch-up window, not after it.
+        Assert.Contains(WeeklySchedule.DueSteps(MondayOpen, London, Wednesday.AddHours(23), TimeSpan.FromHours(24), Wednesday), s => s.Step == CycleStep.Open);
+        Assert.DoesNotContain(WeeklySchedule.DueSteps(MondayOpen, London, Wednesday.AddHours(25), TimeSpan.FromHours(24), Wednesday), s => s.Step == CycleStep.Open);
+    }
+
+    [Fact]
+    public void An_edit_never_revives_steps_of_an_earlier_week()
+    {
+        var due = WeeklySchedule.DueSteps(MondayOpen, London, Wednesday, TimeSpan.FromHours(24), scheduleChangedAt: Wednesday);
+        Assert.DoesNotContain(due, s => s.Week == new IsoWeek(2026, 47));
+    }
+
+    [Fact]
+    public void Passed_this_week_lists_the_steps_whose_time_has_gone()
+    {
+        var passed = WeeklySchedule.PassedThisWeek(MondayOpen, London, Wednesday);
+        Assert.Equal([CycleStep.Open], passed.Select(s => s.Step));
+    }
+}

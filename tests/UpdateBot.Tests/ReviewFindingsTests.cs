@@ -21,13 +21,19 @@ public sealed class ReviewFindingsTests(AzuriteFixture tables) : IClassFixture<A
     [InlineData("prompt now that the DPIA is signed we can start")]
     [InlineData("status of the referral API: green")]
     [InlineData("back from the conference, met the ICB team")]
+    [InlineData("Away day in Leeds was great, met the ICB")]
+    [InlineData("away from the desk most of the week, pairing with the ICB team")]
     public void Sentences_that_start_with_a_command_word_are_answers(string text) =>
         Assert.Equal(CommandKind.Unknown, Commands.Parse(text).Kind);
 
     [Theory]
     [InlineData("publish", CommandKind.Publish, "")]
     [InlineData("export 2026-W47", CommandKind.Export, "2026-W47")]
-    [InlineData("away until 12 Dec", CommandKind.Away, "12 Dec")]
+    [InlineData("away until 12 Dec", CommandKind.Away, "until 12 Dec")]
+    [InlineData("away next week", CommandKind.Away, "next week")]
+    [InlineData("Away for 2 weeks.", CommandKind.Away, "for 2 weeks")]
+    [InlineData("away", CommandKind.Away, "")]
+    [InlineData("away until", CommandKind.Away, "until")]
     [InlineData("<at>UpdateBot</at> help", CommandKind.Help, "")]
     [InlineData("Prompt now.", CommandKind.PromptNow, "")]
     public void Commands_alone_or_with_their_argument_still_work(string text, CommandKind kind, string argument)

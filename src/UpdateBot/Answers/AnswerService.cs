@@ -1,5 +1,5 @@
+using System.Globalization;
 using UpdateBot.Cards;
-using UpdateBot.Cycle;
 using UpdateBot.Domain;
 using UpdateBot.Hosting;
 using UpdateBot.Storage;
@@ -19,16 +19,42 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     // Each failed attempt means another writer of the same entry succeeded, so k concurrent writers need at most k attempts.
     private const int MaxWriteAttempts = 10;
 
-    public async Task<bool> IsClosedAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
+    /// <summary>The squad-week as the rules see it, with whether it is published read from storage.</summary>
+    public async Task<SquadWeek> WeekAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {
-        if (time.GetUtcNow() >= WeekWindow.ClosesAt(squad, week))
+        var post = await cycle.GetMarkerAsync(squad.Id, week, CycleStore.PostKey, cancellationToken);
+        return squad.Week(week, post?.State == MarkerStates.Sent);
+    }
+
+    public async Task<bool> IsClosedAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken) =>
+        !(await WeekAsync(squad, week, cancellationToken)).IsOpenAt(time.GetUtcNow());
+
+    /// <summary>
+    /// Where new words meant for <paramref name="week"/> are kept now (<see cref="SquadWeek.WordsGoAt"/>): that week
+    /// while it is open or waits on the lead's desk; the next week not yet published once it is published.
+    /// </summary>
+    public async Task<(SquadWeek Target, WordsDestination How)> WhereWordsGoAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var target = await WeekAsync(squad, week, cancellationToken);
+        var how = target.WordsGoAt(now);
+
+        // Cards are never older than last week (CardActionHandler), so this is one hop, at most two.
+        for (var hop = 0; hop < 4 && target.WordsGoAt(now) == WordsDestination.NextWeek; hop++)
         {
-            return true;
+            target = await WeekAsync(squad, target.Week.Next(), cancellationToken);
         }
 
-        var post = await cycle.GetMarkerAsync(squad.Id, week, CycleStore.PostKey, cancellationToken);
-        return post?.State == MarkerStates.Sent;
+        return (target, how);
     }
+
+    /// <summary>What the member is told when their words went somewhere other than the week they meant.</summary>
+    public static string? LateNote(IsoWeek meant, SquadWeek target, WordsDestination how) => how switch
+    {
+        WordsDestination.LeadDesk => $"Week {meant} has closed, but your lead has not published it yet, so this went to their review desk for week {meant}.",
+        WordsDestination.NextWeek => $"Week {meant} is already published, so I kept this for your next update (week {target.Week}).",
+        _ => null,
+    };
 
     /// <summary>The card that shows the member's current state for the week (used by refresh and by "my update").</summary>
     public async Task<AdaptiveCard> ViewAsync(Squad squad, IsoWeek week, string memberId, string memberName, bool forceForm, CancellationToken cancellationToken)
@@ -38,14 +64,18 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         var entry = stored?.Entry ?? new Entry(memberId, memberName, EntryStatus.Pending, new Dictionary<string, string>(), time.GetUtcNow());
         if (!closed && (forceForm || entry.Status == EntryStatus.Pending))
         {
-            return PromptCards.Form(squad, week, entry.Answers, [], reminder: false, memberId, WeekWindow.ClosesAt(squad, week));
+            return PromptCards.Form(squad, week, entry.Answers, [], reminder: false, memberId, ClosesAt(squad, week));
         }
 
         var member = await members.GetAsync(squad.Id, memberId, cancellationToken);
-        return PromptCards.Summary(squad, week, entry, member?.AwayUntil, !closed, WeekWindow.ClosesAt(squad, week));
+        return PromptCards.Summary(squad, week, entry, member?.AwayUntil, !closed, ClosesAt(squad, week));
     }
 
-    /// <summary>Saves the member's answers from the card. Too-long sections are refused with the draft kept on the card.</summary>
+    /// <summary>
+    /// Saves the member's answers from the card. Too-long sections are refused with the draft kept on the card. Late
+    /// words are kept (<see cref="WhereWordsGoAsync"/>): after the close, on the lead's desk until published; after
+    /// publishing, added to the next week's answer (never replacing it). The member is told which.
+    /// </summary>
     public async Task<AnswerOutcome> SubmitAsync(Squad squad, IsoWeek week, string memberId, string memberName, IReadOnlyDictionary<string, string?> typed, CancellationToken cancellationToken)
     {
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -63,19 +93,42 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             }
         }
 
-        var closesAt = WeekWindow.ClosesAt(squad, week);
-        if (await IsClosedAsync(squad, week, cancellationToken))
+        var closesAt = ClosesAt(squad, week);
+        var (target, how) = await WhereWordsGoAsync(squad, week, cancellationToken);
+        if (how == WordsDestination.NextWeek && errors.Count == 0)
         {
-            var existing = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
-            var closedEntry = existing?.Entry ?? new Entry(memberId, memberName, EntryStatus.Pending, answers, time.GetUtcNow());
-            return new AnswerOutcome(PromptCards.Summary(squad, week, closedEntry, null, open: false, closesAt), Saved: false, "This week is closed; your lead has the weeknote.");
+            if (answers.Count == 0)
+            {
+                var existing = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
+                var closedEntry = existing?.Entry ?? new Entry(memberId, memberName, EntryStatus.Pending, answers, time.GetUtcNow());
+                return new AnswerOutcome(PromptCards.Summary(squad, week, closedEntry, null, open: false, closesAt), Saved: false, $"Week {week} is already published; there was nothing to keep for next week.");
+            }
+
+            string? tooLong = null;
+            var kept = await WriteAsync(squad, target.Week, memberId, memberName, current =>
+            {
+                var updated = new Dictionary<string, string>(current, StringComparer.Ordinal);
+                foreach (var (sectionId, text) in answers)
+                {
+                    updated[sectionId] = Appended(current.GetValueOrDefault(sectionId), text);
+                    tooLong ??= AnswerText.CheckLength(squad.Settings.Sections.First(s => s.Id == sectionId).Title, updated[sectionId]);
+                }
+
+                return tooLong is null ? (EntryStatus.Answered, updated) : null;
+            }, cancellationToken);
+            if (tooLong is not null)
+            {
+                return new AnswerOutcome(PromptCards.Form(squad, target.Week, kept.Answers, [tooLong, LateNote(week, target, how)!, "Nothing was added; here is that update so you can trim it."], false, memberId, target.ClosesAt), Saved: false);
+            }
+
+            return new AnswerOutcome(PromptCards.Summary(squad, target.Week, kept, null, target.IsOpenAt(time.GetUtcNow()), target.ClosesAt), Saved: true, LateNote(week, target, how));
         }
 
         // The form replaces every section, so it must be based on the answers as stored now: something captured
         // from the chat, or sent from another device, since the card was shown is not silently overwritten.
         var stored = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
         var storedBasis = PromptCards.AnswersFingerprint(stored?.Entry.Answers ?? new Dictionary<string, string>());
-        if (typed.GetValueOrDefault("basis") is { } basis && basis != storedBasis && stored is not null)
+        if (how != WordsDestination.NextWeek && typed.GetValueOrDefault("basis") is { } basis && basis != storedBasis && stored is not null)
         {
             errors.Add("Your update changed since this card was shown (from another device, or something you typed in the chat). Check the sections below and submit again to keep this version.");
             errors.AddRange(stored.Entry.Answers.Where(a => !string.IsNullOrWhiteSpace(a.Value))
@@ -91,13 +144,13 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
 
         var status = answers.Count == 0 ? EntryStatus.Pending : EntryStatus.Answered;
         var saved = await WriteAsync(squad, week, memberId, memberName, _ => (status, answers), cancellationToken);
-        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, null, open: true, closesAt), Saved: true);
+        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, null, open: how == WordsDestination.ThisWeek, closesAt), Saved: true, LateNote(week, target, how));
     }
 
     /// <summary>"Quiet week": nothing to report; no reminder follows.</summary>
     public async Task<AnswerOutcome> QuietAsync(Squad squad, IsoWeek week, string memberId, string memberName, CancellationToken cancellationToken)
     {
-        var closesAt = WeekWindow.ClosesAt(squad, week);
+        var closesAt = ClosesAt(squad, week);
         if (await IsClosedAsync(squad, week, cancellationToken))
         {
             return new AnswerOutcome(await ViewAsync(squad, week, memberId, memberName, false, cancellationToken), false, "This week is closed.");
@@ -107,12 +160,20 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         return new AnswerOutcome(PromptCards.Summary(squad, week, saved, null, open: true, closesAt), Saved: true);
     }
 
-    /// <summary>"Away until": no prompts or reminders up to and including that date; this week is marked away.</summary>
-    public async Task<AnswerOutcome> AwayAsync(Squad squad, IsoWeek week, string memberId, string memberName, DateOnly? until, CancellationToken cancellationToken)
+    /// <summary>"Away until" a date picked on a card: away from now.</summary>
+    public Task<AnswerOutcome> AwayAsync(Squad squad, IsoWeek week, string memberId, string memberName, DateOnly? until, CancellationToken cancellationToken) =>
+        AwayAsync(squad, week, memberId, memberName, until is { } date ? AwayPeriod.FromNowUntil(date) : null, cancellationToken);
+
+    /// <summary>
+    /// Away for <paramref name="away"/>: no prompts or reminders on those days. Going away never removes what the
+    /// member already gave: this week is marked away only when they have said nothing in it and the time away
+    /// includes some of it (<see cref="MemberWeek.AwayMarksWeek"/>).
+    /// </summary>
+    public async Task<AnswerOutcome> AwayAsync(Squad squad, IsoWeek week, string memberId, string memberName, AwayPeriod? away, CancellationToken cancellationToken)
     {
-        var closesAt = WeekWindow.ClosesAt(squad, week);
+        var closesAt = ClosesAt(squad, week);
         var today = WeeklySchedule.LocalDate(squad.TimeZone, time.GetUtcNow());
-        if (until is null || until < today)
+        if (away is null || away.Until < today)
         {
             var current = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
             return new AnswerOutcome(
@@ -120,16 +181,33 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
                 Saved: false);
         }
 
-        await members.SetAwayUntilAsync(squad.Id, memberId, until, cancellationToken);
+        await members.SetAwayAsync(squad.Id, memberId, away, cancellationToken);
+        var noted = away.From > today
+            ? $"Noted: away {away.From.ToString("d MMM", CultureInfo.InvariantCulture)} to {away.Until.ToString("d MMM", CultureInfo.InvariantCulture)}."
+            : $"Noted: away until {away.Until.ToString("d MMM", CultureInfo.InvariantCulture)}.";
         if (await IsClosedAsync(squad, week, cancellationToken))
         {
             // The dates count for the weeks ahead; a closed (perhaps published) week keeps what it had.
-            return new AnswerOutcome(await ViewAsync(squad, week, memberId, memberName, false, cancellationToken), true, $"Noted: away until {until.Value.ToString("d MMM", System.Globalization.CultureInfo.InvariantCulture)}. This week is already closed.");
+            return new AnswerOutcome(await ViewAsync(squad, week, memberId, memberName, false, cancellationToken), true, $"{noted} This week is already closed.");
+        }
+
+        var stored = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
+        if (!MemberWeekOf(memberId, stored, away).AwayMarksWeek(away, week, today))
+        {
+            var kept = stored?.Entry.Answers.Values.Any(v => !string.IsNullOrWhiteSpace(v)) == true
+                ? " What you gave for this week stays in it."
+                : " This week's update is still open if you want to answer before you go.";
+            return new AnswerOutcome(await ViewAsync(squad, week, memberId, memberName, false, cancellationToken), true, noted + kept);
         }
 
         var saved = await WriteAsync(squad, week, memberId, memberName, current => (EntryStatus.Away, current), cancellationToken);
-        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, until, open: true, closesAt), Saved: true);
+        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, away.Until, open: true, closesAt), Saved: true);
     }
+
+    /// <summary>The scheduler found the member away on a step's day: their week is marked away unless they have said something.</summary>
+    public Task MarkAwayAsync(Squad squad, IsoWeek week, string memberId, string memberName, CancellationToken cancellationToken) =>
+        WriteAsync(squad, week, memberId, memberName, answers =>
+            answers.Values.Any(v => !string.IsNullOrWhiteSpace(v)) ? null : (EntryStatus.Away, answers), cancellationToken);
 
     /// <summary>"back": prompts resume; this week returns to pending unless something was written.</summary>
     public async Task BackAsync(Squad squad, IsoWeek week, string memberId, string memberName, CancellationToken cancellationToken)
@@ -142,31 +220,49 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         }
     }
 
-    /// <summary>Free text typed in the chat while a week is open goes into the first section (the member can move it).</summary>
-    public async Task<AnswerOutcome> CaptureAsync(Squad squad, IsoWeek week, string memberId, string memberName, string text, CancellationToken cancellationToken)
+    /// <summary>
+    /// Free text typed in the chat goes into the first section (the member can move it) of the week it is kept in
+    /// (<see cref="WhereWordsGoAsync"/>). Captured once per chat message (<paramref name="activityId"/>), whichever
+    /// instance receives it and however often Teams redelivers it. <paramref name="hint"/> ("did you mean the
+    /// command?") is shown on the card.
+    /// </summary>
+    public async Task<AnswerOutcome> CaptureAsync(Squad squad, IsoWeek week, string memberId, string memberName, string text, CancellationToken cancellationToken, string? activityId = null, string? hint = null)
     {
         var cleaned = AnswerText.Clean(text);
         var section = squad.Settings.Sections[0];
+        var (target, how) = await WhereWordsGoAsync(squad, week, cancellationToken);
         string? tooLong = null;
         IReadOnlyDictionary<string, string> latest = new Dictionary<string, string>();
-        await WriteAsync(squad, week, memberId, memberName, answers =>
+        await WriteOnceAsync(squad, target.Week, memberId, memberName, answers =>
         {
             // Appended to the answers as they are now (re-read on every retry), so two quick messages both land.
             latest = answers;
-            var before = answers.GetValueOrDefault(section.Id);
-            var combined = string.IsNullOrWhiteSpace(before) ? cleaned : before + "\n" + cleaned;
+            var combined = Appended(answers.GetValueOrDefault(section.Id), cleaned);
             tooLong = AnswerText.CheckLength(section.Title, combined);
             return tooLong is null
                 ? (EntryStatus.Answered, new Dictionary<string, string>(answers, StringComparer.Ordinal) { [section.Id] = combined })
                 : null;
-        }, cancellationToken);
+        }, activityId, cancellationToken);
         if (tooLong is not null)
         {
-            return new AnswerOutcome(PromptCards.Form(squad, week, latest, [tooLong, "Nothing was added; here is your update so you can trim it."], false, memberId, WeekWindow.ClosesAt(squad, week)), Saved: false);
+            return new AnswerOutcome(PromptCards.Form(squad, target.Week, latest, [tooLong, "Nothing was added; here is your update so you can trim it."], false, memberId, target.ClosesAt), Saved: false);
         }
 
-        return new AnswerOutcome(PromptCards.Captured(squad, week, section.Id, cleaned), Saved: true);
+        var note = string.Join(" ", new[] { LateNote(week, target, how), hint }.Where(n => n is not null));
+        return new AnswerOutcome(PromptCards.Captured(squad, target.Week, section.Id, cleaned, note.Length == 0 ? null : note), Saved: true);
     }
+
+    private static string Appended(string? before, string text) => string.IsNullOrWhiteSpace(before) ? text : before + "\n" + text;
+
+    private static MemberWeek MemberWeekOf(string memberId, StoredEntry? stored, AwayPeriod? away) => new(
+        new UserId(memberId),
+        stored?.Entry.Status ?? EntryStatus.Pending,
+        stored?.Entry.Answers.Values.Any(v => !string.IsNullOrWhiteSpace(v)) == true,
+        InRoster: true,
+        OptedOut: false,
+        away);
+
+    private static DateTimeOffset ClosesAt(Squad squad, IsoWeek week) => squad.Week(week, published: false).ClosesAt;
 
     /// <summary>Moves the captured text (the end of <paramref name="fromSectionId"/>) to another section.</summary>
     public async Task<AnswerOutcome> MoveCaptureAsync(Squad squad, IsoWeek week, string memberId, string memberName, string fromSectionId, string toSectionId, string capturedText, CancellationToken cancellationToken)
@@ -184,7 +280,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
                 return (EntryStatus.Answered, updated);
             }
 
-            updated[toSectionId] = updated.TryGetValue(toSectionId, out var existing) && !string.IsNullOrWhiteSpace(existing) ? existing + "\n" + capturedText : capturedText;
+            updated[toSectionId] = Appended(updated.GetValueOrDefault(toSectionId), capturedText);
             return (EntryStatus.Answered, updated);
         }, cancellationToken);
         return new AnswerOutcome(PromptCards.Captured(squad, week, toSectionId, capturedText), true);
@@ -203,7 +299,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             RemoveTail(updated, sectionId, capturedText);
             return (updated.Values.Any(v => !string.IsNullOrWhiteSpace(v)) ? EntryStatus.Answered : EntryStatus.Pending, updated);
         }, cancellationToken);
-        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, null, open: true, WeekWindow.ClosesAt(squad, week)), true, "Removed.");
+        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, null, open: true, ClosesAt(squad, week)), true, "Removed.");
     }
 
     private static bool RemoveTail(Dictionary<string, string> answers, string sectionId, string text)
@@ -232,21 +328,40 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         string memberId,
         string memberName,
         Func<IReadOnlyDictionary<string, string>, (EntryStatus Status, IReadOnlyDictionary<string, string> Answers)?> change,
+        CancellationToken cancellationToken) =>
+        (await WriteOnceAsync(squad, week, memberId, memberName, change, null, cancellationToken)).Entry;
+
+    /// <summary>
+    /// Read-modify-write of the member's entry with its ETag. With <paramref name="capturedActivityId"/>, a message
+    /// already captured into the entry is not applied again (<c>Duplicate</c>), and the id is stored with the change.
+    /// </summary>
+    private async Task<(Entry Entry, bool Duplicate)> WriteOnceAsync(
+        Squad squad,
+        IsoWeek week,
+        string memberId,
+        string memberName,
+        Func<IReadOnlyDictionary<string, string>, (EntryStatus Status, IReadOnlyDictionary<string, string> Answers)?> change,
+        string? capturedActivityId,
         CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxWriteAttempts; attempt++)
         {
             var current = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
+            if (capturedActivityId is not null && current?.CapturedActivityIds.Contains(capturedActivityId, StringComparer.Ordinal) == true)
+            {
+                return (current.Entry, true);
+            }
+
             if (change(current?.Entry.Answers ?? new Dictionary<string, string>()) is not var (status, answers))
             {
-                return current?.Entry ?? new Entry(memberId, memberName, EntryStatus.Pending, new Dictionary<string, string>(), time.GetUtcNow());
+                return (current?.Entry ?? new Entry(memberId, memberName, EntryStatus.Pending, new Dictionary<string, string>(), time.GetUtcNow()), false);
             }
 
             var entry = new Entry(memberId, memberName, status, answers, time.GetUtcNow());
-            if (await entries.TrySaveAsync(squad.Id, week, entry, current, cancellationToken))
+            if (await entries.TrySaveAsync(squad.Id, week, entry, current, capturedActivityId, cancellationToken))
             {
                 metrics.AnswerSaved(status.ToString());
-                return entry;
+                return (entry, false);
             }
         }
 

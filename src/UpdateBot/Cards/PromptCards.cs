@@ -116,7 +116,8 @@ public static class PromptCards
     }
 
     /// <summary>Free text typed into the chat was saved into a section; offer to move it or undo.</summary>
-    public static AdaptiveCard Captured(Squad squad, IsoWeek week, string sectionId, string text)
+    /// <param name="note">Said under the text: where late words went, or "did you mean the command?".</param>
+    public static AdaptiveCard Captured(Squad squad, IsoWeek week, string sectionId, string text, string? note = null)
     {
         var section = squad.Settings.Sections.FirstOrDefault(s => s.Id == sectionId) ?? squad.Settings.Sections[0];
         var data = new CaptureData(squad.Id, week, section.Id, text);
@@ -127,6 +128,7 @@ public static class PromptCards
             [
                 new TextBlock($"Added to **{section.Title}** for {squad.Settings.Name}:") { Weight = FontWeight.Bolder },
                 new Container([Paragraph(text)]) { Style = ContainerStyle.Emphasis },
+                .. note is null ? Array.Empty<CardElement>() : [Paragraph(note)],
                 new ChoiceSetInput(squad.Settings.Sections.Select(s => new Choice(s.Title, s.Id)).ToList())
                 {
                     Id = MoveTargetInput,

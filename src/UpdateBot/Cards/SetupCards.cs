@@ -119,7 +119,8 @@ public static class SetupCards
         };
     }
 
-    public static AdaptiveCard Saved(SquadSettings settings, string savedBy)
+    /// <param name="next">When the next step runs (and which run now because the new schedule put them in the past).</param>
+    public static AdaptiveCard Saved(SquadSettings settings, string savedBy, string? next = null)
     {
         var facts = new List<Fact>
         {
@@ -137,6 +138,7 @@ public static class SetupCards
             [
                 Title(SavedTitle),
                 new FactSet(facts),
+                .. next is null ? Array.Empty<CardElement>() : [new TextBlock(next) { Wrap = true }],
                 Subtle($"Saved by {savedBy}. A lead can change this any time with @UpdateBot settings."),
             ],
         };

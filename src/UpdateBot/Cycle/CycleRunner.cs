@@ -39,6 +39,7 @@ public sealed partial class CycleRunner(
     AnswerService answers,
     DigestService digests,
     BotMetrics metrics,
+    TimeProvider time,
     ILogger<CycleRunner> logger)
 {
     /// <summary>Sends in flight at once during a fan-out; the connector's rate limiter keeps us inside Teams' limits.</summary>
@@ -84,6 +85,13 @@ public sealed partial class CycleRunner(
     private async Task<StepReport> FanOutAsync(Squad squad, IsoWeek week, bool reminder, CancellationToken cancellationToken)
     {
         var step = reminder ? CycleStep.Remind : CycleStep.Open;
+        var published = await digests.IsPublishedAsync(squad, week, cancellationToken);
+        if (!squad.Week(week, published).StepSendsAt(step, time.GetUtcNow()))
+        {
+            // The week closed (at its time, or published early): its remaining prompts and reminders never go out.
+            return new StepReport(step, true, 0, 0, 0, 0, 0, published ? $"Week {week} is already published: nothing more is sent for it" : $"Week {week} has closed: nothing more is sent for it");
+        }
+
         var rosterFresh = await SyncRosterAsync(squad, cancellationToken);
         var roster = (await members.ListAsync(squad.Id, cancellationToken)).Where(m => m.InRoster).ToList();
         var weekEntries = (await entries.ListAsync(squad.Id, week, cancellationToken)).ToDictionary(e => e.Entry.MemberId, StringComparer.Ordinal);
@@ -117,33 +125,25 @@ public sealed partial class CycleRunner(
 
     private async Task<string> SendOneAsync(Squad squad, IsoWeek week, Member member, StoredEntry? stored, bool reminder, DateOnly stepDate, DateTimeOffset closesAt, CancellationToken cancellationToken)
     {
-        if (member.OptedOut)
-        {
-            return "skipped";
-        }
-
-        if (member.IsAwayOn(stepDate))
-        {
-            if (stored is null || stored.Entry.Status == EntryStatus.Pending)
-            {
-                await answers.AwayAsync(squad, week, member.UserId, member.Name, member.AwayUntil, cancellationToken);
-            }
-
-            return "skipped";
-        }
-
-        if (reminder && stored is not null && stored.Entry.Status != EntryStatus.Pending)
-        {
-            // Answered, quiet or away: never a reminder for a week already answered.
-            return "skipped";
-        }
-
         var entry = stored?.Entry;
+        var memberWeek = new MemberWeek(
+            new UserId(member.UserId), entry?.Status ?? EntryStatus.Pending, entry?.Answers.Values.Any(v => !string.IsNullOrWhiteSpace(v)) == true, member.InRoster, member.OptedOut, member.Away);
+        var send = memberWeek.ForStep(reminder ? CycleStep.Remind : CycleStep.Open, stepDate);
+        switch (send)
+        {
+            case MemberSend.Skip:
+                // Stopped, left, away, or (for a reminder) already answered, quiet or away.
+                return "skipped";
+            case MemberSend.MarkAway:
+                await answers.MarkAwayAsync(squad, week, member.UserId, member.Name, cancellationToken);
+                return "skipped";
+        }
+
         var record = await delivery.DeliverAsync(EntryStore.Partition(squad.Id, week), SendIntent.To(reminder ? IntentKind.Reminder : IntentKind.Prompt, member.UserId).Key, (_, ct) =>
         {
-            var card = entry is null || entry.Status == EntryStatus.Pending
+            var card = send == MemberSend.Form
                 ? PromptCards.Form(squad, week, entry?.Answers ?? new Dictionary<string, string>(), [], reminder, member.UserId, closesAt)
-                : PromptCards.Summary(squad, week, entry, member.AwayUntil, open: true, closesAt);
+                : PromptCards.Summary(squad, week, entry!, member.AwayUntil, open: true, closesAt);
             var summary = reminder ? "A gentle reminder about this week's update" : $"{squad.Settings.Name}: what happened this week?";
             return messenger.SendToMemberAsync(squad, member.UserId, card, summary, ct);
         }, cancellationToken);
@@ -182,8 +182,17 @@ public sealed partial class CycleRunner(
         return record.State == SendState.Retry ? "retry" : "unreachable";
     }
 
+    /// <summary>What the Compile or Publish step sends for this week now (<see cref="SquadWeek.LeadSendFor"/>).</summary>
+    private async Task<LeadSend> LeadSendAsync(Squad squad, IsoWeek week, CycleStep step, CancellationToken cancellationToken) =>
+        squad.Week(week, await digests.IsPublishedAsync(squad, week, cancellationToken)).LeadSendFor(step, squad.Settings.AutoPublish, time.GetUtcNow());
+
     private async Task<StepReport> CompileAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {
+        if (await LeadSendAsync(squad, week, CycleStep.Compile, cancellationToken) == LeadSend.Nothing)
+        {
+            return new StepReport(CycleStep.Compile, true, 0, 1, 0, 0, 0, "Already published: no draft to review");
+        }
+
         // Not complete while a lead's draft waits for a retry: the step stays due and the next tick tries again.
         var (sent, retrying) = await digests.SendReviewToLeadsAsync(squad, week, cancellationToken);
         return new StepReport(CycleStep.Compile, retrying == 0, sent, 0, 0, retrying, 0, $"Draft sent to {sent} lead(s)" + (retrying > 0 ? $", {retrying} to retry" : ""));
@@ -191,7 +200,8 @@ public sealed partial class CycleRunner(
 
     private async Task<StepReport> PublishAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {
-        if (squad.Settings.AutoPublish)
+        var send = await LeadSendAsync(squad, week, CycleStep.Publish, cancellationToken);
+        if (send == LeadSend.ChannelPost)
         {
             // Complete once the post is settled: in full in the channel, or unconfirmed / refused and told to the leads.
             var result = await digests.PublishAsync(squad, week, "the schedule", cancellationToken);
@@ -199,7 +209,7 @@ public sealed partial class CycleRunner(
                 $"{result.State} (Update {result.Edition})" + (result.Detail is null ? "" : $": {result.Detail}"));
         }
 
-        if (await digests.IsPublishedAsync(squad, week, cancellationToken))
+        if (send == LeadSend.Nothing)
         {
             return new StepReport(CycleStep.Publish, true, 0, 1, 0, 0, 0, "Already published");
         }

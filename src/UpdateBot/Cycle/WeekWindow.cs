@@ -7,18 +7,17 @@ namespace UpdateBot.Cycle;
 public static class WeekWindow
 {
     /// <summary>Answers can change until the publish time (or an earlier publish); after that the week is closed.</summary>
-    public static DateTimeOffset ClosesAt(Squad squad, IsoWeek week) =>
-        WeeklySchedule.DueAt(squad.Settings.Schedule, squad.TimeZone, week, CycleStep.Publish);
+    public static DateTimeOffset ClosesAt(Squad squad, IsoWeek week) => squad.Week(week, published: false).ClosesAt;
 
     public static IsoWeek CurrentWeek(Squad squad, DateTimeOffset now) => WeeklySchedule.WeekAt(squad.TimeZone, now);
 
     /// <summary>
-    /// The week free text and "my update" belong to: this week until it closes, then the next one
-    /// (so something typed on a Saturday is kept for next week's prompt, not lost).
+    /// The week a member's commands ("my update", quiet, away) and a lead's "prompt now" are about: this week until it
+    /// closes, then the next one. Free text follows <see cref="SquadWeek.WordsGoAt"/> instead (the lead's desk first).
     /// </summary>
     public static IsoWeek AnsweringWeek(Squad squad, DateTimeOffset now, bool currentPublished)
     {
         var week = CurrentWeek(squad, now);
-        return currentPublished || now >= ClosesAt(squad, week) ? week.Next() : week;
+        return squad.Week(week, currentPublished).IsOpenAt(now) ? week : week.Next();
     }
 }

@@ -95,7 +95,7 @@ public sealed partial class WeeklyCycleService(
         var cycle = services.GetRequiredService<CycleStore>();
         var runner = services.GetRequiredService<CycleRunner>();
         var ran = 0;
-        var due = WeeklySchedule.DueSteps(squad.Settings.Schedule, squad.TimeZone, time.GetUtcNow(), options.Value.CatchUpWindow);
+        var due = WeeklySchedule.DueSteps(squad.Settings.Schedule, squad.TimeZone, time.GetUtcNow(), options.Value.CatchUpWindow, squad.ScheduleChangedAt);
         foreach (var step in due)
         {
             using var scope = logger.BeginScope(new Dictionary<string, object> { ["SquadId"] = squad.Id, ["Week"] = step.Week.ToString(), ["Step"] = step.Step.ToString() });

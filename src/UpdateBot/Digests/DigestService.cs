@@ -1,5 +1,4 @@
 using UpdateBot.Cards;
-using UpdateBot.Cycle;
 using UpdateBot.Deliveries;
 using UpdateBot.Domain;
 using UpdateBot.Hosting;

@@ -57,7 +57,8 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
     }
 
     private bool PastCatchUp(Squad squad, IsoWeek week, CycleStep step) =>
-        time.GetUtcNow() - WeeklySchedule.DueAt(squad.Settings.Schedule, squad.TimeZone, week, step) > cycleOptions.Value.CatchUpWindow;
+        time.GetUtcNow() - WeeklySchedule.BecameDueAt(new DueStep(week, step, WeeklySchedule.DueAt(squad.Settings.Schedule, squad.TimeZone, week, step)), squad.TimeZone, squad.ScheduleChangedAt)
+            > cycleOptions.Value.CatchUpWindow;
 
     public async Task<IReadOnlyList<MemberWeekStatus>> StatusesAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {

@@ -34,6 +34,9 @@ public sealed class SquadRow : TableRow
     public string LeadIdsJson { get; set; } = "";
     public bool AutoPublish { get; set; }
     public int PublishedEditions { get; set; }
+
+    /// <summary>When the schedule or time zone was last saved different (or first saved).</summary>
+    public DateTimeOffset? ScheduleChangedAt { get; set; }
     public bool Removed { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
@@ -50,6 +53,9 @@ public sealed class MemberRow : TableRow
 
     /// <summary>yyyy-MM-dd, inclusive.</summary>
     public string? AwayUntil { get; set; }
+
+    /// <summary>yyyy-MM-dd, inclusive: the first day away ("away next week"); none means from when it was said.</summary>
+    public string? AwayFrom { get; set; }
     public string? Reach { get; set; }
     public string? ReachDetail { get; set; }
     public DateTimeOffset? ReachCheckedAt { get; set; }
@@ -78,6 +84,9 @@ public sealed class EntryRow : TableRow
     /// <summary>The 1:1 message holding the member's latest prompt/summary card, to update it in place.</summary>
     public string? CardActivityId { get; set; }
     public string? CardConversationId { get; set; }
+
+    /// <summary>JSON array of the latest chat messages (activity ids) captured into this entry, so a redelivery is not added twice.</summary>
+    public string? CapturedActivityIds { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
 

@@ -6,7 +6,11 @@ using UpdateBot.Domain;
 namespace UpdateBot.Storage;
 
 /// <summary>A member's entry as stored, with the ETag for optimistic concurrency and the card that shows it.</summary>
-public sealed record StoredEntry(Entry Entry, ETag ETag, string? CardConversationId, string? CardActivityId);
+public sealed record StoredEntry(Entry Entry, ETag ETag, string? CardConversationId, string? CardActivityId)
+{
+    /// <summary>The latest chat messages captured into the entry (newest last), so a redelivered one is not added twice.</summary>
+    public IReadOnlyList<string> CapturedActivityIds { get; init; } = [];
+}
 
 /// <summary>Answers, one partition per squad-week.</summary>
 public sealed class EntryStore(Tables tables)
@@ -27,12 +31,25 @@ public sealed class EntryStore(Tables tables)
         return row is null ? null : ToStored(row);
     }
 
+    /// <summary>How many captured message ids an entry remembers: far more than a redelivery can lag behind.</summary>
+    public const int CapturedActivityIdsKept = 20;
+
     /// <summary>
     /// Writes the entry. With <paramref name="expected"/> the write only happens if nobody changed it since
     /// (412 → false); without, it must not exist yet (409 → false). The caller re-reads and decides.
     /// </summary>
-    public async Task<bool> TrySaveAsync(string squadId, IsoWeek week, Entry entry, StoredEntry? expected, CancellationToken cancellationToken)
+    public Task<bool> TrySaveAsync(string squadId, IsoWeek week, Entry entry, StoredEntry? expected, CancellationToken cancellationToken) =>
+        TrySaveAsync(squadId, week, entry, expected, null, cancellationToken);
+
+    /// <summary>As the other overload; <paramref name="capturedActivityId"/> is the chat message this write captures, remembered in the same write.</summary>
+    public async Task<bool> TrySaveAsync(string squadId, IsoWeek week, Entry entry, StoredEntry? expected, string? capturedActivityId, CancellationToken cancellationToken)
     {
+        var captured = (expected?.CapturedActivityIds ?? []).ToList();
+        if (capturedActivityId is not null)
+        {
+            captured.Add(capturedActivityId);
+        }
+
         var row = new EntryRow
         {
             PartitionKey = Partition(squadId, week),
@@ -44,6 +61,7 @@ public sealed class EntryStore(Tables tables)
             UpdatedAt = entry.UpdatedAt,
             CardConversationId = expected?.CardConversationId,
             CardActivityId = expected?.CardActivityId,
+            CapturedActivityIds = captured.Count == 0 ? null : JsonSerializer.Serialize(captured.TakeLast(CapturedActivityIdsKept), Json),
         };
         if (expected is null)
         {
@@ -112,6 +130,9 @@ public sealed class EntryStore(Tables tables)
         var answers = JsonSerializer.Deserialize<Dictionary<string, string>>(row.AnswersJson, Json) ?? [];
         var status = Enum.TryParse<EntryStatus>(row.Status, out var s) ? s : EntryStatus.Pending;
         var entry = new Entry(row.MemberId, row.MemberName, status, answers, row.UpdatedAt);
-        return new StoredEntry(entry, row.ETag, row.CardConversationId, row.CardActivityId);
+        return new StoredEntry(entry, row.ETag, row.CardConversationId, row.CardActivityId)
+        {
+            CapturedActivityIds = row.CapturedActivityIds is { Length: > 0 } ids ? JsonSerializer.Deserialize<List<string>>(ids, Json) ?? [] : [],
+        };
     }
 }

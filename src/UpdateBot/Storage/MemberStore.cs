@@ -16,7 +16,12 @@ public sealed record Member(
     ReachStatus Reach,
     string? ReachDetail)
 {
-    public bool IsAwayOn(DateOnly date) => AwayUntil is { } until && date <= until;
+    /// <summary>The first day away, when the member named one ("away next week"); otherwise away from when they said it.</summary>
+    public DateOnly? AwayFrom { get; init; }
+
+    public AwayPeriod? Away => AwayUntil is { } until ? new AwayPeriod(AwayFrom ?? DateOnly.MinValue, until) : null;
+
+    public bool IsAwayOn(DateOnly date) => Away?.Covers(date) == true;
 }
 
 /// <summary>A roster entry as read from Teams.</summary>
@@ -98,7 +103,15 @@ public sealed class MemberStore(Tables tables, TimeProvider time)
         UpdateAsync(squadId, userId, row => row.OptedOut = optedOut, cancellationToken);
 
     public Task SetAwayUntilAsync(string squadId, string userId, DateOnly? until, CancellationToken cancellationToken) =>
-        UpdateAsync(squadId, userId, row => row.AwayUntil = until?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), cancellationToken);
+        SetAwayAsync(squadId, userId, until is { } date ? new AwayPeriod(DateOnly.MinValue, date) : null, cancellationToken);
+
+    /// <summary>The days the member is away (none: back). A period from <see cref="DateOnly.MinValue"/> starts when it was said.</summary>
+    public Task SetAwayAsync(string squadId, string userId, AwayPeriod? away, CancellationToken cancellationToken) =>
+        UpdateAsync(squadId, userId, row =>
+        {
+            row.AwayUntil = away?.Until.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            row.AwayFrom = away is { From: var from } && from != DateOnly.MinValue ? from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
+        }, cancellationToken);
 
     public Task RecordReachAsync(string squadId, string userId, ReachStatus reach, string? detail, CancellationToken cancellationToken) =>
         UpdateAsync(squadId, userId, row =>
@@ -166,5 +179,8 @@ public sealed class MemberStore(Tables tables, TimeProvider time)
         row.OptedOut,
         row.AwayUntil is { Length: > 0 } away ? DateOnly.ParseExact(away, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
         Enum.TryParse<ReachStatus>(row.Reach, out var reach) ? reach : ReachStatus.Reachable,
-        row.ReachDetail);
+        row.ReachDetail)
+    {
+        AwayFrom = row.AwayFrom is { Length: > 0 } from ? DateOnly.ParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
+    };
 }

@@ -20,6 +20,14 @@ public sealed record Squad(
 
     public TimeZoneInfo TimeZone => TimeZoneInfo.FindSystemTimeZoneById(Settings.TimeZoneId);
 
+    public SquadId SquadId => new(Id);
+
+    /// <summary>One week of this squad as the domain's rules see it (<paramref name="published"/> read from storage).</summary>
+    public SquadWeek Week(IsoWeek week, bool published) => SquadWeek.Of(SquadId, Settings, TimeZone, week, published);
+
+    /// <summary>When the schedule or time zone last changed (steps it moved into the past become due then).</summary>
+    public DateTimeOffset? ScheduleChangedAt { get; init; }
+
     /// <summary>The team's Microsoft 365 group id (from the install event), for deep links.</summary>
     public string? AadGroupId { get; init; }
 
@@ -112,7 +120,13 @@ public sealed class SquadStore(Tables tables, TimeProvider time)
             return false;
         }
 
+        var scheduleBefore = row.IsConfigured ? (row.ScheduleJson, row.TimeZoneId) : default;
         Write(row, settings);
+        if ((row.ScheduleJson, row.TimeZoneId) != scheduleBefore)
+        {
+            row.ScheduleChangedAt = time.GetUtcNow();
+        }
+
         row.IsConfigured = true;
         return await tables.Squads.TryReplaceAsync(row, cancellationToken);
     }
@@ -188,6 +202,7 @@ public sealed class SquadStore(Tables tables, TimeProvider time)
         return new Squad(row.TeamId, row.TenantId, row.ServiceUrl, row.BotId, row.ChannelId, row.IsConfigured, settings, row.PublishedEditions, row.ETag)
         {
             AadGroupId = row.AadGroupId,
+            ScheduleChangedAt = row.ScheduleChangedAt,
         };
     }
 }

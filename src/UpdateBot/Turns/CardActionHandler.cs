@@ -29,6 +29,7 @@ public sealed class CardActionHandler(
     DigestService digests,
     BackgroundWork background,
     IOptions<TurnOptions> turnOptions,
+    CycleStore cycle,
     TimeProvider time)
 {
     /// <summary>Longer than any Teams team id; a longer one cannot name a squad and must not reach storage as a key.</summary>
@@ -98,6 +99,14 @@ public sealed class CardActionHandler(
             {
                 return new CardActionResult(null, "That week is long closed.");
             }
+        }
+
+        if (request.Route.Audience == CardAudience.Lead && request.Data is ISquadWeekData { Week: var deskWeek }
+            && !SquadWeek.DeskAccepts(deskWeek, WeekWindow.CurrentWeek(request.Squad, time.GetUtcNow())))
+        {
+            // An old desk card acts only on its own week, and only while that week can still be reviewed or corrected:
+            // it can never publish a week long gone under a new number.
+            return new CardActionResult(null, $"This review card is for week {deskWeek}, which can no longer be reviewed or published. Nothing was changed. Say **preview** for the current draft.");
         }
 
         return await request.Route.RunAsync(this, request, cancellationToken);
@@ -176,7 +185,34 @@ public sealed class CardActionHandler(
             return new CardActionResult(SetupCards.Form(latest, null, ["Another lead saved the settings a moment ago. Here they are; change them again if needed."], roster), null);
         }
 
-        return new CardActionResult(SetupCards.Saved(result.Settings!, turn.UserName), "Settings saved.");
+        var next = await NextStepLineAsync(squad, result.Settings!, cancellationToken);
+        return new CardActionResult(SetupCards.Saved(result.Settings!, turn.UserName, next), "Settings saved. " + next);
+    }
+
+    /// <summary>
+    /// What the saved schedule does next, said plainly: the steps of this week it put in the past (they run now, as the
+    /// scheduler treats them as due from the save: <see cref="WeeklySchedule.BecameDueAt"/>), then the next step's time.
+    /// </summary>
+    private async Task<string> NextStepLineAsync(Squad before, SquadSettings settings, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZoneId);
+        var scheduleChanged = !before.IsConfigured || before.Settings.Schedule != settings.Schedule || before.Settings.TimeZoneId != settings.TimeZoneId;
+        var runNow = new List<string>();
+        foreach (var step in scheduleChanged ? WeeklySchedule.PassedThisWeek(settings.Schedule, zone, now) : [])
+        {
+            if (SquadWeek.Of(before.SquadId, settings, zone, step.Week, published: false).StepSendsAt(step.Step, now)
+                && !await cycle.IsStepDoneAsync(before.Id, step.Week, step.Step, cancellationToken))
+            {
+                runNow.Add(SetupCards.StepLabel(step.Step));
+            }
+        }
+
+        var upcoming = WeeklySchedule.NextStep(settings.Schedule, zone, now);
+        var nextLine = $"Next: {SetupCards.StepLabel(upcoming.Step)} on {PromptCards.FormatLocal(upcoming.DueAt, zone)}.";
+        return runNow.Count == 0
+            ? nextLine
+            : $"This week's {string.Join(", ", runNow)} time has already passed, so {(runNow.Count == 1 ? "it runs" : "they run")} now. {nextLine}";
     }
 
     internal async Task<CardActionResult> RefreshReviewAsync(CardActionRequest request, ReviewRefreshData data, CancellationToken cancellationToken) =>

@@ -172,16 +172,20 @@ public sealed class CommandHandler(
             case CommandKind.Away:
             {
                 var today = WeeklySchedule.LocalDate(squad.TimeZone, time.GetUtcNow());
-                var until = AnswerText.ParseAwayUntil(command.Argument, today);
-                if (until is null)
+                if (!AwayPeriod.TryParse(command.Argument, today, out var away))
                 {
-                    await ReplyTextAsync(turn, command.Argument.Length == 0
-                        ? "When are you back? Say, for example, **away until 12 Dec**."
-                        : $"I couldn't read \"{command.Argument}\" as a date. Try **away until 12 Dec** or **away until 2026-12-12**.", cancellationToken);
+                    // Only a bare "away" gets here: anything after it that is not a period was kept as an answer.
+                    await ReplyTextAsync(turn, "When are you away? Say, for example, **away until 12 Dec**, **away next week** or **away for 2 weeks**.", cancellationToken);
                     break;
                 }
 
-                await ReplyAsync(turn, (await answers.AwayAsync(squad, week, turn.UserId, turn.UserName, until, cancellationToken)).Card, cancellationToken);
+                var outcome = await answers.AwayAsync(squad, week, turn.UserId, turn.UserName, away, cancellationToken);
+                await ReplyAsync(turn, outcome.Card, cancellationToken);
+                if (outcome.Message is not null)
+                {
+                    await ReplyTextAsync(turn, outcome.Message, cancellationToken);
+                }
+
                 break;
             }
 
@@ -209,7 +213,8 @@ public sealed class CommandHandler(
 
     /// <summary>
     /// Not a command. In a 1:1 chat from a squad member it is an answer: captured into this week's update (issue 3
-    /// item 5), never dropped. Anywhere else, the help card with a friendly hint.
+    /// item 5), never dropped — after the close on the lead's desk, after publishing in next week's — once per
+    /// message however often Teams delivers it. Anywhere else, the help card with a friendly hint.
     /// </summary>
     private async Task UnknownAsync(Turn turn, Command command, CancellationToken cancellationToken)
     {
@@ -218,8 +223,9 @@ public sealed class CommandHandler(
             var squad = await directory.ResolveAsync(null, turn.UserId, null, leadOnly: false, cancellationToken);
             if (squad is { IsConfigured: true } && await directory.IsMemberOrLeadAsync(squad, turn.UserId, cancellationToken))
             {
-                var week = await AnsweringWeekAsync(squad, cancellationToken);
-                var outcome = await answers.CaptureAsync(squad, week, turn.UserId, turn.UserName, turn.Activity.Text ?? command.Text, cancellationToken);
+                var week = WeekWindow.CurrentWeek(squad, time.GetUtcNow());
+                var hint = command.LooksLike is { } kind ? Commands.DidYouMean(kind) : null;
+                var outcome = await answers.CaptureAsync(squad, week, turn.UserId, turn.UserName, turn.Activity.Text ?? command.Text, cancellationToken, turn.Activity.Id, hint);
                 await ReplyAsync(turn, outcome.Card, cancellationToken);
                 return;
             }

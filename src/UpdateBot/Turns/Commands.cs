@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using UpdateBot.Domain;
 
 namespace UpdateBot.Turns;
 
@@ -26,7 +27,11 @@ public enum CommandKind
     EraseMyData,
 }
 
-public sealed record Command(CommandKind Kind, string Argument, string Text);
+public sealed record Command(CommandKind Kind, string Argument, string Text)
+{
+    /// <summary>For a message taken as an answer: the command it starts like, so the reply can ask "did you mean it?".</summary>
+    public CommandKind? LooksLike { get; init; }
+}
 
 public static partial class Commands
 {
@@ -41,7 +46,6 @@ public static partial class Commands
         ("send again", CommandKind.SendAgain),
         ("my update", CommandKind.MyUpdate),
         ("quiet week", CommandKind.Quiet),
-        ("away until", CommandKind.Away),
         ("publish now", CommandKind.Publish),
         ("help", CommandKind.Help),
         ("status", CommandKind.Status),
@@ -58,6 +62,9 @@ public static partial class Commands
         ("start", CommandKind.Start),
     ];
 
+    /// <summary>Any day will do to tell whether an away period is well formed ("until 12 Dec", "next week", "for 2 weeks").</summary>
+    private static readonly DateOnly AnyDay = new(2026, 1, 1);
+
     /// <summary>
     /// Reads a command from message text: mention markup removed (docs/protocol.md, "Mentions in inbound text": channel messages carry
     /// <c>&lt;at&gt;Bot&lt;/at&gt;</c>), case and surrounding punctuation ignored. A command must start the text;
@@ -73,22 +80,25 @@ public static partial class Commands
             return new Command(CommandKind.Help, "", cleaned);
         }
 
+        CommandKind? looksLike = null;
         foreach (var (phrase, kind) in Phrases)
         {
             if (lower == phrase || lower.StartsWith(phrase + " ", StringComparison.Ordinal))
             {
                 var argument = cleaned[phrase.Length..].Trim();
-                // A command is the command alone; only "away until <date>" and "export <week>" take an argument. So
-                // "Publish date for the strategy is agreed" or "back from the conference, met the ICB team…" are
-                // answers, never commands that act on the squad.
+                // A command is the command alone or with a well-formed argument ("away until 12 Dec", "away next week",
+                // "away for 2 weeks", "export 2026-W48"). So "Away day in Leeds was great" or "Publish date for the
+                // strategy is agreed" are answers, never commands that act on the squad or the member's week.
                 var takesArgument = kind switch
                 {
-                    CommandKind.Away => argument.Length <= 40,
+                    // "away until" alone is the command the app manifest suggests: it asks when.
+                    CommandKind.Away => argument.Equals("until", StringComparison.OrdinalIgnoreCase) || AwayPeriod.TryParse(argument, AnyDay, out _),
                     CommandKind.Export => WeekArgument().IsMatch(argument),
                     _ => false,
                 };
                 if (argument.Length > 0 && !takesArgument)
                 {
+                    looksLike ??= kind;
                     continue;
                 }
 
@@ -96,8 +106,16 @@ public static partial class Commands
             }
         }
 
-        return new Command(CommandKind.Unknown, "", cleaned);
+        return new Command(CommandKind.Unknown, "", cleaned) { LooksLike = looksLike };
     }
+
+    /// <summary>The "did you mean the command?" line shown when a message that starts like one was kept as an answer.</summary>
+    public static string DidYouMean(CommandKind kind) => kind switch
+    {
+        CommandKind.Away => "Did you mean the **away** command? Then say **away until 12 Dec**, **away next week** or **away for 2 weeks** on its own, and **Undo** this.",
+        CommandKind.Export => "Did you mean **export**? Then say **export** or **export 2026-W48** on its own, and **Undo** this.",
+        _ => $"Did you mean the **{Phrases.First(p => p.Kind == kind).Phrase}** command? Then say it on its own, and **Undo** this.",
+    };
 
     [GeneratedRegex("<at[^>]*>.*?</at>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex MentionPattern();
