@@ -102,7 +102,7 @@ internal static partial class BenchmarkProgram
             await Console.Error.WriteLineAsync($"run {i}: {result.WallSeconds:0.0} s, {result.Connector.Throttled} × 429, lost {result.Connector.Lost}, duplicates {result.Connector.Duplicates}; {result.StepReport}");
             if (result.Interactive is { TurnsPerSecond: > 0 } turns)
             {
-                await Console.Error.WriteLineAsync($"run {i}: clicks p50 {turns.ClickP50Ms:0} ms p99 {turns.ClickP99Ms:0} ms, help p50 {turns.HelpP50Ms:0} ms p99 {turns.HelpP99Ms:0} ms, failed {turns.Failed}");
+                await Console.Error.WriteLineAsync($"run {i}: clicks p50 {turns.ClickP50Ms:0} ms p99 {turns.ClickP99Ms:0} ms, help p50 {turns.HelpP50Ms:0} ms p99 {turns.HelpP99Ms:0} ms, failed {turns.Failed}; limiter wait interactive p50 {result.SlotWaits?.InteractiveP50Ms:0} ms p99 {result.SlotWaits?.InteractiveP99Ms:0} ms, background p50 {result.SlotWaits?.BackgroundP50Ms:0} ms");
             }
         }
 
@@ -173,6 +173,11 @@ internal static partial class BenchmarkProgram
             Row("help latency p50, ms", r => (r.Interactive ?? none).HelpP50Ms, "0");
             Row("help latency p99, ms", r => (r.Interactive ?? none).HelpP99Ms, "0");
             Row("help latency max, ms", r => (r.Interactive ?? none).HelpMaxMs, "0");
+            Row("limiter wait of interactive requests, p50 ms", r => r.SlotWaits?.InteractiveP50Ms ?? 0, "0");
+            Row("limiter wait of interactive requests, p99 ms", r => r.SlotWaits?.InteractiveP99Ms ?? 0, "0");
+            Row("limiter wait of interactive requests, max ms", r => r.SlotWaits?.InteractiveMaxMs ?? 0, "0");
+            Row("limiter wait of background requests, p50 ms", r => r.SlotWaits?.BackgroundP50Ms ?? 0, "0");
+            Row("limiter wait of background requests, p99 ms", r => r.SlotWaits?.BackgroundP99Ms ?? 0, "0");
             Row("turns failed or unanswered (must be 0)", r => (r.Interactive ?? none).Failed, "0");
             Row("replies + card PUTs at the connector", r => r.Connector.Replies + r.Connector.Updates, "0");
             Row("  expected (one per help, one per Submit)", r => (r.Interactive ?? none).ConnectorRequestsExpected, "0");

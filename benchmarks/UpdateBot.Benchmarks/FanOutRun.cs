@@ -36,7 +36,8 @@ internal sealed record RunResult(
     int Gen2,
     double GcPauseMilliseconds,
     bool PrioritizeInteractive = true,
-    InteractiveStats? Interactive = null);
+    InteractiveStats? Interactive = null,
+    SlotWaitStats? SlotWaits = null);
 
 /// <summary>
 /// Hosts the real service (<c>AddUpdateBot</c> on Kestrel, tables in Azurite, <c>Cycle:Enabled=false</c>), seeds one
@@ -121,6 +122,7 @@ internal static class FanOutRun
         using var fanOutDone = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var load = new InteractiveLoad(people, app.Services.GetRequiredService<ConversationStore>(), squad, week, connector, roster, turnsPerSecond).RunAsync(fanOutDone.Token);
 
+        using var slotWaits = new SlotWaits();
         var watch = Stopwatch.StartNew();
         StepReport report;
         using (var scope = app.Services.CreateScope())
@@ -131,6 +133,7 @@ internal static class FanOutRun
         var wall = watch.Elapsed;
         await fanOutDone.CancelAsync();
         var interactive = await load;
+        var waits = slotWaits.Snapshot();
         peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(forceFullCollection: false));
         await sampling.CancelAsync();
         await sampler.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
@@ -174,7 +177,7 @@ internal static class FanOutRun
             rerunSeconds, second.Delivered - first.Delivered, rerun.Describe(),
             peakWorkingSet, workingSetBefore, peakHeap, heapAfter, allocated,
             gens.Item1, gens.Item2, gens.Item3, gcPause.TotalMilliseconds,
-            prioritize, interactive);
+            prioritize, interactive, waits);
     }
 
     private static async Task WaitReadyAsync(HttpClient http, CancellationToken ct)

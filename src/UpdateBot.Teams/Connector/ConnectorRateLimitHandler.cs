@@ -18,6 +18,8 @@ internal sealed class ConnectorRateLimitHandler(ConnectorRateLimits limits, Time
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var maxWait = options.Value.Connector.MaxRetryDelay;
+        var priority = PriorityOf(request);
+        var started = timeProvider.GetTimestamp();
         while (true)
         {
             while (limits.PausedUntil - timeProvider.GetUtcNow() is var wait && wait > TimeSpan.Zero)
@@ -33,7 +35,7 @@ internal sealed class ConnectorRateLimitHandler(ConnectorRateLimits limits, Time
                 await Task.Delay(wait, timeProvider, cancellationToken).ConfigureAwait(false);
             }
 
-            await limits.WaitForSlotAsync(ConversationKey(request), PriorityOf(request), cancellationToken).ConfigureAwait(false);
+            await limits.WaitForSlotAsync(ConversationKey(request), priority, cancellationToken).ConfigureAwait(false);
 
             // A 429 may have arrived while this request queued for its slot: then it waits out the pause too.
             if (limits.PausedUntil <= timeProvider.GetUtcNow())
@@ -42,6 +44,7 @@ internal sealed class ConnectorRateLimitHandler(ConnectorRateLimits limits, Time
             }
         }
 
+        ConnectorMetrics.RecordSlotWait(timeProvider.GetElapsedTime(started), priority);
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (RetryAfterHeader.IsThrottled(response) && !RefusedResponse.IsRefused(response))
         {
