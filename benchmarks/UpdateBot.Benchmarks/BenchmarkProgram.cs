@@ -40,6 +40,8 @@ internal static partial class BenchmarkProgram
         var global = Int(options, "global", 30);
         var clientGlobal = Int(options, "client-global", global);
         var timeout = TimeSpan.FromSeconds(Int(options, "timeout", 900));
+        var interactive = double.Parse(options.GetValueOrDefault("interactive", "0"), CultureInfo.InvariantCulture);
+        var prioritize = !string.Equals(options.GetValueOrDefault("prioritize"), "false", StringComparison.OrdinalIgnoreCase);
         switch (mode)
         {
             case "connector":
@@ -48,13 +50,13 @@ internal static partial class BenchmarkProgram
                 var tables = Require(options, "tables");
                 var connector = new Uri(Require(options, "connector"));
                 RequireLoopback(connector);
-                var result = await FanOutRun.RunAsync(tables, connector, roster, global, clientGlobal, timeout);
+                var result = await FanOutRun.RunAsync(tables, connector, roster, global, clientGlobal, timeout, interactive, prioritize);
                 Console.Out.WriteLine("RESULT " + JsonSerializer.Serialize(result, Json));
                 return 0;
             case "fanout":
-                return await OrchestrateAsync(Require(options, "tables"), roster, global, clientGlobal, Int(options, "global-window-ms", 1000), Int(options, "runs", 3), timeout, options.GetValueOrDefault("out"));
+                return await OrchestrateAsync(Require(options, "tables"), roster, global, clientGlobal, Int(options, "global-window-ms", 1000), Int(options, "runs", 3), timeout, options.GetValueOrDefault("out"), interactive, prioritize);
             default:
-                await Console.Error.WriteLineAsync($"Unknown mode '{mode}'. Use: [fanout|connector|run] --tables <conn> [--roster 1000] [--global 30] [--client-global N] [--global-window-ms 1000] [--runs 3] [--out file.json]");
+                await Console.Error.WriteLineAsync($"Unknown mode '{mode}'. Use: [fanout|connector|run] --tables <conn> [--roster 1000] [--global 30] [--client-global N] [--global-window-ms 1000] [--runs 3] [--out file.json] [--interactive turns-per-second] [--prioritize true|false]");
                 return 2;
         }
     }
@@ -79,7 +81,7 @@ internal static partial class BenchmarkProgram
         return 0;
     }
 
-    private static async Task<int> OrchestrateAsync(string tables, int roster, int global, int clientGlobal, int globalWindowMs, int runs, TimeSpan timeout, string? outFile)
+    private static async Task<int> OrchestrateAsync(string tables, int roster, int global, int clientGlobal, int globalWindowMs, int runs, TimeSpan timeout, string? outFile, double interactive, bool prioritize)
     {
         if (runs is < 1 or > 20)
         {
@@ -89,14 +91,19 @@ internal static partial class BenchmarkProgram
         var results = new List<RunResult>();
         for (var i = 1; i <= runs; i++)
         {
-            await Console.Error.WriteLineAsync($"run {i}/{runs}: roster {roster}, connector global {global} per {globalWindowMs} ms, client global {clientGlobal}/s …");
+            await Console.Error.WriteLineAsync($"run {i}/{runs}: roster {roster}, connector global {global} per {globalWindowMs} ms, client global {clientGlobal}/s, {interactive.ToString(CultureInfo.InvariantCulture)} turns/s, interactive first {prioritize} …");
             await using var connector = await Child.StartAsync(["connector", "--roster", Str(roster), "--global", Str(global), "--global-window-ms", Str(globalWindowMs), "--max-seconds", Str((int)timeout.TotalSeconds + 60)]);
             var url = (await connector.WaitForLineAsync(ListeningLine(), TimeSpan.FromSeconds(60))).Groups[1].Value;
-            await using var run = await Child.StartAsync(["run", "--tables", tables, "--connector", url, "--roster", Str(roster), "--global", Str(global), "--client-global", Str(clientGlobal), "--timeout", Str((int)timeout.TotalSeconds)]);
+            await using var run = await Child.StartAsync(["run", "--tables", tables, "--connector", url, "--roster", Str(roster), "--global", Str(global), "--client-global", Str(clientGlobal), "--timeout", Str((int)timeout.TotalSeconds),
+                "--interactive", interactive.ToString(CultureInfo.InvariantCulture), "--prioritize", prioritize ? "true" : "false"]);
             var line = await run.WaitForLineAsync(ResultLine(), timeout + TimeSpan.FromSeconds(60));
             var result = JsonSerializer.Deserialize<RunResult>(line.Groups[1].Value, Json) ?? throw new InvalidOperationException("Unreadable result.");
             results.Add(result);
             await Console.Error.WriteLineAsync($"run {i}: {result.WallSeconds:0.0} s, {result.Connector.Throttled} × 429, lost {result.Connector.Lost}, duplicates {result.Connector.Duplicates}; {result.StepReport}");
+            if (result.Interactive is { TurnsPerSecond: > 0 } turns)
+            {
+                await Console.Error.WriteLineAsync($"run {i}: clicks p50 {turns.ClickP50Ms:0} ms p99 {turns.ClickP99Ms:0} ms, help p50 {turns.HelpP50Ms:0} ms p99 {turns.HelpP99Ms:0} ms, failed {turns.Failed}; limiter wait interactive p50 {result.SlotWaits?.InteractiveP50Ms:0} ms p99 {result.SlotWaits?.InteractiveP99Ms:0} ms, background p50 {result.SlotWaits?.BackgroundP50Ms:0} ms");
+            }
         }
 
         if (globalWindowMs != 1000)
@@ -110,7 +117,9 @@ internal static partial class BenchmarkProgram
             await File.WriteAllTextAsync(outFile, JsonSerializer.Serialize(results, new JsonSerializerOptions(Json) { WriteIndented = true }));
         }
 
-        var ok = results.All(r => r.Connector.Lost == 0 && r.Connector.Duplicates == 0 && r.RerunDeliveries == 0 && r.Complete);
+        // Lost or duplicated prompts, a repeated delivery on re-run, or a person's turn that was not answered (or answered twice) fail the run.
+        var ok = results.All(r => r.Connector.Lost == 0 && r.Connector.Duplicates == 0 && r.RerunDeliveries == 0 && r.Complete
+            && (r.Interactive is not { } t || (t.Failed == 0 && r.Connector.Replies + r.Connector.Updates == t.ConnectorRequestsExpected)));
         return ok ? 0 : 1;
     }
 
@@ -151,6 +160,31 @@ internal static partial class BenchmarkProgram
         Row("duplicates (must be 0)", r => r.Connector.Duplicates, "0");
         Row("unexpected requests", r => r.Connector.Unexpected, "0");
         Row("re-run: new deliveries (must be 0)", r => r.RerunDeliveries, "0");
+        if (results.Any(r => r.Interactive is { TurnsPerSecond: > 0 }))
+        {
+            var none = InteractiveStats.None;
+            Row("interactive turns per second (sent)", r => (r.Interactive ?? none).TurnsPerSecond, "0.0");
+            Row("interactive first (1 = on)", r => r.PrioritizeInteractive ? 1 : 0, "0");
+            Row("clicks answered (Execute + Submit)", r => (r.Interactive ?? none).Clicks, "0");
+            Row("click latency p50, ms", r => (r.Interactive ?? none).ClickP50Ms, "0");
+            Row("click latency p99, ms", r => (r.Interactive ?? none).ClickP99Ms, "0");
+            Row("click latency max, ms", r => (r.Interactive ?? none).ClickMaxMs, "0");
+            Row("help answered", r => (r.Interactive ?? none).Helps, "0");
+            Row("help latency p50, ms", r => (r.Interactive ?? none).HelpP50Ms, "0");
+            Row("help latency p99, ms", r => (r.Interactive ?? none).HelpP99Ms, "0");
+            Row("help latency max, ms", r => (r.Interactive ?? none).HelpMaxMs, "0");
+            Row("limiter wait of interactive requests, p50 ms", r => r.SlotWaits?.InteractiveP50Ms ?? 0, "0");
+            Row("limiter wait of interactive requests, p99 ms", r => r.SlotWaits?.InteractiveP99Ms ?? 0, "0");
+            Row("limiter wait of interactive requests, max ms", r => r.SlotWaits?.InteractiveMaxMs ?? 0, "0");
+            Row("limiter wait of background requests, p50 ms", r => r.SlotWaits?.BackgroundP50Ms ?? 0, "0");
+            Row("limiter wait of background requests, p99 ms", r => r.SlotWaits?.BackgroundP99Ms ?? 0, "0");
+            Row("turns failed or unanswered (must be 0)", r => (r.Interactive ?? none).Failed, "0");
+            Row("replies + card PUTs at the connector", r => r.Connector.Replies + r.Connector.Updates, "0");
+            Row("  expected (one per help, one per Submit)", r => (r.Interactive ?? none).ConnectorRequestsExpected, "0");
+            Row("minimum with those sharing the budget, s", r => (r.RequestsNeeded + r.Connector.Replies + r.Connector.Updates) / (double)Math.Min(r.GlobalPerSecond, r.ClientGlobalPerSecond), "0.0");
+            Row("total ÷ that shared minimum", r => r.WallSeconds / ((r.RequestsNeeded + r.Connector.Replies + r.Connector.Updates) / (double)Math.Min(r.GlobalPerSecond, r.ClientGlobalPerSecond)), "0.000");
+        }
+
         Row("re-run time, s", r => r.RerunSeconds, "0.0");
         Row("peak working set, MiB (process)", r => r.PeakWorkingSetBytes / MiB, "0.0");
         Row("working set before the run, MiB", r => r.WorkingSetBeforeBytes / MiB, "0.0");

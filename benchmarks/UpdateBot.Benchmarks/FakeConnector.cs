@@ -51,6 +51,9 @@ internal sealed class FakeConnector
         globalRules = [new(globalPerSecond, globalWindow)];
     }
 
+    /// <summary>The 1:1 chat id this connector gives a user (stable, so the benchmark's people can write from it).</summary>
+    public static string ConversationOf(string userId) => "a:bench-" + userId[3..];
+
     public static string UserId(int i) => "29:bench-user-" + i.ToString("D5", CultureInfo.InvariantCulture);
 
     public async Task<WebApplication> StartAsync(CancellationToken cancellationToken)
@@ -62,7 +65,8 @@ internal sealed class FakeConnector
 
         app.MapGet("/v3/conversations/{id}/pagedmembers", (string id, int? pageSize, string? continuationToken) => PagedMembers(id, pageSize, continuationToken));
         app.MapPost("/v3/conversations", CreateConversationAsync);
-        app.MapPost("/v3/conversations/{id}/activities", (string id) => SendToConversation(id));
+        app.MapPost("/v3/conversations/{id}/activities", SendToConversationAsync);
+        app.MapPut("/v3/conversations/{id}/activities/{activityId}", (string id, string activityId) => UpdateActivity(id, activityId));
         app.MapGet("/_bench/stats", () => Results.Json(Snapshot()));
         app.MapFallback((HttpContext context) =>
         {
@@ -136,12 +140,12 @@ internal sealed class FakeConnector
 
         Count("accepted");
         Count("create");
-        var conversationId = conversationOfUser.GetOrAdd(userId, u => "a:bench-" + u[3..]);
+        var conversationId = conversationOfUser.GetOrAdd(userId, ConversationOf);
         userOfConversation.TryAdd(conversationId, userId);
         return Results.Json(new JsonObject { ["id"] = conversationId }, statusCode: 201);
     }
 
-    private IResult SendToConversation(string id)
+    private async Task<IResult> SendToConversationAsync(string id, HttpRequest request)
     {
         Count("request");
         if (Admit("conversation:" + id, SendRules) is { } throttled)
@@ -157,9 +161,40 @@ internal sealed class FakeConnector
             return Results.Json(Error("ConversationNotFound", id), statusCode: 404);
         }
 
-        deliveries.AddOrUpdate(userId, 1, (_, n) => n + 1);
+        // A prompt card carries the Submit verb; anything else in a member's chat is a reply to their own turn.
+        using var reader = new StreamReader(request.Body);
+        var body = await reader.ReadToEndAsync();
+        if (body.Contains("\"prompt.submit\"", StringComparison.Ordinal))
+        {
+            deliveries.AddOrUpdate(userId, 1, (_, n) => n + 1);
+        }
+        else
+        {
+            Count("reply");
+        }
+
         var activityId = Interlocked.Increment(ref activityIds).ToString(CultureInfo.InvariantCulture);
         return Results.Json(new JsonObject { ["id"] = activityId }, statusCode: 201);
+    }
+
+    /// <summary>A card updated in place (the classic Action.Submit answer): counted as a send to that thread.</summary>
+    private IResult UpdateActivity(string id, string activityId)
+    {
+        Count("request");
+        if (Admit("conversation:" + id, SendRules) is { } throttled)
+        {
+            return throttled;
+        }
+
+        Count("accepted");
+        if (!userOfConversation.ContainsKey(id))
+        {
+            Count("sendUnknownConversation");
+            return Results.Json(Error("ConversationNotFound", id), statusCode: 404);
+        }
+
+        Count("update");
+        return Results.Json(new JsonObject { ["id"] = activityId });
     }
 
     /// <summary>Null when the request may go (it is recorded); else the 429 to answer.</summary>
@@ -268,7 +303,9 @@ internal sealed class FakeConnector
             last < 0 ? 0 : Stopwatch.GetElapsedTime(origin, last).TotalSeconds,
             shortfalls.Count == 0 ? 0 : shortfalls[shortfalls.Count / 2],
             shortfalls.Count == 0 ? 0 : shortfalls[(int)(shortfalls.Count * 0.9)],
-            shortfalls.Count == 0 ? 0 : shortfalls[^1]);
+            shortfalls.Count == 0 ? 0 : shortfalls[^1],
+            counters.GetValueOrDefault("reply"),
+            counters.GetValueOrDefault("update"));
     }
 
     private sealed class ThrottledResult(int retryAfterSeconds) : IResult
@@ -301,7 +338,9 @@ internal sealed record ConnectorStats(
     double LastAcceptedAt,
     double GlobalShortfallMedianMs = 0,
     double GlobalShortfallP90Ms = 0,
-    double GlobalShortfallMaxMs = 0)
+    double GlobalShortfallMaxMs = 0,
+    int Replies = 0,
+    int Updates = 0)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 }

@@ -34,7 +34,10 @@ internal sealed record RunResult(
     int Gen0,
     int Gen1,
     int Gen2,
-    double GcPauseMilliseconds);
+    double GcPauseMilliseconds,
+    bool PrioritizeInteractive = true,
+    InteractiveStats? Interactive = null,
+    SlotWaitStats? SlotWaits = null);
 
 /// <summary>
 /// Hosts the real service (<c>AddUpdateBot</c> on Kestrel, tables in Azurite, <c>Cycle:Enabled=false</c>), seeds one
@@ -42,7 +45,7 @@ internal sealed record RunResult(
 /// </summary>
 internal static class FanOutRun
 {
-    public static async Task<RunResult> RunAsync(string tables, Uri connector, int roster, int global, int clientGlobal, TimeSpan timeout)
+    public static async Task<RunResult> RunAsync(string tables, Uri connector, int roster, int global, int clientGlobal, TimeSpan timeout, double turnsPerSecond, bool prioritize)
     {
         using var cts = new CancellationTokenSource(timeout);
         var ct = cts.Token;
@@ -58,6 +61,7 @@ internal static class FanOutRun
             ["Bot:AllowAnonymousLoopback"] = "true",
             ["Bot:AppId"] = "",
             ["Bot:Connector:GlobalRequestsPerSecond"] = clientGlobal.ToString(CultureInfo.InvariantCulture),
+            ["Bot:Connector:PrioritizeInteractive"] = prioritize ? "true" : "false",
             ["Storage:ConnectionString"] = tables,
             ["Storage:TablePrefix"] = prefix,
             ["Cycle:Enabled"] = "false",
@@ -113,6 +117,12 @@ internal static class FanOutRun
             }
         }, CancellationToken.None);
 
+        // People clicking and typing while the fan-out runs (docs/benchmarks.md, "Interactive turns during the fan-out").
+        using var people = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
+        using var fanOutDone = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var load = new InteractiveLoad(people, app.Services.GetRequiredService<ConversationStore>(), squad, week, connector, roster, turnsPerSecond).RunAsync(fanOutDone.Token);
+
+        using var slotWaits = new SlotWaits();
         var watch = Stopwatch.StartNew();
         StepReport report;
         using (var scope = app.Services.CreateScope())
@@ -121,6 +131,9 @@ internal static class FanOutRun
         }
 
         var wall = watch.Elapsed;
+        await fanOutDone.CancelAsync();
+        var interactive = await load;
+        var waits = slotWaits.Snapshot();
         peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(forceFullCollection: false));
         await sampling.CancelAsync();
         await sampler.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
@@ -163,7 +176,8 @@ internal static class FanOutRun
             first,
             rerunSeconds, second.Delivered - first.Delivered, rerun.Describe(),
             peakWorkingSet, workingSetBefore, peakHeap, heapAfter, allocated,
-            gens.Item1, gens.Item2, gens.Item3, gcPause.TotalMilliseconds);
+            gens.Item1, gens.Item2, gens.Item3, gcPause.TotalMilliseconds,
+            prioritize, interactive, waits);
     }
 
     private static async Task WaitReadyAsync(HttpClient http, CancellationToken ct)

@@ -414,19 +414,26 @@ public sealed class RateLimitTests
 {
     private static readonly Activity Message = Activity.CreateMessage("hello");
 
+    private static Task Background(RequestRateGate gate) => gate.WaitAsync(ConnectorPriority.Background, CancellationToken.None);
+
+    private static Task Interactive(RequestRateGate gate) => gate.WaitAsync(ConnectorPriority.Interactive, CancellationToken.None);
+
     [Fact]
     public void A_gate_allows_its_limit_per_second_then_queues()
     {
         var time = new ObservableTimeProvider();
         var gate = new RequestRateGate(7, time);
 
-        var waits = Enumerable.Range(0, 9).Select(_ => gate.Reserve()).ToList();
+        var waits = Enumerable.Range(0, 9).Select(_ => Background(gate)).ToList();
 
-        Assert.All(waits.Take(7), w => Assert.Equal(TimeSpan.Zero, w));
-        Assert.Equal(TimeSpan.FromSeconds(1), waits[7]);
-        Assert.Equal(TimeSpan.FromSeconds(1), waits[8]);
-        time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(TimeSpan.Zero, gate.Reserve()); // slots 3–7 of the first second are past the window now
+        Assert.All(waits.Take(7), w => Assert.True(w.IsCompletedSuccessfully));
+        Assert.False(waits[7].IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1) - TimeSpan.FromTicks(1));
+        Assert.False(waits[7].IsCompleted);
+        time.Advance(TimeSpan.FromTicks(1));
+        Assert.True(waits[7].IsCompletedSuccessfully);
+        Assert.True(waits[8].IsCompletedSuccessfully); // 7 per second: the 8th and 9th both go once the first second is over
+        Assert.True(Background(gate).IsCompletedSuccessfully); // slots 3–7 of the first second are past the window now
     }
 
     [Fact]
@@ -434,17 +441,44 @@ public sealed class RateLimitTests
     {
         var time = new ObservableTimeProvider();
         var gate = new RequestRateGate(3, time);
+        var pending = new List<Task>();
         var slots = new List<DateTimeOffset>();
         for (var i = 0; i < 50; i++)
         {
-            slots.Add(time.GetUtcNow() + gate.Reserve());
-            time.Advance(TimeSpan.FromMilliseconds(i % 4 == 0 ? 350 : 10));
+            pending.Add(i % 5 == 0 ? Interactive(gate) : Background(gate));
+            AdvanceRecording(time, gate, TimeSpan.FromMilliseconds(i % 4 == 0 ? 350 : 10), pending, slots);
         }
 
-        slots.Sort();
+        AdvanceRecording(time, gate, TimeSpan.FromMinutes(1), pending, slots);
+
+        Assert.Empty(pending);
+        Assert.Equal(50, slots.Count);
         for (var i = 3; i < slots.Count; i++)
         {
             Assert.True(slots[i] - slots[i - 3] >= TimeSpan.FromSeconds(1), $"slot {i}");
+        }
+    }
+
+    /// <summary>Advances the fake clock by <paramref name="by"/>, stopping at every grant on the way, and notes when each waiter got through.</summary>
+    private static void AdvanceRecording(ObservableTimeProvider time, RequestRateGate gate, TimeSpan by, List<Task> pending, List<DateTimeOffset> slots)
+    {
+        var until = time.GetUtcNow() + by;
+        while (true)
+        {
+            foreach (var done in pending.Where(t => t.IsCompleted).ToList())
+            {
+                slots.Add(time.GetUtcNow());
+                pending.Remove(done);
+            }
+
+            var now = time.GetUtcNow();
+            if (now >= until)
+            {
+                return;
+            }
+
+            var next = gate.NextGrant is { } grant && grant < until ? grant : until;
+            time.Advance(next - now);
         }
     }
 
@@ -454,9 +488,81 @@ public sealed class RateLimitTests
         var time = new ObservableTimeProvider();
         var gate = new RequestRateGate([new RateWindow(2, TimeSpan.FromSeconds(1)), new RateWindow(3, TimeSpan.FromSeconds(10))], time);
 
-        var waits = Enumerable.Range(0, 4).Select(_ => gate.Reserve()).ToList();
+        var waits = Enumerable.Range(0, 4).Select(_ => Background(gate)).ToList();
 
-        Assert.Equal([TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)], waits);
+        Assert.True(waits[0].IsCompleted && waits[1].IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(waits[2].IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(8.999));
+        Assert.False(waits[3].IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(waits[3].IsCompleted);
+    }
+
+    [Fact]
+    public void An_interactive_request_takes_the_next_free_slot_ahead_of_background_requests_queued_before_it()
+    {
+        var time = new ObservableTimeProvider();
+        var gate = new RequestRateGate(1, time);
+        Assert.True(Background(gate).IsCompleted); // the budget of this second is spent
+
+        var fanOut1 = Background(gate);
+        var fanOut2 = Background(gate);
+        var click = Interactive(gate);
+        var reply = Interactive(gate);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(click.IsCompleted);
+        Assert.False(reply.IsCompleted || fanOut1.IsCompleted || fanOut2.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(reply.IsCompleted); // interactive requests among themselves: first come, first served
+        Assert.False(fanOut1.IsCompleted || fanOut2.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(fanOut1.IsCompleted);
+        Assert.False(fanOut2.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(fanOut2.IsCompleted);
+    }
+
+    [Fact]
+    public async Task A_request_cancelled_while_it_waits_gives_its_slot_to_the_next()
+    {
+        var time = new ObservableTimeProvider();
+        var gate = new RequestRateGate(1, time);
+        Assert.True(Background(gate).IsCompleted);
+        using var cancel = new CancellationTokenSource();
+
+        var abandoned = gate.WaitAsync(ConnectorPriority.Interactive, cancel.Token);
+        var next = Background(gate);
+        cancel.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned.WaitAsync(TimeSpan.FromSeconds(20)));
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(next.IsCompletedSuccessfully);
+        Assert.Equal(0, gate.Waiting);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Interactive_first_can_be_switched_off_for_comparison(bool prioritize)
+    {
+        var time = new ObservableTimeProvider();
+        var options = new Hosting.BotOptions();
+        options.Connector.GlobalRequestsPerSecond = 1;
+        options.Connector.PrioritizeInteractive = prioritize;
+        var limits = new ConnectorRateLimits(Microsoft.Extensions.Options.Options.Create(options), time);
+        Assert.True(limits.WaitForSlotAsync("a:0", ConnectorPriority.Background, CancellationToken.None).AsTask().IsCompleted);
+
+        var fanOut = limits.WaitForSlotAsync("a:1", ConnectorPriority.Background, CancellationToken.None).AsTask();
+        var click = limits.WaitForSlotAsync("a:2", ConnectorPriority.Interactive, CancellationToken.None).AsTask();
+        Assert.Equal(2, limits.WaitingForGlobalSlot);
+        time.Advance(ConnectorRateLimits.Guarded(1, TimeSpan.FromSeconds(1)).Window);
+
+        // One slot came free: the other request waits for the next one.
+        var first = await Task.WhenAny(click, fanOut).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Same(prioritize ? click : fanOut, first);
+        Assert.Equal(1, limits.WaitingForGlobalSlot);
     }
 
     [Fact]
@@ -464,14 +570,53 @@ public sealed class RateLimitTests
     {
         var time = new ObservableTimeProvider();
         var limits = new ConnectorRateLimits(Microsoft.Extensions.Options.Options.Create(new Hosting.BotOptions()), time);
+        var gate = limits.ConversationGate("a:1");
         var start = time.GetUtcNow();
+        var pending = Enumerable.Range(0, 1801).Select(_ => Background(gate)).ToList();
+        var slots = new List<DateTimeOffset>();
 
-        var slots = Enumerable.Range(0, 1801).Select(_ => start + limits.ReserveConversation("a:1")).ToList();
+        AdvanceRecording(time, gate, TimeSpan.FromHours(1.1), pending, slots);
 
+        Assert.Equal(1801, slots.Count);
         Assert.Equal(start + ConnectorRateLimits.Guarded(7, TimeSpan.FromSeconds(1)).Window, slots[7]);
         Assert.True(slots[60] >= slots[0].AddSeconds(30));
         Assert.True(slots[1800] >= slots[0].AddHours(1));
-        Assert.Equal(TimeSpan.Zero, limits.ReserveConversation("a:2"));
+        Assert.True(Background(limits.ConversationGate("a:2")).IsCompleted);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_reply_inside_a_turn_goes_to_Teams_ahead_of_queued_fan_out_sends(bool prioritize)
+    {
+        var settings = new Dictionary<string, string?>(Settings.Production())
+        {
+            ["Bot:Connector:GlobalRequestsPerSecond"] = "1",
+            ["Bot:Connector:PrioritizeInteractive"] = prioritize ? "true" : "false",
+        };
+        using var rig = new ConnectorRig((_, _) => ConnectorRig.Created(), settings);
+
+        // The fan-out has spent this second's budget and queued two more prompts.
+        var sends = new List<Task> { rig.Client.SendToConversationAsync(TestConstants.ServiceUrl, "a:prompt-0", Message, CancellationToken.None) };
+        await rig.Connector.WaitForCountAsync(1);
+        sends.Add(rig.Client.SendToConversationAsync(TestConstants.ServiceUrl, "a:prompt-1", Message, CancellationToken.None));
+        sends.Add(rig.Client.SendToConversationAsync(TestConstants.ServiceUrl, "a:prompt-2", Message, CancellationToken.None));
+        Assert.True(SpinWait.SpinUntil(() => rig.Limits.WaitingForGlobalSlot == 2, TimeSpan.FromSeconds(20)));
+
+        // A turn replies to its user (the turn pipeline sets this scope, BotEndpoint).
+        using (ConnectorTraffic.Use(ConnectorPriority.Interactive))
+        {
+            sends.Add(rig.Client.SendToConversationAsync(TestConstants.ServiceUrl, "a:reply", Message, CancellationToken.None));
+        }
+
+        Assert.True(SpinWait.SpinUntil(() => rig.Limits.WaitingForGlobalSlot == 3, TimeSpan.FromSeconds(20)));
+        var due = await rig.Time.ShortTimers.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+        rig.Time.Advance(due);
+        await rig.Connector.WaitForCountAsync(2);
+
+        Assert.EndsWith(prioritize ? "/a%3Areply/activities" : "/a%3Aprompt-1/activities", rig.Connector.Requests[1].Uri.AbsolutePath, StringComparison.Ordinal);
+        await rig.Time.DriveAsync(Task.WhenAll(sends).ContinueWith(_ => true, TaskScheduler.Default));
+        Assert.Equal(4, rig.Connector.Count);
     }
 
     [Fact]

@@ -214,7 +214,7 @@ public sealed class CardRouteTests(AzuriteFixture tables) : IClassFixture<Azurit
     }
 
     [Fact]
-    public async Task A_member_verb_from_the_members_own_chat_is_answered_there_and_updates_the_card_in_that_chat()
+    public async Task A_member_verb_from_the_members_own_chat_is_answered_with_the_updated_card_and_nothing_is_put()
     {
         await using var squad = new TestSquad(tables, "OwnChat", ThursdayNoon);
         var host = squad.StartHost();
@@ -228,7 +228,9 @@ public sealed class CardRouteTests(AzuriteFixture tables) : IClassFixture<Azurit
         Assert.Equal(200, body?["statusCode"]?.GetValue<int>());
         var entry = Assert.Single(await host.Get<EntryStore>().ListAsync(TestSquad.TeamId, Week, CancellationToken.None)).Entry;
         Assert.Equal("In my own chat", entry.Answers["highlights"]);
-        var put = Assert.Single(squad.Teams.Requests, r => r.Method == HttpMethod.Put);
-        Assert.Equal($"/v3/conversations/{FakeTeams.PersonalConversationId(Ada)}/activities/adas-prompt-card", put.Path);
+        // The invoke response is the card update in a 1:1 chat (docs/protocol.md, "Updating a card in place"): no PUT.
+        Assert.Equal("application/vnd.microsoft.card.adaptive", body?["type"]?.GetValue<string>());
+        Assert.Contains("In my own chat", body?["value"]?.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(squad.Teams.Requests, r => r.Method == HttpMethod.Put);
     }
 }

@@ -172,6 +172,7 @@ public sealed partial class ConnectorClient
         }
 
         using var request = new HttpRequestMessage(method, uri);
+        request.Options.Set(ConnectorRequestOptions.Priority, ConnectorTraffic.Current);
         if (conversationId is not null)
         {
             request.Options.Set(ConnectorRequestOptions.ConversationId, conversationId);

@@ -7,7 +7,7 @@ namespace UpdateBot.Teams.Connector;
 
 /// <summary>
 /// Runs once per attempt (inside the retry pipeline): honours the shared 429 pause, waits for the per-conversation and
-/// global slots, and after a 429 pauses every sender for the Retry-After (docs/protocol.md, "Connector errors and retries" and "Rate limits"), but never for longer
+/// global slots (interactive requests ahead of background ones, <see cref="ConnectorRequestOptions.Priority"/>), and after a 429 pauses every sender for the Retry-After (docs/protocol.md, "Connector errors and retries" and "Rate limits"), but never for longer
 /// than <see cref="ConnectorOptions.MaxRetryAfter"/>: a hostile or broken answer cannot stop every outbound call for an
 /// hour. The work whose call ended throttled is retried later by its caller.
 /// </summary>
@@ -18,6 +18,8 @@ internal sealed class ConnectorRateLimitHandler(ConnectorRateLimits limits, Time
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var maxWait = options.Value.Connector.MaxRetryDelay;
+        var priority = PriorityOf(request);
+        var started = timeProvider.GetTimestamp();
         while (true)
         {
             while (limits.PausedUntil - timeProvider.GetUtcNow() is var wait && wait > TimeSpan.Zero)
@@ -33,7 +35,7 @@ internal sealed class ConnectorRateLimitHandler(ConnectorRateLimits limits, Time
                 await Task.Delay(wait, timeProvider, cancellationToken).ConfigureAwait(false);
             }
 
-            await limits.WaitForSlotAsync(ConversationKey(request), cancellationToken).ConfigureAwait(false);
+            await limits.WaitForSlotAsync(ConversationKey(request), priority, cancellationToken).ConfigureAwait(false);
 
             // A 429 may have arrived while this request queued for its slot: then it waits out the pause too.
             if (limits.PausedUntil <= timeProvider.GetUtcNow())
@@ -42,6 +44,7 @@ internal sealed class ConnectorRateLimitHandler(ConnectorRateLimits limits, Time
             }
         }
 
+        ConnectorMetrics.RecordSlotWait(timeProvider.GetElapsedTime(started), priority);
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (RetryAfterHeader.IsThrottled(response) && !RefusedResponse.IsRefused(response))
         {
@@ -53,6 +56,9 @@ internal sealed class ConnectorRateLimitHandler(ConnectorRateLimits limits, Time
 
         return response;
     }
+
+    internal static ConnectorPriority PriorityOf(HttpRequestMessage request) =>
+        request.Options.TryGetValue(ConnectorRequestOptions.Priority, out var priority) ? priority : ConnectorPriority.Background;
 
     internal static string? ConversationKey(HttpRequestMessage request)
     {

@@ -6,7 +6,8 @@ namespace UpdateBot.Teams.Connector;
 
 /// <summary>
 /// Process-wide connector limits (docs/protocol.md, "Rate limits"): a per-conversation gate (7/s, 60/30 s, 1800/h), a
-/// global budget (30/s), and the back-off after a 429 shared by every sender ("paused until").
+/// global budget (30/s), and the back-off after a 429 shared by every sender ("paused until"). Both limits give the
+/// next free slot to interactive requests first (<see cref="ConnectorPriority"/>).
 /// </summary>
 public sealed class ConnectorRateLimits
 {
@@ -15,6 +16,7 @@ public sealed class ConnectorRateLimits
     private readonly RequestRateGate global;
     private readonly RateWindow[] perConversation;
     private readonly TimeProvider timeProvider;
+    private readonly bool prioritizeInteractive;
     private readonly Lock pauseGate = new();
     private DateTimeOffset pausedUntil = DateTimeOffset.MinValue;
 
@@ -22,6 +24,7 @@ public sealed class ConnectorRateLimits
     {
         ArgumentNullException.ThrowIfNull(options);
         this.timeProvider = timeProvider;
+        prioritizeInteractive = options.Value.Connector.PrioritizeInteractive;
         // Per thread: 7 per 1 s, 8 per 2 s, 60 per 30 s, 1800 per hour (docs/protocol.md, "Rate limits").
         var perSecond = options.Value.Connector.PerConversationRequestsPerSecond;
         perConversation =
@@ -68,22 +71,25 @@ public sealed class ConnectorRateLimits
         }
     }
 
-    /// <summary>Waits for the conversation's slot (if any), then for a global slot.</summary>
-    internal async ValueTask WaitForSlotAsync(string? conversationKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for the conversation's slot (if any), then for a global slot; at each, an interactive request goes ahead of
+    /// every background request still waiting.
+    /// </summary>
+    internal async ValueTask WaitForSlotAsync(string? conversationKey, ConnectorPriority priority, CancellationToken cancellationToken)
     {
+        priority = prioritizeInteractive ? priority : ConnectorPriority.Background;
         if (conversationKey is not null)
         {
-            await ConversationGate(conversationKey).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await ConversationGate(conversationKey).WaitAsync(priority, cancellationToken).ConfigureAwait(false);
         }
 
-        await global.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await global.WaitAsync(priority, cancellationToken).ConfigureAwait(false);
     }
 
-    internal TimeSpan ReserveGlobal() => global.Reserve();
+    /// <summary>Requests waiting for a global slot.</summary>
+    internal int WaitingForGlobalSlot => global.Waiting;
 
-    internal TimeSpan ReserveConversation(string conversationKey) => ConversationGate(conversationKey).Reserve();
-
-    private RequestRateGate ConversationGate(string key)
+    internal RequestRateGate ConversationGate(string key)
     {
         if (conversations.Count > MaxIdleGates)
         {

@@ -6,6 +6,9 @@ public static class ConnectorRequestOptions
     /// <summary>The conversation a request belongs to, for the per-conversation limit (falls back to the path).</summary>
     public static readonly HttpRequestOptionsKey<string> ConversationId = new("UpdateBot.Teams.ConversationId");
 
+    /// <summary>Which queue the request waits in for its rate-limit slot (set from <see cref="ConnectorTraffic.Current"/>; missing means background).</summary>
+    public static readonly HttpRequestOptionsKey<ConnectorPriority> Priority = new("UpdateBot.Teams.Priority");
+
     /// <summary>
     /// True while the last attempt's request may have reached Teams and its answer has not come back: set just before
     /// it is written, cleared when an answer arrives or when the connection never opened. A call that ends (timeout,

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using UpdateBot.Teams.Authentication;
+using UpdateBot.Teams.Connector;
 using UpdateBot.Teams.Schema;
 
 namespace UpdateBot.Teams.Hosting;
@@ -113,8 +114,12 @@ internal sealed partial class BotEndpoint(
 
         // The turn is not cancelled when Teams gives up on this POST (~15 s, docs/protocol.md, "Time budget"): it finishes, and the
         // redelivery that follows is answered from it instead of starting the work again.
+        // Someone is waiting on this turn: its replies and card updates go ahead of background sends (ConnectorPriority).
         var (isDuplicate, turn) = deduplicator.Begin(activity, async () =>
-            ToAnswer(await context.RequestServices.GetRequiredService<IActivityHandler>().HandleAsync(activity, lifetime.ApplicationStopping).ConfigureAwait(false)));
+        {
+            using var interactive = ConnectorTraffic.Use(ConnectorPriority.Interactive);
+            return ToAnswer(await context.RequestServices.GetRequiredService<IActivityHandler>().HandleAsync(activity, lifetime.ApplicationStopping).ConfigureAwait(false));
+        });
         if (isDuplicate)
         {
             LogDuplicate(logger);

@@ -88,6 +88,13 @@ public sealed class ConnectorOptions
     /// <summary>Per thread (one chat or channel): 7 per second (docs/protocol.md, "Rate limits").</summary>
     public int PerConversationRequestsPerSecond { get; set; } = 7;
 
+    /// <summary>
+    /// Interactive first: a reply or card update inside a turn takes the next free rate-limit slot ahead of queued
+    /// background sends (fan-out, reminders, posts). Off queues every request first come, first served (for comparison
+    /// in the benchmark, docs/benchmarks.md).
+    /// </summary>
+    public bool PrioritizeInteractive { get; set; } = true;
+
     public int MaxRetryAttempts { get; set; } = 4;
 
     /// <summary>The longest single wait we accept; a longer Retry-After ends the call as Throttled.</summary>

@@ -1,5 +1,6 @@
 using UpdateBot.Messaging;
 using UpdateBot.Storage;
+using UpdateBot.Teams.Connector;
 
 namespace UpdateBot.Deliveries;
 
@@ -39,6 +40,8 @@ public sealed partial class DeliveryEngine(CycleStore cycle, ILogger<DeliveryEng
         Delivery delivery;
         try
         {
+            // What the bot originates waits behind replies and card updates, even when a turn started it (prompt now, publish).
+            using var background = ConnectorTraffic.Use(ConnectorPriority.Background);
             delivery = await send(claim.Marker, cancellationToken);
         }
         catch (Exception e)

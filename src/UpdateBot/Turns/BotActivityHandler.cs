@@ -109,12 +109,13 @@ public sealed class BotActivityHandler(
             return AdaptiveCardInvokeResponse.Error(result.StatusCode, result.ErrorCode ?? "Error", result.Message ?? "That didn't work.").ToInvokeResponse();
         }
 
-        // An invoke response changes only the invoker's view; a shared card (the setup card in a channel) is also
-        // updated for everyone (docs/protocol.md, "Updating a card in place"). Never on an automatic refresh: an edit
-        // re-triggers refresh. The message replaced is always in the activity's own conversation, which the route has
-        // admitted. The envelope carries a card or a message, never both: a message that comes with a card ("another
-        // lead changed this") goes to the chat, as on the Action.Submit path.
-        var update = result.Card is not null && value.Trigger != "automatic" ? turn.Activity.ReplyToId : null;
+        // The invoke response replaces the card in the invoker's view (docs/protocol.md, "Updating a card in place"). In
+        // a 1:1 chat that is the only view, so nothing else is sent. A shared card (the setup card in a channel) is also
+        // PUT so that everyone sees it. Never on an automatic refresh: an edit re-triggers refresh. The message replaced
+        // is always in the activity's own conversation, which the route has admitted. The envelope carries a card or a
+        // message, never both: a message that comes with a card ("another lead changed this") goes to the chat, as on
+        // the Action.Submit path.
+        var update = result.Card is not null && value.Trigger != "automatic" && !turn.IsPersonal ? turn.Activity.ReplyToId : null;
         var note = result.Card is not null ? result.Message : null;
         if (update is not null || note is not null)
         {

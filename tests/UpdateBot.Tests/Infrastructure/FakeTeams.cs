@@ -4,11 +4,12 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using UpdateBot.Teams.Connector;
 
 namespace UpdateBot.Tests.Infrastructure;
 
 /// <summary>One request the service made to the Bot Connector.</summary>
-public sealed record RecordedRequest(string Host, HttpMethod Method, string Path, string Body, HttpStatusCode Status, DateTimeOffset At)
+public sealed record RecordedRequest(string Host, HttpMethod Method, string Path, string Body, HttpStatusCode Status, DateTimeOffset At, ConnectorPriority Priority = ConnectorPriority.Background)
 {
     public JsonNode? Json => Body.Length == 0 ? null : JsonNode.Parse(Body);
 
@@ -202,6 +203,10 @@ public sealed class FakeTeams
         }
     }
 
+    /// <summary>Which queue the service's limiter put the request in (ConnectorRequestOptions.Priority).</summary>
+    private static ConnectorPriority PriorityOf(HttpRequestMessage request) =>
+        request.Options.TryGetValue(ConnectorRequestOptions.Priority, out var priority) ? priority : ConnectorPriority.Background;
+
     private async Task<HttpResponseMessage> HandleAsync(string host, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
@@ -217,7 +222,7 @@ public sealed class FakeTeams
             {
                 // The caller gave up (the process died) after writing the request: Teams still posts it.
                 var (postedStatus, _, _) = Route(request.Method, path, request.RequestUri.Query, body, out _);
-                Record(new RecordedRequest(host, request.Method, Uri.UnescapeDataString(path), body, postedStatus, Clock?.GetUtcNow() ?? default));
+                Record(new RecordedRequest(host, request.Method, Uri.UnescapeDataString(path), body, postedStatus, Clock?.GetUtcNow() ?? default, PriorityOf(request)));
                 throw;
             }
         }
@@ -230,7 +235,7 @@ public sealed class FakeTeams
             throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (fake connector outage)");
         }
 
-        Record(new RecordedRequest(host, request.Method, Uri.UnescapeDataString(path), body, status, Clock?.GetUtcNow() ?? default));
+        Record(new RecordedRequest(host, request.Method, Uri.UnescapeDataString(path), body, status, Clock?.GetUtcNow() ?? default, PriorityOf(request)));
         switch (fault)
         {
             case ConnectorFault.DeliveredThenServerError:
