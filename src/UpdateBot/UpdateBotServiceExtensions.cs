@@ -121,6 +121,10 @@ public static class UpdateBotServiceExtensions
             telemetry.UseAzureMonitor(o =>
             {
                 o.ConnectionString = connectionString;
+                // Every trace is kept: a squad's bot handles a few requests a minute, and the distro's default (at most 5
+                // traces a second) would drop the requests of a busy moment, such as the weekly fan-out, that an operator looks for.
+                o.TracesPerSecond = null;
+                o.SamplingRatio = 1.0F;
                 if (!string.IsNullOrWhiteSpace(options.ManagedIdentityClientId))
                 {
                     o.Credential = new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId));

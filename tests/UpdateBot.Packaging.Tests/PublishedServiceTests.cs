@@ -253,10 +253,12 @@ public sealed class PublishedServiceTests(PublishedService service) : IClassFixt
         var log = await service.Ingestion.WaitForAsync(i => i.Contains("\"MessageData\"", StringComparison.Ordinal), limit);
         var metric = await service.Ingestion.WaitForAsync(i => i.Contains("\"MetricData\"", StringComparison.Ordinal), limit);
 
-        var seen = string.Join('\n', service.Ingestion.Items.Take(20));
+        var seen = string.Join('\n', service.Ingestion.Items.Where(i => i.Contains("\"RequestData\"", StringComparison.Ordinal)).Concat(service.Ingestion.Items.Take(5)));
         Assert.True(request, "no request telemetry for GET /privacy arrived. Items:\n" + seen + "\nService:\n" + service.Output);
         Assert.True(log, "no log telemetry arrived. Items:\n" + seen);
         Assert.True(metric, "no metric telemetry arrived. Items:\n" + seen);
         Assert.All(service.Ingestion.Items, i => Assert.Contains("00000000-0000-0000-0000-000000000012", i, StringComparison.Ordinal));
+        // Every trace was kept: the service turns the distro's default rate-limited sampling off.
+        Assert.DoesNotContain(service.Ingestion.Items, i => i.Contains("\"microsoft.sample_rate\":\"", StringComparison.Ordinal) && !i.Contains("\"microsoft.sample_rate\":\"100\"", StringComparison.Ordinal));
     }
 }
