@@ -1,8 +1,10 @@
+using System.Text;
 using System.Net;
 using System.Text.Json.Nodes;
 using UpdateBot.Cards;
 using UpdateBot.Domain;
 using UpdateBot.Storage;
+using UpdateBot.Teams.Cards;
 using UpdateBot.Tests.Infrastructure;
 using UpdateBot.Teams.Schema;
 
@@ -171,6 +173,26 @@ public sealed class CardActionTests(AzuriteFixture tables) : IClassFixture<Azuri
         (status, body) = await host.InvokeAsync(Activities.Execute("29:ada", "Ada Lovelace", Verbs.SetupSave, SetupValues(), TestSquad.TeamId));
         AssertRefused(status, body);
         Assert.Equal("Platform", (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.Settings.Name);
+    }
+
+    [Fact]
+    public async Task A_form_too_large_to_echo_whole_still_comes_back_as_a_card_Teams_accepts_and_says_what_was_cut()
+    {
+        await using var squad = new TestSquad(tables, "TooLarge", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        // A client that ignores the inputs' maxLength: every section ten times over the limit.
+        var huge = new string('y', AnswerText.MaxSectionLength * 10);
+
+        var (status, body) = await host.InvokeAsync(Activities.Execute("29:ada", "Ada Lovelace", Verbs.PromptSubmit,
+            PromptData(("highlights", "H" + huge), ("discovery-and-delivery", "D" + huge), ("blockers-and-asks", "B" + huge))));
+
+        AssertCardEnvelope(status, body);
+        Assert.InRange(Encoding.Unicode.GetByteCount(body!["value"]!.ToJsonString()), 1, CardJson.MaxMessageUtf16Bytes);
+        var text = FakeTeams.Text(body["value"]);
+        Assert.Contains("20,001 characters; the limit is 2,000", text);
+        Assert.Contains("cut to the first 2,000 characters", text);
+        Assert.Empty(await host.Get<EntryStore>().ListAsync(TestSquad.TeamId, Week, CancellationToken.None));
     }
 
     [Fact]

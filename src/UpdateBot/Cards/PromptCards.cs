@@ -22,6 +22,22 @@ public static class PromptCards
     /// <param name="basis">Fingerprint of the stored answers this form is based on (defaults to <paramref name="answers"/>'s).</param>
     public static AdaptiveCard Form(Squad squad, IsoWeek week, IReadOnlyDictionary<string, string> answers, IReadOnlyList<string> errors, bool reminder, string memberId, DateTimeOffset closesAt, string? basis = null)
     {
+        var card = BuildForm(squad, week, answers, errors, reminder, memberId, closesAt, basis);
+        if (CardJson.MeasureUtf16Bytes(card) <= CardJson.MaxMessageUtf16Bytes || answers.Values.All(a => a.Length <= AnswerText.MaxSectionLength))
+        {
+            return card;
+        }
+
+        // Only a client that ignores the inputs' maxLength can send this much: echoing every character would make a
+        // card Teams refuses (docs/protocol.md, "Card size"), so sections over the limit come back cut to it, and the
+        // card says so. Text within the limit is always echoed whole.
+        var cut = answers.ToDictionary(a => a.Key, a => a.Value.Length > AnswerText.MaxSectionLength ? a.Value[..AnswerText.MaxSectionLength] : a.Value, StringComparer.Ordinal);
+        var note = string.Create(CultureInfo.InvariantCulture, $"The form was too large to send back whole: each section over the limit is cut to the first {AnswerText.MaxSectionLength:N0} characters here.");
+        return BuildForm(squad, week, cut, [.. errors, note], reminder, memberId, closesAt, basis);
+    }
+
+    private static AdaptiveCard BuildForm(Squad squad, IsoWeek week, IReadOnlyDictionary<string, string> answers, IReadOnlyList<string> errors, bool reminder, string memberId, DateTimeOffset closesAt, string? basis)
+    {
         var data = new PromptData(squad.Id, week);
         var body = new List<CardElement>
         {
@@ -46,6 +62,7 @@ public static class PromptCards
                 Label = section.Title,
                 Placeholder = section.Placeholder,
                 IsMultiline = true,
+                MaxLength = AnswerText.MaxSectionLength,
                 Value = answers.TryGetValue(section.Id, out var text) ? text : null,
             });
         }
