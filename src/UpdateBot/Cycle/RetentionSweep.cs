@@ -70,13 +70,11 @@ public sealed partial class RetentionSweep(Tables tables, SquadStore squads, Peo
         }
 
         // 1:1 chats that stopped working (uninstalled, blocked) and were not used since.
-        var chats = await Query(tables.Conversations, TableClient.CreateQueryFilter($"PartitionKey eq {ConversationStore.User} and Active eq {false} and Timestamp lt {cutoff}"), cancellationToken);
-        deleted += await tables.Conversations.DeleteInBatchesAsync(chats, cancellationToken);
+        deleted += await tables.Conversations.DeleteWhereAsync(TableClient.CreateQueryFilter($"PartitionKey eq {ConversationStore.User} and Active eq {false} and Timestamp lt {cutoff}"), cancellationToken);
 
         // Squad choices never tapped. They sit in each person's partition, so this one query crosses partitions; it
         // runs in the background sweep, never on a request.
-        var choices = await Query(tables.People, TableClient.CreateQueryFilter($"RowKey ge {"choice|"} and RowKey lt {"choice}"} and Timestamp lt {time.GetUtcNow() - PeopleStore.ChoiceLifetime}"), cancellationToken);
-        deleted += await tables.People.DeleteInBatchesAsync(choices, cancellationToken);
+        deleted += await tables.People.DeleteWhereAsync(TableClient.CreateQueryFilter($"RowKey ge {"choice|"} and RowKey lt {"choice}"} and Timestamp lt {time.GetUtcNow() - PeopleStore.ChoiceLifetime}"), cancellationToken);
         return deleted;
     }
 
@@ -102,17 +100,6 @@ public sealed partial class RetentionSweep(Tables tables, SquadStore squads, Peo
         {
             await people.LinkAsync(leadId, squad.TeamId, cancellationToken);
         }
-    }
-
-    private static async Task<List<TableEntity>> Query(TableClient table, string filter, CancellationToken cancellationToken)
-    {
-        var rows = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: Keys, cancellationToken: cancellationToken))
-        {
-            rows.Add(row);
-        }
-
-        return rows;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted {Count} rows older than {Days} days")]

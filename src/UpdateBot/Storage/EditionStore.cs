@@ -73,14 +73,7 @@ public sealed class EditionStore(Tables tables)
         // Part row keys are "week|n": every part of a week before the cutoff sorts before the cutoff week too.
         foreach (var partition in new[] { TableKey.Encode(squadId), PartsPartition(squadId) })
         {
-            var old = new List<ITableEntity>();
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey lt {cutoffWeek.ToString()}");
-            await foreach (var row in tables.Editions.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-            {
-                old.Add(row);
-            }
-
-            deleted += await tables.Editions.DeleteInBatchesAsync(old, cancellationToken);
+            deleted += await tables.Editions.DeleteWhereAsync(TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey lt {cutoffWeek.ToString()}"), cancellationToken);
         }
 
         return deleted;

@@ -151,6 +151,18 @@ public static class TableClientExtensions
         return results;
     }
 
+    /// <summary>Deletes every row matching <paramref name="filter"/> (reading their keys only), in batches. Returns how many went.</summary>
+    public static async Task<int> DeleteWhereAsync(this TableClient table, string filter, CancellationToken cancellationToken)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        return await table.DeleteInBatchesAsync(rows, cancellationToken);
+    }
+
     /// <summary>Deletes rows in entity-group transactions: at most 100 rows, one partition each (the service's batch limits).</summary>
     public static async Task<int> DeleteInBatchesAsync(this TableClient table, IEnumerable<ITableEntity> rows, CancellationToken cancellationToken)
     {
