@@ -7,7 +7,17 @@ namespace UpdateBot.Domain;
 /// <summary>One contribution as it appears in a digest. <see cref="ItemId"/> = memberId + "/" + sectionId.</summary>
 /// <param name="AnswerBasis">The <see cref="TextFingerprint"/> of the member's own answer, which a lead's edit records.</param>
 /// <param name="ChangedByAuthor">A lead edited this item, then its author changed their answer: the author's words are shown.</param>
-public sealed record DigestItem(string ItemId, string AuthorName, string Text, bool Hidden, string AnswerBasis = "", bool ChangedByAuthor = false);
+public sealed record DigestItem(string ItemId, string AuthorName, string Text, bool Hidden, string AnswerBasis = "", bool ChangedByAuthor = false)
+{
+    /// <summary>The author's member id ("" on items not made by <see cref="DigestComposer"/>).</summary>
+    public string MemberId { get; init; } = "";
+
+    /// <summary>The author kept this week's answers for the team (<see cref="Entry.TeamOnly"/>).</summary>
+    public bool TeamOnly { get; init; }
+
+    /// <summary>A lead withheld the item from the open edition (it stays in the channel post).</summary>
+    public bool Withheld { get; init; }
+}
 
 /// <summary>A short, stable fingerprint of a text: what a card or an edit records about the text it was based on.</summary>
 public static class TextFingerprint
@@ -55,6 +65,9 @@ public sealed record DigestEdits(
     IReadOnlyList<string>? SectionOrder)
 {
     public static DigestEdits None { get; } = new(null, new HashSet<string>(), new Dictionary<string, LeadEdit>(), null);
+
+    /// <summary>Items a lead withheld from the open edition (they stay in the channel post).</summary>
+    public IReadOnlySet<string> WithheldItemIds { get; init; } = new HashSet<string>();
 }
 
 /// <summary>Compiles a squad-week's answers into one team story per section.</summary>
@@ -96,7 +109,12 @@ public static class DigestComposer
                 var edit = edits.ItemEdits.GetValueOrDefault(itemId);
                 var text = AnswerText.Clean(edit is not null && edit.AppliesTo(answer) ? edit.Text : answer);
                 var author = string.IsNullOrWhiteSpace(entry.MemberName) ? "A squad member" : AnswerText.Clean(entry.MemberName);
-                var item = new DigestItem(itemId, author, text, edits.HiddenItemIds.Contains(itemId), TextFingerprint.Of(answer), ChangedByAuthor: edit is not null && !edit.AppliesTo(answer));
+                var item = new DigestItem(itemId, author, text, edits.HiddenItemIds.Contains(itemId), TextFingerprint.Of(answer), ChangedByAuthor: edit is not null && !edit.AppliesTo(answer))
+                {
+                    MemberId = entry.MemberId,
+                    TeamOnly = entry.TeamOnly,
+                    Withheld = edits.WithheldItemIds.Contains(itemId),
+                };
                 items.Add((item, entry.MemberId));
             }
 

@@ -18,7 +18,20 @@ public sealed record SquadSettingsInput(
     /// The ids of the sections the card showed, in the order it showed them (null from a card without them): a title
     /// typed over another in the same place is that section renamed, and keeps its id.
     /// </summary>
-    IReadOnlyList<string>? SectionIds = null);
+    IReadOnlyList<string>? SectionIds = null)
+{
+    /// <summary>The <i>Publish openly</i> toggle.</summary>
+    public bool PublishOpenly { get; init; }
+
+    /// <summary>The web address name typed (blank: the default made from the squad name).</summary>
+    public string? OpenSlug { get; init; }
+
+    /// <summary>
+    /// The ids of the sections ticked "public" among those the card showed (<see cref="SectionIds"/>); null from a card
+    /// without the input, which keeps the squad's choices.
+    /// </summary>
+    public IReadOnlyList<string>? PublicSectionIds { get; init; }
+}
 
 /// <summary>Either valid settings or the messages to show on the card; never half of each.</summary>
 public sealed record SettingsValidationResult(SquadSettings? Settings, IReadOnlyList<string> Errors)
@@ -31,6 +44,9 @@ public static class SettingsValidation
 {
     public const int MaxNameLength = 60;
     public const int MaxSectionTitleLength = 60;
+
+    /// <summary>The longest web address name of a squad's open weeknote (/weeknotes/{slug}/).</summary>
+    public const int MaxOpenSlugLength = 60;
 
     /// <summary>How a step is named in messages to the lead.</summary>
     private static readonly Dictionary<CycleStep, string> StepNames = new()
@@ -50,7 +66,7 @@ public static class SettingsValidation
     /// Every problem is reported at once.
     /// </summary>
     public static SettingsValidationResult Validate(SquadSettingsInput input, IReadOnlyList<Section> existing, IReadOnlyList<string> leadIds) =>
-        Validate(input, existing, [], leadIds);
+        Validate(input, existing, [], null, leadIds);
 
     /// <summary>
     /// As above, against the squad's <paramref name="current"/> settings: sections the lead removed are kept in
@@ -58,9 +74,9 @@ public static class SettingsValidation
     /// their ids are never given to a new section); typing a retired title again brings the section back.
     /// </summary>
     public static SettingsValidationResult Validate(SquadSettingsInput input, SquadSettings current, IReadOnlyList<string> leadIds) =>
-        Validate(input, current.Sections, current.RetiredSections, leadIds);
+        Validate(input, current.Sections, current.RetiredSections, current, leadIds);
 
-    private static SettingsValidationResult Validate(SquadSettingsInput input, IReadOnlyList<Section> existing, IReadOnlyList<Section> retired, IReadOnlyList<string> leadIds)
+    private static SettingsValidationResult Validate(SquadSettingsInput input, IReadOnlyList<Section> existing, IReadOnlyList<Section> retired, SquadSettings? current, IReadOnlyList<string> leadIds)
     {
         var errors = new List<string>();
 
@@ -83,6 +99,7 @@ public static class SettingsValidation
         var schedule = ParseSchedule(input, errors);
         existing ??= [];
         var sections = ParseSections(input.Sections, existing, retired, input.SectionIds, errors);
+        var slug = ParseOpenSlug(input.OpenSlug, errors);
 
         if (errors.Count > 0 || zone is null || schedule is null || sections is null)
         {
@@ -95,8 +112,64 @@ public static class SettingsValidation
             .DistinctBy(s => s.Id, StringComparer.Ordinal)
             .Take(SquadSettings.MaxRetiredSections)
             .ToList();
-        return new SettingsValidationResult(new SquadSettings(name, zone.Id, schedule, sections, leads, input.AutoPublish) { RetiredSections = stillRetired }, []);
+        var settings = new SquadSettings(name, zone.Id, schedule, sections, leads, input.AutoPublish)
+        {
+            RetiredSections = stillRetired,
+            PublishOpenly = input.PublishOpenly,
+            OpenSlug = slug,
+            TeamOnlySectionIds = TeamOnlySections(input, current),
+        };
+        return new SettingsValidationResult(settings, []);
     }
+
+    /// <summary>
+    /// The sections kept for the team: those the card showed and the lead left unticked; the squad's earlier choice for
+    /// sections the card did not show (retired ones, or a card without the input); a new section is public, as every
+    /// section is by default except <i>Blockers and asks</i>.
+    /// </summary>
+    private static HashSet<string> TeamOnlySections(SquadSettingsInput input, SquadSettings? current)
+    {
+        var before = current?.TeamOnlySectionIds ?? SquadSettings.DefaultTeamOnlySectionIds;
+        if (input.PublicSectionIds is not { } ticked || input.SectionIds is not { } shown)
+        {
+            return new HashSet<string>(before, StringComparer.Ordinal);
+        }
+
+        var teamOnly = new HashSet<string>(before.Where(id => !shown.Contains(id)), StringComparer.Ordinal);
+        teamOnly.UnionWith(shown.Where(id => !ticked.Contains(id, StringComparer.Ordinal)));
+        return teamOnly;
+    }
+
+    /// <summary>
+    /// The web address name of a squad's open weeknote: lower-case letters a–z, digits and single hyphens, at most
+    /// <see cref="MaxOpenSlugLength"/> characters. Blank is fine (null: the default made from the squad name);
+    /// capitals and spaces are turned into the lower case and hyphens the lead meant.
+    /// </summary>
+    private static string? ParseOpenSlug(string? typed, List<string> errors)
+    {
+        var slug = (typed ?? "").Trim().ToLowerInvariant().Replace(' ', '-');
+        if (slug.Length == 0)
+        {
+            return null;
+        }
+
+        if (!IsOpenSlug(slug))
+        {
+            errors.Add($"The web address name '{typed!.Trim()}' can have only the letters a to z, digits and single hyphens between them, at most {MaxOpenSlugLength} characters (for example mental-health-discovery).");
+            return null;
+        }
+
+        return slug;
+    }
+
+    /// <summary>Whether a text is a well-formed slug (the pages use this to refuse anything else before storage).</summary>
+    public static bool IsOpenSlug(string? slug) =>
+        slug is { Length: > 0 and <= MaxOpenSlugLength }
+        && slug.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')
+        && slug[0] != '-' && slug[^1] != '-' && !slug.Contains("--", StringComparison.Ordinal);
+
+    /// <summary>The default web address name: the squad name in lower case with hyphens ("Mental Health Discovery" → mental-health-discovery).</summary>
+    public static string DefaultOpenSlug(string squadName) => Slug(squadName, MaxOpenSlugLength, "squad");
 
     /// <summary>The default sections, from public-sector weeknotes practice, with friendly placeholders.</summary>
     public static IReadOnlyList<Section> DefaultSections { get; } =
@@ -124,7 +197,12 @@ public static class SettingsValidation
         settings.Schedule.Publish.Day.ToString(), FormatTime(settings.Schedule.Publish.Time),
         string.Join('\n', settings.Sections.Select(s => s.Title)),
         settings.AutoPublish,
-        settings.Sections.Select(s => s.Id).ToList());
+        settings.Sections.Select(s => s.Id).ToList())
+    {
+        PublishOpenly = settings.PublishOpenly,
+        OpenSlug = settings.EffectiveOpenSlug,
+        PublicSectionIds = settings.Sections.Where(s => settings.IsSectionPublic(s.Id)).Select(s => s.Id).ToList(),
+    };
 
     /// <summary>
     /// Finds a zone by IANA name (also matching case-insensitively, returning the canonical zone). Windows names are
@@ -187,7 +265,9 @@ public static class SettingsValidation
         TimeOnly.TryParseExact(text?.Trim(), ["HH:mm", "H:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
 
     /// <summary>A stable id for a section title: lower-case ASCII letters and digits joined by hyphens.</summary>
-    public static string Slug(string title)
+    public static string Slug(string title) => Slug(title, 40, "section");
+
+    private static string Slug(string title, int maxLength, string fallback)
     {
         var builder = new StringBuilder();
         var pendingHyphen = false;
@@ -214,8 +294,8 @@ public static class SettingsValidation
             }
         }
 
-        var slug = builder.Length > 40 ? builder.ToString(0, 40).TrimEnd('-') : builder.ToString();
-        return slug.Length == 0 ? "section" : slug;
+        var slug = builder.Length > maxLength ? builder.ToString(0, maxLength).TrimEnd('-') : builder.ToString();
+        return slug.Length == 0 ? fallback : slug;
     }
 
     private static SquadSchedule? ParseSchedule(SquadSettingsInput input, List<string> errors)

@@ -57,6 +57,27 @@ public sealed record SquadSettings(
 
     /// <summary>The current sections, then the retired ones: every title an answer's section id can have.</summary>
     public IEnumerable<Section> AllSections => Sections.Concat(RetiredSections.Where(r => Sections.All(s => s.Id != r.Id)));
+
+    /// <summary>
+    /// Whether each publish also produces the open (public) edition of the weeknote (README, "The open weeknote"). Off
+    /// by default: nothing is public until a lead turns it on.
+    /// </summary>
+    public bool PublishOpenly { get; init; }
+
+    /// <summary>The squad's web address name under /weeknotes/ (null: <see cref="SettingsValidation.DefaultOpenSlug"/> of the name).</summary>
+    public string? OpenSlug { get; init; }
+
+    /// <summary>The slug the open pages use: the one chosen, else the default made from the squad's name.</summary>
+    public string EffectiveOpenSlug => OpenSlug ?? SettingsValidation.DefaultOpenSlug(Name);
+
+    /// <summary>The sections the lead keeps for the team: their answers never appear in the open edition.</summary>
+    public IReadOnlySet<string> TeamOnlySectionIds { get; init; } = DefaultTeamOnlySectionIds;
+
+    /// <summary>By default every section is public except <i>Blockers and asks</i>.</summary>
+    public static IReadOnlySet<string> DefaultTeamOnlySectionIds { get; } = new HashSet<string>(["blockers-and-asks"], StringComparer.Ordinal);
+
+    /// <summary>Whether answers under this section are public by default (the author and the lead can still keep them back).</summary>
+    public bool IsSectionPublic(string sectionId) => !TeamOnlySectionIds.Contains(sectionId);
 }
 
 /// <summary>How a member stands for one week.</summary>
@@ -75,7 +96,11 @@ public sealed record Entry(
     string MemberName,
     EntryStatus Status,
     IReadOnlyDictionary<string, string> Answers,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>The member kept this week's answers for the team: none of them is ever in the open edition.</summary>
+    public bool TeamOnly { get; init; }
+}
 
 /// <summary>Why a rostered member could not be prompted (README, "The weekly cycle": nobody is dropped silently).</summary>
 public enum ReachStatus
