@@ -49,6 +49,7 @@ public static class UpdateBotServiceExtensions
         services.AddSingleton<CycleStore>();
         services.AddSingleton<EditionStore>();
         services.AddSingleton<PeopleStore>();
+        services.AddSingleton<OpenEditionStore>();
         services.AddSingleton<StorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
 
