@@ -295,11 +295,15 @@ public static class WeeknoteMarkdown
         return escaped.ToString();
     }
 
-    private static IEnumerable<string> Bullet(DigestItem item)
+    private static IEnumerable<string> Bullet(DigestItem item) => Bullet(item.AuthorName, item.Text);
+
+    /// <summary>One attributed item's Markdown lines: what both the team's weeknote and the open (public) one write.</summary>
+    internal static IEnumerable<string> Bullet(string authorName, string text)
     {
         // The same rule as the channel card, so the open weeknote cannot put words in someone else's mouth either.
-        var textLines = MemberMarkdown.Neutralise(item.Text).Split('\n');
-        var author = Escape(item.AuthorName);
+        var textLines = MemberMarkdown.Neutralise(text).Split('\n');
+        // A name is one line whatever it holds: a line break in it would end the bullet.
+        var author = Escape(AnswerText.Clean(authorName).Replace('\n', ' ').Replace('\t', ' '));
 
         // An answer that is itself a list: keep every point, nested under the author's name.
         var startsWithList = textLines[0].StartsWith("- ", StringComparison.Ordinal) || textLines[0].StartsWith("* ", StringComparison.Ordinal);

@@ -37,6 +37,7 @@ public static class UpdateBotServiceExtensions
             .ValidateOnStart();
         services.AddOptions<PublicPagesOptions>().Bind(configuration.GetSection(PublicPagesOptions.Section))
             .Validate(o => PublicPagesOptions.IsValid(o.PrivacyUrl) && PublicPagesOptions.IsValid(o.TermsUrl), "Pages:PrivacyUrl and Pages:TermsUrl must be absolute https URLs.")
+            .Validate(o => PublicPagesOptions.IsValid(o.PublicBaseUrl), "Pages:PublicBaseUrl must be an absolute https URL, such as https://updatebot.example.org.")
             .ValidateOnStart();
 
         // Storage
@@ -49,6 +50,7 @@ public static class UpdateBotServiceExtensions
         services.AddSingleton<CycleStore>();
         services.AddSingleton<EditionStore>();
         services.AddSingleton<PeopleStore>();
+        services.AddSingleton<OpenEditionStore>();
         services.AddSingleton<StorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
 
@@ -87,7 +89,8 @@ public static class UpdateBotServiceExtensions
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapPublicPages();
-        app.MapGet("/", () => Results.Text("UpdateBot is running. Teams talks to /api/messages; health at /healthz and /readyz; privacy at /privacy, terms at /terms."));
+        app.MapOpenWeeknotePages();
+        app.MapGet("/", () => Results.Text("UpdateBot is running. Teams talks to /api/messages; health at /healthz and /readyz; privacy at /privacy, terms at /terms; squads that publish openly at /weeknotes/{slug}/."));
         return app;
     }
 

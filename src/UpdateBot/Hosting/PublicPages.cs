@@ -16,6 +16,12 @@ public sealed class PublicPagesOptions
     /// <summary>An absolute https URL of the organisation's own terms of use; /terms then redirects there.</summary>
     public Uri? TermsUrl { get; set; }
 
+    /// <summary>
+    /// The service's public address (https, scheme and host) for the absolute links and ids of the open weeknote's
+    /// Atom feed. Unset: the address each request came to.
+    /// </summary>
+    public Uri? PublicBaseUrl { get; set; }
+
     internal static bool IsValid(Uri? url) => url is null || (url.IsAbsoluteUri && url.Scheme == Uri.UriSchemeHttps);
 }
 

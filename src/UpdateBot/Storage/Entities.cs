@@ -174,6 +174,23 @@ public sealed class EditionRow : TableRow
     public DateTimeOffset PublishedAt { get; set; }
 }
 
+/// <summary>One open (public) edition: its JSON (<see cref="OpenEditionStore"/>), in parts when long.</summary>
+public sealed class OpenEditionRow : TableRow
+{
+    public int Edition { get; set; }
+    public string Week { get; set; } = "";
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>The first part of the edition's JSON; the rest are part rows of this generation.</summary>
+    public string Json { get; set; } = "";
+
+    /// <summary>How many parts the JSON has (1: all in <see cref="Json"/>).</summary>
+    public int JsonParts { get; set; }
+
+    /// <summary>Which part rows belong to this version of the row (a rewrite writes new ones before it switches).</summary>
+    public string Generation { get; set; } = "";
+}
+
 public sealed class LeaseRow : TableRow
 {
     public string Owner { get; set; } = "";

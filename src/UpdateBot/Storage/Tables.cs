@@ -25,6 +25,7 @@ public sealed class Tables
         Cycle = service.GetTableClient(o.TablePrefix + "Cycle");
         Editions = service.GetTableClient(o.TablePrefix + "Editions");
         People = service.GetTableClient(o.TablePrefix + "People");
+        OpenEditions = service.GetTableClient(o.TablePrefix + "OpenEditions");
     }
 
     public TableServiceClient Service { get; }
@@ -53,7 +54,10 @@ public sealed class Tables
     /// </summary>
     public TableClient People { get; }
 
-    public IEnumerable<TableClient> All => [Squads, Members, Conversations, Entries, Cycle, Editions, People];
+    /// <summary>PK public slug, RK week: the open (public) editions the weeknote pages serve; RK week|generation|n: the rest of a long one.</summary>
+    public TableClient OpenEditions { get; }
+
+    public IEnumerable<TableClient> All => [Squads, Members, Conversations, Entries, Cycle, Editions, People, OpenEditions];
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
