@@ -87,7 +87,7 @@ internal static class FanOutRun
         var squads = app.Services.GetRequiredService<SquadStore>();
         await squads.RecordInstallAsync(FakeConnector.TeamId, "Bench squad", FakeConnector.TenantId, connector.ToString(), "28:bench-bot", FakeConnector.TeamId, null, ct);
         var installed = await squads.GetAsync(FakeConnector.TeamId, ct) ?? throw new InvalidOperationException("Squad missing.");
-        if (!await squads.TrySaveSettingsAsync(installed, installed.Settings, ct))
+        if (await squads.TrySaveSettingsAsync(installed, installed.Settings, ct) != SettingsWrite.Saved)
         {
             throw new InvalidOperationException("Could not configure the squad.");
         }

@@ -73,14 +73,17 @@ public static class OpenConsent
     /// choice (<paramref name="nameOf"/>, by member id), in the digest's section order; sections left without a
     /// public item are left out. The intro is the lead's and goes with it.
     /// </summary>
-    public static OpenEdition Build(Digest digest, SquadSettings settings, Func<string, PublicName> nameOf, DateTimeOffset publishedAt, DateTimeOffset updatedAt)
+    /// <param name="before">The edition as published before (a correction rebuilds it): its authors keep the names it
+    /// gave them, since a new choice of public name applies to past editions only when the member asks.</param>
+    public static OpenEdition Build(Digest digest, SquadSettings settings, Func<string, PublicName> nameOf, DateTimeOffset publishedAt, DateTimeOffset updatedAt, OpenEdition? before = null)
     {
+        var kept = (before?.Sections ?? []).SelectMany(s => s.Items).GroupBy(i => i.MemberId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Attribution, StringComparer.Ordinal);
         var sections = new List<OpenSection>();
         foreach (var section in digest.Sections)
         {
             var items = section.Items
                 .Where(item => AudienceOf(settings, section.SectionId, item) == OpenAudience.Public)
-                .Select(item => new OpenItem(item.ItemId, MemberOf(item), Attribution(nameOf(MemberOf(item)), item.AuthorName), item.Text))
+                .Select(item => new OpenItem(item.ItemId, MemberOf(item), kept.GetValueOrDefault(MemberOf(item)) ?? Attribution(nameOf(MemberOf(item)), item.AuthorName), item.Text))
                 .ToList();
             if (items.Count > 0)
             {
@@ -89,21 +92,6 @@ public static class OpenConsent
         }
 
         return new OpenEdition(digest.SquadName, settings.EffectiveOpenSlug, digest.Week, digest.Edition, digest.Title, digest.DateRange, digest.Intro, sections, publishedAt, updatedAt);
-    }
-
-    /// <summary>The edition without anything <paramref name="memberId"/> wrote (their erasure): null when none of it was theirs.</summary>
-    public static OpenEdition? WithoutMember(OpenEdition edition, string memberId, DateTimeOffset now)
-    {
-        if (!edition.Sections.Any(s => s.Items.Any(i => i.MemberId == memberId)))
-        {
-            return null;
-        }
-
-        var sections = edition.Sections
-            .Select(s => s with { Items = s.Items.Where(i => i.MemberId != memberId).ToList() })
-            .Where(s => s.Items.Count > 0)
-            .ToList();
-        return edition with { Sections = sections, UpdatedAt = now };
     }
 
     /// <summary>The edition with <paramref name="memberId"/>'s items attributed anew: null when nothing changes.</summary>

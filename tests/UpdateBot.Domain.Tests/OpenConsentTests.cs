@@ -100,16 +100,14 @@ public class OpenConsentTests
     }
 
     [Fact]
-    public void Erasure_removes_every_item_of_the_member_and_the_sections_left_empty()
+    public void A_correction_keeps_the_names_an_edition_was_published_with()
     {
-        var edition = Build(Publishing);
+        var published = Build(Publishing, names: _ => PublicName.FullName);
 
-        var without = OpenConsent.WithoutMember(edition, "m-ana", Now.AddDays(1))!;
+        // Ana has since chosen her first name (without asking for past editions); a lead corrects the old edition.
+        var corrected = OpenConsent.Build(Compose(Publishing), Publishing, _ => PublicName.FirstName, Now, Now.AddHours(1), published);
 
-        Assert.DoesNotContain(Items(without), i => i.MemberId == "m-ana");
-        Assert.Equal(["highlights"], without.Sections.Select(s => s.SectionId));
-        Assert.Equal(Now.AddDays(1), without.UpdatedAt);
-        Assert.Null(OpenConsent.WithoutMember(without, "m-ana", Now));
+        Assert.All(Items(corrected), i => Assert.Equal(Items(published).First(p => p.MemberId == i.MemberId).Attribution, i.Attribution));
     }
 
     [Fact]

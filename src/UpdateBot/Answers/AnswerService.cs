@@ -14,7 +14,13 @@ public sealed record AnswerOutcome(AdaptiveCard Card, bool Saved, string? Messag
 /// A member's side of the week: answering by section, quiet, away, free text, edits until the week closes.
 /// Every write is read-modify-write with the entry's ETag, so two devices never lose each other's change.
 /// </summary>
-public sealed class AnswerService(EntryStore entries, MemberStore members, CycleStore cycle, BotMetrics metrics, TimeProvider time)
+/// <summary>What a member changed on the form about the open weeknote (null: left as the card showed it).</summary>
+public sealed record OpenChoiceChange(bool? TeamOnly, PublicName? PublicName)
+{
+    public static OpenChoiceChange None { get; } = new(null, null);
+}
+
+public sealed class AnswerService(EntryStore entries, MemberStore members, CycleStore cycle, PeopleStore people, BotMetrics metrics, TimeProvider time)
 {
     // Each failed attempt means another writer of the same entry succeeded, so k concurrent writers need at most k attempts.
     private const int MaxWriteAttempts = 10;
@@ -56,6 +62,10 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         _ => null,
     };
 
+    /// <summary>The member's open weeknote choices for the form: null when the squad does not publish openly (the form has none).</summary>
+    public async Task<OpenChoices?> OpenChoicesAsync(Squad squad, string memberId, Entry? entry, CancellationToken cancellationToken) =>
+        squad.Settings.PublishOpenly ? new OpenChoices(entry?.TeamOnly ?? false, await people.GetPublicNameAsync(memberId, cancellationToken)) : null;
+
     /// <summary>The card that shows the member's current state for the week (used by refresh and by "my update").</summary>
     public async Task<AdaptiveCard> ViewAsync(Squad squad, IsoWeek week, string memberId, string memberName, bool forceForm, CancellationToken cancellationToken)
     {
@@ -64,7 +74,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         var entry = stored?.Entry ?? new Entry(memberId, memberName, EntryStatus.Pending, new Dictionary<string, string>(), time.GetUtcNow());
         if (!closed && (forceForm || entry.Status == EntryStatus.Pending))
         {
-            return PromptCards.Form(squad, week, entry.Answers, [], reminder: false, memberId, ClosesAt(squad, week));
+            return PromptCards.Form(squad, week, entry.Answers, [], reminder: false, memberId, ClosesAt(squad, week), open: await OpenChoicesAsync(squad, memberId, entry, cancellationToken));
         }
 
         var member = await members.GetAsync(squad.Id, memberId, cancellationToken);
@@ -76,8 +86,11 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     /// words are kept (<see cref="WhereWordsGoAsync"/>): after the close, on the lead's desk until published; after
     /// publishing, added to the next week's answer (never replacing it). The member is told which.
     /// </summary>
-    public async Task<AnswerOutcome> SubmitAsync(Squad squad, IsoWeek week, string memberId, string memberName, IReadOnlyDictionary<string, string?> typed, CancellationToken cancellationToken)
+    /// <param name="openChange">What the member changed about the open weeknote: their public name is saved (it applies
+    /// to editions published from now on), and the team-only flag goes with the answers to the week they are kept in.</param>
+    public async Task<AnswerOutcome> SubmitAsync(Squad squad, IsoWeek week, string memberId, string memberName, IReadOnlyDictionary<string, string?> typed, CancellationToken cancellationToken, OpenChoiceChange? openChange = null)
     {
+        openChange ??= OpenChoiceChange.None;
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
         var errors = new List<string>();
 
@@ -117,13 +130,14 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
                 }
 
                 return tooLong is null ? (EntryStatus.Answered, updated) : null;
-            }, null, cancellationToken);
+            }, null, cancellationToken, openChange.TeamOnly);
             var kept = late.Entry;
             if ((tooLong ?? late.TooLarge) is { } refusal)
             {
-                return new AnswerOutcome(PromptCards.Form(squad, target.Week, kept.Answers, [refusal, LateNote(week, target, how)!, "Nothing was added; here is that update so you can trim it."], false, memberId, target.ClosesAt), Saved: false);
+                return new AnswerOutcome(PromptCards.Form(squad, target.Week, kept.Answers, [refusal, LateNote(week, target, how)!, "Nothing was added; here is that update so you can trim it."], false, memberId, target.ClosesAt, open: await OpenChoicesAsync(squad, memberId, kept, cancellationToken)), Saved: false);
             }
 
+            await SavePublicNameAsync(memberId, openChange, cancellationToken);
             return new AnswerOutcome(PromptCards.Summary(squad, target.Week, kept, null, target.IsOpenAt(time.GetUtcNow()), target.ClosesAt), Saved: true, LateNote(week, target, how));
         }
 
@@ -142,7 +156,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         {
             var kept = typed.Where(kv => kv.Value is not null && kv.Key.StartsWith("s_", StringComparison.Ordinal))
                 .ToDictionary(kv => kv.Key[2..], kv => kv.Value!, StringComparer.Ordinal);
-            return new AnswerOutcome(PromptCards.Form(squad, week, kept, errors, reminder: false, memberId, closesAt, storedBasis), Saved: false);
+            return new AnswerOutcome(PromptCards.Form(squad, week, kept, errors, reminder: false, memberId, closesAt, storedBasis, await OpenChoicesAsync(squad, memberId, stored?.Entry, cancellationToken)), Saved: false);
         }
 
         var written = await WriteOnceAsync(squad, week, memberId, memberName, current =>
@@ -158,14 +172,24 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             }
 
             return (kept.Count == 0 ? EntryStatus.Pending : EntryStatus.Answered, kept);
-        }, null, cancellationToken);
+        }, null, cancellationToken, openChange.TeamOnly);
         if (written.TooLarge is { } tooLarge)
         {
-            return new AnswerOutcome(PromptCards.Form(squad, week, answers, [tooLarge], reminder: false, memberId, closesAt, storedBasis), Saved: false);
+            return new AnswerOutcome(PromptCards.Form(squad, week, answers, [tooLarge], reminder: false, memberId, closesAt, storedBasis, await OpenChoicesAsync(squad, memberId, stored?.Entry, cancellationToken)), Saved: false);
         }
+
+        await SavePublicNameAsync(memberId, openChange, cancellationToken);
 
         var saved = written.Entry;
         return new AnswerOutcome(PromptCards.Summary(squad, week, saved, null, open: how == WordsDestination.ThisWeek, closesAt), Saved: true, LateNote(week, target, how));
+    }
+
+    private async Task SavePublicNameAsync(string memberId, OpenChoiceChange change, CancellationToken cancellationToken)
+    {
+        if (change.PublicName is { } name)
+        {
+            await people.SetPublicNameAsync(memberId, name, cancellationToken);
+        }
     }
 
     /// <summary>"Quiet week": nothing to report; no reminder follows.</summary>
@@ -198,7 +222,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         {
             var current = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
             return new AnswerOutcome(
-                PromptCards.Form(squad, week, current?.Entry.Answers ?? new Dictionary<string, string>(), ["Pick the last day you're away (today or later)."], false, memberId, closesAt),
+                PromptCards.Form(squad, week, current?.Entry.Answers ?? new Dictionary<string, string>(), ["Pick the last day you're away (today or later)."], false, memberId, closesAt, open: await OpenChoicesAsync(squad, memberId, current?.Entry, cancellationToken)),
                 Saved: false);
         }
 
@@ -266,7 +290,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         }, activityId, cancellationToken);
         if ((tooLong ?? written.TooLarge) is { } refusal)
         {
-            return new AnswerOutcome(PromptCards.Form(squad, target.Week, latest, [refusal, "Nothing was added; here is your update so you can trim it."], false, memberId, target.ClosesAt), Saved: false);
+            return new AnswerOutcome(PromptCards.Form(squad, target.Week, latest, [refusal, "Nothing was added; here is your update so you can trim it."], false, memberId, target.ClosesAt, open: await OpenChoicesAsync(squad, memberId, written.Entry, cancellationToken)), Saved: false);
         }
 
         var note = string.Join(" ", new[] { LateNote(week, target, how), hint }.Where(n => n is not null));
@@ -380,7 +404,8 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         string memberName,
         Func<IReadOnlyDictionary<string, string>, (EntryStatus Status, IReadOnlyDictionary<string, string> Answers)?> change,
         string? capturedActivityId,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool? teamOnly = null)
     {
         for (var attempt = 0; attempt < MaxWriteAttempts; attempt++)
         {
@@ -396,7 +421,8 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
                 return new Written(unchanged, false, null);
             }
 
-            var entry = new Entry(memberId, memberName, status, answers, time.GetUtcNow());
+            // The team-only flag stays as the member last set it unless this write sets it.
+            var entry = new Entry(memberId, memberName, status, answers, time.GetUtcNow()) { TeamOnly = teamOnly ?? current?.Entry.TeamOnly ?? false };
             switch (await entries.TrySaveAsync(squad.Id, week, entry, current, capturedActivityId, cancellationToken))
             {
                 case EntryWrite.Saved:

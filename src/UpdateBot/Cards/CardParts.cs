@@ -16,6 +16,8 @@ public static class Verbs
     public const string CaptureUndo = "capture.undo";
     public const string DigestHide = "digest.hide";
     public const string DigestRestore = "digest.restore";
+    public const string DigestWithhold = "digest.withhold";
+    public const string DigestRelease = "digest.release";
     public const string DigestEdit = "digest.edit";
     public const string DigestIntro = "digest.intro";
     public const string DigestMoveUp = "digest.up";

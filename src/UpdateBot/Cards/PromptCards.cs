@@ -6,6 +6,12 @@ using static UpdateBot.Cards.CardParts;
 
 namespace UpdateBot.Cards;
 
+/// <summary>A member's open weeknote choices as stored: this week's team-only flag, and their public name (null: not chosen).</summary>
+public sealed record OpenChoices(bool TeamOnly, PublicName? PublicName)
+{
+    public static OpenChoices Unknown { get; } = new(false, null);
+}
+
 /// <summary>The 1:1 weekly prompt, its summary once answered, and the closed view (issue 3 item 5).</summary>
 public static class PromptCards
 {
@@ -14,15 +20,23 @@ public static class PromptCards
     /// <summary>The section picked on the "added to your update" card.</summary>
     public const string MoveTargetInput = "target";
 
+    /// <summary>The "keep my answers team-only this week" toggle (only on the form of a squad that publishes openly).</summary>
+    public const string TeamOnlyInput = "teamOnly";
+
+    /// <summary>How the member is named in the open weeknote.</summary>
+    public const string PublicNameInput = "publicName";
+
     public static string SectionInput(string sectionId) => "s_" + sectionId;
 
     public static string FormTitle(Squad squad) => $"{squad.Settings.Name}: your weekly update";
 
     /// <summary>The form, prefilled with what the member already wrote (or just typed, when it was refused).</summary>
     /// <param name="basis">Fingerprint of the stored answers this form is based on (defaults to <paramref name="answers"/>'s).</param>
-    public static AdaptiveCard Form(Squad squad, IsoWeek week, IReadOnlyDictionary<string, string> answers, IReadOnlyList<string> errors, bool reminder, string memberId, DateTimeOffset closesAt, string? basis = null)
+    /// <param name="open">The member's open weeknote choices as stored (shown only when the squad publishes openly).</param>
+    public static AdaptiveCard Form(Squad squad, IsoWeek week, IReadOnlyDictionary<string, string> answers, IReadOnlyList<string> errors, bool reminder, string memberId, DateTimeOffset closesAt, string? basis = null, OpenChoices? open = null)
     {
-        var card = BuildForm(squad, week, answers, errors, reminder, memberId, closesAt, basis);
+        open ??= OpenChoices.Unknown;
+        var card = BuildForm(squad, week, answers, errors, reminder, memberId, closesAt, basis, open);
         if (CardJson.MeasureUtf16Bytes(card) <= CardJson.MaxMessageUtf16Bytes || answers.Values.All(a => a.Length <= AnswerText.MaxSectionLength))
         {
             return card;
@@ -33,10 +47,10 @@ public static class PromptCards
         // card says so. Text within the limit is always echoed whole.
         var cut = answers.ToDictionary(a => a.Key, a => a.Value.Length > AnswerText.MaxSectionLength ? a.Value[..AnswerText.MaxSectionLength] : a.Value, StringComparer.Ordinal);
         var note = string.Create(CultureInfo.InvariantCulture, $"The form was too large to send back whole: each section over the limit is cut to the first {AnswerText.MaxSectionLength:N0} characters here.");
-        return BuildForm(squad, week, cut, [.. errors, note], reminder, memberId, closesAt, basis);
+        return BuildForm(squad, week, cut, [.. errors, note], reminder, memberId, closesAt, basis, open);
     }
 
-    private static AdaptiveCard BuildForm(Squad squad, IsoWeek week, IReadOnlyDictionary<string, string> answers, IReadOnlyList<string> errors, bool reminder, string memberId, DateTimeOffset closesAt, string? basis)
+    private static AdaptiveCard BuildForm(Squad squad, IsoWeek week, IReadOnlyDictionary<string, string> answers, IReadOnlyList<string> errors, bool reminder, string memberId, DateTimeOffset closesAt, string? basis, OpenChoices open)
     {
         var data = new PromptData(squad.Id, week);
         var body = new List<CardElement>
@@ -67,9 +81,20 @@ public static class PromptCards
             });
         }
 
+        var publishesOpenly = squad.Settings.PublishOpenly;
+        if (publishesOpenly)
+        {
+            body.AddRange(OpenInputs(squad.Settings, open));
+        }
+
         body.Add(Subtle($"You can change your answer until {FormatLocal(closesAt, squad.TimeZone)}."));
         body.Add(Actions(
-            Action("Submit", Verbs.PromptSubmit, new PromptSubmitData(squad.Id, week, basis ?? AnswersFingerprint(answers))),
+            Action("Submit", Verbs.PromptSubmit, new PromptSubmitData(squad.Id, week, basis ?? AnswersFingerprint(answers))
+            {
+                // What the card showed: only a choice the member changed on it is saved, so an older card never undoes a newer choice.
+                TeamOnlyShown = publishesOpenly ? open.TeamOnly : null,
+                PublicNameShown = publishesOpenly ? open.PublicName?.ToString() ?? "" : null,
+            }),
             Action("Quiet week", Verbs.PromptQuiet, data),
             new ShowCardAction(new AdaptiveCard
             {
@@ -80,6 +105,37 @@ public static class PromptCards
                 ],
             }) { Title = "Away until…" }));
         return new AdaptiveCard { FallbackText = FormTitle(squad), Refresh = RefreshFor(data, memberId), Body = body };
+    }
+
+    /// <summary>
+    /// The member's say over the open weeknote: keep this week's answers for the team, and how they are named in public
+    /// (one choice for every week and squad, "a member of the team" until they choose).
+    /// </summary>
+    private static IEnumerable<CardElement> OpenInputs(SquadSettings settings, OpenChoices open)
+    {
+        var teamOnlySections = settings.Sections.Where(s => !settings.IsSectionPublic(s.Id)).Select(s => s.Title).ToList();
+        yield return Subtle(teamOnlySections.Count == 0
+            ? $"{settings.Name} publishes an open weeknote anyone can read: your answers can appear in it unless you keep them for the team."
+            : $"{settings.Name} publishes an open weeknote anyone can read: your answers can appear in it unless you keep them for the team ({string.Join(", ", teamOnlySections)} never do).");
+        yield return new ToggleInput("Keep my answers team-only this week (not in the public weeknote)")
+        {
+            Id = TeamOnlyInput,
+            Value = open.TeamOnly ? "true" : "false",
+            ValueOn = "true",
+            ValueOff = "false",
+        };
+        yield return new ChoiceSetInput(
+        [
+            new Choice("A member of the team", nameof(PublicName.Anonymous)),
+            new Choice("My first name", nameof(PublicName.FirstName)),
+            new Choice("My full name", nameof(PublicName.FullName)),
+        ])
+        {
+            Id = PublicNameInput,
+            Label = "In the public weeknote, name me as",
+            Style = ChoiceInputStyle.Compact,
+            Value = (open.PublicName ?? PublicName.Anonymous).ToString(),
+        };
     }
 
     /// <summary>What the member sent, with an Edit button while the week is open.</summary>
@@ -114,6 +170,12 @@ public static class PromptCards
                 if (entry.Answers.Values.All(string.IsNullOrWhiteSpace))
                 {
                     body.Add(Paragraph("Nothing yet for this week."));
+                }
+                else if (squad.Settings.PublishOpenly)
+                {
+                    body.Add(Subtle(entry.TeamOnly
+                        ? "Team-only: none of this week's answers will be in the public weeknote."
+                        : "Answers in public sections can be in the public weeknote. Edit to keep them team-only."));
                 }
 
                 break;

@@ -14,7 +14,8 @@ public static class ReviewCards
     public const string IntroInput = "intro";
     public const string HeaderTitlePrefix = "Draft for review";
 
-    public static AdaptiveCard Header(Digest digest, string squadId, string leadId, string publishLine, bool published)
+    /// <param name="settings">The squad's settings: when it publishes openly, the header says how much will be public.</param>
+    public static AdaptiveCard Header(Digest digest, string squadId, string leadId, string publishLine, bool published, SquadSettings? settings = null)
     {
         var data = new ReviewData(squadId, digest.Week);
         var body = new List<CardElement>
@@ -22,6 +23,10 @@ public static class ReviewCards
             Title($"{HeaderTitlePrefix}: {digest.Title}"),
             Subtle($"{digest.DateRange} · {digest.ParticipationLine}"),
             Paragraph(publishLine),
+        };
+        body.AddRange(OpenLine(digest, settings));
+        body.AddRange(
+        [
             new TextInput
             {
                 Id = IntroInput,
@@ -33,7 +38,7 @@ public static class ReviewCards
             },
             Actions(Action("Save intro", Verbs.DigestIntro, new ReviewIntroData(squadId, digest.Week, DigestCards.Fingerprint(digest.Intro)))),
             Heading("Section order"),
-        };
+        ]);
         var sections = digest.Sections;
         for (var i = 0; i < sections.Count; i++)
         {
@@ -72,30 +77,43 @@ public static class ReviewCards
         };
     }
 
+    /// <summary>"Open weeknote: 3 of 5 items will be public at /weeknotes/slug/ …" (nothing when the squad does not publish openly).</summary>
+    private static IEnumerable<CardElement> OpenLine(Digest digest, SquadSettings? settings)
+    {
+        if (settings is not { PublishOpenly: true })
+        {
+            yield break;
+        }
+
+        var shown = digest.Sections.SelectMany(s => s.Items.Where(i => !i.Hidden).Select(i => OpenConsent.AudienceOf(settings, s.SectionId, i))).ToList();
+        var published = shown.Count(a => a == OpenAudience.Public);
+        yield return Subtle($"Open weeknote: {published} of {shown.Count} item{(shown.Count == 1 ? "" : "s")} will be public at /weeknotes/{settings.EffectiveOpenSlug}/. Each item says whether it is; Withhold keeps one for the team.");
+    }
+
     // Not "1. Title": the renderer would take that for a Markdown numbered list.
     private static string Count(int visible) => visible == 1 ? "1 item" : $"{visible} items";
 
     /// <summary>The item cards of every section, packed under the message budget.</summary>
-    public static IReadOnlyList<AdaptiveCard> ItemCards(Digest digest, string squadId, string leadId)
+    public static IReadOnlyList<AdaptiveCard> ItemCards(Digest digest, string squadId, string leadId, SquadSettings? settings = null)
     {
         var cards = new List<AdaptiveCard>();
         foreach (var section in digest.Sections)
         {
-            cards.AddRange(SectionCards(digest, section, squadId, leadId));
+            cards.AddRange(SectionCards(digest, section, squadId, leadId, settings, out _));
         }
 
         return cards;
     }
 
     /// <summary>The item card that shows the given item (to answer an action on it, or a refresh of that card).</summary>
-    public static AdaptiveCard? CardForItem(Digest digest, string squadId, string leadId, string itemId)
+    public static AdaptiveCard? CardForItem(Digest digest, string squadId, string leadId, string itemId, SquadSettings? settings = null)
     {
         foreach (var section in digest.Sections)
         {
             var index = section.Items.ToList().FindIndex(i => i.ItemId == itemId);
             if (index >= 0)
             {
-                var cards = SectionCards(digest, section, squadId, leadId, out var firstItems);
+                var cards = SectionCards(digest, section, squadId, leadId, settings, out var firstItems);
                 var card = firstItems.Count(first => first <= index) - 1;
                 return cards[Math.Max(card, 0)];
             }
@@ -104,12 +122,9 @@ public static class ReviewCards
         return null;
     }
 
-    private static IReadOnlyList<AdaptiveCard> SectionCards(Digest digest, DigestSection section, string squadId, string leadId) =>
-        SectionCards(digest, section, squadId, leadId, out _);
-
-    private static IReadOnlyList<AdaptiveCard> SectionCards(Digest digest, DigestSection section, string squadId, string leadId, out List<int> firstItems)
+    private static IReadOnlyList<AdaptiveCard> SectionCards(Digest digest, DigestSection section, string squadId, string leadId, SquadSettings? settings, out List<int> firstItems)
     {
-        var blocks = section.Items.Select((item, index) => (CardElement)ItemBlock(squadId, digest.Week, item, index)).ToList();
+        var blocks = section.Items.Select((item, index) => (CardElement)ItemBlock(squadId, digest.Week, item, index, settings is { PublishOpenly: true } ? OpenConsent.AudienceOf(settings, section.SectionId, item) : null)).ToList();
         var starts = new List<int>();
         var cards = DigestCards.Pack(
             [Heading(section.Title)],
@@ -152,7 +167,8 @@ public static class ReviewCards
         return new AdaptiveCard { FallbackText = "Your edit was not saved", Body = body };
     }
 
-    private static Container ItemBlock(string squadId, IsoWeek week, DigestItem item, int index)
+    /// <param name="audience">Who may read the item when the squad publishes openly (null: it does not).</param>
+    private static Container ItemBlock(string squadId, IsoWeek week, DigestItem item, int index, OpenAudience? audience)
     {
         var itemData = new ReviewItemData(squadId, week, item.ItemId);
         var inputId = $"text{index}";
@@ -178,9 +194,36 @@ public static class ReviewCards
             parts.Add(Subtle($"{item.AuthorName} changed their answer after a lead edited it: their new words are shown. Edit again if needed."));
         }
 
-        parts.Add(new ActionSet([toggle, edit]));
+        List<CardAction> actions = [toggle, edit];
+        if (audience is { } open)
+        {
+            parts.Add(Subtle(AudienceText(open)));
+
+            // Only what could be public can be withheld or released: nothing its author kept for the team, nor a team-only section.
+            if (open is OpenAudience.Public)
+            {
+                actions.Add(Action("Withhold from public", Verbs.DigestWithhold, itemData));
+            }
+            else if (open is OpenAudience.Withheld)
+            {
+                actions.Add(Action("Make public again", Verbs.DigestRelease, itemData));
+            }
+        }
+
+        parts.Add(new ActionSet(actions));
         return new Container(parts) { Separator = true, Spacing = Spacing.Medium };
     }
+
+    /// <summary>What the review desk says about an item's place in the open weeknote.</summary>
+    public static string AudienceText(OpenAudience audience) => audience switch
+    {
+        OpenAudience.Public => "🌐 Public: in the open weeknote too.",
+        OpenAudience.AuthorKeptTeamOnly => "Team only: its author kept this week's answers for the team.",
+        OpenAudience.SectionTeamOnly => "Team only: this section is not public.",
+        OpenAudience.Withheld => "Team only: withheld from the open weeknote by a lead.",
+        OpenAudience.Hidden => "Hidden: in neither the channel post nor the open weeknote.",
+        _ => "Team only.",
+    };
 
     private static Refresh RefreshFor(ReviewRefreshData data, string leadId) => new()
     {

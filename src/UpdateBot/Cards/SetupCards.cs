@@ -22,6 +22,9 @@ public static class SetupCards
         public const string Sections = "sections";
         public const string AutoPublish = "autoPublish";
         public const string Leads = "leads";
+        public const string PublishOpenly = "publishOpenly";
+        public const string OpenSlug = "openSlug";
+        public const string PublicSections = "publicSections";
         public const string OpenDay = "openDay";
         public const string OpenTime = "openTime";
         public const string RemindDay = "remindDay";
@@ -96,6 +99,7 @@ public static class SetupCards
             ValueOff = "false",
         });
         body.Add(LeadsInput(settings.LeadIds, roster ?? [], typedLeads));
+        body.AddRange(OpenInputs(settings, typed));
         body.Add(Subtle("The weeknote is posted in this channel."));
         body.Add(Actions(Action("Save settings", Verbs.SetupSave, new SetupSaveData(squad.Id)
         {
@@ -103,6 +107,38 @@ public static class SetupCards
             SectionIds = settings.Sections.Select(s => s.Id).ToList(),
         })));
         return new AdaptiveCard { FallbackText = SetupTitle, Body = body };
+    }
+
+    /// <summary>
+    /// The open weeknote (README, "The open weeknote"): the Publish openly toggle, the web address name and which
+    /// sections are public by default. The sections listed are the ones saved now (a section added on this card is public).
+    /// </summary>
+    private static IEnumerable<CardElement> OpenInputs(SquadSettings settings, SquadSettingsInput? typed)
+    {
+        yield return Heading("Open weeknote");
+        yield return new ToggleInput("Publish openly: each publish also puts the public items on a web page and feed anyone can read")
+        {
+            Id = Inputs.PublishOpenly,
+            Value = (typed?.PublishOpenly ?? settings.PublishOpenly) ? "true" : "false",
+            ValueOn = "true",
+            ValueOff = "false",
+        };
+        yield return new TextInput
+        {
+            Id = Inputs.OpenSlug,
+            Label = "Web address name (/weeknotes/name/): letters a to z, digits and hyphens",
+            Value = typed?.OpenSlug ?? settings.EffectiveOpenSlug,
+            MaxLength = SettingsValidation.MaxOpenSlugLength,
+        };
+        yield return new ChoiceSetInput(settings.Sections.Select(s => new Choice(s.Title, s.Id)).ToList())
+        {
+            Id = Inputs.PublicSections,
+            Label = "Sections that are public (members can still keep their answers for the team; leads can withhold an item)",
+            IsMultiSelect = true,
+            Value = typed?.PublicSectionIds is { } ticked
+                ? string.Join(',', ticked)
+                : string.Join(',', settings.Sections.Where(s => settings.IsSectionPublic(s.Id)).Select(s => s.Id)),
+        };
     }
 
     /// <summary>
@@ -155,6 +191,13 @@ public static class SetupCards
         var cardSections = (card.Sections ?? "").ReplaceLineEndings("\n").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0);
         Compare("Sections", string.Join(" · ", now.Sections.Select(s => s.Title)), string.Join(" · ", cardSections));
         Compare("Publishing", PublishingText(now.AutoPublish), PublishingText(card.AutoPublish));
+        Compare("Publish openly", now.PublishOpenly ? "on" : "off", card.PublishOpenly ? "on" : "off");
+        Compare("Web address name", now.EffectiveOpenSlug, string.IsNullOrWhiteSpace(card.OpenSlug) ? now.EffectiveOpenSlug : card.OpenSlug.Trim());
+        if (card.PublicSectionIds is { } ticked && card.SectionIds is { } shown)
+        {
+            string Titles(IEnumerable<string> ids) => string.Join(" · ", ids.Select(id => now.AllSections.FirstOrDefault(s => s.Id == id)?.Title ?? id));
+            Compare("Public sections", Titles(now.Sections.Select(s => s.Id).Where(now.IsSectionPublic)), Titles(shown.Where(ticked.Contains)));
+        }
         string Names(IEnumerable<string> ids) => string.Join(", ", ids.Select(id => roster.FirstOrDefault(m => m.UserId == id)?.Name ?? "a former member").Order(StringComparer.CurrentCulture));
         if (!now.LeadIds.ToHashSet(StringComparer.Ordinal).SetEquals(cardLeads))
         {
@@ -204,6 +247,9 @@ public static class SetupCards
         }
 
         facts.Add(new Fact("Publishing", PublishingText(settings.AutoPublish)));
+        facts.Add(new Fact("Open weeknote", settings.PublishOpenly
+            ? $"on, at /weeknotes/{settings.EffectiveOpenSlug}/ (public sections: {string.Join(" · ", settings.Sections.Where(s => settings.IsSectionPublic(s.Id)).Select(s => s.Title))})"
+            : "off (only the team sees the weeknote)"));
         facts.Add(new Fact("Leads", settings.LeadIds.Count == 1 ? "1 person" : $"{settings.LeadIds.Count} people"));
         return new AdaptiveCard
         {

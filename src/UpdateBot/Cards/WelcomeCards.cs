@@ -45,6 +45,7 @@ public static class WelcomeCards
             new("back", "you're back: prompts resume"),
             new("stop / start", "opt out of or back into the weekly prompts"),
             new("my data / erase my data", "see or delete everything I hold about you"),
+            new("public name first / full / team", "how the open weeknote names you from now on (\"team\": a member of the team); add everywhere to change past ones too"),
         };
         var leadFacts = new List<Fact>
         {
@@ -54,8 +55,9 @@ public static class WelcomeCards
             new("preview", "compile the draft weeknote for review"),
             new("publish", "post this week's weeknote to the channel"),
             new("export [2026-W47]", "the weeknote as Markdown for open publishing"),
+            new("export public [2026-W47]", "the open weeknote's Markdown: only what may be public"),
             new("history", "recent editions"),
-            new("settings", "change the squad's schedule, sections and leads"),
+            new("settings", "change the squad's schedule, sections, leads and open weeknote"),
         };
         var body = new List<CardElement>();
         if (hint is not null)

@@ -65,6 +65,7 @@ public sealed partial class DigestService(
     DeliveryEngine delivery,
     BotMetrics metrics,
     TimeProvider time,
+    OpenWeeknoteService openWeeknotes,
     ILogger<DigestService> logger)
 {
     private const int MaxEditAttempts = 5;
@@ -100,20 +101,20 @@ public sealed partial class DigestService(
     {
         var digest = await ComposeAsync(squad, week, cancellationToken);
         var published = await IsPublishedAsync(squad, week, cancellationToken);
-        return [ReviewCards.Header(digest, squad.Id, leadId, PublishLine(squad, week, published), published), .. ReviewCards.ItemCards(digest, squad.Id, leadId)];
+        return [ReviewCards.Header(digest, squad.Id, leadId, PublishLine(squad, week, published), published, squad.Settings), .. ReviewCards.ItemCards(digest, squad.Id, leadId, squad.Settings)];
     }
 
     public async Task<AdaptiveCard> ReviewHeaderAsync(Squad squad, IsoWeek week, string leadId, CancellationToken cancellationToken)
     {
         var digest = await ComposeAsync(squad, week, cancellationToken);
         var published = await IsPublishedAsync(squad, week, cancellationToken);
-        return ReviewCards.Header(digest, squad.Id, leadId, PublishLine(squad, week, published), published);
+        return ReviewCards.Header(digest, squad.Id, leadId, PublishLine(squad, week, published), published, squad.Settings);
     }
 
     public async Task<AdaptiveCard?> ReviewItemCardAsync(Squad squad, IsoWeek week, string leadId, string itemId, CancellationToken cancellationToken)
     {
         var digest = await ComposeAsync(squad, week, cancellationToken);
-        return ReviewCards.CardForItem(digest, squad.Id, leadId, itemId);
+        return ReviewCards.CardForItem(digest, squad.Id, leadId, itemId, squad.Settings);
     }
 
     /// <summary>Sends the review desk to every lead, once per squad-week. Returns how many got it and how many wait for a retry.</summary>
@@ -290,6 +291,9 @@ public sealed partial class DigestService(
             }, cancellationToken);
         }
 
+        // The open edition likewise, made from the same digest as the post (nothing when the squad does not publish openly).
+        await openWeeknotes.SaveAsync(squad, digestNow, cancellationToken);
+
         var state = root.State == SendState.Sent ? PublishState.Published : PublishState.AlreadyPublished;
         return new PublishResult(state, edition, pending > 0 ? $"{pending} part(s) of the weeknote wait to be posted in its thread; retrying automatically." : null, pending);
     }
@@ -348,6 +352,9 @@ public sealed partial class DigestService(
                 await editions.SaveAsync(squad.Id, week, edition, cancellationToken);
             }
 
+            // A correction (an edit, a hide, a withheld item) updates the open edition too.
+            await openWeeknotes.SaveAsync(squad, digest, cancellationToken);
+
             return stale == 0
                 ? null
                 : "Saved, but Teams did not take the update of the channel post: it may still show the earlier version. Make any change (or the same one again) to try again.";
@@ -370,6 +377,13 @@ public sealed partial class DigestService(
 
         return WeeknoteMarkdown.Render(await ComposeAsync(squad, week, cancellationToken));
     }
+
+    /// <summary>
+    /// The public Markdown of a week (<c>export public</c>): the open edition as published, else what publishing now
+    /// would make public. Null when the squad does not publish openly.
+    /// </summary>
+    public async Task<string?> ExportPublicAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken) =>
+        await openWeeknotes.ExportAsync(squad, await ComposeAsync(squad, week, cancellationToken), cancellationToken);
 
     public Task<IReadOnlyList<EditionRow>> HistoryAsync(Squad squad, CancellationToken cancellationToken) =>
         editions.ListAsync(squad.Id, 10, cancellationToken);

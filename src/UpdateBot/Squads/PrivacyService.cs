@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using UpdateBot.Digests;
 using UpdateBot.Domain;
 using UpdateBot.Storage;
 
@@ -8,8 +9,12 @@ namespace UpdateBot.Squads;
 /// <summary>What an erasure removed, as the member is told.</summary>
 public sealed record ErasureReport(int Weeks, int LeadEdits, int Editions, int Markers, int Waiting)
 {
+    /// <summary>Open (public) weeknotes your items were taken out of (their pages and feed no longer show them).</summary>
+    public int PublicEditions { get; init; }
+
     public string Describe() =>
         $"Erased: {Weeks} week(s) of answers, {LeadEdits} lead edit(s) of your items, your words in {Editions} published weeknote(s) (now \"removed at the author's request\"), "
+        + $"your items in {PublicEditions} public weeknote(s) (gone from their pages and feed), your choice of public name, "
         + $"{Markers} delivery record(s), {Waiting} message(s) waiting for a squad choice, and your chat details. "
         + "You're still on the team's roster (Teams lists you there); say **stop** if you'd rather not be asked again.";
 }
@@ -25,7 +30,8 @@ public sealed class PrivacyService(
     EntryStore entries,
     CycleStore cycle,
     EditionStore editions,
-    ConversationStore conversations)
+    ConversationStore conversations,
+    OpenWeeknoteService openWeeknotes)
 {
     private const string WelcomeKey = "welcome";
 
@@ -76,6 +82,11 @@ public sealed class PrivacyService(
             }
         }
 
+        if (await people.GetPublicNameAsync(userId, cancellationToken) is { } publicName)
+        {
+            builder.AppendLine().Append("- How you are named in public weeknotes: ").Append(OpenConsent.Describe(publicName)).AppendLine(".");
+        }
+
         var waiting = await people.ListChoicesAsync(userId, cancellationToken);
         if (waiting.Count > 0)
         {
@@ -94,9 +105,12 @@ public sealed class PrivacyService(
     /// </summary>
     public async Task<ErasureReport> EraseAsync(string userId, CancellationToken cancellationToken)
     {
-        var (weeks, leadEdits, editionCount, markers) = (0, 0, 0, 0);
+        var (weeks, leadEdits, editionCount, markers, publicEditions) = (0, 0, 0, 0, 0);
         foreach (var held in await HeldAsync(userId, cancellationToken))
         {
+            // The public pages first: what the world can read goes before anything else.
+            publicEditions += await openWeeknotes.EraseMemberAsync(held.SquadId, userId, cancellationToken);
+
             // Words first from the weeknotes (they are found by the answers and edits about to go), then the edits, then the answers.
             foreach (var (week, _, stored) in held.Entries)
             {
@@ -131,7 +145,8 @@ public sealed class PrivacyService(
         await conversations.DeleteAsync(ConversationStore.User, userId, cancellationToken);
         await cycle.ForgetAsync(TableKey.Join("user", userId), WelcomeKey, cancellationToken);
         var waiting = await people.DeleteChoicesAsync(userId, cancellationToken);
-        return new ErasureReport(weeks, leadEdits, editionCount, markers, waiting);
+        await people.ForgetPublicNameAsync(userId, cancellationToken);
+        return new ErasureReport(weeks, leadEdits, editionCount, markers, waiting) { PublicEditions = publicEditions };
     }
 
     /// <summary>The member's items as a weeknote renders them: their answer and, where a lead edited it, the edited text.</summary>
@@ -162,15 +177,16 @@ public sealed class PrivacyService(
             var legacy = edits.ItemEdits.Keys.Count(k => k.StartsWith(prefix, StringComparison.Ordinal));
             var kept = edits.ItemEdits.Where(e => !e.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(StringComparer.Ordinal);
             var hidden = edits.HiddenItemIds.Where(id => !id.StartsWith(prefix, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+            var withheld = edits.WithheldItemIds.Where(id => !id.StartsWith(prefix, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
             var editedBy = row?.LastEditedBy == userId ? "" : row?.LastEditedBy ?? "";
-            if (row is null || (legacy == 0 && hidden.Count == edits.HiddenItemIds.Count && editedBy == row.LastEditedBy))
+            if (row is null || (legacy == 0 && hidden.Count == edits.HiddenItemIds.Count && withheld.Count == edits.WithheldItemIds.Count && editedBy == row.LastEditedBy))
             {
                 return removed;
             }
 
             // "before" already without the member's edits: nothing to delete by row, the rest is rewritten as it is.
             var before = edits with { ItemEdits = kept };
-            if (await cycle.TrySaveDraftAsync(squadId, week, before, before with { HiddenItemIds = hidden }, row, editedBy, cancellationToken) == DraftWrite.Saved)
+            if (await cycle.TrySaveDraftAsync(squadId, week, before, before with { HiddenItemIds = hidden, WithheldItemIds = withheld }, row, editedBy, cancellationToken) == DraftWrite.Saved)
             {
                 return removed + legacy;
             }

@@ -352,7 +352,10 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
             row.Intro,
             JsonSerializer.Deserialize<HashSet<string>>(row.HiddenJson, StoredText.Json) ?? [],
             itemEdits,
-            row.OrderJson is null ? null : JsonSerializer.Deserialize<List<string>>(row.OrderJson, StoredText.Json));
+            row.OrderJson is null ? null : JsonSerializer.Deserialize<List<string>>(row.OrderJson, StoredText.Json))
+        {
+            WithheldItemIds = row.WithheldJson is null ? new HashSet<string>() : JsonSerializer.Deserialize<HashSet<string>>(row.WithheldJson, StoredText.Json) ?? [],
+        };
         return (edits, row);
     }
 
@@ -371,6 +374,7 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
             RowKey = DraftKey,
             Intro = after.Intro,
             HiddenJson = JsonSerializer.Serialize(after.HiddenItemIds, StoredText.Json),
+            WithheldJson = after.WithheldItemIds.Count == 0 ? null : JsonSerializer.Serialize(after.WithheldItemIds, StoredText.Json),
             OrderJson = after.SectionOrder is null ? null : JsonSerializer.Serialize(after.SectionOrder, StoredText.Json),
             LastEditedBy = editedBy,
             UpdatedAt = now,

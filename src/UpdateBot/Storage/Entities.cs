@@ -39,12 +39,33 @@ public sealed class SquadRow : TableRow
     /// <summary>Goes up by one with every change of the settings: setup cards carry it, so a stale card is caught.</summary>
     public int SettingsVersion { get; set; }
     public bool AutoPublish { get; set; }
+
+    /// <summary>Each publish also produces the open (public) edition (see <see cref="Domain.SquadSettings.PublishOpenly"/>).</summary>
+    public bool PublishOpenly { get; set; }
+
+    /// <summary>The open weeknote's web address name, fixed when first saved (a later rename of the squad keeps its address).</summary>
+    public string? OpenSlug { get; set; }
+
+    /// <summary>Ids of the sections kept for the team; null before the lead chose (the default: <i>Blockers and asks</i>).</summary>
+    public string? TeamOnlySectionsJson { get; set; }
     public int PublishedEditions { get; set; }
 
     /// <summary>When the schedule or time zone was last saved different (or first saved).</summary>
     public DateTimeOffset? ScheduleChangedAt { get; set; }
     public bool Removed { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>PK "slug", RK the slug: which squad holds an open weeknote address (added only if absent, so two squads never share one).</summary>
+public sealed class SlugRow : TableRow
+{
+    public string SquadId { get; set; } = "";
+}
+
+/// <summary>PK user id, RK "profile": the person's own choices that hold across squads (how they are named in public).</summary>
+public sealed class ProfileRow : TableRow
+{
+    public string PublicName { get; set; } = "";
 }
 
 public sealed class MemberRow : TableRow
@@ -106,6 +127,9 @@ public sealed class EntryRow : TableRow
     public string Status { get; set; } = "";
     public string AnswersJson { get; set; } = "{}";
 
+    /// <summary>The member kept this week's answers for the team (never in the open edition).</summary>
+    public bool TeamOnly { get; set; }
+
     /// <summary>The 1:1 message holding the member's latest prompt/summary card, to update it in place.</summary>
     public string? CardActivityId { get; set; }
     public string? CardConversationId { get; set; }
@@ -134,6 +158,9 @@ public sealed class DraftRow : TableRow
 {
     public string? Intro { get; set; }
     public string HiddenJson { get; set; } = "[]";
+
+    /// <summary>Items a lead withheld from the open edition (they stay in the channel post); null when none.</summary>
+    public string? WithheldJson { get; set; }
 
     /// <summary>Only in drafts stored before edits had rows of their own: read, then moved to rows on the next save.</summary>
     public string? EditedJson { get; set; }

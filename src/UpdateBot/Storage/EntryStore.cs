@@ -69,6 +69,7 @@ public sealed class EntryStore(Tables tables)
             MemberName = entry.MemberName,
             Status = entry.Status.ToString(),
             AnswersJson = JsonSerializer.Serialize(entry.Answers, StoredText.Json),
+            TeamOnly = entry.TeamOnly,
             UpdatedAt = entry.UpdatedAt,
             CardConversationId = expected?.CardConversationId,
             CardActivityId = expected?.CardActivityId,
@@ -155,7 +156,7 @@ public sealed class EntryStore(Tables tables)
     {
         var answers = JsonSerializer.Deserialize<Dictionary<string, string>>(row.AnswersJson, StoredText.Json) ?? [];
         var status = Enum.TryParse<EntryStatus>(row.Status, out var s) ? s : EntryStatus.Pending;
-        var entry = new Entry(row.MemberId, row.MemberName, status, answers, row.UpdatedAt);
+        var entry = new Entry(row.MemberId, row.MemberName, status, answers, row.UpdatedAt) { TeamOnly = row.TeamOnly };
         return new StoredEntry(entry, row.ETag, row.CardConversationId, row.CardActivityId)
         {
             CapturedActivityIds = row.CapturedActivityIds is { Length: > 0 } ids ? JsonSerializer.Deserialize<List<string>>(ids, StoredText.Json) ?? [] : [],

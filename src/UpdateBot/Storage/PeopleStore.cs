@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
+using UpdateBot.Domain;
 
 namespace UpdateBot.Storage;
 
@@ -13,6 +14,7 @@ public sealed class PeopleStore(Tables tables, TimeProvider time)
 {
     private const string SquadPrefix = "squad|";
     private const string ChoicePrefix = "choice|";
+    private const string ProfileKey = "profile";
 
     /// <summary>How long a squad choice waits for its tap.</summary>
     public static readonly TimeSpan ChoiceLifetime = TimeSpan.FromDays(1);
@@ -29,6 +31,22 @@ public sealed class PeopleStore(Tables tables, TimeProvider time)
     /// <summary>The squads linked to this person (one partition query).</summary>
     public async Task<IReadOnlyList<string>> SquadIdsAsync(string userId, CancellationToken cancellationToken) =>
         (await QueryAsync<SquadLinkRow>(userId, SquadPrefix, cancellationToken)).Select(r => r.SquadId).ToList();
+
+    /// <summary>How the person chose to be named in open weeknotes; null until they chose (then "a member of the team" is used).</summary>
+    public async Task<PublicName?> GetPublicNameAsync(string userId, CancellationToken cancellationToken) =>
+        await tables.People.FindAsync<ProfileRow>(TableKey.Encode(userId), ProfileKey, cancellationToken) is { } row && Enum.TryParse<PublicName>(row.PublicName, out var name)
+            ? name
+            : null;
+
+    public Task SetPublicNameAsync(string userId, PublicName name, CancellationToken cancellationToken) =>
+        tables.People.UpsertEntityAsync(
+            new ProfileRow { PartitionKey = TableKey.Encode(userId), RowKey = ProfileKey, PublicName = name.ToString() },
+            TableUpdateMode.Replace,
+            cancellationToken);
+
+    /// <summary>Erasure: the choice goes with the rest of the person's data (a later open edition names them "a member of the team").</summary>
+    public async Task ForgetPublicNameAsync(string userId, CancellationToken cancellationToken) =>
+        await tables.People.DeleteEntityAsync(TableKey.Encode(userId), ProfileKey, ETag.All, cancellationToken);
 
     /// <summary>Keeps a message until the person says which squad it is for. Returns the token the choice card carries.</summary>
     public async Task<string> SaveChoiceAsync(string userId, string text, CancellationToken cancellationToken)

@@ -41,9 +41,22 @@ public sealed record Squad(
             : $"https://teams.microsoft.com/l/message/{Uri.EscapeDataString(ChannelId)}/{Uri.EscapeDataString(activityId)}?tenantId={Uri.EscapeDataString(TenantId)}&groupId={Uri.EscapeDataString(AadGroupId)}&parentMessageId={Uri.EscapeDataString(activityId)}";
 }
 
+/// <summary>How a save of the settings ended.</summary>
+public enum SettingsWrite
+{
+    Saved,
+
+    /// <summary>Someone changed the squad since it was read: nothing was saved.</summary>
+    Conflict,
+
+    /// <summary>Another squad's open weeknote has the web address name: nothing was saved.</summary>
+    SlugTaken,
+}
+
 public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider time)
 {
     private const string Partition = "squad";
+    private const string SlugPartition = "slug";
     private static JsonSerializerOptions Json => StoredText.Json;
 
     public async Task<Squad?> GetAsync(string squadId, CancellationToken cancellationToken)
@@ -117,16 +130,91 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
 
     /// <summary>
     /// Saves validated settings if nobody changed the squad since it was read (its ETag, so also its
-    /// <see cref="Squad.SettingsVersion"/>). False on a concurrent edit.
+    /// <see cref="Squad.SettingsVersion"/>). A squad that publishes openly first reserves its web address name (a
+    /// conditional insert: two squads racing for one name, one gets it); the name it had before is released after the save.
     /// </summary>
-    public async Task<bool> TrySaveSettingsAsync(Squad squad, SquadSettings settings, CancellationToken cancellationToken)
+    public async Task<SettingsWrite> TrySaveSettingsAsync(Squad squad, SquadSettings settings, CancellationToken cancellationToken)
     {
         var row = await tables.Squads.FindAsync<SquadRow>(Partition, TableKey.Encode(squad.Id), cancellationToken);
         if (row is null || row.ETag != squad.ETag)
         {
-            return false;
+            return SettingsWrite.Conflict;
         }
 
+        var slug = settings.EffectiveOpenSlug;
+        var held = row.PublishOpenly ? row.OpenSlug : null;
+        var reservedNow = false;
+        if (settings.PublishOpenly && slug != held)
+        {
+            switch (await ReserveSlugAsync(slug, squad.Id, cancellationToken))
+            {
+                case null:
+                    return SettingsWrite.SlugTaken;
+                case true:
+                    reservedNow = true;
+                    break;
+            }
+        }
+
+        var saved = await TrySaveRowAsync(row, squad, settings, cancellationToken);
+        if (!saved)
+        {
+            if (reservedNow)
+            {
+                await ReleaseSlugAsync(slug, squad.Id, cancellationToken);
+            }
+
+            return SettingsWrite.Conflict;
+        }
+
+        if (held is not null && (held != slug || !settings.PublishOpenly))
+        {
+            await ReleaseSlugAsync(held, squad.Id, cancellationToken);
+        }
+
+        return SettingsWrite.Saved;
+    }
+
+    /// <summary>The squad whose open weeknote has this web address name, if it publishes openly (else null: no pages).</summary>
+    public async Task<Squad?> FindByOpenSlugAsync(string slug, CancellationToken cancellationToken)
+    {
+        if (!SettingsValidation.IsOpenSlug(slug) || await tables.Squads.FindAsync<SlugRow>(SlugPartition, slug, cancellationToken) is not { } reserved)
+        {
+            return null;
+        }
+
+        return await GetAsync(reserved.SquadId, cancellationToken) is { Settings.PublishOpenly: true } squad && squad.Settings.EffectiveOpenSlug == slug ? squad : null;
+    }
+
+    /// <summary>True: reserved now; false: this squad already held it; null: another squad holds it.</summary>
+    private async Task<bool?> ReserveSlugAsync(string slug, string squadId, CancellationToken cancellationToken)
+    {
+        if (await tables.Squads.TryAddAsync(new SlugRow { PartitionKey = SlugPartition, RowKey = slug, SquadId = squadId }, cancellationToken))
+        {
+            return true;
+        }
+
+        var holder = await tables.Squads.FindAsync<SlugRow>(SlugPartition, slug, cancellationToken);
+        return holder?.SquadId == squadId ? false : null;
+    }
+
+    private async Task ReleaseSlugAsync(string slug, string squadId, CancellationToken cancellationToken)
+    {
+        if (await tables.Squads.FindAsync<SlugRow>(SlugPartition, slug, cancellationToken) is { } holder && holder.SquadId == squadId)
+        {
+            try
+            {
+                await tables.Squads.DeleteEntityAsync(SlugPartition, slug, holder.ETag, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            {
+                // Gone or taken over meanwhile: either way it is no longer this squad's to release.
+            }
+        }
+    }
+
+    private async Task<bool> TrySaveRowAsync(SquadRow row, Squad squad, SquadSettings settings, CancellationToken cancellationToken)
+    {
         var scheduleBefore = row.IsConfigured ? (row.ScheduleJson, row.TimeZoneId) : default;
         Write(row, settings);
         if ((row.ScheduleJson, row.TimeZoneId) != scheduleBefore)
@@ -238,6 +326,11 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
         row.RetiredSectionsJson = settings.RetiredSections.Count == 0 ? null : JsonSerializer.Serialize(settings.RetiredSections, Json);
         row.LeadIdsJson = JsonSerializer.Serialize(settings.LeadIds, Json);
         row.AutoPublish = settings.AutoPublish;
+        row.PublishOpenly = settings.PublishOpenly;
+
+        // Saved as shown on the card, so renaming the squad later keeps the address readers and feeds already have.
+        row.OpenSlug = settings.EffectiveOpenSlug;
+        row.TeamOnlySectionsJson = JsonSerializer.Serialize(settings.TeamOnlySectionIds.Order(StringComparer.Ordinal), Json);
     }
 
     private static Squad ToSquad(SquadRow row)
@@ -251,6 +344,11 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
             row.AutoPublish)
         {
             RetiredSections = row.RetiredSectionsJson is null ? [] : JsonSerializer.Deserialize<List<Section>>(row.RetiredSectionsJson, Json) ?? [],
+            PublishOpenly = row.PublishOpenly,
+            OpenSlug = row.OpenSlug,
+            TeamOnlySectionIds = row.TeamOnlySectionsJson is null
+                ? SquadSettings.DefaultTeamOnlySectionIds
+                : new HashSet<string>(JsonSerializer.Deserialize<List<string>>(row.TeamOnlySectionsJson, Json) ?? [], StringComparer.Ordinal),
         };
         return new Squad(row.TeamId, row.TenantId, row.ServiceUrl, row.BotId, row.ChannelId, row.IsConfigured, settings, row.PublishedEditions, row.ETag)
         {

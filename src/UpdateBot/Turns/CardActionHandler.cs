@@ -31,7 +31,8 @@ public sealed class CardActionHandler(
     IOptions<TurnOptions> turnOptions,
     CycleStore cycle,
     TimeProvider time,
-    PeopleStore people)
+    PeopleStore people,
+    OpenWeeknoteService openWeeknotes)
 {
     /// <summary>Longer than any Teams team id; a longer one cannot name a squad and must not reach storage as a key.</summary>
     private const int MaxSquadIdLength = 256;
@@ -140,7 +141,25 @@ public sealed class CardActionHandler(
             typed["basis"] = data.Basis;
         }
 
-        return From(await answers.SubmitAsync(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName, typed, cancellationToken));
+        return From(await answers.SubmitAsync(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName, typed, cancellationToken, OpenChange(data)));
+    }
+
+    /// <summary>
+    /// The open weeknote choices the member changed on the form: a value is taken only when it differs from what the
+    /// card showed, so a card from before another device's change never undoes it.
+    /// </summary>
+    private static OpenChoiceChange OpenChange(PromptSubmitData data)
+    {
+        string? Input(string id) => data.Inputs?.GetValueOrDefault(id) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+        bool? teamOnly = Input(PromptCards.TeamOnlyInput) is { } toggle && data.TeamOnlyShown is { } shownTeamOnly
+            && string.Equals(toggle, "true", StringComparison.OrdinalIgnoreCase) != shownTeamOnly
+            ? !shownTeamOnly
+            : null;
+        PublicName? name = Enum.TryParse<PublicName>(Input(PromptCards.PublicNameInput), ignoreCase: false, out var chosen) && Enum.IsDefined(chosen)
+            && data.PublicNameShown is { } shownName && shownName != chosen.ToString()
+            ? chosen
+            : null;
+        return new OpenChoiceChange(teamOnly, name);
     }
 
     internal async Task<CardActionResult> QuietAsync(CardActionRequest request, PromptData data, CancellationToken cancellationToken) =>
@@ -188,7 +207,13 @@ public sealed class CardActionHandler(
             data.PublishDay, data.PublishTime,
             data.Sections,
             string.Equals(data.AutoPublish, "true", StringComparison.OrdinalIgnoreCase),
-            data.SectionIds);
+            data.SectionIds)
+        {
+            // A card without the open weeknote's inputs (built before they existed) keeps what the squad has.
+            PublishOpenly = data.PublishOpenly is null ? squad.Settings.PublishOpenly : string.Equals(data.PublishOpenly, "true", StringComparison.OrdinalIgnoreCase),
+            OpenSlug = data.OpenSlug ?? squad.Settings.EffectiveOpenSlug,
+            PublicSectionIds = data.PublicSections?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        };
         var roster = await members.ListAsync(squad.Id, cancellationToken);
         var leads = ChosenLeads(data.Leads, squad, roster, turn.UserId);
 
@@ -212,11 +237,17 @@ public sealed class CardActionHandler(
             return new CardActionResult(SetupCards.Form(squad, input, errors, roster, data.Leads), null);
         }
 
-        if (!await squads.TrySaveSettingsAsync(squad, result.Settings!, cancellationToken))
+        switch (await squads.TrySaveSettingsAsync(squad, result.Settings!, cancellationToken))
         {
-            var latest = await squads.GetAsync(squad.Id, cancellationToken) ?? squad;
-            return new CardActionResult(SetupCards.Form(latest, null, ["Another lead saved the settings a moment ago. Here they are; change them again if needed."], roster), null);
+            case SettingsWrite.SlugTaken:
+                return new CardActionResult(SetupCards.Form(squad, input, [$"Another squad's open weeknote already has the web address name '{result.Settings!.EffectiveOpenSlug}'. Choose another; nothing was saved."], roster, data.Leads), null);
+            case SettingsWrite.Conflict:
+                var latest = await squads.GetAsync(squad.Id, cancellationToken) ?? squad;
+                return new CardActionResult(SetupCards.Form(latest, null, ["Another lead saved the settings a moment ago. Here they are; change them again if needed."], roster), null);
         }
+
+        // Consent follows the data: turning Publish openly off takes the pages down; a new address moves them.
+        await openWeeknotes.SettingsChangedAsync(squad, result.Settings!, cancellationToken);
 
         var next = await NextStepLineAsync(squad, result.Settings!, cancellationToken);
         return new CardActionResult(SetupCards.Saved(result.Settings!, turn.UserName, next, squad.Settings), "Settings saved. " + next);
@@ -279,6 +310,29 @@ public sealed class CardActionHandler(
             }
 
             return edits with { HiddenItemIds = hidden };
+        }, cancellationToken);
+        return await ReviewCardAsync(request, data.Week, data.ItemId, problem, cancellationToken);
+    }
+
+    /// <summary>
+    /// A lead withholds an item from the open weeknote (it stays in the channel post), or makes it public again. The
+    /// consent rules still apply after a release: an item its author kept for the team never becomes public.
+    /// </summary>
+    internal async Task<CardActionResult> WithholdAsync(CardActionRequest request, ReviewItemData data, bool withhold, CancellationToken cancellationToken)
+    {
+        var problem = await digests.EditAsync(request.Squad, data.Week, request.Turn.UserId, (edits, digest) =>
+        {
+            var withheld = new HashSet<string>(edits.WithheldItemIds, StringComparer.Ordinal);
+            if (withhold && digest.Sections.Any(s => s.Items.Any(i => i.ItemId == data.ItemId)))
+            {
+                withheld.Add(data.ItemId);
+            }
+            else
+            {
+                withheld.Remove(data.ItemId);
+            }
+
+            return edits with { WithheldItemIds = withheld };
         }, cancellationToken);
         return await ReviewCardAsync(request, data.Week, data.ItemId, problem, cancellationToken);
     }

@@ -26,7 +26,8 @@ public sealed class CommandHandler(
     PrivacyService privacy,
     CycleStore cycle,
     Messenger messenger,
-    TimeProvider time)
+    TimeProvider time,
+    OpenWeeknoteService openWeeknotes)
 {
     /// <summary>A message longer than this cannot wait for a squad choice (one table property holds at most 32K characters).</summary>
     private const int MaxWaitingText = 30_000;
@@ -62,6 +63,9 @@ public sealed class CommandHandler(
                 return;
             case CommandKind.EraseMyData:
                 await EraseAsync(turn, cancellationToken);
+                return;
+            case CommandKind.PublicName:
+                await PublicNameAsync(turn, command, cancellationToken);
                 return;
             case CommandKind.Status or CommandKind.PromptNow or CommandKind.RemindNow or CommandKind.SendAgain or CommandKind.Preview
                 or CommandKind.Publish or CommandKind.Export or CommandKind.History or CommandKind.Settings:
@@ -179,13 +183,23 @@ public sealed class CommandHandler(
             case CommandKind.Export:
             {
                 var exportWeek = week;
-                if (command.Argument.Length > 0 && !IsoWeek.TryParse(command.Argument.Split(' ')[0], out exportWeek))
+                var open = Commands.IsPublicExport(command);
+                var weekArgument = open ? command.Argument["public".Length..].Trim() : command.Argument;
+                if (weekArgument.Length > 0 && !IsoWeek.TryParse(weekArgument.Split(' ')[0], out exportWeek))
                 {
                     await ReplyTextAsync(turn, $"I couldn't read \"{command.Argument}\" as a week. Try **export {week.Previous()}**.", cancellationToken);
                     break;
                 }
 
-                var markdown = await digests.ExportAsync(squad, exportWeek, cancellationToken);
+                var markdown = open
+                    ? await digests.ExportPublicAsync(squad, exportWeek, cancellationToken)
+                    : await digests.ExportAsync(squad, exportWeek, cancellationToken);
+                if (markdown is null)
+                {
+                    await ReplyTextAsync(turn, $"{squad.Settings.Name} does not publish openly, so there is no public weeknote. A lead can turn on **Publish openly** with **settings**.", cancellationToken);
+                    break;
+                }
+
                 // Plain text so the Markdown arrives as written, ready to paste into a blog or a repository; a long
                 // weeknote comes in several messages, cut between lines, that read as one when pasted in order.
                 foreach (var part in ExportMessages.Split(markdown))
@@ -286,6 +300,44 @@ public sealed class CommandHandler(
                 await ReplyTextAsync(turn, $"You're back on {squad.Settings.Name}'s weekly update. Say **my update** to answer this week.", cancellationToken);
                 break;
         }
+    }
+
+    /// <summary>
+    /// "public name": says how the person is named in open weeknotes; "public name first|full|team" changes it for
+    /// editions published from now on; with "everywhere", for those already published too. One choice for all their squads.
+    /// </summary>
+    private async Task PublicNameAsync(Turn turn, Command command, CancellationToken cancellationToken)
+    {
+        if (!turn.IsPersonal)
+        {
+            await ReplyTextAsync(turn, "Let's keep that between us: message me 1:1 for that.", cancellationToken);
+            return;
+        }
+
+        if (Commands.ReadPublicName(command.Argument) is not var (name, everywhere))
+        {
+            var current = await people.GetPublicNameAsync(turn.UserId, cancellationToken);
+            await ReplyTextAsync(turn, $"In public weeknotes you are named as {OpenConsent.Describe(current ?? PublicName.Anonymous)}{(current is null ? " (you have not chosen yet)" : "")}. "
+                + "Say **public name first**, **public name full** or **public name team** to change it for weeknotes published from now on; add **everywhere** to change it in those already published too.", cancellationToken);
+            return;
+        }
+
+        await people.SetPublicNameAsync(turn.UserId, name, cancellationToken);
+        if (!everywhere)
+        {
+            await ReplyTextAsync(turn, $"Done: public weeknotes published from now on name you as {OpenConsent.Describe(name)}. Those already published keep the name they had; say **public name {Word(name)} everywhere** to change them too.", cancellationToken);
+            return;
+        }
+
+        var changed = await openWeeknotes.RenameEverywhereAsync(turn.UserId, name, cancellationToken);
+        await ReplyTextAsync(turn, $"Done: public weeknotes name you as {OpenConsent.Describe(name)}, from now on and in {changed} already published.", cancellationToken);
+
+        static string Word(PublicName name) => name switch
+        {
+            PublicName.FirstName => "first",
+            PublicName.FullName => "full",
+            _ => "team",
+        };
     }
 
     private async Task EraseAsync(Turn turn, CancellationToken cancellationToken)

@@ -25,6 +25,9 @@ public enum CommandKind
     Start,
     MyData,
     EraseMyData,
+
+    /// <summary>"public name [first|full|team] [everywhere]": how the person is named in open weeknotes.</summary>
+    PublicName,
 }
 
 public sealed record Command(CommandKind Kind, string Argument, string Text)
@@ -40,6 +43,7 @@ public static partial class Commands
         ("erase my data", CommandKind.EraseMyData),
         ("delete my data", CommandKind.EraseMyData),
         ("my data", CommandKind.MyData),
+        ("public name", CommandKind.PublicName),
         ("prompt now", CommandKind.PromptNow),
         ("send prompts now", CommandKind.PromptNow),
         ("remind now", CommandKind.RemindNow),
@@ -93,7 +97,8 @@ public static partial class Commands
                 {
                     // "away until" alone is the command the app manifest suggests: it asks when.
                     CommandKind.Away => argument.Equals("until", StringComparison.OrdinalIgnoreCase) || AwayPeriod.TryParse(argument, AnyDay, out _),
-                    CommandKind.Export => WeekArgument().IsMatch(argument),
+                    CommandKind.Export => WeekArgument().IsMatch(argument) || PublicExportArgument().IsMatch(argument),
+                    CommandKind.PublicName => ReadPublicName(argument) is not null,
                     _ => false,
                 };
                 if (argument.Length > 0 && !takesArgument)
@@ -109,11 +114,32 @@ public static partial class Commands
         return new Command(CommandKind.Unknown, "", cleaned) { LooksLike = looksLike };
     }
 
+    /// <summary>"export public" or "export public 2026-W48": the open edition's Markdown.</summary>
+    public static bool IsPublicExport(Command command) =>
+        command.Kind == CommandKind.Export && command.Argument.StartsWith("public", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The argument of <c>public name</c>: a choice ("first", "full", "team"), and whether it is for past editions too
+    /// (a trailing "everywhere"). Null when it is not one.
+    /// </summary>
+    public static (PublicName Name, bool Everywhere)? ReadPublicName(string argument)
+    {
+        var words = argument.Trim();
+        var everywhere = words.EndsWith(" everywhere", StringComparison.OrdinalIgnoreCase);
+        if (everywhere)
+        {
+            words = words[..^" everywhere".Length];
+        }
+
+        return OpenConsent.ParsePublicName(words) is { } name ? (name, everywhere) : null;
+    }
+
     /// <summary>The "did you mean the command?" line shown when a message that starts like one was kept as an answer.</summary>
     public static string DidYouMean(CommandKind kind) => kind switch
     {
         CommandKind.Away => "Did you mean the **away** command? Then say **away until 12 Dec**, **away next week** or **away for 2 weeks** on its own, and **Undo** this.",
-        CommandKind.Export => "Did you mean **export**? Then say **export** or **export 2026-W48** on its own, and **Undo** this.",
+        CommandKind.Export => "Did you mean **export**? Then say **export**, **export 2026-W48** or **export public** on its own, and **Undo** this.",
+        CommandKind.PublicName => "Did you mean the **public name** command? Then say **public name first**, **public name full** or **public name team** (add **everywhere** for past weeknotes too) on its own, and **Undo** this.",
         _ => $"Did you mean the **{Phrases.First(p => p.Kind == kind).Phrase}** command? Then say it on its own, and **Undo** this.",
     };
 
@@ -122,6 +148,9 @@ public static partial class Commands
 
     [GeneratedRegex(@"^\d{4}-[wW]\d{1,2}$")]
     private static partial Regex WeekArgument();
+
+    [GeneratedRegex(@"^public( \d{4}-[wW]\d{1,2})?$", RegexOptions.IgnoreCase)]
+    private static partial Regex PublicExportArgument();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex WhitespacePattern();

@@ -20,7 +20,8 @@ public sealed class SquadScenario(EndToEndFixture fixture)
     public string SquadId => Config.Team.Id;
 
     /// <summary>Team install → welcome → setup card saved by the installer (the lead).</summary>
-    public async Task SetUpSquadAsync()
+    /// <param name="change">Changes the lead makes on the setup card besides the name, zone and sections (e.g. Publish openly).</param>
+    public async Task SetUpSquadAsync(Action<JsonObject>? change = null)
     {
         Config = await Driver.GetConfigAsync();
         var after = Driver.MessagePosition;
@@ -34,6 +35,7 @@ public sealed class SquadScenario(EndToEndFixture fixture)
         data["timeZone"] = "Europe/London";
         data["sections"] = "Highlights\nDiscovery and delivery\nPeople we met";
         data["autoPublish"] = "false";
+        change?.Invoke(data);
         // Every other input keeps the value the card offered (as Teams merges inputs into the action's data).
         foreach (var input in Inputs(setupCard).Where(i => !data.ContainsKey(i.Id)))
         {

@@ -171,14 +171,14 @@ public sealed class BotTestHost : WebApplicationFactory<Program>
     /// A configured squad straight through the stores (the endpoint path is covered by the setup tests): the team's
     /// roster is served by the fake connector and synced by the cycle.
     /// </summary>
-    public async Task<Squad> SeedSquadAsync(string teamId, IReadOnlyList<(string Id, string Name)> members, IReadOnlyList<string> leads, string timeZone = "Europe/London", bool autoPublish = true, string name = "Platform")
+    public async Task<Squad> SeedSquadAsync(string teamId, IReadOnlyList<(string Id, string Name)> members, IReadOnlyList<string> leads, string timeZone = "Europe/London", bool autoPublish = true, string name = "Platform", bool publishOpenly = false)
     {
         Teams.SetTeam(teamId, members);
         var squads = Get<SquadStore>();
         await squads.RecordInstallAsync(teamId, name, FakeTeams.TenantId, FakeTeams.ServiceUrl, FakeTeams.BotId, ChannelOf(teamId), leads[0], CancellationToken.None);
         var installed = (await squads.GetAsync(teamId, CancellationToken.None))!;
-        var settings = new SquadSettings(name, timeZone, SquadSchedule.Default, SettingsValidation.DefaultSections, leads, autoPublish);
-        Assert.True(await squads.TrySaveSettingsAsync(installed, settings, CancellationToken.None));
+        var settings = new SquadSettings(name, timeZone, SquadSchedule.Default, SettingsValidation.DefaultSections, leads, autoPublish) { PublishOpenly = publishOpenly };
+        Assert.Equal(SettingsWrite.Saved, await squads.TrySaveSettingsAsync(installed, settings, CancellationToken.None));
         await Get<MemberStore>().SyncRosterAsync(teamId, members.Select(m => new RosterEntry(m.Id, m.Name, null, null, null)).ToList(), CancellationToken.None);
         return (await squads.GetAsync(teamId, CancellationToken.None))!;
     }

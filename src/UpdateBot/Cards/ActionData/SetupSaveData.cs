@@ -64,6 +64,19 @@ public sealed record SetupSaveData(string SquadId) : ICardActionData
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? AutoPublish { get; init; }
 
+    [JsonPropertyName(SetupCards.Inputs.PublishOpenly)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? PublishOpenly { get; init; }
+
+    [JsonPropertyName(SetupCards.Inputs.OpenSlug)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? OpenSlug { get; init; }
+
+    /// <summary>Comma-separated ids of the sections ticked public; null on an older card without the input.</summary>
+    [JsonPropertyName(SetupCards.Inputs.PublicSections)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? PublicSections { get; init; }
+
     /// <summary>Comma-separated user ids picked on the card; null on an older card without the input.</summary>
     [JsonPropertyName(SetupCards.Inputs.Leads)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
