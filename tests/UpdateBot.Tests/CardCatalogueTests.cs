@@ -75,6 +75,11 @@ public sealed class CardCatalogueTests
         yield return ("prompt-form", PromptCards.Form(squad, Week, new Dictionary<string, string>(), [], reminder: false, "29:ada", ClosesAt), false);
         yield return ("prompt-reminder", PromptCards.Form(squad, Week, answers, [], reminder: true, "29:ada", ClosesAt), false);
         yield return ("prompt-form-errors", PromptCards.Form(squad, Week, answers, ["Highlights is 2,001 characters; the limit is 2,000."], reminder: false, "29:ada", ClosesAt), false);
+        var open = squad with { Settings = squad.Settings with { PublishOpenly = true } };
+        yield return ("setup-form-open", SetupCards.Form(open, null, []), false);
+        yield return ("setup-saved-open", SetupCards.Saved(open.Settings, "Lena Lead"), false);
+        yield return ("prompt-form-open", PromptCards.Form(open, Week, answers, [], reminder: false, "29:ada", ClosesAt, open: new OpenChoices(TeamOnly: true, PublicName.FirstName)), false);
+        yield return ("summary-answered-open", PromptCards.Summary(open, Week, NewEntry("29:ada", "Ada", EntryStatus.Answered, answers) with { TeamOnly = true }, null, open: true, ClosesAt), false);
         yield return ("summary-quiet", PromptCards.Summary(squad, Week, NewEntry("29:ada", "Ada", EntryStatus.Quiet), null, open: true, ClosesAt), false);
         yield return ("summary-away", PromptCards.Summary(squad, Week, NewEntry("29:ada", "Ada", EntryStatus.Away), new DateOnly(2026, 12, 12), open: true, ClosesAt), false);
         yield return ("summary-answered", PromptCards.Summary(squad, Week, NewEntry("29:ada", "Ada", EntryStatus.Answered, answers), null, open: true, ClosesAt), false);
@@ -107,6 +112,15 @@ public sealed class CardCatalogueTests
             for (var i = 0; i < items.Count; i++)
             {
                 yield return ($"review-items-{label}-{i}", items[i], true);
+            }
+
+            // A squad that publishes openly: each item says whether it will be public, with Withhold or Make public again.
+            var openSettings = NewSquad().Settings with { PublishOpenly = true };
+            yield return ($"review-header-open-{label}", ReviewCards.Header(digest, "19:team", "29:lead", "Publishes automatically on Fri 27 Nov, 16:00.", published: false, openSettings), true);
+            var openItems = ReviewCards.ItemCards(digest, "19:team", "29:lead", openSettings);
+            for (var i = 0; i < openItems.Count; i++)
+            {
+                yield return ($"review-items-open-{label}-{i}", openItems[i], true);
             }
         }
     }

@@ -7,6 +7,7 @@ using UpdateBot.Digests;
 using UpdateBot.Domain;
 using UpdateBot.Storage;
 using UpdateBot.Tests.Infrastructure;
+using UpdateBot.Turns;
 
 namespace UpdateBot.Tests;
 
@@ -231,6 +232,22 @@ public sealed class OpenWeeknoteConsentTests(AzuriteFixture tables) : IClassFixt
         reply = await SayAsync(host, Ada, "public name full everywhere");
         Assert.Contains("in 1 already published", reply, StringComparison.Ordinal);
         Assert.Equal(["Ada Lovelace"], Items((await store.GetAsync("mental-health-discovery", Week, CancellationToken.None))!).Select(i => i.Attribution));
+    }
+
+    [Theory]
+    [InlineData("public name first", CommandKind.PublicName, "first")]
+    [InlineData("Public name full everywhere", CommandKind.PublicName, "full everywhere")]
+    [InlineData("public name", CommandKind.PublicName, "")]
+    [InlineData("Public name for the service is agreed", CommandKind.Unknown, "")]
+    [InlineData("export public", CommandKind.Export, "public")]
+    [InlineData("export public 2026-W47", CommandKind.Export, "public 2026-W47")]
+    [InlineData("export public sector notes", CommandKind.Unknown, "")]
+    public void Open_weeknote_commands_are_read_and_sentences_stay_answers(string text, CommandKind kind, string argument)
+    {
+        var command = Commands.Parse(text);
+
+        Assert.Equal((kind, argument), (command.Kind, command.Argument));
+        Assert.Equal(text.Contains("everywhere", StringComparison.Ordinal), Commands.ReadPublicName(command.Argument)?.Everywhere == true);
     }
 
     /// <summary>The setup card as the lead saves it unchanged, built from <paramref name="squad"/>'s settings now.</summary>
