@@ -234,6 +234,22 @@ public sealed class OpenWeeknoteConsentTests(AzuriteFixture tables) : IClassFixt
         Assert.Equal(["Ada Lovelace"], Items((await store.GetAsync("mental-health-discovery", Week, CancellationToken.None))!).Select(i => i.Attribution));
     }
 
+    [Fact]
+    public async Task Retention_sweeps_the_open_editions_of_old_weeks_too()
+    {
+        await using var squad = new TestSquad(tables, "openkeep", ThursdayNoon);
+        await using var host = squad.StartHost();
+        var seeded = await AnsweredWeekAsync(host);
+        await PublishAsync(host, seeded);
+        var store = host.Get<OpenEditionStore>();
+
+        await host.Get<RetentionSweep>().SweepAsync(ThursdayNoon.AddDays(-1), CancellationToken.None);
+        Assert.NotNull(await store.GetAsync("mental-health-discovery", Week, CancellationToken.None));
+
+        await host.Get<RetentionSweep>().SweepAsync(ThursdayNoon.AddDays(14), CancellationToken.None);
+        Assert.Empty(await store.ListAsync("mental-health-discovery", CancellationToken.None));
+    }
+
     [Theory]
     [InlineData("public name first", CommandKind.PublicName, "first")]
     [InlineData("Public name full everywhere", CommandKind.PublicName, "full everywhere")]

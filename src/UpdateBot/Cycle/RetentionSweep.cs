@@ -7,7 +7,7 @@ namespace UpdateBot.Cycle;
 
 /// <summary>
 /// Deletes what has passed the retention period (README, "What it promises, exactly"), in every table: answers,
-/// markers and drafts of old weeks, published editions of old weeks, people who left the team long ago (with their
+/// markers and drafts of old weeks, published editions (and open editions) of old weeks, people who left the team long ago (with their
 /// index rows), inactive 1:1 chat references, and squad choices never tapped. Work is squad by squad over key ranges,
 /// and rows go in batch deletes inside a partition.
 /// </summary>
@@ -49,6 +49,12 @@ public sealed partial class RetentionSweep(Tables tables, SquadStore squads, Peo
             }
 
             deleted += await editions.DeleteBeforeAsync(squad.TeamId, cutoffWeek, cancellationToken);
+
+            // The open editions of those weeks (PK the squad's slug; part row keys "week|…" sort before the cutoff week too).
+            if (squad.OpenSlug is { } slug)
+            {
+                deleted += await tables.OpenEditions.DeleteWhereAsync(TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Encode(slug)} and RowKey lt {cutoffWeek.ToString()}"), cancellationToken);
+            }
 
             var roster = await tables.Members.QueryPartitionAsync<MemberRow>(TableKey.Encode(squad.TeamId), cancellationToken);
             await LinkUnindexedAsync(squad, roster, cancellationToken);
