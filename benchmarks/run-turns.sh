@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Turn benchmark (docs/benchmarks.md, "Turns"): UpdateBot and a peer bot on the official Bot Framework JavaScript SDK
 # (botbuilder CloudAdapter) answer the same 1:1 "help" activity under the same load, rounds alternating, both replying
-# to one local fake Bot Connector. Prints one JSON line per round and a SUMMARY line per configuration.
-#   benchmarks/run-turns.sh                       # limits lifted and default limits, 3 rounds of 10 s each
+# to one local fake Bot Connector. Then UpdateBot alone, on an empty store (the benchmark squad only) and on a seeded
+# one (SEED_SQUADS squads of SEED_MEMBERS with SEED_WEEKS weeks of history, default 1,000 × 12 × 52), alternating:
+# help, a prompt Submit (Action.Execute that writes an answer) and status for the 50-member benchmark squad.
+# Prints one JSON line per round and a SUMMARY line per comparison.
+#   benchmarks/run-turns.sh                       # 3 rounds of 10 s each per comparison
 #   benchmarks/run-turns.sh --duration 20 --rounds 5 --connections 32
+#   SEED_SQUADS=20 SEED_WEEKS=4 benchmarks/run-turns.sh --duration 2 --rounds 1 --warmup 1   # a smoke run
 # Every extra argument goes to the load driver (benchmarks/turns/drive.mjs).
 set -euo pipefail
 LOG_TAG=run-turns
@@ -20,9 +24,15 @@ ensure_node_modules
 [[ -f "$BENCH/node_modules/.package-lock.json" && ! "$BENCH/package-lock.json" -nt "$BENCH/node_modules/.package-lock.json" ]] ||
   (cd "$BENCH" && npm ci --no-audit --no-fund --loglevel=error) >&2
 
-log "building src/UpdateBot (Release)…"
-dotnet build "$UPDATEBOT_ROOT/src/UpdateBot/UpdateBot.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly > "$LOGS/build.log" 2>&1 ||
+SEED_SQUADS=${SEED_SQUADS:-1000}
+SEED_MEMBERS=${SEED_MEMBERS:-12}
+SEED_WEEKS=${SEED_WEEKS:-52}
+
+log "building src/UpdateBot and the seeder (Release)…"
+{ dotnet build "$UPDATEBOT_ROOT/src/UpdateBot/UpdateBot.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly &&
+  dotnet build "$UPDATEBOT_ROOT/benchmarks/UpdateBot.Benchmarks" -c Release -nologo -v quiet -clp:ErrorsOnly; } > "$LOGS/build.log" 2>&1 ||
   { cat "$LOGS/build.log" >&2; die "build failed"; }
+SEEDER="$UPDATEBOT_ROOT/benchmarks/UpdateBot.Benchmarks/bin/Release/net10.0/UpdateBot.Benchmarks"
 
 table_port=$(free_port)
 start_bg "$LOGS/azurite.log" "$UPDATEBOT_ROOT/node_modules/.bin/azurite-table" --tableHost 127.0.0.1 --tablePort "$table_port" \
@@ -60,6 +70,8 @@ start_ours lifted 1000000 1000000
 lifted=$OURS
 start_ours default 30 7
 default=$OURS
+start_ours seeded 1000000 1000000
+seeded=$OURS
 
 # The peer sends the very card UpdateBot sends: ask UpdateBot once and keep the card the connector received.
 node "$BENCH/drive.mjs" --target "lifted=$lifted" --target "default=$default" --service-url "$service_url" --once 1
@@ -74,3 +86,30 @@ log "help, Teams' send limits lifted: UpdateBot vs botbuilder CloudAdapter"
 node "$BENCH/drive.mjs" --target "updatebot=$lifted" --target "botbuilder=$peer" --service-url "$service_url" "$@"
 log "help, default limits (30 requests/s, 7 per conversation per second): UpdateBot vs botbuilder CloudAdapter"
 node "$BENCH/drive.mjs" --target "updatebot=$default" --target "botbuilder=$peer" --service-url "$service_url" "$@"
+
+# seed PREFIX SQUADS WEEKS: the benchmark squad (50 members, the driver's 32 among them, bench-user-0 leads), SQUADS more
+# squads of SEED_MEMBERS, all with WEEKS weeks of answers and editions, through the service's own stores. Sets SEEDED.
+seed() {
+  local out
+  out=$("$SEEDER" seed --tables "$(azurite_connection_string "$table_port" "$queue_port")" --prefix "$1" --service-url "$service_url" \
+    --squads "$2" --members "$SEED_MEMBERS" --weeks "$3" --bench-members 50 2> >(tee -a "$LOGS/seed.log" >&2)) || die "seeding $1 failed"
+  SEEDED=$(sed -n 's/^SEEDED //p' <<< "$out")
+  [[ -n $SEEDED ]] || die "the seeder printed no SEEDED line"
+  log "seeded $1: $SEEDED"
+}
+seed benchlifted 0 0
+empty_seed=$SEEDED
+log "seeding $SEED_SQUADS squads × $SEED_MEMBERS members × $SEED_WEEKS weeks (the benchmark squad too)…"
+seed benchseeded "$SEED_SQUADS" "$SEED_WEEKS"
+[[ $(node -e 'const a=JSON.parse(process.argv[1]),b=JSON.parse(process.argv[2]);console.log(a.squadId===b.squadId&&a.week===b.week&&a.input===b.input)' "$empty_seed" "$SEEDED") == true ]] ||
+  die "the two stores' benchmark squads differ"
+
+# Every member's first turn stores their 1:1 chat (as on a first day); one Submit each checks it is answered with the card.
+for target in "$lifted" "$seeded"; do
+  node "$BENCH/drive.mjs" --target "warm=$target" --service-url "$service_url" --once all "$@"
+  node "$BENCH/drive.mjs" --target "warm=$target" --service-url "$service_url" --kind submit --seeded "$SEEDED" --once all "$@"
+done
+for kind in help submit status; do
+  log "$kind, limits lifted: UpdateBot on the seeded store vs the empty one"
+  node "$BENCH/drive.mjs" --target "seeded=$seeded" --target "empty=$lifted" --service-url "$service_url" --kind "$kind" --seeded "$SEEDED" "$@"
+done

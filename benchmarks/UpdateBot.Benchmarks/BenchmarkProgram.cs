@@ -11,7 +11,8 @@ namespace UpdateBot.Benchmarks;
 /// <list type="bullet">
 /// <item>default: runs <c>--runs</c> independent runs, each with a fresh fake connector process and a fresh service process, and prints the table;</item>
 /// <item><c>connector</c>: the fake Bot Connector alone (prints <c>LISTENING url</c>; exits when stdin closes or after <c>--max-seconds</c>);</item>
-/// <item><c>run</c>: one fan-out against <c>--connector</c> (prints <c>RESULT json</c>).</item>
+/// <item><c>run</c>: one fan-out against <c>--connector</c> (prints <c>RESULT json</c>);</item>
+/// <item><c>seed</c>: seeds a store for the turn benchmark (<see cref="StoreSeeder"/>; prints <c>SEEDED json</c>).</item>
 /// </list>
 /// Every address used is 127.0.0.1; every wait is bounded.
 /// </summary>
@@ -53,10 +54,16 @@ internal static partial class BenchmarkProgram
                 var result = await FanOutRun.RunAsync(tables, connector, roster, global, clientGlobal, timeout, interactive, prioritize);
                 Console.Out.WriteLine("RESULT " + JsonSerializer.Serialize(result, Json));
                 return 0;
+            case "seed":
+                // The turn benchmark's store (docs/benchmarks.md, "Turns"): prints SEEDED json.
+                var seeded = await StoreSeeder.SeedAsync(Require(options, "tables"), Require(options, "prefix"), new Uri(Require(options, "service-url")),
+                    Int(options, "squads", 1000), Int(options, "members", 12), Int(options, "weeks", 52), Int(options, "bench-members", 50), CancellationToken.None);
+                Console.Out.WriteLine("SEEDED " + JsonSerializer.Serialize(seeded, Json));
+                return 0;
             case "fanout":
                 return await OrchestrateAsync(Require(options, "tables"), roster, global, clientGlobal, Int(options, "global-window-ms", 1000), Int(options, "runs", 3), timeout, options.GetValueOrDefault("out"), interactive, prioritize);
             default:
-                await Console.Error.WriteLineAsync($"Unknown mode '{mode}'. Use: [fanout|connector|run] --tables <conn> [--roster 1000] [--global 30] [--client-global N] [--global-window-ms 1000] [--runs 3] [--out file.json] [--interactive turns-per-second] [--prioritize true|false]");
+                await Console.Error.WriteLineAsync($"Unknown mode '{mode}'. Use: [fanout|connector|run|seed] --tables <conn> [--roster 1000] [--global 30] [--client-global N] [--global-window-ms 1000] [--runs 3] [--out file.json] [--interactive turns-per-second] [--prioritize true|false]");
                 return 2;
         }
     }
@@ -100,6 +107,7 @@ internal static partial class BenchmarkProgram
             var result = JsonSerializer.Deserialize<RunResult>(line.Groups[1].Value, Json) ?? throw new InvalidOperationException("Unreadable result.");
             results.Add(result);
             await Console.Error.WriteLineAsync($"run {i}: {result.WallSeconds:0.0} s, {result.Connector.Throttled} × 429, lost {result.Connector.Lost}, duplicates {result.Connector.Duplicates}; {result.StepReport}");
+            await Console.Error.WriteLineAsync($"run {i}: memory idle {result.IdleResidentBytes / 1048576.0:0.0} MiB, peak during the fan-out {result.PeakResidentBytes / 1048576.0:0.0} MiB (VmRSS/VmHWM)");
             if (result.Interactive is { TurnsPerSecond: > 0 } turns)
             {
                 await Console.Error.WriteLineAsync($"run {i}: clicks p50 {turns.ClickP50Ms:0} ms p99 {turns.ClickP99Ms:0} ms, help p50 {turns.HelpP50Ms:0} ms p99 {turns.HelpP99Ms:0} ms, failed {turns.Failed}; limiter wait interactive p50 {result.SlotWaits?.InteractiveP50Ms:0} ms p99 {result.SlotWaits?.InteractiveP99Ms:0} ms, background p50 {result.SlotWaits?.BackgroundP50Ms:0} ms");
@@ -186,7 +194,10 @@ internal static partial class BenchmarkProgram
         }
 
         Row("re-run time, s", r => r.RerunSeconds, "0.0");
-        Row("peak working set, MiB (process)", r => r.PeakWorkingSetBytes / MiB, "0.0");
+        Row("idle working set (VmRSS before the run), MiB", r => r.IdleResidentBytes / MiB, "0.0");
+        Row("peak working set during the fan-out (VmHWM reset at its start, else sampled VmRSS), MiB", r => r.PeakResidentBytes / MiB, "0.0");
+        Row("  peak taken over the fan-out only (1 = VmHWM reset worked)", r => r.PeakResidentIsFanOutOnly ? 1 : 0, "0");
+        Row("peak working set, MiB (process lifetime)", r => r.PeakWorkingSetBytes / MiB, "0.0");
         Row("working set before the run, MiB", r => r.WorkingSetBeforeBytes / MiB, "0.0");
         Row("peak GC heap (sampled 50 ms), MiB", r => r.PeakGcHeapBytes / MiB, "0.0");
         Row("allocated during the run, MiB", r => r.AllocatedBytes / MiB, "0.0");

@@ -37,7 +37,10 @@ internal sealed record RunResult(
     double GcPauseMilliseconds,
     bool PrioritizeInteractive = true,
     InteractiveStats? Interactive = null,
-    SlotWaitStats? SlotWaits = null);
+    SlotWaitStats? SlotWaits = null,
+    long IdleResidentBytes = 0,
+    long PeakResidentBytes = 0,
+    bool PeakResidentIsFanOutOnly = false);
 
 /// <summary>
 /// Hosts the real service (<c>AddUpdateBot</c> on Kestrel, tables in Azurite, <c>Cycle:Enabled=false</c>), seeds one
@@ -102,6 +105,12 @@ internal static class FanOutRun
         using var process = Process.GetCurrentProcess();
         process.Refresh();
         var workingSetBefore = process.WorkingSet64;
+
+        // Idle: started, tables ready, squad configured, garbage settled, nothing running (VmRSS). The fan-out's own
+        // peak: VmHWM after resetting it here, and VmRSS sampled every 50 ms in case the kernel refuses the reset.
+        var idleResident = ProcessMemory.ResidentBytes();
+        var peakIsFanOutOnly = ProcessMemory.TryResetPeak();
+        var peakResident = idleResident;
         var gen = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var pauseBefore = GC.GetTotalPauseDuration();
@@ -114,6 +123,7 @@ internal static class FanOutRun
             while (await timer.WaitForNextTickAsync(sampling.Token).ConfigureAwait(false))
             {
                 peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(forceFullCollection: false));
+                peakResident = Math.Max(peakResident, ProcessMemory.ResidentBytes());
             }
         }, CancellationToken.None);
 
@@ -143,6 +153,7 @@ internal static class FanOutRun
         var gens = (GC.CollectionCount(0) - gen.Item1, GC.CollectionCount(1) - gen.Item2, GC.CollectionCount(2) - gen.Item3);
         process.Refresh();
         var peakWorkingSet = process.PeakWorkingSet64;
+        peakResident = Math.Max(peakResident, peakIsFanOutOnly ? ProcessMemory.PeakResidentBytes() : ProcessMemory.ResidentBytes());
         var heapAfter = GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes;
 
         using var stats = new HttpClient { BaseAddress = connector, Timeout = TimeSpan.FromSeconds(10) };
@@ -177,7 +188,7 @@ internal static class FanOutRun
             rerunSeconds, second.Delivered - first.Delivered, rerun.Describe(),
             peakWorkingSet, workingSetBefore, peakHeap, heapAfter, allocated,
             gens.Item1, gens.Item2, gens.Item3, gcPause.TotalMilliseconds,
-            prioritize, interactive, waits);
+            prioritize, interactive, waits, idleResident, peakResident, peakIsFanOutOnly);
     }
 
     private static async Task WaitReadyAsync(HttpClient http, CancellationToken ct)

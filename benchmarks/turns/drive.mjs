@@ -2,14 +2,21 @@
 // target in turn (rounds alternate the targets so drift on the machine falls on both), with a fresh activity id per
 // request so no de-duplication window can answer from memory, and prints one JSON line per round and a summary.
 // Usage: node drive.mjs --target ours=http://127.0.0.1:3978/api/messages --target peer=http://127.0.0.1:3979/api/messages
-//          --service-url http://127.0.0.1:4000/ [--text help] [--connections 32] [--duration 10] [--rounds 3] [--warmup 3] [--once 1]
+//          --service-url http://127.0.0.1:4000/ [--kind help|submit|status] [--text help] [--connections 32] [--duration 10]
+//          [--rounds 3] [--warmup 3] [--once 1] [--seeded '{"squadId":…,"week":…,"input":…,"leadId":…}']
+// Kinds: help (a message "help" from each member in their 1:1 chat); submit (an adaptiveCard/action invoke, verb
+// prompt.submit, from each member of the seeded squad in their 1:1 chat, writing their answer: the card it answers with
+// is checked); status (the lead of the seeded 50-member squad says "status", from their 1:1 chat).
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 
 const args = parse(process.argv.slice(2));
 const targets = [].concat(args.target ?? []).map(t => { const i = t.indexOf('='); return { name: t.slice(0, i), url: t.slice(i + 1) }; });
 const serviceUrl = required(args['service-url'], '--service-url');
-const text = args.text ?? 'help';
+const kind = args.kind ?? 'help';
+const text = args.text ?? (kind === 'status' ? 'status' : 'help');
+const seeded = args.seeded ? JSON.parse(args.seeded) : null;
+if (kind !== 'help' && !seeded) throw new Error(`--kind ${kind} needs --seeded (the SEEDED line of the seeder)`);
 const connections = Number(args.connections ?? 32);
 const duration = Number(args.duration ?? 10);
 const rounds = Number(args.rounds ?? 3);
@@ -17,18 +24,29 @@ const warmup = Number(args.warmup ?? 3);
 const tenant = '72f988bf-0000-4000-8000-00000000beef';
 if (targets.length === 0) throw new Error('at least one --target name=url');
 
-// One member per connection: a 1:1 chat each, as 32 people typing at once would be.
+// One member per connection: a 1:1 chat each, as 32 people typing at once would be. The status is asked by the lead.
 function activity(user) {
   const now = new Date().toISOString();
-  return JSON.stringify({
-    type: 'message', id: `bench-${randomUUID()}`, timestamp: now, localTimestamp: now, channelId: 'msteams',
-    serviceUrl, text, textFormat: 'plain', locale: 'en-GB',
-    from: { id: `29:bench-user-${user}`, name: `Bench User ${user}`, aadObjectId: `00000000-0000-4000-8000-${String(user).padStart(12, '0')}` },
+  const from = kind === 'status' ? 0 : user;
+  const base = {
+    id: `bench-${randomUUID()}`, timestamp: now, localTimestamp: now, channelId: 'msteams', serviceUrl, locale: 'en-GB',
+    from: { id: `29:bench-user-${from}`, name: `Bench User ${from}`, aadObjectId: `00000000-0000-4000-8000-${String(from).padStart(12, '0')}` },
     recipient: { id: '28:bench-bot', name: 'UpdateBot' },
-    conversation: { id: `a:bench-chat-${user}`, conversationType: 'personal', tenantId: tenant },
+    conversation: { id: `a:bench-chat-${from}`, conversationType: 'personal', tenantId: tenant },
     channelData: { tenant: { id: tenant } },
     entities: [{ type: 'clientInfo', locale: 'en-GB', country: 'GB', platform: 'Web', timezone: 'Europe/London' }],
-  });
+  };
+  if (kind === 'submit') {
+    return JSON.stringify({
+      ...base, type: 'invoke', name: 'adaptiveCard/action', replyToId: `prompt-card-${from}`,
+      value: {
+        action: { type: 'Action.Execute', verb: 'prompt.submit',
+          data: { squadId: seeded.squadId, week: seeded.week, [seeded.input]: `Benchmarked the turn at ${now}` } },
+        trigger: 'manual',
+      },
+    });
+  }
+  return JSON.stringify({ ...base, type: 'message', text, textFormat: 'plain' });
 }
 
 async function load(url, seconds) {
@@ -48,18 +66,23 @@ async function load(url, seconds) {
 if (args.once) {
   // One turn per target, waited for: the first turn creates the tables and warms the JIT.
   for (const target of targets) {
-    const response = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: activity(0) });
-    if (!response.ok) throw new Error(`${target.name}: HTTP ${response.status}`);
+    for (let user = 0; user < (args.once === 'all' ? connections : 1); user++) {
+      const response = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: activity(user) });
+      if (!response.ok) throw new Error(`${target.name}: HTTP ${response.status}`);
+      // An invoke is answered 200 even when refused: the envelope says which. Only the updated card is a Submit that wrote.
+      const body = await response.text();
+      if (kind === 'submit' && !body.includes('application/vnd.microsoft.card.adaptive')) throw new Error(`${target.name}: the Submit was not answered with a card: ${body.slice(0, 300)}`);
+    }
   }
   process.exit(0);
 }
-for (const target of targets) console.log(JSON.stringify({ warmup: true, target: target.name, text, ...await load(target.url, warmup) }));
+for (const target of targets) console.log(JSON.stringify({ warmup: true, target: target.name, kind, ...await load(target.url, warmup) }));
 const results = Object.fromEntries(targets.map(t => [t.name, []]));
 for (let round = 1; round <= rounds; round++) {
   for (const target of round % 2 ? targets : [...targets].reverse()) {
     const r = await load(target.url, duration);
     results[target.name].push(r);
-    console.log(JSON.stringify({ round, target: target.name, text, ...r }));
+    console.log(JSON.stringify({ round, target: target.name, kind, ...r }));
   }
 }
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -67,7 +90,10 @@ const summary = Object.fromEntries(Object.entries(results).map(([name, rs]) => [
   turnsPerSecond: median(rs.map(r => r.turnsPerSecond)), p50: median(rs.map(r => r.p50)), p99: median(rs.map(r => r.p99)),
   failed: rs.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0),
 }]));
-console.log('SUMMARY ' + JSON.stringify({ text, connections, duration, rounds, summary }));
+// With two targets, the first's turns/s over the second's (ours ÷ the peer, or seeded ÷ empty).
+const names = Object.keys(summary);
+const ratio = names.length === 2 ? summary[names[0]].turnsPerSecond / summary[names[1]].turnsPerSecond : undefined;
+console.log('SUMMARY ' + JSON.stringify({ kind, connections, duration, rounds, summary, ratio }));
 
 function parse(argv) {
   const out = {};

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using UpdateBot.Teams.Authentication;
 using UpdateBot.Teams.Connector;
 using UpdateBot.Teams.Hosting;
@@ -32,7 +33,7 @@ internal sealed class ConnectorRig : IDisposable
 {
     private readonly ServiceProvider services;
 
-    public ConnectorRig(Func<HttpRequestMessage, int, HttpResponseMessage> respond, Dictionary<string, string?>? settings = null, TokenCredential? credential = null)
+    public ConnectorRig(Func<HttpRequestMessage, int, HttpResponseMessage> respond, Dictionary<string, string?>? settings = null, TokenCredential? credential = null, ILoggerProvider? logs = null)
     {
         Time = new ObservableTimeProvider();
         Connector = new FakeConnector(respond, Time);
@@ -40,6 +41,11 @@ internal sealed class ConnectorRig : IDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? Settings.Production()).Build();
         var collection = TestServices.Create();
         collection.AddSingleton<TimeProvider>(Time);
+        if (logs is not null)
+        {
+            collection.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        }
+
         collection.AddKeyedSingleton(BotTokenProvider.CredentialServiceKey, credential ?? Credential);
         collection.AddTeamsBot(configuration);
         collection.AddHttpClient(TeamsBotExtensions.ConnectorHttpClientName).ConfigurePrimaryHttpMessageHandler(() => Connector);
@@ -222,6 +228,32 @@ public sealed class ConnectorClientTests
         Assert.True(result.IsSuccess);
         Assert.Equal(2, rig.Connector.Count);
         Assert.NotEmpty(waits);
+    }
+
+    [Fact]
+    public async Task Each_outbound_attempt_is_logged_at_debug_and_a_failed_request_once_at_warning()
+    {
+        var logs = new CapturingLoggerProvider();
+        var settings = new Dictionary<string, string?>(Settings.Production()) { ["Bot:Connector:MaxRetryAttempts"] = "2" };
+        using var rig = new ConnectorRig((_, attempt) => attempt == 1 ? ConnectorRig.Throttled("1") : ConnectorRig.Created(), settings, logs: logs);
+
+        // A request that succeeds on its second attempt: two attempts and a retry, nothing above Debug.
+        Assert.True((await rig.Time.DriveAsync(rig.Client.SendToConversationAsync(ServiceUrl, "a:1", Message, CancellationToken.None))).IsSuccess);
+        var polly = logs.Entries.Where(e => e.Category.StartsWith("Polly", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(polly);
+        Assert.All(polly, e => Assert.True(e.Level <= LogLevel.Debug, $"{e.Level}: {e.Message}"));
+        Assert.DoesNotContain(OurLines(logs), e => e.Level >= LogLevel.Information);
+
+        // A request that fails after every attempt: one warning, from the connector client.
+        using var failing = new ConnectorRig((_, _) => ConnectorRig.Throttled("1"), settings, logs: logs = new CapturingLoggerProvider());
+        Assert.False((await failing.Time.DriveAsync(failing.Client.SendToConversationAsync(ServiceUrl, "a:1", Message, CancellationToken.None))).IsSuccess);
+        Assert.Equal(3, failing.Connector.Count);
+        var warning = Assert.Single(OurLines(logs), e => e.Level >= LogLevel.Information);
+        Assert.Equal((LogLevel.Warning, typeof(ConnectorClient).FullName), (warning.Level, warning.Category));
+
+        // HttpClientFactory's own request lines are the host's to filter (the service's appsettings.json sets them to Warning).
+        static IEnumerable<(LogLevel Level, string Category, string Message)> OurLines(CapturingLoggerProvider logs) =>
+            logs.Entries.Where(e => !e.Category.StartsWith("System.Net.Http.HttpClient.", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -221,6 +221,24 @@ public sealed class SeveralSquadsTests(AzuriteFixture tables) : IClassFixture<Az
     }
 
     [Fact]
+    public async Task The_status_reads_the_roster_the_weeks_answers_and_its_markers_once_each()
+    {
+        await using var two = await TwoSquadsAsync("twostatus");
+        var host = two.Host;
+        await SayAsync(host, Pat, "prompt now Alpha");
+        two.Squad.Storage.Queries.Clear();
+
+        Assert.Contains("Alpha: this week", await SayAsync(host, Pat, "status Alpha"), StringComparison.Ordinal);
+
+        // One partition query per table and squad-week (the person index is the other one); the steps come from the markers.
+        var queries = two.Squad.Storage.Queries.ToList();
+        Assert.Single(queries, q => q.StartsWith(two.Squad.Prefix + "Members", StringComparison.Ordinal));
+        Assert.Single(queries, q => q.StartsWith(two.Squad.Prefix + "Entries", StringComparison.Ordinal));
+        Assert.Single(queries, q => q.StartsWith(two.Squad.Prefix + "Cycle", StringComparison.Ordinal));
+        AssertNoTableScans(two.Squad);
+    }
+
+    [Fact]
     public async Task Roster_rows_from_before_the_person_index_are_linked_by_the_first_sweep()
     {
         await using var two = await TwoSquadsAsync("upgrade");

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using UpdateBot.Teams.Schema;
 
 namespace UpdateBot.Teams.Cards;
@@ -37,9 +38,16 @@ public static class CardJson
             // Non-ASCII text (names such as Siân, emoji) is written as itself, not as \uXXXX escapes: smaller on the
             // wire and measured as Teams stores it (docs/protocol.md, "Card size"). Quotes, backslashes and controls are still escaped.
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            // Every card is serialised at least once per turn that answers with one: source-generated metadata.
+            TypeInfoResolver = JsonTypeInfoResolver.Combine(CardJsonContext.Default, new DefaultJsonTypeInfoResolver()),
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
 }
+
+/// <summary>Source-generated metadata for Adaptive Cards (the options, with their enum converter, stay in <see cref="CardJson"/>).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(AdaptiveCard))]
+internal sealed partial class CardJsonContext : JsonSerializerContext;

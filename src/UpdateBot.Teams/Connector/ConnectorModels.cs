@@ -38,7 +38,7 @@ public sealed record TeamsChannelAccount
 
     [JsonIgnore] public string? EntraObjectId => AadObjectId ?? ObjectId;
 
-    [JsonExtensionData] public Dictionary<string, JsonElement>? ExtensionData { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 public sealed record PagedMembersResult(string? ContinuationToken, IReadOnlyList<TeamsChannelAccount>? Members);

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.Telemetry;
 using Polly.Timeout;
 using UpdateBot.Teams.Authentication;
 using UpdateBot.Teams.Connector;
@@ -69,6 +70,17 @@ public static class TeamsBotExtensions
         connector.AddResilienceHandler("connector", ConfigureResilience);
         connector.AddHttpMessageHandler<ConnectorRateLimitHandler>();
         connector.AddHttpMessageHandler<ConnectorAuthenticationHandler>();
+
+        // Polly logs every attempt, retry and pipeline run at Information or Warning, with the whole log scope: lines
+        // per outbound call on the hot path. The connector client logs each failed request once, at Warning, with its
+        // outcome; the attempts behind it are detail, so every event of the connector's pipeline goes to Debug.
+        services.Configure<TelemetryOptions>(telemetry =>
+        {
+            var severityBefore = telemetry.SeverityProvider;
+            telemetry.SeverityProvider = args => args.Source.PipelineName?.StartsWith(ConnectorHttpClientName, StringComparison.Ordinal) == true
+                ? ResilienceEventSeverity.Debug
+                : severityBefore?.Invoke(args) ?? args.Event.Severity;
+        });
 
         return services;
     }

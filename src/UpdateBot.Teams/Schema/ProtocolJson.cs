@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace UpdateBot.Teams.Schema;
 
@@ -22,6 +23,8 @@ public static class ProtocolJson
             // Non-ASCII text (names such as Siân, emoji) is written as itself, not as \uXXXX escapes: smaller on the
             // wire and measured as Teams stores it (docs/protocol.md, "Card size"). Quotes, backslashes and controls are still escaped.
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            // Source-generated metadata for the wire types (no reflection per type), reflection for anything else.
+            TypeInfoResolver = JsonTypeInfoResolver.Combine(ProtocolJsonContext.Default, new DefaultJsonTypeInfoResolver()),
         };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

@@ -10,12 +10,14 @@ namespace UpdateBot.Squads;
 /// <summary>The lead's view of the week: everyone on the roster with their state, and for anyone unreachable, why and what to do.</summary>
 public sealed class StatusService(MemberStore members, EntryStore entries, CycleStore cycle, IOptions<CycleOptions> cycleOptions, TimeProvider time)
 {
-    /// <summary>The status, in as many cards as a large squad needs.</summary>
+    /// <summary>The status, in as many cards as a large squad needs: the roster, the week's answers and its markers read once each.</summary>
     public async Task<IReadOnlyList<AdaptiveCard>> StatusCardsAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {
-        var statuses = await StatusesAsync(squad, week, cancellationToken);
-        var messages = await MessageStatusesAsync(squad, week, cancellationToken);
-        var (stepLine, stopped) = await StepsAsync(squad, week, cancellationToken);
+        var roster = await members.ListAsync(squad.Id, cancellationToken);
+        var markers = await cycle.LoadWeekAsync(squad.Id, week, cancellationToken);
+        var statuses = Statuses(squad, week, roster, await entries.ListAsync(squad.Id, week, cancellationToken), markers);
+        var messages = MessageStatuses(squad, week, roster, markers);
+        var (stepLine, stopped) = Steps(squad, week, markers);
         return StatusCards.Status(squad.Settings.Name, week, [.. statuses, .. messages, .. stopped], stepLine);
     }
 
@@ -23,12 +25,11 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
     /// Everything else the bot sent this week that did not simply go out (review desks, publish reminders, the channel
     /// post and its parts, notices to leads): unconfirmed, unreachable, or waiting for a retry, and for how long.
     /// </summary>
-    public async Task<IReadOnlyList<MemberWeekStatus>> MessageStatusesAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
+    private List<MemberWeekStatus> MessageStatuses(Squad squad, IsoWeek week, IReadOnlyList<Member> members, WeekMarkers markers)
     {
-        var unsettled = await cycle.ListUnsettledSendsAsync(EntryStore.Partition(squad.Id, week), cancellationToken);
-        var roster = (await members.ListAsync(squad.Id, cancellationToken)).ToDictionary(m => m.UserId, m => m.Name, StringComparer.Ordinal);
+        var roster = members.ToDictionary(m => m.UserId, m => m.Name, StringComparer.Ordinal);
         var statuses = new List<MemberWeekStatus>();
-        foreach (var (intent, marker) in unsettled.Where(p => p.Intent.Kind is not IntentKind.Prompt and not IntentKind.Reminder))
+        foreach (var (intent, marker) in markers.Unsettled().Where(p => p.Intent.Kind is not IntentKind.Prompt and not IntentKind.Reminder))
         {
             var (what, step) = Describe(intent, roster);
             var state = marker.State switch
@@ -62,14 +63,14 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
         time.GetUtcNow() - WeeklySchedule.BecameDueAt(new DueStep(week, step, WeeklySchedule.DueAt(squad.Settings.Schedule, squad.TimeZone, week, step)), squad.TimeZone, squad.ScheduleChangedAt)
             > cycleOptions.Value.CatchUpWindow;
 
-    public async Task<IReadOnlyList<MemberWeekStatus>> StatusesAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
+    private List<MemberWeekStatus> Statuses(Squad squad, IsoWeek week, IReadOnlyList<Member> members, IReadOnlyList<StoredEntry> stored, WeekMarkers markers)
     {
         // People who left more than one cycle ago are no longer news: only leavers of this week or the one before show.
         var shownSince = new DateTimeOffset(week.Previous().Monday.ToDateTime(TimeOnly.MinValue), squad.TimeZone.GetUtcOffset(week.Previous().Monday.ToDateTime(TimeOnly.MinValue)));
-        var roster = (await members.ListAsync(squad.Id, cancellationToken)).Where(m => m.InRoster || m.LeftAt is not { } left || left >= shownSince).ToList();
-        var weekEntries = (await entries.ListAsync(squad.Id, week, cancellationToken)).ToDictionary(e => e.Entry.MemberId, StringComparer.Ordinal);
-        var prompts = await cycle.ListSendsAsync(squad.Id, week, IntentKind.Prompt, cancellationToken);
-        var reminders = await cycle.ListSendsAsync(squad.Id, week, IntentKind.Reminder, cancellationToken);
+        var roster = members.Where(m => m.InRoster || m.LeftAt is not { } left || left >= shownSince);
+        var weekEntries = stored.ToDictionary(e => e.Entry.MemberId, StringComparer.Ordinal);
+        var prompts = markers.Sends(IntentKind.Prompt);
+        var reminders = markers.Sends(IntentKind.Reminder);
         return roster.Select(m => Describe(squad, week, m, weekEntries.GetValueOrDefault(m.UserId)?.Entry, prompts.GetValueOrDefault(m.UserId), reminders.GetValueOrDefault(m.UserId))).ToList();
     }
 
@@ -128,14 +129,14 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
     /// The next step to run, and every step whose work item failed so often that it went to the poison queue: it is not
     /// retried automatically, so the leads see what failed and what to say to run it.
     /// </summary>
-    private async Task<(string Line, IReadOnlyList<MemberWeekStatus> Stopped)> StepsAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
+    private (string Line, IReadOnlyList<MemberWeekStatus> Stopped) Steps(Squad squad, IsoWeek week, WeekMarkers markers)
     {
         var now = time.GetUtcNow();
         string? line = null;
         var stopped = new List<MemberWeekStatus>();
         foreach (var step in WeeklySchedule.Steps)
         {
-            var marker = await cycle.GetStepAsync(squad.Id, week, step, cancellationToken);
+            var marker = markers.Step(step);
             var label = SetupCards.StepLabel(step).ToLowerInvariant();
             if (marker?.State == MarkerStates.Stopped)
             {

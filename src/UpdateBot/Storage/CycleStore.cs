@@ -245,30 +245,17 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
 
     /// <summary>The continuation parts of the week's channel post, by index.</summary>
     public async Task<IReadOnlyDictionary<int, MarkerRow>> ListPartsAsync(string partition, CancellationToken cancellationToken) =>
-        (await ListIntentsAsync(partition, cancellationToken))
+        new WeekMarkers(await tables.Cycle.QueryPartitionAsync<MarkerRow>(partition, cancellationToken)).Intents
             .Where(p => p.Intent is { Kind: IntentKind.ChannelPost, Part: > 0 })
             .ToDictionary(p => p.Intent.Part, p => p.Marker);
 
     /// <summary>Every send intent of one partition that did not simply go out: waiting to retry, unconfirmed or unreachable.</summary>
     public async Task<IReadOnlyList<(SendIntent Intent, MarkerRow Marker)>> ListUnsettledSendsAsync(string partition, CancellationToken cancellationToken) =>
-        (await ListIntentsAsync(partition, cancellationToken))
-            .Where(p => p.Marker.State is MarkerStates.Retry or MarkerStates.Unconfirmed or MarkerStates.Unreachable or MarkerStates.Sending)
-            .ToList();
+        new WeekMarkers(await tables.Cycle.QueryPartitionAsync<MarkerRow>(partition, cancellationToken)).Unsettled();
 
-    private async Task<IReadOnlyList<(SendIntent Intent, MarkerRow Marker)>> ListIntentsAsync(string partition, CancellationToken cancellationToken)
-    {
-        var rows = await tables.Cycle.QueryPartitionAsync<MarkerRow>(partition, cancellationToken);
-        var intents = new List<(SendIntent, MarkerRow)>();
-        foreach (var row in rows)
-        {
-            if (SendIntent.TryRead(row.RowKey, out var intent))
-            {
-                intents.Add((intent, row));
-            }
-        }
-
-        return intents;
-    }
+    /// <summary>Every marker of one squad-week in one partition query, for a reader that needs several kinds (the status).</summary>
+    public async Task<WeekMarkers> LoadWeekAsync(string squadId, IsoWeek week, CancellationToken cancellationToken) =>
+        new(await tables.Cycle.QueryPartitionAsync<MarkerRow>(EntryStore.Partition(squadId, week), cancellationToken));
 
     /// <summary>Turns an unconfirmed send back into a pending one (a lead chose to send it again). True when it was unconfirmed.</summary>
     public async Task<bool> ReleaseUnconfirmedAsync(string partition, string rowKey, CancellationToken cancellationToken)
@@ -307,9 +294,7 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
 
     /// <summary>All send markers of one kind for a squad-week, keyed by recipient.</summary>
     public async Task<IReadOnlyDictionary<string, MarkerRow>> ListSendsAsync(string squadId, IsoWeek week, IntentKind kind, CancellationToken cancellationToken) =>
-        (await ListIntentsAsync(EntryStore.Partition(squadId, week), cancellationToken))
-            .Where(p => p.Intent.Kind == kind && p.Intent.Part == 0 && p.Intent.Recipient is not null)
-            .ToDictionary(p => p.Intent.Recipient!, p => p.Marker, StringComparer.Ordinal);
+        (await LoadWeekAsync(squadId, week, cancellationToken)).Sends(kind);
 
     /// <summary>Every send marker of one squad addressed to <paramref name="recipient"/>, all weeks (a key-range query).</summary>
     public async Task<IReadOnlyList<MarkerRow>> ListSendsToAsync(string squadId, string recipient, CancellationToken cancellationToken) =>
@@ -492,4 +477,37 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
         row.ExpiresAt = now + duration;
         return await tables.Cycle.TryReplaceAsync(row, cancellationToken);
     }
+}
+
+/// <summary>The markers of one squad-week as read in one query: its steps and its send intents.</summary>
+public sealed class WeekMarkers
+{
+    private readonly Dictionary<string, MarkerRow> byKey;
+    private readonly List<(SendIntent Intent, MarkerRow Marker)> intents = [];
+
+    public WeekMarkers(IEnumerable<MarkerRow> rows)
+    {
+        byKey = new Dictionary<string, MarkerRow>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            byKey[row.RowKey] = row;
+            if (SendIntent.TryRead(row.RowKey, out var intent))
+            {
+                intents.Add((intent, row));
+            }
+        }
+    }
+
+    public IReadOnlyList<(SendIntent Intent, MarkerRow Marker)> Intents => intents;
+
+    public MarkerRow? Step(CycleStep step) => byKey.GetValueOrDefault(CycleStore.StepKey(step));
+
+    /// <summary>The send markers of one kind (first part only), keyed by recipient.</summary>
+    public IReadOnlyDictionary<string, MarkerRow> Sends(IntentKind kind) =>
+        intents.Where(p => p.Intent.Kind == kind && p.Intent.Part == 0 && p.Intent.Recipient is not null)
+            .ToDictionary(p => p.Intent.Recipient!, p => p.Marker, StringComparer.Ordinal);
+
+    /// <summary>The sends that did not simply go out: waiting to retry, unconfirmed or unreachable.</summary>
+    public IReadOnlyList<(SendIntent Intent, MarkerRow Marker)> Unsettled() =>
+        intents.Where(p => p.Marker.State is MarkerStates.Retry or MarkerStates.Unconfirmed or MarkerStates.Unreachable or MarkerStates.Sending).ToList();
 }

@@ -61,19 +61,10 @@ public sealed class EntryStore(Tables tables)
             captured.Add(capturedActivityId);
         }
 
-        var row = new EntryRow
-        {
-            PartitionKey = Partition(squadId, week),
-            RowKey = TableKey.Encode(entry.MemberId),
-            MemberId = entry.MemberId,
-            MemberName = entry.MemberName,
-            Status = entry.Status.ToString(),
-            AnswersJson = JsonSerializer.Serialize(entry.Answers, StoredText.Json),
-            UpdatedAt = entry.UpdatedAt,
-            CardConversationId = expected?.CardConversationId,
-            CardActivityId = expected?.CardActivityId,
-            CapturedActivityIds = captured.Count == 0 ? null : JsonSerializer.Serialize(captured.TakeLast(CapturedActivityIdsKept), StoredText.Json),
-        };
+        var row = ToRow(squadId, week, entry);
+        row.CardConversationId = expected?.CardConversationId;
+        row.CardActivityId = expected?.CardActivityId;
+        row.CapturedActivityIds = captured.Count == 0 ? null : JsonSerializer.Serialize(captured.TakeLast(CapturedActivityIdsKept), StoredText.Json);
         if (StoredText.FindTooLong(row) is not null)
         {
             return EntryWrite.TooLarge;
@@ -92,6 +83,18 @@ public sealed class EntryStore(Tables tables)
 
         return written ? EntryWrite.Saved : EntryWrite.Conflict;
     }
+
+    /// <summary>The stored shape of an entry (one place: the writes here and the benchmark's seeding of a year of history).</summary>
+    public static EntryRow ToRow(string squadId, IsoWeek week, Entry entry) => new()
+    {
+        PartitionKey = Partition(squadId, week),
+        RowKey = TableKey.Encode(entry.MemberId),
+        MemberId = entry.MemberId,
+        MemberName = entry.MemberName,
+        Status = entry.Status.ToString(),
+        AnswersJson = JsonSerializer.Serialize(entry.Answers, StoredText.Json),
+        UpdatedAt = entry.UpdatedAt,
+    };
 
     /// <summary>Remembers which 1:1 message shows this member's card, so it can be updated in place.</summary>
     public async Task SetCardAsync(string squadId, IsoWeek week, string memberId, string memberName, string conversationId, string activityId, CancellationToken cancellationToken)

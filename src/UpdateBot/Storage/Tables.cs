@@ -78,13 +78,14 @@ public static class TableClientExtensions
         return response.HasValue ? response.Value : null;
     }
 
-    /// <summary>Inserts if absent. False when the row already exists (someone else got there first).</summary>
+    /// <summary>Inserts if absent (the entity then carries its new ETag). False when the row already exists (someone else got there first).</summary>
     public static async Task<bool> TryAddAsync<T>(this TableClient table, T entity, CancellationToken cancellationToken)
         where T : ITableEntity
     {
         try
         {
-            await table.AddEntityAsync(entity, cancellationToken);
+            var response = await table.AddEntityAsync(entity, cancellationToken);
+            entity.ETag = response.Headers.ETag ?? entity.ETag;
             return true;
         }
         catch (RequestFailedException e) when (e.Status == 409)

@@ -21,6 +21,12 @@ public sealed class StorageFaults
     /// <summary>The calls failed so far, as "METHOD path".</summary>
     public List<string> Injected { get; } = [];
 
+    /// <summary>Every call so far, as "METHOD path" (the path names the table and, for a row, its keys).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Calls { get; } = new();
+
+    /// <summary>The calls so far that change something (not a GET).</summary>
+    public IReadOnlyList<string> Writes() => Calls.Where(c => !c.StartsWith("GET ", StringComparison.Ordinal)).ToList();
+
     /// <summary>Every table query (a GET of <c>Table()</c>, not a point read) so far, as "table ? $filter".</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Queries { get; } = new();
 
@@ -108,6 +114,7 @@ public sealed class StorageFaults
     private void RecordQuery(HttpMessage message)
     {
         var uri = message.Request.Uri.ToUri();
+        Calls.Enqueue(message.Request.Method + " " + Uri.UnescapeDataString(uri.AbsolutePath));
         if (message.Request.Method == RequestMethod.Get && uri.AbsolutePath.EndsWith("()", StringComparison.Ordinal))
         {
             var filter = System.Web.HttpUtility.ParseQueryString(uri.Query)["$filter"] ?? "";

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace UpdateBot.Cards;
 
@@ -17,8 +18,27 @@ public static class CardDataJson
         RespectRequiredConstructorParameters = true,
         NumberHandling = JsonNumberHandling.Strict,
         Converters = { new IsoWeekJsonConverter() },
+        // Source-generated metadata for the action data records (written on every card, read on every click).
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(CardDataJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
 
     public static JsonElement ToElement<TData>(TData data)
         where TData : ICardActionData => JsonSerializer.SerializeToElement(data, Options);
 }
+
+/// <summary>Source-generated metadata for the card action data records; the options stay in <see cref="CardDataJson"/>.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(CaptureData))]
+[JsonSerializable(typeof(PromptAwayData))]
+[JsonSerializable(typeof(PromptData))]
+[JsonSerializable(typeof(PromptSubmitData))]
+[JsonSerializable(typeof(ReviewData))]
+[JsonSerializable(typeof(ReviewEditData))]
+[JsonSerializable(typeof(ReviewIntroData))]
+[JsonSerializable(typeof(ReviewItemData))]
+[JsonSerializable(typeof(ReviewRefreshData))]
+[JsonSerializable(typeof(ReviewSectionData))]
+[JsonSerializable(typeof(SetupSaveData))]
+[JsonSerializable(typeof(SquadChoiceData))]
+[JsonSerializable(typeof(Dictionary<string, JsonElement>))]
+internal sealed partial class CardDataJsonContext : JsonSerializerContext;

@@ -12,5 +12,5 @@ public sealed record PromptSubmitData(string SquadId, IsoWeek Week, string? Basi
 {
     /// <summary>Everything else Teams sent: the section inputs among them.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Inputs { get; init; }
+    public Dictionary<string, JsonElement>? Inputs { get; set; }
 }

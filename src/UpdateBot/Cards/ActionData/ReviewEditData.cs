@@ -12,5 +12,5 @@ public sealed record ReviewEditData(string SquadId, IsoWeek Week, string ItemId,
 {
     /// <summary>Everything else Teams sent: the text input among them.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Inputs { get; init; }
+    public Dictionary<string, JsonElement>? Inputs { get; set; }
 }
