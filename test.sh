@@ -24,6 +24,8 @@ trap 'rc=130; exit 130' INT
 trap 'rc=143; exit 143' TERM
 
 ensure_node_modules
+# Debian's Chromium for the open weeknote page tests (axe-core, screenshots); they fail, never skip, without it.
+ensure_chromium
 
 # The Bicep CLI (NuGet package, no global install) for the infra tests; they restore it themselves if absent.
 dotnet restore "$UPDATEBOT_ROOT/tools/bicep/bicep.proj" -nologo -v quiet > "$LOGS/bicep-restore.log" 2>&1 ||

@@ -84,6 +84,9 @@ param privacyUrl string = ''
 @description('See privacyUrl.')
 param termsUrl string = ''
 
+@description('Pages:PublicBaseUrl: the service\'s public address (https, e.g. a custom domain) for the links and ids in the open weeknote\'s Atom feed. Empty: the address each request came to.')
+param publicBaseUrl string = ''
+
 @description('Any other app settings, by name (e.g. {"Turns__InvokeDeadline": "00:00:05"}); they are added after the ones above.')
 param extraAppSettings object = {}
 
@@ -151,6 +154,7 @@ module web 'modules/webapp.bicep' = {
         Telemetry__OtlpEndpoint: otlpEndpoint
         Pages__PrivacyUrl: privacyUrl
         Pages__TermsUrl: termsUrl
+        Pages__PublicBaseUrl: publicBaseUrl
       },
       toObject(range(0, length(allowedCallerAppIds)), i => 'Bot__AllowedCallerAppIds__${i}', i => allowedCallerAppIds[i]),
       extraAppSettings

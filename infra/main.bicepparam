@@ -18,6 +18,7 @@ param telemetryExporter = 'none'
 param otlpEndpoint = ''
 param privacyUrl = ''
 param termsUrl = ''
+param publicBaseUrl = ''
 param extraAppSettings = {}
 param tags = {
   app: 'updatebot'

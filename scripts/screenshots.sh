@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Screenshots of UpdateBot's cards as a person sees them (issue 5): starts the local stack with run.sh on its own
 # ports and a fresh, throw-away Azurite store, drives one realistic week through the Microsoft 365 Agents Playground,
-# and photographs the cards in the Playground's web UI with headless Chromium. PNGs go to docs/images/ (or $1).
+# and photographs the cards in the Playground's web UI with headless Chromium; then the open weeknote's edition page
+# (seeded editions, via the page tests). PNGs go to docs/images/ (or $1).
 # Stops everything it started, also on failure or Ctrl+C. See docs/screenshots.md.
 #   BOT_PORT (3990)  PLAYGROUND_PORT (56190)  AZURITE_TABLE_PORT (10092)  AZURITE_QUEUE_PORT (10091)  CHROMIUM (/usr/bin/chromium)
 set -euo pipefail
@@ -17,16 +18,7 @@ export BOT_PORT=${BOT_PORT:-3990} PLAYGROUND_PORT=${PLAYGROUND_PORT:-56190} AZUR
 require_tools dotnet node npm setsid
 
 # 1. Chromium from Debian (never a downloaded browser build).
-if [[ ! -x "$CHROMIUM" ]]; then
-  [[ "$CHROMIUM" == /usr/bin/chromium ]] || die "CHROMIUM=$CHROMIUM is not an executable"
-  if [[ $(id -u) -ne 0 ]]; then
-    die "Chromium is missing and installing it needs root: run 'sudo apt-get update && sudo apt-get install -y chromium', then run this again"
-  fi
-  command -v apt-get > /dev/null || die "Chromium is missing and there is no apt-get here: install Chromium and set CHROMIUM=/path/to/it"
-  log "installing Chromium (apt-get install chromium)…"
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } > /dev/null ||
-    die "apt-get install chromium failed"
-fi
+ensure_chromium
 ensure_node_modules
 
 # 2. The stack, through run.sh, in the background, with a fresh store so the week starts from scratch.
@@ -63,4 +55,11 @@ mkdir -p "$OUT_DIR"
 node "${node_flags[@]}" "$UPDATEBOT_ROOT/tools/screenshots/take-screenshots.mjs" \
   --playground "$url" --out "$OUT_DIR" --chromium "$CHROMIUM" ${SHOTS_DEBUG_DIR:+--debug "$SHOTS_DEBUG_DIR"} ||
   { log "the screenshot run failed; logs: .local/logs/ (bot.log, playground-traffic.log)"; tail -n 5 "$UPDATEBOT_ROOT/.local/logs/bot.log" >&2 || true; exit 1; }
+
+# 4. The open weeknote's edition page, on the real service with seeded editions, by the page tests themselves
+#    (tools/pages/check-pages.mjs in headless Chromium: the picture is of the page axe-core has just checked).
+log "photographing the open weeknote page (tests/UpdateBot.EndToEnd.Tests, OpenWeeknotePagesInBrowserTests)…"
+UPDATEBOT_SCREENSHOTS_DIR="$OUT_DIR" CHROMIUM="$CHROMIUM" dotnet test "$UPDATEBOT_ROOT/tests/UpdateBot.EndToEnd.Tests" -c Release -nologo \
+  --filter "FullyQualifiedName~OpenWeeknotePagesInBrowserTests" > "$UPDATEBOT_ROOT/.local/logs/page-screenshots.log" 2>&1 ||
+  { tail -n 30 "$UPDATEBOT_ROOT/.local/logs/page-screenshots.log" >&2; die "the open weeknote page tests failed (.local/logs/page-screenshots.log)"; }
 log "done: PNGs in ${OUT_DIR#"$UPDATEBOT_ROOT"/}"

@@ -33,6 +33,21 @@ ensure_node_modules() {
   fi
 }
 
+# Debian's Chromium at $CHROMIUM (default /usr/bin/chromium), installed with apt-get when missing and running as root;
+# otherwise stop with the command to run. Never a downloaded browser build (playwright-core only drives this one).
+ensure_chromium() {
+  local chromium=${CHROMIUM:-/usr/bin/chromium}
+  [[ -x "$chromium" ]] && return 0
+  [[ "$chromium" == /usr/bin/chromium ]] || die "CHROMIUM=$chromium is not an executable"
+  if [[ $(id -u) -ne 0 ]]; then
+    die "Chromium is missing and installing it needs root: run 'sudo apt-get update && sudo apt-get install -y chromium', then run this again"
+  fi
+  command -v apt-get > /dev/null || die "Chromium is missing and there is no apt-get here: install Chromium and set CHROMIUM=/path/to/it"
+  log "installing Chromium (apt-get install chromium)…"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } > /dev/null ||
+    die "apt-get install chromium failed"
+}
+
 azurite_connection_string() { # $1 = table port, $2 = queue port (optional: without it, tables only)
   printf 'DefaultEndpointsProtocol=http;AccountName=%s;AccountKey=%s;TableEndpoint=http://127.0.0.1:%s/%s;' \
     "$AZURITE_ACCOUNT" "$AZURITE_KEY" "$1" "$AZURITE_ACCOUNT"

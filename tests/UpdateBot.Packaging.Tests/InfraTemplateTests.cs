@@ -280,6 +280,7 @@ public sealed partial class InfraTemplateTests(BicepFixture bicep) : IClassFixtu
     [InlineData("Telemetry:OtlpEndpoint", "otlpEndpoint")]
     [InlineData("Pages:PrivacyUrl", "privacyUrl")]
     [InlineData("Pages:TermsUrl", "termsUrl")]
+    [InlineData("Pages:PublicBaseUrl", "publicBaseUrl")]
     public void Each_optional_setting_is_a_parameter_with_the_README_default_and_reaches_the_app_settings(string key, string parameter)
     {
         var declared = bicep.Template["parameters"]![parameter];
