@@ -47,7 +47,7 @@ internal static class StoreSeeder
             var lead = roster[0].Id;
             await squadStore.RecordInstallAsync(squadId, name, TenantId, serviceUrl.ToString(), BotId, squadId, lead, token);
             var installed = await squadStore.GetAsync(squadId, token) ?? throw new InvalidOperationException("Squad missing after install.");
-            if (!await squadStore.TrySaveSettingsAsync(installed, installed.Settings with { LeadIds = [lead] }, token))
+            if (await squadStore.TrySaveSettingsAsync(installed, installed.Settings with { LeadIds = [lead] }, token) != SettingsWrite.Saved)
             {
                 throw new InvalidOperationException($"Could not configure {squadId}.");
             }
