@@ -58,14 +58,20 @@ public static class PublicPages
         <h2>Who can see it</h2>
         <p>Your answers are visible only to you and the squad's leads until the weeknote is published; then the published
         weeknote is posted to the team's channel for the whole team, with names attributed.</p>
+        <p>If the squad's leads turn on <strong>Publish openly</strong>, each published weeknote also gets a public web
+        page and feed that anyone can read without signing in. Only sections the leads made public are on it, never an
+        answer you kept team-only or one a lead withheld, and you are named as you chose (full name, first name, or
+        "a member of the team", the default). Turning publishing openly off takes the pages down.</p>
         <h2>How long it is kept</h2>
         <p>Answers, drafts and delivery records are deleted automatically after {retentionDays.ToString(CultureInfo.InvariantCulture)} days.
-        Published weeknotes stay in the channel like any other Teams message.</p>
+        Published weeknotes stay in the channel like any other Teams message; public weeknote pages of weeks older
+        than that are deleted too.</p>
         <h2>How to see it and erase it</h2>
         <ul>
           <li>Say <strong>my data</strong> to UpdateBot in your 1:1 chat: it shows what it holds about you.</li>
           <li>Say <strong>erase my data</strong>: it deletes your answers and your contact details now. Weeknotes already
-            published in the channel, and a lead's edited copy of an item, are not deleted by it.</li>
+            published in the channel, and a lead's edited copy of an item, are not deleted by it. Your items are removed
+            from every public weeknote page and feed.</li>
           <li>Say <strong>stop</strong> to receive no more prompts (<strong>start</strong> to resume).</li>
         </ul>
         <p>For anything else, ask the people who run UpdateBot in your organisation (your Teams administrator).</p>
