@@ -69,6 +69,24 @@ public sealed class ConversationReferenceCacheTests(AzuriteFixture azurite) : IC
     }
 
     [Fact]
+    public async Task A_reference_that_keeps_changing_under_other_writers_is_still_written_and_the_turn_does_not_fail()
+    {
+        var (store, faults, _) = await InstanceAsync(AzuriteFixture.NewPrefix("refcache"));
+        await store.SaveAsync(Reference("29:cy", ServiceUrl), CancellationToken.None);
+
+        // Every conditional write loses to another writer (412): the turn must not fail (a 500 makes Teams resend the
+        // activity), and the reference it carries, valid now, is what ends up stored.
+        faults.AnswerNext(412, "PUT", 100, "If-Match: W/", MovedServiceUrl);
+        var moved = Reference("29:cy", MovedServiceUrl);
+        var save = store.SaveAsync(moved, CancellationToken.None);
+        await save.WaitAsync(TimeSpan.FromSeconds(30));
+        faults.Clear();
+
+        var stored = await store.GetAsync(ConversationStore.User, "29:cy", CancellationToken.None);
+        Assert.Equal(MovedServiceUrl, stored?.ServiceUrl);
+    }
+
+    [Fact]
     public async Task Concurrent_first_saves_on_two_instances_both_end_with_a_stored_reference_and_no_error()
     {
         var prefix = AzuriteFixture.NewPrefix("refcache");

@@ -86,7 +86,10 @@ public sealed class ConversationStore : IDisposable
             row = null;
         }
 
-        throw new InvalidOperationException($"Conversation reference {reference.Kind}/{key} kept changing under concurrent writers; gave up after {WriteAttempts} attempts.");
+        // Still losing to other writers: every one of them carries a reference that is valid now, so this one is
+        // written unconditionally rather than fail the turn (a 500 makes Teams resend the activity).
+        var latest = await tables.Conversations.FindAsync<ConversationRow>(reference.Kind, key, cancellationToken);
+        await tables.Conversations.UpsertEntityAsync(Merge(reference, key, latest), TableUpdateMode.Replace, cancellationToken);
     }
 
     public async Task MarkInactiveAsync(string kind, string key, CancellationToken cancellationToken)

@@ -41,11 +41,17 @@ public sealed class StorageFaults
     /// Fails the next <paramref name="times"/> calls whose method is <paramref name="method"/> and whose decoded URI and
     /// body contain every one of <paramref name="contains"/> (e.g. a table name and a row key) with a 503.
     /// </summary>
-    public void FailNext(string method, int times, params string[] contains)
+    public void FailNext(string method, int times, params string[] contains) => AnswerNext(503, method, times, contains);
+
+    /// <summary>
+    /// Answers the next <paramref name="times"/> matching calls with <paramref name="status"/> without sending them:
+    /// 412 stands for a row another writer changed in between (its ETag moved on).
+    /// </summary>
+    public void AnswerNext(int status, string method, int times, params string[] contains)
     {
         lock (gate)
         {
-            rules.Add(new Rule(method, contains, times));
+            rules.Add(new Rule(method, contains, times, status));
         }
     }
 
@@ -105,7 +111,9 @@ public sealed class StorageFaults
     {
         var uri = Uri.UnescapeDataString(message.Request.Uri.ToString());
         var body = message.Request.Content is { } content && content.TryComputeLength(out var length) && length < 1_000_000 ? Read(content) : "";
-        return (message.Request.Method.ToString(), uri + "\n" + body);
+        // A conditional write says so ("If-Match: W/…"), so a rule can tell it from an unconditional one.
+        var condition = message.Request.Headers.TryGetValue("If-Match", out var ifMatch) ? "\nIf-Match: " + ifMatch : "";
+        return (message.Request.Method.ToString(), uri + condition + "\n" + body);
     }
 
     private static bool Matches(string method, string[] contains, (string Method, string Text) call) =>
@@ -127,7 +135,7 @@ public sealed class StorageFaults
         }
     }
 
-    private bool ShouldFail(HttpMessage message)
+    private int? InjectedStatus(HttpMessage message)
     {
         var call = Describe(message);
         lock (gate)
@@ -136,11 +144,11 @@ public sealed class StorageFaults
             {
                 rule.Remaining--;
                 Injected.Add($"{call.Method} {call.Text}");
-                return true;
+                return rule.Status;
             }
         }
 
-        return false;
+        return null;
     }
 
     private Task? HeldBy(HttpMessage message)
@@ -179,8 +187,10 @@ public sealed class StorageFaults
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    private sealed class Rule(string method, string[] contains, int times)
+    private sealed class Rule(string method, string[] contains, int times, int status)
     {
+        public int Status { get; } = status;
+
         public string Method { get; } = method;
 
         public string[] Contains { get; } = contains;
@@ -216,9 +226,11 @@ public sealed class StorageFaults
         private void Fail(HttpMessage message)
         {
             faults.RecordQuery(message);
-            if (faults.ShouldFail(message))
+            if (faults.InjectedStatus(message) is { } status)
             {
-                throw new RequestFailedException(503, "Injected storage fault (the storage account is unavailable)");
+                throw new RequestFailedException(status, status == 503
+                    ? "Injected storage fault (the storage account is unavailable)"
+                    : $"Injected storage answer {status}");
             }
         }
     }
