@@ -158,7 +158,8 @@ public sealed class ConnectorClientTests
     [Fact]
     public async Task A_request_queued_for_its_slot_when_a_429_arrives_waits_out_the_pause()
     {
-        using var rig = new ConnectorRig((_, _) => ConnectorRig.Created());
+        // A global budget far above the conversation's, so only the conversation's rule spaces these sends.
+        using var rig = new ConnectorRig((_, _) => ConnectorRig.Created(), ConnectorRig.With("Bot:Connector:GlobalRequestsPerSecond", "1000"));
         var start = rig.Time.GetUtcNow();
 
         // Eight messages to one conversation: the eighth queues for its slot a second or so away.
@@ -492,7 +493,13 @@ public sealed class RateLimitTests
     }
 
     /// <summary>Advances the fake clock by <paramref name="by"/>, stopping at every grant on the way, and notes when each waiter got through.</summary>
-    private static void AdvanceRecording(ObservableTimeProvider time, RequestRateGate gate, TimeSpan by, List<Task> pending, List<DateTimeOffset> slots)
+    private static void AdvanceRecording(ObservableTimeProvider time, RequestRateGate gate, TimeSpan by, List<Task> pending, List<DateTimeOffset> slots) =>
+        AdvanceRecording(time, () => gate.NextGrant, by, pending, slots);
+
+    private static void AdvanceRecording(ObservableTimeProvider time, ConnectorRateLimits limits, TimeSpan by, List<Task> pending, List<DateTimeOffset> slots) =>
+        AdvanceRecording(time, limits.GlobalGate, by, pending, slots);
+
+    private static void AdvanceRecording(ObservableTimeProvider time, Func<DateTimeOffset?> nextGrant, TimeSpan by, List<Task> pending, List<DateTimeOffset> slots)
     {
         var until = time.GetUtcNow() + by;
         while (true)
@@ -509,7 +516,7 @@ public sealed class RateLimitTests
                 return;
             }
 
-            var next = gate.NextGrant is { } grant && grant < until ? grant : until;
+            var next = nextGrant() is { } grant && grant < until ? grant : until;
             time.Advance(next - now);
         }
     }
@@ -654,7 +661,8 @@ public sealed class RateLimitTests
     [Fact]
     public async Task The_eighth_message_to_one_conversation_waits_a_second()
     {
-        using var rig = new ConnectorRig((_, _) => ConnectorRig.Created());
+        // A global budget far above the conversation's, so only the conversation's rule spaces these sends.
+        using var rig = new ConnectorRig((_, _) => ConnectorRig.Created(), ConnectorRig.With("Bot:Connector:GlobalRequestsPerSecond", "1000"));
         var start = rig.Time.GetUtcNow();
 
         var sends = Enumerable.Range(0, 8).Select(_ => rig.Client.SendToConversationAsync(TestConstants.ServiceUrl, "a:busy", Message, CancellationToken.None)).ToList();
@@ -673,20 +681,112 @@ public sealed class RateLimitTests
     }
 
     [Fact]
-    public async Task The_global_budget_spans_conversations()
+    public async Task The_global_budget_spans_conversations_and_is_paced_within_the_second()
     {
-        var settings = new Dictionary<string, string?>(Settings.Production()) { ["Bot:Connector:GlobalRequestsPerSecond"] = "3" };
-        using var rig = new ConnectorRig((_, _) => ConnectorRig.Created(), settings);
+        using var rig = new ConnectorRig((_, _) => ConnectorRig.Created());
+        var start = rig.Time.GetUtcNow();
 
+        // Four conversations, one message each: no per-conversation rule binds, the global pace (3 per tick at 30/s) does.
         var sends = Enumerable.Range(0, 4).Select(i => rig.Client.SendToConversationAsync(TestConstants.ServiceUrl, $"a:{i}", Message, CancellationToken.None)).ToList();
         await rig.Connector.WaitForCountAsync(3);
         var due = await rig.Time.ShortTimers.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
 
-        Assert.Equal(ConnectorRateLimits.Guarded(3, TimeSpan.FromSeconds(1)).Window, due);
+        Assert.Equal(TimeSpan.FromMilliseconds(105), due);
         Assert.Equal(3, rig.Connector.Count);
         rig.Time.Advance(due);
         await Task.WhenAll(sends).WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(4, rig.Connector.Count);
+        Assert.Equal(start + due, rig.Connector.Requests[3].At);
+    }
+
+    private static ConnectorRateLimits DefaultLimits(ObservableTimeProvider time) =>
+        new(Microsoft.Extensions.Options.Options.Create(new Hosting.BotOptions()), time);
+
+    /// <summary>A request for a global slot, on the gate itself so that its grant is seen at the instant the fake clock reaches it.</summary>
+    private static Task GlobalSlot(ConnectorRateLimits limits, ConnectorPriority priority) =>
+        limits.GlobalGate.WaitAsync(priority, CancellationToken.None);
+
+    [Fact]
+    public void A_fan_out_backlog_gets_the_global_budget_a_tenth_at_a_time_not_in_a_burst_at_the_start_of_each_second()
+    {
+        var time = new ObservableTimeProvider();
+        var limits = DefaultLimits(time);
+        var start = time.GetUtcNow();
+        var pending = Enumerable.Range(0, 90).Select(_ => GlobalSlot(limits, ConnectorPriority.Background)).ToList();
+        var slots = new List<DateTimeOffset>();
+
+        AdvanceRecording(time, limits, TimeSpan.FromSeconds(5), pending, slots);
+
+        Assert.Empty(pending);
+        var tick = TimeSpan.FromMilliseconds(105);
+        for (var i = 0; i < slots.Count; i++)
+        {
+            // 3 at once, then 3 more every 105 ms: 30 per 1.05 s, the same throughput as before, spread over the second.
+            Assert.Equal(start + (i / 3 * tick), slots[i]);
+        }
+
+        Assert.Equal(start + TimeSpan.FromSeconds(1.05), slots[30]);
+    }
+
+    [Theory]
+    [InlineData(30)]
+    [InlineData(50)]
+    [InlineData(25)]
+    [InlineData(7)]
+    [InlineData(1)]
+    public void The_global_pace_never_lets_more_than_the_budget_into_any_second_and_spreads_it_over_the_second(int perSecond)
+    {
+        var time = new ObservableTimeProvider();
+        var options = new Hosting.BotOptions();
+        options.Connector.GlobalRequestsPerSecond = perSecond;
+        var limits = new ConnectorRateLimits(Microsoft.Extensions.Options.Options.Create(options), time);
+        var random = new Random(perSecond);
+        var pending = new List<Task>();
+        var slots = new List<DateTimeOffset>();
+        for (var i = 0; i < 20 * perSecond; i++)
+        {
+            pending.Add(GlobalSlot(limits, random.Next(4) == 0 ? ConnectorPriority.Interactive : ConnectorPriority.Background));
+            AdvanceRecording(time, limits, TimeSpan.FromMilliseconds(random.Next(3) == 0 ? random.Next(400) : 0), pending, slots);
+        }
+
+        AdvanceRecording(time, limits, TimeSpan.FromMinutes(2), pending, slots);
+
+        Assert.Empty(pending);
+        for (var i = perSecond; i < slots.Count; i++)
+        {
+            // Teams' own rule (any one second), with the guard: never more than the budget in 1.05 s.
+            Assert.True(slots[i] - slots[i - perSecond] >= TimeSpan.FromSeconds(1.05), $"slot {i}");
+        }
+
+        var perTick = (perSecond + 9) / 10;
+        for (var i = perTick; i < slots.Count; i++)
+        {
+            // Paced: never more than a tenth of the budget (at least one request) in any tenth of a second.
+            Assert.True(slots[i] - slots[i - perTick] >= TimeSpan.FromTicks(TimeSpan.TicksPerSecond * perTick / perSecond), $"slot {i}");
+        }
+    }
+
+    [Theory]
+    [InlineData(0.31)]
+    [InlineData(0.5)]
+    [InlineData(0.9)]
+    public void An_interactive_request_arriving_mid_second_during_a_fan_out_gets_a_slot_within_a_tick(double arrivesAfterSeconds)
+    {
+        var time = new ObservableTimeProvider();
+        var limits = DefaultLimits(time);
+        var fanOut = Enumerable.Range(0, 300).Select(_ => GlobalSlot(limits, ConnectorPriority.Background)).ToList();
+        var slots = new List<DateTimeOffset>();
+        AdvanceRecording(time, limits, TimeSpan.FromSeconds(arrivesAfterSeconds), fanOut, slots);
+
+        var arrived = time.GetUtcNow();
+        var click = GlobalSlot(limits, ConnectorPriority.Interactive);
+        var granted = new List<DateTimeOffset>();
+        AdvanceRecording(time, limits, TimeSpan.FromSeconds(2), [click], granted);
+
+        // With the whole budget granted at the start of each second it waited for the next second (up to ~0.7 s here).
+        Assert.Single(granted);
+        Assert.True(granted[0] - arrived <= TimeSpan.FromMilliseconds(105), $"waited {granted[0] - arrived}");
+        Assert.True(limits.WaitingForGlobalSlot > 0); // the fan-out was still queued: the click went ahead of it
     }
 
     [Fact]

@@ -6,8 +6,9 @@ namespace UpdateBot.Teams.Connector;
 
 /// <summary>
 /// Process-wide connector limits (docs/protocol.md, "Rate limits"): a per-conversation gate (7/s, 60/30 s, 1800/h), a
-/// global budget (30/s), and the back-off after a 429 shared by every sender ("paused until"). Both limits give the
-/// next free slot to interactive requests first (<see cref="ConnectorPriority"/>).
+/// global budget (30/s) paced across the second (<see cref="GlobalRules"/>), and the back-off after a 429 shared by
+/// every sender ("paused until"). Both limits give the next free slot to interactive requests first
+/// (<see cref="ConnectorPriority"/>).
 /// </summary>
 public sealed class ConnectorRateLimits
 {
@@ -34,7 +35,21 @@ public sealed class ConnectorRateLimits
             Guarded(Math.Max(perSecond, 60), TimeSpan.FromSeconds(30)),
             Guarded(Math.Max(perSecond, 1800), TimeSpan.FromHours(1)),
         ];
-        global = new RequestRateGate([Guarded(options.Value.Connector.GlobalRequestsPerSecond, TimeSpan.FromSeconds(1))], timeProvider);
+        global = new RequestRateGate(GlobalRules(options.Value.Connector.GlobalRequestsPerSecond), timeProvider);
+    }
+
+    /// <summary>
+    /// The global budget of <paramref name="perSecond"/> requests: Teams' rule (that many per second, guarded) and a
+    /// pacing rule that hands the same budget out in tenths of a second (3 per 105 ms for 30/s). A sliding window alone
+    /// grants a backlog's whole second at its start, so a reply arriving mid-second would wait for the next second
+    /// whatever its priority; paced, the next free slot is never more than a tick away (docs/benchmarks.md,
+    /// "Interactive turns during the fan-out"). The pace allows no more than Teams' rule, so throughput is unchanged.
+    /// </summary>
+    internal static RateWindow[] GlobalRules(int perSecond)
+    {
+        var perTick = (perSecond + 9) / 10;
+        var tick = TimeSpan.FromTicks(TimeSpan.TicksPerSecond * perTick / perSecond);
+        return [Guarded(perSecond, TimeSpan.FromSeconds(1)), Guarded(perTick, tick)];
     }
 
     /// <summary>
@@ -88,6 +103,9 @@ public sealed class ConnectorRateLimits
 
     /// <summary>Requests waiting for a global slot.</summary>
     internal int WaitingForGlobalSlot => global.Waiting;
+
+    /// <summary>The global gate (tests drive it with a fake clock).</summary>
+    internal RequestRateGate GlobalGate => global;
 
     internal RequestRateGate ConversationGate(string key)
     {
