@@ -68,6 +68,8 @@ public sealed partial class CycleRunner(
     /// <summary>Re-reads the roster from the team (every page), so joiners are prompted and leavers shown as such.</summary>
     public async Task<bool> SyncRosterAsync(Squad squad, CancellationToken cancellationToken)
     {
+        // Nobody waits for the roster (even "prompt now" waits for the prompts, not the read): behind every turn's replies.
+        using var background = ConnectorTraffic.Use(ConnectorPriority.Background);
         var roster = await connector.GetAllMembersAsync(squad.ServiceUrl, squad.Id, cancellationToken);
         if (!roster.IsSuccess || roster.Value is null)
         {

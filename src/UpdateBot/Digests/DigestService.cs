@@ -5,6 +5,7 @@ using UpdateBot.Hosting;
 using UpdateBot.Messaging;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Cards;
+using UpdateBot.Teams.Connector;
 
 namespace UpdateBot.Digests;
 
@@ -307,6 +308,8 @@ public sealed partial class DigestService(
     /// <returns>Null when the channel shows the latest version; otherwise what the lead should know.</returns>
     public async Task<string?> CorrectPublishedAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {
+        // The channel's copy is the bot's own work, not the lead's answer: it never takes a slot ahead of anyone's turn.
+        using var background = ConnectorTraffic.Use(ConnectorPriority.Background);
         var partition = EntryStore.Partition(squad.Id, week);
         var post = await cycle.GetMarkerAsync(squad.Id, week, CycleStore.PostKey, cancellationToken);
         if (post is not { State: MarkerStates.Sent, ConversationId: not null, ActivityId: not null })

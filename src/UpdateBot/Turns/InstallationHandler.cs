@@ -88,6 +88,8 @@ public sealed partial class InstallationHandler(
             return;
         }
 
+        // Nobody waits for a member-added event's answer: its roster reads go behind every turn's replies.
+        using var background = ConnectorTraffic.Use(ConnectorPriority.Background);
         foreach (var member in added.Where(m => m.Id is not null && m.Id != botId && !m.Id.StartsWith("28:", StringComparison.Ordinal)))
         {
             // Member-added events often carry only the id (docs/protocol.md, "Install lifecycle"): fetch the name.
