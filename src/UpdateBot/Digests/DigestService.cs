@@ -72,11 +72,15 @@ public sealed partial class DigestService(
     private const int MaxEditAttempts = 5;
 
     /// <summary>The digest as it stands: answers so far (late ones included), the leads' edits applied.</summary>
-    public async Task<Digest> ComposeAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken, int? edition = null)
+    public async Task<Digest> ComposeAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken, int? edition = null) =>
+        (await ComposeWithDraftAsync(squad, week, edition, cancellationToken)).Digest;
+
+    /// <summary>The digest and the draft row it was made from (whose version a channel post keeps, <see cref="MarkerRow.ShownDraft"/>).</summary>
+    private async Task<(Digest Digest, DraftRow? Draft)> ComposeWithDraftAsync(Squad squad, IsoWeek week, int? edition, CancellationToken cancellationToken)
     {
         var stored = await entries.ListAsync(squad.Id, week, cancellationToken);
         var roster = await members.ListAsync(squad.Id, cancellationToken);
-        var (edits, _) = await cycle.GetDraftAsync(squad.Id, week, cancellationToken);
+        var (edits, draft) = await cycle.GetDraftAsync(squad.Id, week, cancellationToken);
         if (edition is null)
         {
             var post = await cycle.GetMarkerAsync(squad.Id, week, CycleStore.PostKey, cancellationToken);
@@ -84,7 +88,7 @@ public sealed partial class DigestService(
         }
 
         var participation = Participation(roster, stored.Select(s => s.Entry).ToList());
-        return DigestComposer.Compose(squad.Settings, week, edition.Value, stored.Select(s => s.Entry).ToList(), participation, edits);
+        return (DigestComposer.Compose(squad.Settings, week, edition.Value, stored.Select(s => s.Entry).ToList(), participation, edits), draft);
     }
 
     public static Participation Participation(IReadOnlyList<Member> roster, IReadOnlyList<Entry> weekEntries)
@@ -230,7 +234,8 @@ public sealed partial class DigestService(
         {
             // The edition number is taken once and kept on the intent, so a retry posts the same "Update N".
             marker.Edition = marker.Edition > 0 ? marker.Edition : await squads.TakeNextEditionAsync(squad.Id, ct);
-            posted = await ComposeAsync(squad, week, ct, marker.Edition);
+            (posted, var draft) = await ComposeWithDraftAsync(squad, week, marker.Edition, ct);
+            marker.ShownDraft = CycleStore.DraftVersion(draft);
             return await messenger.PostToChannelAsync(squad, DigestCards.ChannelCards(posted)[0], DigestCards.NotificationSummary(posted), ct);
         }, cancellationToken);
         var edition = root.Marker.Edition;
@@ -295,8 +300,16 @@ public sealed partial class DigestService(
         // The open edition likewise, made from the same digest as the post (nothing when the squad does not publish openly).
         await openWeeknotes.SaveAsync(squad, digestNow, cancellationToken);
 
+        string? correction = null;
+        if (root.State != SendState.Sent && root.Marker.ShownDraft is { } shown && shown != CycleStore.DraftVersion((await cycle.GetDraftAsync(squad.Id, week, cancellationToken)).Row))
+        {
+            // A correction that Teams refused or a stopped instance never made (status shows it): made now, in place.
+            correction = await CorrectPublishedAsync(squad, week, cancellationToken) ?? "It now shows the latest version of the draft.";
+        }
+
         var state = root.State == SendState.Sent ? PublishState.Published : PublishState.AlreadyPublished;
-        return new PublishResult(state, edition, pending > 0 ? $"{pending} part(s) of the weeknote wait to be posted in its thread; retrying automatically." : null, pending);
+        var partsLine = pending > 0 ? $"{pending} part(s) of the weeknote wait to be posted in its thread; retrying automatically." : null;
+        return new PublishResult(state, edition, partsLine is null ? correction : correction is null ? partsLine : partsLine + " " + correction, pending);
     }
 
     /// <summary>
@@ -358,9 +371,14 @@ public sealed partial class DigestService(
             // A correction (an edit, a hide, a withheld item) updates the open edition too.
             await openWeeknotes.SaveAsync(squad, digest, cancellationToken);
 
-            return stale == 0
-                ? null
-                : "Saved, but Teams did not take the update of the channel post: it may still show the earlier version. Make any change (or the same one again) to try again.";
+            if (stale == 0)
+            {
+                // Last, so that a failure anywhere before leaves the post reported as out of date (status, publish).
+                await cycle.MarkPostShowsAsync(squad.Id, week, CycleStore.DraftVersion(draftBefore), cancellationToken);
+                return null;
+            }
+
+            return "Saved, but Teams did not take the update of the channel post: it may still show the earlier version. Say **publish** (or make any change) to try again; **status** shows it until then.";
         }
 
         return "The draft kept changing while the channel post was being updated; make your change again to be sure the channel shows it.";

@@ -43,6 +43,11 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
             statuses.Add(new MemberWeekStatus(what, "Messages", $"{state.Item1}: {marker.Detail}", state.Item2));
         }
 
+        if (markers.PostShowsEarlierDraft)
+        {
+            statuses.Add(new MemberWeekStatus("Channel post", "Messages", "Shows an earlier version of the draft: the last correction did not reach Teams.", "Say publish to update it in place."));
+        }
+
         return statuses;
     }
 

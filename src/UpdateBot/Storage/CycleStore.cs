@@ -70,7 +70,7 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
     /// <summary>The row key of the week's channel post.</summary>
     public static readonly string PostKey = SendIntent.Post.Key;
 
-    private const string DraftKey = "draft";
+    internal const string DraftKey = "draft";
 
     /// <summary>Row keys of lead edits start with this; <see cref="LeadEditEnd"/> is the first key after them ('}' follows '|').</summary>
     private const string LeadEditPrefix = "edit|";
@@ -288,6 +288,14 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
         // Unconditional: the claim made this row ours.
         await tables.Cycle.UpsertEntityAsync(marker, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
     }
+
+    /// <summary>The version of a week's review draft: its row's ETag, which every save moves on; "" before any edit.</summary>
+    public static string DraftVersion(TableRow? draft) => draft is null ? "" : draft.ETag.ToString();
+
+    /// <summary>Notes on the week's channel post that it (and its saved copies) now show the draft at <paramref name="draftVersion"/>.</summary>
+    public Task MarkPostShowsAsync(string squadId, IsoWeek week, string draftVersion, CancellationToken cancellationToken) =>
+        tables.Cycle.UpdateEntityAsync(
+            new TableEntity(EntryStore.Partition(squadId, week), PostKey) { [nameof(MarkerRow.ShownDraft)] = draftVersion }, ETag.All, TableUpdateMode.Merge, cancellationToken);
 
     public async Task<MarkerRow?> GetMarkerAsync(string squadId, IsoWeek week, string rowKey, CancellationToken cancellationToken) =>
         await tables.Cycle.FindAsync<MarkerRow>(EntryStore.Partition(squadId, week), rowKey, cancellationToken);
@@ -510,6 +518,14 @@ public sealed class WeekMarkers
     public IReadOnlyDictionary<string, MarkerRow> Sends(IntentKind kind) =>
         intents.Where(p => p.Intent.Kind == kind && p.Intent.Part == 0 && p.Intent.Recipient is not null)
             .ToDictionary(p => p.Intent.Recipient!, p => p.Marker, StringComparer.Ordinal);
+
+    /// <summary>
+    /// True when the week's channel post shows an earlier version of the review draft than the stored one: a correction
+    /// that Teams refused, or that a stopped instance never made.
+    /// </summary>
+    public bool PostShowsEarlierDraft =>
+        byKey.GetValueOrDefault(CycleStore.PostKey) is { State: MarkerStates.Sent, ShownDraft: { } shown }
+        && shown != CycleStore.DraftVersion(byKey.GetValueOrDefault(CycleStore.DraftKey));
 
     /// <summary>The sends that did not simply go out: waiting to retry, unconfirmed or unreachable.</summary>
     public IReadOnlyList<(SendIntent Intent, MarkerRow Marker)> Unsettled() =>

@@ -148,6 +148,12 @@ public sealed class MarkerRow : TableRow
     public string? Detail { get; set; }
     public int Edition { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>
+    /// On the channel post only: the version of the review draft (<see cref="CycleStore.DraftVersion"/>) that the post and
+    /// its saved copies were last made from. Null on posts from before it was kept (never reported as out of date).
+    /// </summary>
+    public string? ShownDraft { get; set; }
 }
 
 /// <summary>
