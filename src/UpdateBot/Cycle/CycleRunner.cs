@@ -205,8 +205,10 @@ public sealed partial class CycleRunner(
     private async Task<StepReport> PublishAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {
         var send = await LeadSendAsync(squad, week, CycleStep.Publish, cancellationToken);
-        if (send == LeadSend.ChannelPost)
+        if (send == LeadSend.ChannelPost || (send == LeadSend.Nothing && await digests.IsPublishedAsync(squad, week, cancellationToken)))
         {
+            // Published already (the step was reopened by a correction): publishing again posts nothing and makes any
+            // correction that has not reached the channel yet.
             // Complete once the post is settled: in full in the channel, or unconfirmed / refused and told to the leads.
             var result = await digests.PublishAsync(squad, week, "the schedule", cancellationToken);
             return new StepReport(CycleStep.Publish, result.IsSettled, result.State == PublishState.Published ? 1 : 0, 0, 0, result.PartsPending, 0,

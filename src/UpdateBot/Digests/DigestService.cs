@@ -35,9 +35,12 @@ public enum PublishState
 /// <param name="NoticesPending">Notices to leads about an unconfirmed or refused post still waiting to be sent.</param>
 public sealed record PublishResult(PublishState State, int Edition, string? Detail, int PartsPending = 0, int NoticesPending = 0)
 {
-    /// <summary>True when nothing more will happen automatically: posted in full, or settled and the leads told.</summary>
+    /// <summary>The post is out, but a correction of it has still not reached Teams (tried again while the step is due).</summary>
+    public bool CorrectionPending { get; init; }
+
+    /// <summary>True when nothing more will happen automatically: posted in full (and corrected), or settled and the leads told.</summary>
     public bool IsSettled => (State is PublishState.Unconfirmed or PublishState.Refused && NoticesPending == 0)
-        || (State is PublishState.Published or PublishState.AlreadyPublished && PartsPending == 0);
+        || (State is PublishState.Published or PublishState.AlreadyPublished && PartsPending == 0 && !CorrectionPending);
 
     /// <summary>What a lead is told, wherever they asked to publish (a command or the review card).</summary>
     public string Describe() => State switch
@@ -301,15 +304,21 @@ public sealed partial class DigestService(
         await openWeeknotes.SaveAsync(squad, digestNow, cancellationToken);
 
         string? correction = null;
+        var correctionPending = false;
         if (root.State != SendState.Sent && root.Marker.ShownDraft is { } shown && shown != CycleStore.DraftVersion((await cycle.GetDraftAsync(squad.Id, week, cancellationToken)).Row))
         {
             // A correction that Teams refused or a stopped instance never made (status shows it): made now, in place.
-            correction = await CorrectPublishedAsync(squad, week, cancellationToken) ?? "It now shows the latest version of the draft.";
+            var left = await CorrectPublishedAsync(squad, week, cancellationToken);
+            correctionPending = left is not null;
+            correction = left ?? "It now shows the latest version of the draft.";
         }
 
         var state = root.State == SendState.Sent ? PublishState.Published : PublishState.AlreadyPublished;
         var partsLine = pending > 0 ? $"{pending} part(s) of the weeknote wait to be posted in its thread; retrying automatically." : null;
-        return new PublishResult(state, edition, partsLine is null ? correction : correction is null ? partsLine : partsLine + " " + correction, pending);
+        return new PublishResult(state, edition, partsLine is null ? correction : correction is null ? partsLine : partsLine + " " + correction, pending)
+        {
+            CorrectionPending = correctionPending,
+        };
     }
 
     /// <summary>
@@ -329,6 +338,10 @@ public sealed partial class DigestService(
         {
             return null;
         }
+
+        // The publish step runs again on the next tick (inside its catch-up window): should this correction not reach
+        // Teams, or this instance stop before making it, that run makes it; once it is in, the run finds nothing to do.
+        await cycle.ReopenStepAsync(squad.Id, week, CycleStep.Publish, cancellationToken);
 
         for (var attempt = 0; attempt < MaxEditAttempts; attempt++)
         {

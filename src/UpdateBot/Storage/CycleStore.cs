@@ -85,6 +85,10 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
         return row?.State == MarkerStates.Done;
     }
 
+    /// <summary>Makes a done step due again (it runs on the next tick while inside the catch-up window).</summary>
+    public async Task ReopenStepAsync(string squadId, IsoWeek week, CycleStep step, CancellationToken cancellationToken) =>
+        await tables.Cycle.DeleteEntityAsync(EntryStore.Partition(squadId, week), StepKey(step), ETag.All, cancellationToken);
+
     public async Task MarkStepDoneAsync(string squadId, IsoWeek week, CycleStep step, string? detail, CancellationToken cancellationToken)
     {
         var row = new MarkerRow
