@@ -134,6 +134,9 @@ public sealed class PrivacyService(
 
             weeks += await entries.DeleteAsync(held.Entries.Select(e => e.Row), cancellationToken);
             markers += await cycle.DeleteAsync(await cycle.ListSendsToAsync(held.SquadId, userId, cancellationToken), cancellationToken);
+
+            // A lead's resolve marks hold no words (a fingerprint), but they are about the member's blockers: they go too.
+            await cycle.DeleteAsync(await cycle.ListResolvedBlockersOfAsync(held.SquadId, userId, cancellationToken), cancellationToken);
             if (held.Member is not null)
             {
                 await members.ForgetContactDetailsAsync(held.SquadId, userId, cancellationToken);
