@@ -152,13 +152,16 @@ public sealed class ContinuityTests(AzuriteFixture tables) : IClassFixture<Azuri
     }
 
     [Fact]
-    public async Task Erasing_a_member_removes_the_resolve_marks_about_their_blockers()
+    public async Task My_data_lists_and_erasure_removes_the_resolve_marks_about_a_members_blockers()
     {
         await using var squad = new TestSquad(tables, "EraseMarks", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
         await host.Get<CycleStore>().SetBlockerResolvedAsync(TestSquad.TeamId, Week, "29:bo", Continuity.BlockerKey("Need a designer"), resolved: true, TestSquad.Lead, CancellationToken.None);
         await host.Get<CycleStore>().SetBlockerResolvedAsync(TestSquad.TeamId, Week, "29:ada", Continuity.BlockerKey("Need a venue"), resolved: true, TestSquad.Lead, CancellationToken.None);
+
+        var described = await host.InScopeAsync(sp => sp.GetRequiredService<PrivacyService>().DescribeAsync("29:bo", CancellationToken.None));
+        Assert.Contains("Blockers of yours a lead marked resolved (the marks hold no words): 1.", described, StringComparison.Ordinal);
 
         await host.InScopeAsync(sp => sp.GetRequiredService<PrivacyService>().EraseAsync("29:bo", CancellationToken.None));
 
