@@ -87,7 +87,7 @@ public sealed class ContinuityTests(AzuriteFixture tables) : IClassFixture<Azuri
         Assert.Contains("⏳ open 3 weeks", string.Concat(DigestCards.ChannelCards(digest).Select(Text)), StringComparison.Ordinal);
 
         var desk = Text((await host.InScopeAsync(async sp => await sp.GetRequiredService<DigestService>().ReviewItemCardAsync(seeded, Week, TestSquad.Lead, bo.ItemId, CancellationToken.None)))!);
-        Assert.Contains($"Blocker open 3 weeks, since {Week.Previous().Previous()}", desk, StringComparison.Ordinal);
+        Assert.Contains($"Blocker: open 3 weeks (since {Week.Previous().Previous()})", desk, StringComparison.Ordinal);
 
         JsonObject Resolve() => new() { ["squadId"] = TestSquad.TeamId, ["week"] = Week.ToString(), ["itemId"] = bo.ItemId, ["key"] = bo.Blockers.Single().Key };
         var (_, resolved) = await host.InvokeAsync(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.DigestResolve, Resolve()));
