@@ -17,6 +17,9 @@ public sealed record DigestItem(string ItemId, string AuthorName, string Text, b
 
     /// <summary>A lead withheld the item from the open edition (it stays in the channel post).</summary>
     public bool Withheld { get; init; }
+
+    /// <summary>The blockers in this item with their age (<see cref="Continuity.Age"/>); empty outside <i>Blockers and asks</i>.</summary>
+    public IReadOnlyList<TrackedBlocker> Blockers { get; init; } = [];
 }
 
 /// <summary>A short, stable fingerprint of a text: what a card or an edit records about the text it was based on.</summary>

@@ -31,6 +31,12 @@ public sealed record SquadSettingsInput(
     /// without the input, which keeps the squad's choices.
     /// </summary>
     public IReadOnlyList<string>? PublicSectionIds { get; init; }
+
+    /// <summary>
+    /// The ids of the sections ticked "carry forward" among those the card showed (<see cref="SectionIds"/>); null from
+    /// a card without the input, which keeps the squad's choices.
+    /// </summary>
+    public IReadOnlyList<string>? CarryForwardSectionIds { get; init; }
 }
 
 /// <summary>Either valid settings or the messages to show on the card; never half of each.</summary>
@@ -118,6 +124,8 @@ public static class SettingsValidation
             PublishOpenly = input.PublishOpenly,
             OpenSlug = slug,
             TeamOnlySectionIds = TeamOnlySections(input, current),
+            CarryForwardSectionIds = CarryForwardSections(input, current, sections),
+            Glossary = current?.Glossary ?? new Dictionary<string, string>(StringComparer.Ordinal),
         };
         return new SettingsValidationResult(settings, []);
     }
@@ -138,6 +146,26 @@ public static class SettingsValidation
         var teamOnly = new HashSet<string>(before.Where(id => !shown.Contains(id)), StringComparer.Ordinal);
         teamOnly.UnionWith(shown.Where(id => !ticked.Contains(id, StringComparer.Ordinal)));
         return teamOnly;
+    }
+
+    /// <summary>
+    /// The sections that carry forward: those the card showed and the lead ticked; the squad's earlier choice for
+    /// sections the card did not show (or all of them, from a card without the input); a section new to the squad
+    /// carries forward when it is one of the defaults ("Next week", <i>Blockers and asks</i>).
+    /// </summary>
+    private static HashSet<string> CarryForwardSections(SquadSettingsInput input, SquadSettings? current, List<Section> sections)
+    {
+        var before = current?.CarryForwardSectionIds ?? Continuity.DefaultCarryForwardSectionIds;
+        var known = new HashSet<string>((current?.AllSections ?? []).Select(s => s.Id), StringComparer.Ordinal);
+        var shown = input.SectionIds ?? [];
+        var carried = new HashSet<string>(before.Where(id => input.CarryForwardSectionIds is null || !shown.Contains(id)), StringComparer.Ordinal);
+        if (input.CarryForwardSectionIds is { } ticked)
+        {
+            carried.UnionWith(shown.Where(id => ticked.Contains(id, StringComparer.Ordinal)));
+        }
+
+        carried.UnionWith(sections.Select(s => s.Id).Where(id => !known.Contains(id) && !shown.Contains(id) && Continuity.DefaultCarryForwardSectionIds.Contains(id)));
+        return carried;
     }
 
     /// <summary>
@@ -181,6 +209,9 @@ public static class SettingsValidation
         new("recruitment-and-team", "Recruitment and team", "Anyone joining, leaving or being hired? How is the team?"),
         new("reading-and-links", "Reading and links", "Anything you read, watched or listened to — links welcome"),
         new("blockers-and-asks", "Blockers and asks", "Anything in your way, or anything you need from others?"),
+
+        // Last: existing squads keep their stored sections, and the ids before it keep their places.
+        new(Continuity.NextWeekSectionId, "Next week", "What do you plan to do next week?"),
     ];
 
     /// <summary>Settings for a new squad: default zone, schedule and sections; review by a lead, no auto-publish.</summary>
@@ -202,6 +233,7 @@ public static class SettingsValidation
         PublishOpenly = settings.PublishOpenly,
         OpenSlug = settings.EffectiveOpenSlug,
         PublicSectionIds = settings.Sections.Where(s => settings.IsSectionPublic(s.Id)).Select(s => s.Id).ToList(),
+        CarryForwardSectionIds = settings.Sections.Where(s => settings.CarriesForward(s.Id)).Select(s => s.Id).ToList(),
     };
 
     /// <summary>

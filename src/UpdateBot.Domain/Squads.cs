@@ -76,6 +76,17 @@ public sealed record SquadSettings(
     /// <summary>By default every section is public except <i>Blockers and asks</i>.</summary>
     public static IReadOnlySet<string> DefaultTeamOnlySectionIds { get; } = new HashSet<string>(["blockers-and-asks"], StringComparer.Ordinal);
 
+    /// <summary>
+    /// The sections whose answers come back on the member's next prompt ("Last week you said: … — what happened?").
+    /// </summary>
+    public IReadOnlySet<string> CarryForwardSectionIds { get; init; } = Continuity.DefaultCarryForwardSectionIds;
+
+    /// <summary>Whether last week's answer in this section is shown on the next prompt.</summary>
+    public bool CarriesForward(string sectionId) => CarryForwardSectionIds.Contains(sectionId);
+
+    /// <summary>The squad's own acronyms and what they stand for (the plain-English check suggests the expansion).</summary>
+    public IReadOnlyDictionary<string, string> Glossary { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Whether answers under this section are public by default (the author and the lead can still keep them back).</summary>
     public bool IsSectionPublic(string sectionId) => !TeamOnlySectionIds.Contains(sectionId);
 }

@@ -241,7 +241,7 @@ public class SettingsValidationTests
     public void Default_sections_follow_the_design()
     {
         Assert.Equal(
-            ["Highlights", "Discovery and delivery", "Capability and learning", "People we met", "Recruitment and team", "Reading and links", "Blockers and asks"],
+            ["Highlights", "Discovery and delivery", "Capability and learning", "People we met", "Recruitment and team", "Reading and links", "Blockers and asks", "Next week"],
             SettingsValidation.DefaultSections.Select(s => s.Title));
         Assert.All(SettingsValidation.DefaultSections, s =>
         {

@@ -60,6 +60,18 @@ public sealed class CardCatalogueTests
         return DigestComposer.Compose(squad.Settings, Week, 3, entries, new Participation(4, 2, 1, 0, 1), edits);
     }
 
+    /// <summary>Blockers said again (one resolved by a lead) and items the plain-English check has advice on.</summary>
+    private static Digest ContinuityDigest()
+    {
+        var settings = NewSquad(8).Settings;
+        var lastWeek = Week.Previous();
+        Entry Blockers(IsoWeek week, string id, string name, string text) => NewEntry(id, name, EntryStatus.Answered, new Dictionary<string, string> { [Continuity.BlockersSectionId] = text, ["highlights"] = $"As discussed, the ICB liked it, see https://example.org/{week}" });
+        var now = new[] { Blockers(Week, "29:ada", "Ada Lovelace", "Waiting for IG sign-off"), Blockers(Week, "29:bo", "Bo Diddley", "- Need a designer\n- Need a venue for the show and tell") };
+        var before = new[] { Blockers(lastWeek, "29:ada", "Ada Lovelace", "Still waiting for IG sign off"), Blockers(lastWeek, "29:bo", "Bo Diddley", "Need a designer") };
+        var digest = DigestComposer.Compose(settings, Week, 4, now, new Participation(2, 2, 0, 0, 0), DigestEdits.None);
+        return Continuity.WithAges(digest, Continuity.Age(Week, now, [(lastWeek, before)], [new BlockerMark(Week, "29:bo", Continuity.BlockerKey("Need a designer"))]));
+    }
+
     public static IEnumerable<(string Name, AdaptiveCard Card, bool SizeLimited)> AllCards()
     {
         var squad = NewSquad();
@@ -74,6 +86,8 @@ public sealed class CardCatalogueTests
         yield return ("setup-saved", SetupCards.Saved(squad.Settings, "Lena Lead"), false);
         yield return ("prompt-form", PromptCards.Form(squad, Week, new Dictionary<string, string>(), [], reminder: false, "29:ada", ClosesAt), false);
         yield return ("prompt-reminder", PromptCards.Form(squad, Week, answers, [], reminder: true, "29:ada", ClosesAt), false);
+        var carried = Continuity.FromLastWeek(NewSquad(8).Settings, NewEntry("29:ada", "Ada", EntryStatus.Answered, new Dictionary<string, string> { ["next-week"] = "Book the **research** venue", ["blockers-and-asks"] = Filler("long", 1_900) }));
+        yield return ("prompt-form-carried", PromptCards.Form(NewSquad(8), Week, answers, [], reminder: false, "29:ada", ClosesAt, carried: carried), true);
         yield return ("prompt-form-errors", PromptCards.Form(squad, Week, answers, ["Highlights is 2,001 characters; the limit is 2,000."], reminder: false, "29:ada", ClosesAt), false);
         var open = squad with { Settings = squad.Settings with { PublishOpenly = true } };
         yield return ("setup-form-open", SetupCards.Form(open, null, []), false);
@@ -99,7 +113,7 @@ public sealed class CardCatalogueTests
             new EditionRow { Edition = 1, Week = "2026-W47", Title = "Platform weeknotes — Update 1", DateRange = "16–20 Nov 2026", Participation = "6 of 9 contributed" },
         ], _ => null), false);
 
-        foreach (var (label, digest) in new[] { ("small", SmallDigest()), ("hidden", SmallDigest(hidden: true)), ("big", BigDigest()) })
+        foreach (var (label, digest) in new[] { ("small", SmallDigest()), ("hidden", SmallDigest(hidden: true)), ("big", BigDigest()), ("continuity", ContinuityDigest()) })
         {
             var channel = DigestCards.ChannelCards(digest);
             for (var i = 0; i < channel.Count; i++)

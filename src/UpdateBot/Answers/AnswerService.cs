@@ -66,6 +66,21 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     public async Task<OpenChoices?> OpenChoicesAsync(Squad squad, string memberId, Entry? entry, CancellationToken cancellationToken) =>
         squad.Settings.PublishOpenly ? new OpenChoices(entry?.TeamOnly ?? false, await people.GetPublicNameAsync(memberId, cancellationToken)) : null;
 
+    /// <summary>
+    /// What the member wrote last week in the squad's carry-forward sections, for this week's form (one point read;
+    /// nothing read when no section carries forward).
+    /// </summary>
+    public async Task<IReadOnlyList<CarriedForward>> CarriedAsync(Squad squad, IsoWeek week, string memberId, CancellationToken cancellationToken)
+    {
+        if (!squad.Settings.Sections.Any(s => squad.Settings.CarriesForward(s.Id)))
+        {
+            return [];
+        }
+
+        var lastWeek = await entries.GetAsync(squad.Id, week.Previous(), memberId, cancellationToken);
+        return Continuity.FromLastWeek(squad.Settings, lastWeek?.Entry);
+    }
+
     /// <summary>The card that shows the member's current state for the week (used by refresh and by "my update").</summary>
     public async Task<AdaptiveCard> ViewAsync(Squad squad, IsoWeek week, string memberId, string memberName, bool forceForm, CancellationToken cancellationToken)
     {
@@ -74,7 +89,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         var entry = stored?.Entry ?? new Entry(memberId, memberName, EntryStatus.Pending, new Dictionary<string, string>(), time.GetUtcNow());
         if (!closed && (forceForm || entry.Status == EntryStatus.Pending))
         {
-            return PromptCards.Form(squad, week, entry.Answers, [], reminder: false, memberId, ClosesAt(squad, week), open: await OpenChoicesAsync(squad, memberId, entry, cancellationToken));
+            return PromptCards.Form(squad, week, entry.Answers, [], reminder: false, memberId, ClosesAt(squad, week), open: await OpenChoicesAsync(squad, memberId, entry, cancellationToken), carried: await CarriedAsync(squad, week, memberId, cancellationToken));
         }
 
         var member = await members.GetAsync(squad.Id, memberId, cancellationToken);
@@ -134,7 +149,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             var kept = late.Entry;
             if ((tooLong ?? late.TooLarge) is { } refusal)
             {
-                return new AnswerOutcome(PromptCards.Form(squad, target.Week, kept.Answers, [refusal, LateNote(week, target, how)!, "Nothing was added; here is that update so you can trim it."], false, memberId, target.ClosesAt, open: await OpenChoicesAsync(squad, memberId, kept, cancellationToken)), Saved: false);
+                return new AnswerOutcome(PromptCards.Form(squad, target.Week, kept.Answers, [refusal, LateNote(week, target, how)!, "Nothing was added; here is that update so you can trim it."], false, memberId, target.ClosesAt, open: await OpenChoicesAsync(squad, memberId, kept, cancellationToken), carried: await CarriedAsync(squad, target.Week, memberId, cancellationToken)), Saved: false);
             }
 
             await SavePublicNameAsync(memberId, openChange, cancellationToken);
@@ -156,7 +171,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         {
             var kept = typed.Where(kv => kv.Value is not null && kv.Key.StartsWith("s_", StringComparison.Ordinal))
                 .ToDictionary(kv => kv.Key[2..], kv => kv.Value!, StringComparer.Ordinal);
-            return new AnswerOutcome(PromptCards.Form(squad, week, kept, errors, reminder: false, memberId, closesAt, storedBasis, await OpenChoicesAsync(squad, memberId, stored?.Entry, cancellationToken)), Saved: false);
+            return new AnswerOutcome(PromptCards.Form(squad, week, kept, errors, reminder: false, memberId, closesAt, storedBasis, await OpenChoicesAsync(squad, memberId, stored?.Entry, cancellationToken), carried: await CarriedAsync(squad, week, memberId, cancellationToken)), Saved: false);
         }
 
         var written = await WriteOnceAsync(squad, week, memberId, memberName, current =>
@@ -175,7 +190,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         }, null, cancellationToken, openChange.TeamOnly);
         if (written.TooLarge is { } tooLarge)
         {
-            return new AnswerOutcome(PromptCards.Form(squad, week, answers, [tooLarge], reminder: false, memberId, closesAt, storedBasis, await OpenChoicesAsync(squad, memberId, stored?.Entry, cancellationToken)), Saved: false);
+            return new AnswerOutcome(PromptCards.Form(squad, week, answers, [tooLarge], reminder: false, memberId, closesAt, storedBasis, await OpenChoicesAsync(squad, memberId, stored?.Entry, cancellationToken), carried: await CarriedAsync(squad, week, memberId, cancellationToken)), Saved: false);
         }
 
         await SavePublicNameAsync(memberId, openChange, cancellationToken);
@@ -222,7 +237,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         {
             var current = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
             return new AnswerOutcome(
-                PromptCards.Form(squad, week, current?.Entry.Answers ?? new Dictionary<string, string>(), ["Pick the last day you're away (today or later)."], false, memberId, closesAt, open: await OpenChoicesAsync(squad, memberId, current?.Entry, cancellationToken)),
+                PromptCards.Form(squad, week, current?.Entry.Answers ?? new Dictionary<string, string>(), ["Pick the last day you're away (today or later)."], false, memberId, closesAt, open: await OpenChoicesAsync(squad, memberId, current?.Entry, cancellationToken), carried: await CarriedAsync(squad, week, memberId, cancellationToken)),
                 Saved: false);
         }
 
@@ -290,7 +305,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         }, activityId, cancellationToken);
         if ((tooLong ?? written.TooLarge) is { } refusal)
         {
-            return new AnswerOutcome(PromptCards.Form(squad, target.Week, latest, [refusal, "Nothing was added; here is your update so you can trim it."], false, memberId, target.ClosesAt, open: await OpenChoicesAsync(squad, memberId, written.Entry, cancellationToken)), Saved: false);
+            return new AnswerOutcome(PromptCards.Form(squad, target.Week, latest, [refusal, "Nothing was added; here is your update so you can trim it."], false, memberId, target.ClosesAt, open: await OpenChoicesAsync(squad, memberId, written.Entry, cancellationToken), carried: await CarriedAsync(squad, target.Week, memberId, cancellationToken)), Saved: false);
         }
 
         var note = string.Join(" ", new[] { LateNote(week, target, how), hint }.Where(n => n is not null));

@@ -18,6 +18,8 @@ public static class Verbs
     public const string DigestRestore = "digest.restore";
     public const string DigestWithhold = "digest.withhold";
     public const string DigestRelease = "digest.release";
+    public const string DigestResolve = "digest.resolve";
+    public const string DigestReopen = "digest.reopen";
     public const string DigestEdit = "digest.edit";
     public const string DigestIntro = "digest.intro";
     public const string DigestMoveUp = "digest.up";

@@ -40,9 +40,37 @@ public static class DigestCards
         return Pack(header, blocks, continued => [Subtle($"{digest.Title} (continued)")], (body, _) => Channel(digest.Title, body));
     }
 
-    /// <summary>One contribution: the member's text, attributed.</summary>
-    public static CardElement ItemBlock(DigestItem item) =>
-        new TextBlock(AttributedText(item)) { Spacing = Spacing.Small };
+    /// <summary>One contribution: the member's text, attributed (and how long its blockers have been open, when repeated).</summary>
+    public static CardElement ItemBlock(DigestItem item)
+    {
+        var text = new TextBlock(AttributedText(item)) { Spacing = Spacing.Small };
+        return AgeLine(item) is { } age
+            ? new Container([text, new TextBlock(age) { IsSubtle = true, Spacing = Spacing.None }]) { Spacing = Spacing.Small }
+            : text;
+    }
+
+    /// <summary>
+    /// "⏳ open 3 weeks" under a blocker its author has repeated (or a lead resolved); with several blockers in one
+    /// item, each is named: "⏳ IG sign-off: open 3 weeks · A designer: resolved after 2 weeks". Null when none is.
+    /// </summary>
+    public static string? AgeLine(DigestItem item)
+    {
+        var shown = item.Blockers.Where(b => b.IsWorthShowing).ToList();
+        if (shown.Count == 0)
+        {
+            return null;
+        }
+
+        return "⏳ " + (item.Blockers.Count == 1 ? shown[0].AgeText : string.Join(" · ", shown.Select(b => $"{Short(b.Text)}: {b.AgeText}")));
+    }
+
+    /// <summary>The start of a member's blocker line, made safe to show (<see cref="MemberMarkdown.Neutralise"/>).</summary>
+    public static string Short(string text)
+    {
+        const int length = 40;
+        var neutral = MemberMarkdown.Neutralise(text).Replace('\n', ' ');
+        return neutral.Length <= length ? neutral : neutral[..length].TrimEnd() + "…";
+    }
 
     /// <summary>
     /// "text — **Name**" for a one-line answer; a multi-line answer (often a list) starts with the name on its own

@@ -33,10 +33,12 @@ public static class PromptCards
     /// <summary>The form, prefilled with what the member already wrote (or just typed, when it was refused).</summary>
     /// <param name="basis">Fingerprint of the stored answers this form is based on (defaults to <paramref name="answers"/>'s).</param>
     /// <param name="open">The member's open weeknote choices as stored (shown only when the squad publishes openly).</param>
-    public static AdaptiveCard Form(Squad squad, IsoWeek week, IReadOnlyDictionary<string, string> answers, IReadOnlyList<string> errors, bool reminder, string memberId, DateTimeOffset closesAt, string? basis = null, OpenChoices? open = null)
+    /// <param name="carried">What the member wrote last week in carry-forward sections: quoted, never put in the boxes.</param>
+    public static AdaptiveCard Form(Squad squad, IsoWeek week, IReadOnlyDictionary<string, string> answers, IReadOnlyList<string> errors, bool reminder, string memberId, DateTimeOffset closesAt, string? basis = null, OpenChoices? open = null, IReadOnlyList<CarriedForward>? carried = null)
     {
         open ??= OpenChoices.Unknown;
-        var card = BuildForm(squad, week, answers, errors, reminder, memberId, closesAt, basis, open);
+        carried ??= [];
+        var card = BuildForm(squad, week, answers, errors, reminder, memberId, closesAt, basis, open, carried);
         if (CardJson.MeasureUtf16Bytes(card) <= CardJson.MaxMessageUtf16Bytes || answers.Values.All(a => a.Length <= AnswerText.MaxSectionLength))
         {
             return card;
@@ -47,10 +49,13 @@ public static class PromptCards
         // card says so. Text within the limit is always echoed whole.
         var cut = answers.ToDictionary(a => a.Key, a => a.Value.Length > AnswerText.MaxSectionLength ? a.Value[..AnswerText.MaxSectionLength] : a.Value, StringComparer.Ordinal);
         var note = string.Create(CultureInfo.InvariantCulture, $"The form was too large to send back whole: each section over the limit is cut to the first {AnswerText.MaxSectionLength:N0} characters here.");
-        return BuildForm(squad, week, cut, [.. errors, note], reminder, memberId, closesAt, basis, open);
+        return BuildForm(squad, week, cut, [.. errors, note], reminder, memberId, closesAt, basis, open, carried);
     }
 
-    private static AdaptiveCard BuildForm(Squad squad, IsoWeek week, IReadOnlyDictionary<string, string> answers, IReadOnlyList<string> errors, bool reminder, string memberId, DateTimeOffset closesAt, string? basis, OpenChoices open)
+    /// <summary>Said before each of last week's carry-forward answers (README, "Continuity").</summary>
+    public const string LastWeekPrefix = "Last week you said";
+
+    private static AdaptiveCard BuildForm(Squad squad, IsoWeek week, IReadOnlyDictionary<string, string> answers, IReadOnlyList<string> errors, bool reminder, string memberId, DateTimeOffset closesAt, string? basis, OpenChoices open, IReadOnlyList<CarriedForward> carried)
     {
         var data = new PromptData(squad.Id, week);
         var body = new List<CardElement>
@@ -68,6 +73,7 @@ public static class PromptCards
         }
 
         body.AddRange(errors.Select(Error));
+        body.AddRange(LastWeek(carried));
         foreach (var section in squad.Settings.Sections)
         {
             body.Add(new TextInput
@@ -105,6 +111,26 @@ public static class PromptCards
                 ],
             }) { Title = "Away until…" }));
         return new AdaptiveCard { FallbackText = FormTitle(squad), Refresh = RefreshFor(data, memberId), Body = body };
+    }
+
+    /// <summary>
+    /// "Last week you said: … — what happened?" for each carry-forward section the member wrote in last week, in a
+    /// quiet box above the sections. Only shown: the boxes stay as the member left them this week.
+    /// </summary>
+    private static IEnumerable<CardElement> LastWeek(IReadOnlyList<CarriedForward> carried)
+    {
+        if (carried.Count == 0)
+        {
+            yield break;
+        }
+
+        // The member's own words, through the same rule as everywhere else they are shown.
+        yield return new Container(
+            carried.Select(c => (CardElement)new TextBlock($"{c.SectionTitle} · {LastWeekPrefix}: “{MemberMarkdown.Neutralise(c.Text)}” — what happened?") { Spacing = Spacing.Small }).ToList())
+        {
+            Style = ContainerStyle.Emphasis,
+            Spacing = Spacing.Medium,
+        };
     }
 
     /// <summary>

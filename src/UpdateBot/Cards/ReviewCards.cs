@@ -124,7 +124,7 @@ public static class ReviewCards
 
     private static IReadOnlyList<AdaptiveCard> SectionCards(Digest digest, DigestSection section, string squadId, string leadId, SquadSettings? settings, out List<int> firstItems)
     {
-        var blocks = section.Items.Select((item, index) => (CardElement)ItemBlock(squadId, digest.Week, item, index, settings is { PublishOpenly: true } ? OpenConsent.AudienceOf(settings, section.SectionId, item) : null)).ToList();
+        var blocks = section.Items.Select((item, index) => (CardElement)ItemBlock(squadId, digest.Week, item, index, settings is { PublishOpenly: true } ? OpenConsent.AudienceOf(settings, section.SectionId, item) : null, settings?.Glossary)).ToList();
         var starts = new List<int>();
         var cards = DigestCards.Pack(
             [Heading(section.Title)],
@@ -168,7 +168,8 @@ public static class ReviewCards
     }
 
     /// <param name="audience">Who may read the item when the squad publishes openly (null: it does not).</param>
-    private static Container ItemBlock(string squadId, IsoWeek week, DigestItem item, int index, OpenAudience? audience)
+    /// <param name="glossary">The squad's glossary, for the plain-English check.</param>
+    private static Container ItemBlock(string squadId, IsoWeek week, DigestItem item, int index, OpenAudience? audience, IReadOnlyDictionary<string, string>? glossary)
     {
         var itemData = new ReviewItemData(squadId, week, item.ItemId);
         var inputId = $"text{index}";
@@ -194,6 +195,12 @@ public static class ReviewCards
             parts.Add(Subtle($"{item.AuthorName} changed their answer after a lead edited it: their new words are shown. Edit again if needed."));
         }
 
+        parts.AddRange(BlockerRows(squadId, week, item));
+        if (!item.Hidden && PlainEnglishLine(item.Text, glossary) is { } advice)
+        {
+            parts.Add(advice);
+        }
+
         List<CardAction> actions = [toggle, edit];
         if (audience is { } open)
         {
@@ -212,6 +219,49 @@ public static class ReviewCards
 
         parts.Add(new ActionSet(actions));
         return new Container(parts) { Separator = true, Spacing = Spacing.Medium };
+    }
+
+    /// <summary>How many plain-English findings an item shows before "and N more" (the card stays short).</summary>
+    public const int MaxPlainEnglishShown = 3;
+
+    /// <summary>Prefix of the advice line under an item (README, "Plain-English check").</summary>
+    public const string PlainEnglishPrefix = "Plain English: ";
+
+    /// <summary>
+    /// Each blocker of the item with its age and a button to mark it resolved (or reopen it): a lead who knows it is
+    /// dealt with says so, and the next time its author repeats it, it counts as new.
+    /// </summary>
+    private static IEnumerable<CardElement> BlockerRows(string squadId, IsoWeek week, DigestItem item)
+    {
+        foreach (var blocker in item.Blockers)
+        {
+            var data = new ReviewBlockerData(squadId, week, item.ItemId, blocker.Key);
+            var age = blocker.WeeksOpen <= 1 && !blocker.Resolved ? blocker.AgeText : $"{blocker.AgeText} (since {blocker.FirstSeen})";
+            var label = item.Blockers.Count == 1 ? $"⏳ Blocker: {age}" : $"⏳ {DigestCards.Short(blocker.Text)}: {age}";
+            yield return new ColumnSet(
+            [
+                new Column([Subtle(label)]) { Width = "stretch", VerticalContentAlignment = VerticalContentAlignment.Center },
+                new Column([new ActionSet([blocker.Resolved ? Action("Reopen", Verbs.DigestReopen, data) : Action("Mark resolved", Verbs.DigestResolve, data)])]) { Width = "auto" },
+            ]);
+        }
+    }
+
+    /// <summary>
+    /// The plain-English advice for an item (<see cref="PlainEnglish.Check"/>), or null when there is none. Advice
+    /// only: publishing never waits for it.
+    /// </summary>
+    public static TextBlock? PlainEnglishLine(string text, IReadOnlyDictionary<string, string>? glossary)
+    {
+        var findings = PlainEnglish.Check(text, glossary);
+        if (findings.Count == 0)
+        {
+            return null;
+        }
+
+        // The messages quote the member's words, so they go through the same rule as the words themselves.
+        var shown = string.Join("; ", findings.Take(MaxPlainEnglishShown).Select(f => MemberMarkdown.Neutralise(f.Message)));
+        var more = findings.Count > MaxPlainEnglishShown ? $" (and {findings.Count - MaxPlainEnglishShown} more)" : "";
+        return new TextBlock("✎ " + PlainEnglishPrefix + shown + more) { IsSubtle = true, Spacing = Spacing.Small, Color = TextColor.Warning };
     }
 
     /// <summary>What the review desk says about an item's place in the open weeknote.</summary>

@@ -25,6 +25,7 @@ public static class SetupCards
         public const string PublishOpenly = "publishOpenly";
         public const string OpenSlug = "openSlug";
         public const string PublicSections = "publicSections";
+        public const string CarryForwardSections = "carryForwardSections";
         public const string OpenDay = "openDay";
         public const string OpenTime = "openTime";
         public const string RemindDay = "remindDay";
@@ -90,6 +91,16 @@ public static class SetupCards
             Label = $"Sections, one per line (at most {SquadSettings.MaxSections})",
             IsMultiline = true,
             Value = typed?.Sections ?? string.Join('\n', settings.Sections.Select(s => s.Title)),
+        });
+        body.Add(new ChoiceSetInput(settings.Sections.Select(s => new Choice(s.Title, s.Id)).ToList())
+        {
+            // README, "Continuity": the sections listed are the ones saved now; a "Next week" added on this card carries forward.
+            Id = Inputs.CarryForwardSections,
+            Label = "Carry forward: each member's answer comes back on their next prompt (\"Last week you said: … — what happened?\")",
+            IsMultiSelect = true,
+            Value = typed?.CarryForwardSectionIds is { } carried
+                ? string.Join(',', carried)
+                : string.Join(',', settings.Sections.Where(s => settings.CarriesForward(s.Id)).Select(s => s.Id)),
         });
         body.Add(new ToggleInput("Publish automatically at the publish time, without waiting for a lead's review")
         {
@@ -198,6 +209,12 @@ public static class SetupCards
             string Titles(IEnumerable<string> ids) => string.Join(" · ", ids.Select(id => now.AllSections.FirstOrDefault(s => s.Id == id)?.Title ?? id));
             Compare("Public sections", Titles(now.Sections.Select(s => s.Id).Where(now.IsSectionPublic)), Titles(shown.Where(ticked.Contains)));
         }
+        if (card.CarryForwardSectionIds is { } carriedOnCard && card.SectionIds is { } shownOnCard)
+        {
+            string CarriedTitles(IEnumerable<string> ids) => string.Join(" · ", ids.Select(id => now.AllSections.FirstOrDefault(s => s.Id == id)?.Title ?? id));
+            Compare("Carry forward", CarriedTitles(now.Sections.Select(s => s.Id).Where(now.CarriesForward)), CarriedTitles(shownOnCard.Where(carriedOnCard.Contains)));
+        }
+
         string Names(IEnumerable<string> ids) => string.Join(", ", ids.Select(id => roster.FirstOrDefault(m => m.UserId == id)?.Name ?? "a former member").Order(StringComparer.CurrentCulture));
         if (!now.LeadIds.ToHashSet(StringComparer.Ordinal).SetEquals(cardLeads))
         {
@@ -246,6 +263,9 @@ public static class SetupCards
             facts.Add(new Fact("Section changes", changes));
         }
 
+        facts.Add(new Fact("Carry forward", settings.Sections.Any(s => settings.CarriesForward(s.Id))
+            ? string.Join(" · ", settings.Sections.Where(s => settings.CarriesForward(s.Id)).Select(s => s.Title))
+            : "none"));
         facts.Add(new Fact("Publishing", PublishingText(settings.AutoPublish)));
         facts.Add(new Fact("Open weeknote", settings.PublishOpenly
             ? $"on, at /weeknotes/{settings.EffectiveOpenSlug}/ (public sections: {string.Join(" · ", settings.Sections.Where(s => settings.IsSectionPublic(s.Id)).Select(s => s.Title))})"

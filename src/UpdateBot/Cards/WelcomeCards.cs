@@ -57,7 +57,8 @@ public static class WelcomeCards
             new("export [2026-W47]", "the weeknote as Markdown for open publishing"),
             new("export public [2026-W47]", "the open weeknote's Markdown: only what may be public"),
             new("history", "recent editions"),
-            new("settings", "change the squad's schedule, sections, leads and open weeknote"),
+            new("settings", "change the squad's schedule, sections, leads, carry-forward sections and open weeknote"),
+            new("glossary add ICB = integrated care board", "teach the review desk's plain-English check an acronym (glossary lists them, glossary remove ICB forgets one)"),
         };
         var body = new List<CardElement>();
         if (hint is not null)
@@ -78,7 +79,7 @@ public static class WelcomeCards
         }
         else
         {
-            body.Add(Subtle("Squad leads also have status, prompt now, remind now, send again, preview, publish, export, history and settings."));
+            body.Add(Subtle("Squad leads also have status, prompt now, remind now, send again, preview, publish, export, history, settings and glossary."));
         }
 
         body.Add(Subtle("In the team channel, mention me: @UpdateBot help."));

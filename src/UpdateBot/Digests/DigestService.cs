@@ -90,8 +90,52 @@ public sealed partial class DigestService(
             edition = post is { Edition: > 0 } ? post.Edition : squad.PublishedEditions + 1;
         }
 
-        var participation = Participation(roster, stored.Select(s => s.Entry).ToList());
-        return (DigestComposer.Compose(squad.Settings, week, edition.Value, stored.Select(s => s.Entry).ToList(), participation, edits), draft);
+        var weekEntries = stored.Select(s => s.Entry).ToList();
+        var participation = Participation(roster, weekEntries);
+        var digest = DigestComposer.Compose(squad.Settings, week, edition.Value, weekEntries, participation, edits);
+        return (Continuity.WithAges(digest, await BlockerAgesAsync(squad, week, weekEntries, cancellationToken)), draft);
+    }
+
+    /// <summary>
+    /// How long each blocker of the week has been open (<see cref="Continuity.Age"/>): earlier weeks are read one
+    /// partition at a time, only while some blocker is still being repeated, at most <see cref="Continuity.LookBackWeeks"/>.
+    /// </summary>
+    private async Task<BlockerAges> BlockerAgesAsync(Squad squad, IsoWeek week, IReadOnlyList<Entry> weekEntries, CancellationToken cancellationToken)
+    {
+        if (!weekEntries.Any(e => e.Status == EntryStatus.Answered && Continuity.BlockerLines(e.Answers.GetValueOrDefault(Continuity.BlockersSectionId)).Count > 0))
+        {
+            return BlockerAges.None;
+        }
+
+        var marks = new List<BlockerMark>(await cycle.ListResolvedBlockersAsync(squad.Id, week, cancellationToken));
+        var earlier = new List<(IsoWeek Week, IReadOnlyList<Entry> Entries)>();
+        var ages = Continuity.Age(week, weekEntries, earlier, marks);
+        for (var back = week.Previous(); ages.NeedsEarlierWeek; back = back.Previous())
+        {
+            earlier.Add((back, (await entries.ListAsync(squad.Id, back, cancellationToken)).Select(s => s.Entry).ToList()));
+            marks.AddRange(await cycle.ListResolvedBlockersAsync(squad.Id, back, cancellationToken));
+            ages = Continuity.Age(week, weekEntries, earlier, marks);
+        }
+
+        return ages;
+    }
+
+    /// <summary>
+    /// Marks one blocker of an item resolved (or open again) for this week; a published weeknote is corrected in place,
+    /// as for any other review change. Only a blocker the draft has can be marked.
+    /// </summary>
+    /// <returns>Null when done; otherwise what the lead should know.</returns>
+    public async Task<string?> ResolveBlockerAsync(Squad squad, IsoWeek week, string leadId, string itemId, string key, bool resolved, CancellationToken cancellationToken)
+    {
+        var digest = await ComposeAsync(squad, week, cancellationToken);
+        var item = digest.Sections.SelectMany(s => s.Items).FirstOrDefault(i => i.ItemId == itemId);
+        if (item is null || item.Blockers.All(b => b.Key != key))
+        {
+            return "That blocker is no longer in the draft (its author may have changed it). Here is the latest version.";
+        }
+
+        await cycle.SetBlockerResolvedAsync(squad.Id, week, item.MemberId, key, resolved, leadId, cancellationToken);
+        return await CorrectPublishedAsync(squad, week, cancellationToken);
     }
 
     public static Participation Participation(IReadOnlyList<Member> roster, IReadOnlyList<Entry> weekEntries)

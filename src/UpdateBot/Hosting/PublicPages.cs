@@ -52,8 +52,8 @@ public static class PublicPages
           <li>How to reach you 1:1: the chat id Teams gives the bot.</li>
           <li>Your weekly answers, and whether you said a week was quiet, that you are away (and until when), or that you
             opted out of the prompts.</li>
-          <li>For each squad: its settings, its leads, the drafts and the published weeknotes, and which messages the bot
-            sent, so that each is sent once.</li>
+          <li>For each squad: its settings, its leads, the drafts and the published weeknotes, which blockers a lead
+            marked resolved, and which messages the bot sent, so that each is sent once.</li>
         </ul>
         <h2>Who can see it</h2>
         <p>Your answers are visible only to you and the squad's leads until the weeknote is published; then the published

@@ -80,6 +80,11 @@ public sealed class PrivacyService(
             {
                 builder.Append("- Delivery records of messages sent to you: ").Append(held.Markers).AppendLine(".");
             }
+
+            if (held.ResolvedMarks.Count > 0)
+            {
+                builder.Append("- Blockers of yours a lead marked resolved (the marks hold no words): ").Append(held.ResolvedMarks.Count).AppendLine(".");
+            }
         }
 
         if (await people.GetPublicNameAsync(userId, cancellationToken) is { } publicName)
@@ -134,6 +139,9 @@ public sealed class PrivacyService(
 
             weeks += await entries.DeleteAsync(held.Entries.Select(e => e.Row), cancellationToken);
             markers += await cycle.DeleteAsync(await cycle.ListSendsToAsync(held.SquadId, userId, cancellationToken), cancellationToken);
+
+            // A lead's resolve marks hold no words (a fingerprint), but they are about the member's blockers: they go too.
+            await cycle.DeleteAsync(held.ResolvedMarks, cancellationToken);
             if (held.Member is not null)
             {
                 await members.ForgetContactDetailsAsync(held.SquadId, userId, cancellationToken);
@@ -195,7 +203,11 @@ public sealed class PrivacyService(
         throw new InvalidOperationException("The review draft kept changing while your data was being erased; please say erase my data again.");
     }
 
-    private sealed record Held(string SquadId, string Name, Member? Member, bool IsLead, IReadOnlyList<(IsoWeek Week, EntryRow Row, StoredEntry Stored)> Entries, IReadOnlyList<IsoWeek> DraftWeeks, int LeadEdits, int Editions, int Markers);
+    private sealed record Held(string SquadId, string Name, Member? Member, bool IsLead, IReadOnlyList<(IsoWeek Week, EntryRow Row, StoredEntry Stored)> Entries, IReadOnlyList<IsoWeek> DraftWeeks, int LeadEdits, int Editions, int Markers)
+    {
+        /// <summary>A lead's "resolved" marks on the person's blockers (no words: a fingerprint of each line).</summary>
+        public IReadOnlyList<ResolvedBlockerRow> ResolvedMarks { get; init; } = [];
+    }
 
     /// <summary>What is held about the person in each squad they are linked to (removed squads included).</summary>
     private async Task<IReadOnlyList<Held>> HeldAsync(string userId, CancellationToken cancellationToken)
@@ -225,7 +237,10 @@ public sealed class PrivacyService(
             }
 
             var markers = (await cycle.ListSendsToAsync(squadId, userId, cancellationToken)).Count;
-            held.Add(new Held(squadId, squad?.Settings.Name ?? "A squad that no longer uses UpdateBot", member, squad?.IsLead(userId) == true, rows, draftWeeks, leadEdits, inEditions, markers));
+            held.Add(new Held(squadId, squad?.Settings.Name ?? "A squad that no longer uses UpdateBot", member, squad?.IsLead(userId) == true, rows, draftWeeks, leadEdits, inEditions, markers)
+            {
+                ResolvedMarks = await cycle.ListResolvedBlockersOfAsync(squadId, userId, cancellationToken),
+            });
         }
 
         return held;

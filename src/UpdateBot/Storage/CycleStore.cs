@@ -317,6 +317,61 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
     public Task<int> DeleteAsync(IEnumerable<TableRow> rows, CancellationToken cancellationToken) =>
         tables.Cycle.DeleteInBatchesAsync(rows, cancellationToken);
 
+    /// <summary>Row keys of resolved blockers start with this; <see cref="ResolvedEnd"/> is the first key after them.</summary>
+    private const string ResolvedPrefix = "resolved|";
+    private const string ResolvedEnd = "resolved}";
+
+    private static string ResolvedKey(string memberId, string key) => ResolvedPrefix + TableKey.Join(memberId, key);
+
+    /// <summary>The blockers a lead marked resolved on the desk of this squad-week (a row-key range in its partition).</summary>
+    public async Task<IReadOnlyList<BlockerMark>> ListResolvedBlockersAsync(string squadId, IsoWeek week, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {EntryStore.Partition(squadId, week)} and RowKey ge {ResolvedPrefix} and RowKey lt {ResolvedEnd}");
+        var marks = new List<BlockerMark>();
+        await foreach (var row in tables.Cycle.QueryAsync<ResolvedBlockerRow>(filter, cancellationToken: cancellationToken))
+        {
+            marks.Add(new BlockerMark(week, row.MemberId, row.Key));
+        }
+
+        return marks;
+    }
+
+    /// <summary>Marks one member's blocker resolved in this squad-week (<paramref name="resolved"/>), or reopens it. Idempotent.</summary>
+    public async Task SetBlockerResolvedAsync(string squadId, IsoWeek week, string memberId, string key, bool resolved, string leadId, CancellationToken cancellationToken)
+    {
+        var partition = EntryStore.Partition(squadId, week);
+        if (resolved)
+        {
+            await tables.Cycle.UpsertEntityAsync(new ResolvedBlockerRow
+            {
+                PartitionKey = partition,
+                RowKey = ResolvedKey(memberId, key),
+                MemberId = memberId,
+                Key = key,
+                ResolvedBy = leadId,
+                ResolvedAt = time.GetUtcNow(),
+            }, TableUpdateMode.Replace, cancellationToken);
+            return;
+        }
+
+        try
+        {
+            await tables.Cycle.DeleteEntityAsync(partition, ResolvedKey(memberId, key), ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Reopened already.
+        }
+    }
+
+    /// <summary>Every resolve mark about <paramref name="memberId"/>'s blockers in one squad, all weeks (erasure; a key-range query).</summary>
+    public async Task<IReadOnlyList<ResolvedBlockerRow>> ListResolvedBlockersOfAsync(string squadId, string memberId, CancellationToken cancellationToken)
+    {
+        var from = ResolvedPrefix + TableKey.Encode(memberId) + "|";
+        var to = ResolvedPrefix + TableKey.Encode(memberId) + "}";
+        return await tables.Cycle.QueryPartitionRangeAsync<ResolvedBlockerRow>(EntryStore.SquadPrefix(squadId), null, TableClient.CreateQueryFilter($"RowKey ge {from} and RowKey lt {to}"), cancellationToken);
+    }
+
     /// <summary>The weeks of one squad that have a review draft (a key-range query).</summary>
     public async Task<IReadOnlyList<IsoWeek>> ListDraftWeeksAsync(string squadId, CancellationToken cancellationToken) =>
         (await tables.Cycle.QueryPartitionRangeAsync<TableEntity>(EntryStore.SquadPrefix(squadId), null, TableClient.CreateQueryFilter($"RowKey eq {DraftKey}"), cancellationToken, select: ["PartitionKey", "RowKey"]))

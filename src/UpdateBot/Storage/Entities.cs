@@ -48,6 +48,12 @@ public sealed class SquadRow : TableRow
 
     /// <summary>Ids of the sections kept for the team; null before the lead chose (the default: <i>Blockers and asks</i>).</summary>
     public string? TeamOnlySectionsJson { get; set; }
+
+    /// <summary>Ids of the sections that carry forward to the next prompt; null before the lead chose (the defaults: "Next week", <i>Blockers and asks</i>).</summary>
+    public string? CarryForwardSectionsJson { get; set; }
+
+    /// <summary>The squad's glossary (acronym → what it stands for) for the plain-English check; null when empty.</summary>
+    public string? GlossaryJson { get; set; }
     public int PublishedEditions { get; set; }
 
     /// <summary>When the schedule or time zone was last saved different (or first saved).</summary>
@@ -222,6 +228,18 @@ public sealed class OpenEditionRow : TableRow
 
     /// <summary>Which part rows belong to this version of the row (a rewrite writes new ones before it switches).</summary>
     public string Generation { get; set; } = "";
+}
+
+/// <summary>
+/// A lead marked one member's blocker resolved (row key "resolved|member|key" in the squad-week partition of the week
+/// it was marked). Holds no words: the key is a fingerprint (<see cref="Domain.Continuity.BlockerKey"/>).
+/// </summary>
+public sealed class ResolvedBlockerRow : TableRow
+{
+    public string MemberId { get; set; } = "";
+    public string Key { get; set; } = "";
+    public string? ResolvedBy { get; set; }
+    public DateTimeOffset ResolvedAt { get; set; }
 }
 
 public sealed class LeaseRow : TableRow

@@ -283,6 +283,36 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
             return changed;
         }, cancellationToken);
 
+    /// <summary>
+    /// Changes the squad's glossary (<c>glossary add</c> / <c>glossary remove</c>) under the row's ETag. The settings
+    /// version stays: a setup card open meanwhile is not made stale by a glossary entry.
+    /// </summary>
+    /// <returns>The glossary as saved; null when the squad is gone or the glossary would not fit a table property.</returns>
+    public async Task<IReadOnlyDictionary<string, string>?> UpdateGlossaryAsync(string squadId, Action<Dictionary<string, string>> change, CancellationToken cancellationToken)
+    {
+        var tooLong = false;
+        var row = await tables.Squads.UpdateAsync<SquadRow>(Partition, TableKey.Encode(squadId), row =>
+        {
+            var glossary = new Dictionary<string, string>(ReadGlossary(row), StringComparer.Ordinal);
+            change(glossary);
+            var json = glossary.Count == 0 ? null : JsonSerializer.Serialize(new SortedDictionary<string, string>(glossary, StringComparer.Ordinal), Json);
+            tooLong = json is { Length: > StoredText.MaxPropertyChars };
+            if (tooLong || json == row.GlossaryJson)
+            {
+                return false;
+            }
+
+            row.GlossaryJson = json;
+            return true;
+        }, cancellationToken);
+        return row is null || tooLong ? null : ReadGlossary(row);
+    }
+
+    private static Dictionary<string, string> ReadGlossary(SquadRow row) =>
+        row.GlossaryJson is { Length: > 0 } json
+            ? new Dictionary<string, string>(JsonSerializer.Deserialize<Dictionary<string, string>>(json, Json) ?? [], StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Takes the next edition number, safely against concurrent publishers.</summary>
     public async Task<int> TakeNextEditionAsync(string squadId, CancellationToken cancellationToken)
     {
@@ -331,6 +361,8 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
         // Saved as shown on the card, so renaming the squad later keeps the address readers and feeds already have.
         row.OpenSlug = settings.EffectiveOpenSlug;
         row.TeamOnlySectionsJson = JsonSerializer.Serialize(settings.TeamOnlySectionIds.Order(StringComparer.Ordinal), Json);
+        row.CarryForwardSectionsJson = JsonSerializer.Serialize(settings.CarryForwardSectionIds.Order(StringComparer.Ordinal), Json);
+        row.GlossaryJson = settings.Glossary.Count == 0 ? null : JsonSerializer.Serialize(settings.Glossary, Json);
     }
 
     private static Squad ToSquad(SquadRow row)
@@ -349,6 +381,10 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
             TeamOnlySectionIds = row.TeamOnlySectionsJson is null
                 ? SquadSettings.DefaultTeamOnlySectionIds
                 : new HashSet<string>(JsonSerializer.Deserialize<List<string>>(row.TeamOnlySectionsJson, Json) ?? [], StringComparer.Ordinal),
+            CarryForwardSectionIds = row.CarryForwardSectionsJson is null
+                ? Continuity.DefaultCarryForwardSectionIds
+                : new HashSet<string>(JsonSerializer.Deserialize<List<string>>(row.CarryForwardSectionsJson, Json) ?? [], StringComparer.Ordinal),
+            Glossary = ReadGlossary(row),
         };
         return new Squad(row.TeamId, row.TenantId, row.ServiceUrl, row.BotId, row.ChannelId, row.IsConfigured, settings, row.PublishedEditions, row.ETag)
         {

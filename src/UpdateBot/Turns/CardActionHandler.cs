@@ -213,6 +213,7 @@ public sealed class CardActionHandler(
             PublishOpenly = data.PublishOpenly is null ? squad.Settings.PublishOpenly : string.Equals(data.PublishOpenly, "true", StringComparison.OrdinalIgnoreCase),
             OpenSlug = data.OpenSlug ?? squad.Settings.EffectiveOpenSlug,
             PublicSectionIds = data.PublicSections?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            CarryForwardSectionIds = data.CarryForwardSections?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         };
         var roster = await members.ListAsync(squad.Id, cancellationToken);
         var leads = ChosenLeads(data.Leads, squad, roster, turn.UserId);
@@ -334,6 +335,13 @@ public sealed class CardActionHandler(
 
             return edits with { WithheldItemIds = withheld };
         }, cancellationToken);
+        return await ReviewCardAsync(request, data.Week, data.ItemId, problem, cancellationToken);
+    }
+
+    /// <summary>A lead marks one of a member's blockers resolved on the desk, or reopens it.</summary>
+    internal async Task<CardActionResult> ResolveBlockerAsync(CardActionRequest request, ReviewBlockerData data, bool resolved, CancellationToken cancellationToken)
+    {
+        var problem = await digests.ResolveBlockerAsync(request.Squad, data.Week, request.Turn.UserId, data.ItemId, data.Key, resolved, cancellationToken);
         return await ReviewCardAsync(request, data.Week, data.ItemId, problem, cancellationToken);
     }
 

@@ -32,6 +32,8 @@ public static class CardRoutes
         CardRoute.For<ReviewItemData>(Verbs.DigestRestore, CardAudience.Lead, Personal, (h, r, d, ct) => h.HideAsync(r, d, hide: false, ct)),
         CardRoute.For<ReviewItemData>(Verbs.DigestWithhold, CardAudience.Lead, Personal, (h, r, d, ct) => h.WithholdAsync(r, d, withhold: true, ct)),
         CardRoute.For<ReviewItemData>(Verbs.DigestRelease, CardAudience.Lead, Personal, (h, r, d, ct) => h.WithholdAsync(r, d, withhold: false, ct)),
+        CardRoute.For<ReviewBlockerData>(Verbs.DigestResolve, CardAudience.Lead, Personal, (h, r, d, ct) => h.ResolveBlockerAsync(r, d, resolved: true, ct)),
+        CardRoute.For<ReviewBlockerData>(Verbs.DigestReopen, CardAudience.Lead, Personal, (h, r, d, ct) => h.ResolveBlockerAsync(r, d, resolved: false, ct)),
         CardRoute.For<ReviewEditData>(Verbs.DigestEdit, CardAudience.Lead, Personal, (h, r, d, ct) => h.EditItemAsync(r, d, ct)),
         CardRoute.For<ReviewIntroData>(Verbs.DigestIntro, CardAudience.Lead, Personal, (h, r, d, ct) => h.EditIntroAsync(r, d, ct)),
         CardRoute.For<ReviewSectionData>(Verbs.DigestMoveUp, CardAudience.Lead, Personal, (h, r, d, ct) => h.MoveSectionAsync(r, d, up: true, ct)),

@@ -27,7 +27,8 @@ public sealed class CommandHandler(
     CycleStore cycle,
     Messenger messenger,
     TimeProvider time,
-    OpenWeeknoteService openWeeknotes)
+    OpenWeeknoteService openWeeknotes,
+    SquadStore squads)
 {
     /// <summary>A message longer than this cannot wait for a squad choice (one table property holds at most 32K characters).</summary>
     private const int MaxWaitingText = 30_000;
@@ -68,7 +69,7 @@ public sealed class CommandHandler(
                 await PublicNameAsync(turn, command, cancellationToken);
                 return;
             case CommandKind.Status or CommandKind.PromptNow or CommandKind.RemindNow or CommandKind.SendAgain or CommandKind.Preview
-                or CommandKind.Publish or CommandKind.Export or CommandKind.History or CommandKind.Settings:
+                or CommandKind.Publish or CommandKind.Export or CommandKind.History or CommandKind.Settings or CommandKind.Glossary:
                 await LeadCommandAsync(request, cancellationToken);
                 return;
             case CommandKind.Unknown:
@@ -220,7 +221,48 @@ public sealed class CommandHandler(
             case CommandKind.Settings:
                 await ReplyAsync(turn, SetupCards.Form(squad, null, [], await members.ListAsync(squad.Id, cancellationToken)), cancellationToken);
                 break;
+            case CommandKind.Glossary:
+                await ReplyTextAsync(turn, await GlossaryAsync(squad, GlossaryChange.Read(command.Argument), cancellationToken), cancellationToken);
+                break;
         }
+    }
+
+    /// <summary>Lists the squad's glossary, or adds or removes one acronym (the plain-English check on the review desk uses it).</summary>
+    private async Task<string> GlossaryAsync(Squad squad, GlossaryChange? change, CancellationToken cancellationToken)
+    {
+        if (change is { Problem: { } problem })
+        {
+            return problem;
+        }
+
+        var expansion = change?.Expansion;
+        var glossary = change is { Acronym: { } acronym }
+            ? await squads.UpdateGlossaryAsync(squad.Id, g =>
+            {
+                if (expansion is not null)
+                {
+                    g[acronym] = expansion;
+                }
+                else
+                {
+                    g.Remove(acronym);
+                }
+            }, cancellationToken)
+            : squad.Settings.Glossary;
+        if (glossary is null)
+        {
+            return "Nothing was saved: the glossary is full. Remove an entry you no longer need with **glossary remove …**.";
+        }
+
+        var said = change switch
+        {
+            { Acronym: { } a, Expansion: { } e } => $"Added to {squad.Settings.Name}'s glossary: {a} = {e}. The review desk now suggests it where {a} is not explained.\n\n",
+            { Acronym: { } a } => $"{a} is not in {squad.Settings.Name}'s glossary now.\n\n",
+            _ => "",
+        };
+        return said + (glossary.Count == 0
+            ? $"{squad.Settings.Name}'s glossary is empty. Add an acronym with **glossary add ICB = integrated care board**; the review desk also knows common ones (such as DPIA and IG)."
+            : $"{squad.Settings.Name}'s glossary:\n\n" + string.Join("\n", glossary.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"- {g.Key} = {g.Value}")));
     }
 
     private static string NotALead(Squad? squad) => squad is null

@@ -28,6 +28,9 @@ public enum CommandKind
 
     /// <summary>"public name [first|full|team] [everywhere]": how the person is named in open weeknotes.</summary>
     PublicName,
+
+    /// <summary>"glossary", "glossary add ICB = integrated care board", "glossary remove ICB": the squad's acronyms (leads).</summary>
+    Glossary,
 }
 
 public sealed record Command(CommandKind Kind, string Argument, string Text)
@@ -44,6 +47,7 @@ public static partial class Commands
         ("delete my data", CommandKind.EraseMyData),
         ("my data", CommandKind.MyData),
         ("public name", CommandKind.PublicName),
+        ("glossary", CommandKind.Glossary),
         ("prompt now", CommandKind.PromptNow),
         ("send prompts now", CommandKind.PromptNow),
         ("remind now", CommandKind.RemindNow),
@@ -99,6 +103,7 @@ public static partial class Commands
                     CommandKind.Away => argument.Equals("until", StringComparison.OrdinalIgnoreCase) || AwayPeriod.TryParse(argument, AnyDay, out _),
                     CommandKind.Export => WeekArgument().IsMatch(argument) || PublicExportArgument().IsMatch(argument),
                     CommandKind.PublicName => ReadPublicName(argument) is not null,
+                    CommandKind.Glossary => GlossaryChange.Read(argument) is not null,
                     _ => false,
                 };
                 if (argument.Length > 0 && !takesArgument)
@@ -139,6 +144,7 @@ public static partial class Commands
     {
         CommandKind.Away => "Did you mean the **away** command? Then say **away until 12 Dec**, **away next week** or **away for 2 weeks** on its own, and **Undo** this.",
         CommandKind.Export => "Did you mean **export**? Then say **export**, **export 2026-W48** or **export public** on its own, and **Undo** this.",
+        CommandKind.Glossary => "Did you mean the **glossary** command? Then say **glossary**, **glossary add ICB = integrated care board** or **glossary remove ICB** on its own, and **Undo** this.",
         CommandKind.PublicName => "Did you mean the **public name** command? Then say **public name first**, **public name full** or **public name team** (add **everywhere** for past weeknotes too) on its own, and **Undo** this.",
         _ => $"Did you mean the **{Phrases.First(p => p.Kind == kind).Phrase}** command? Then say it on its own, and **Undo** this.",
     };

@@ -25,6 +25,9 @@ public sealed class EndToEndFixture : IAsyncLifetime
 
     public UpdateBotHost Bot { get; private set; } = null!;
 
+    /// <summary>The bot's clock: real time until a test moves it on (<see cref="ShiftedClock.Advance"/>).</summary>
+    public ShiftedClock Clock { get; } = new();
+
     public AgentsPlayground Playground { get; private set; } = null!;
 
     public PlaygroundDriver Driver { get; private set; } = null!;
@@ -35,7 +38,7 @@ public sealed class EndToEndFixture : IAsyncLifetime
     {
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         tables = await AzuriteStorage.AcquireAsync(startup.Token);
-        Bot = UpdateBotHost.Start(UpdateBotHost.DefaultSettings(tables.ConnectionString, TablePrefix));
+        Bot = UpdateBotHost.Start(UpdateBotHost.DefaultSettings(tables.ConnectionString, TablePrefix), Clock);
         Playground = await AgentsPlayground.StartAsync(Bot.MessagesEndpoint, MockData, startup.Token);
         Driver = await PlaygroundDriver.ConnectAsync(Playground.BaseAddress, startup.Token);
         Driver.FailureContext = Diagnostics;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -16,8 +17,13 @@ namespace UpdateBot.EndToEnd.Tests.Infrastructure;
 public sealed class UpdateBotHost : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string?> settings;
+    private readonly TimeProvider? clock;
 
-    private UpdateBotHost(IReadOnlyDictionary<string, string?> settings) => this.settings = settings;
+    private UpdateBotHost(IReadOnlyDictionary<string, string?> settings, TimeProvider? clock)
+    {
+        this.settings = settings;
+        this.clock = clock;
+    }
 
     public InMemoryLoggerProvider Logs { get; } = new();
 
@@ -38,9 +44,10 @@ public sealed class UpdateBotHost : WebApplicationFactory<Program>
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Information",
     };
 
-    public static UpdateBotHost Start(IReadOnlyDictionary<string, string?> settings)
+    /// <param name="clock">The service's clock (a test moves it on to reach next week); the real one when null.</param>
+    public static UpdateBotHost Start(IReadOnlyDictionary<string, string?> settings, TimeProvider? clock = null)
     {
-        var host = new UpdateBotHost(settings);
+        var host = new UpdateBotHost(settings, clock);
         try
         {
             host.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
@@ -72,5 +79,10 @@ public sealed class UpdateBotHost : WebApplicationFactory<Program>
             logging.AddProvider(Logs);
             logging.SetMinimumLevel(LogLevel.Debug);
         });
+        if (clock is not null)
+        {
+            // Registered after the service's own (which only adds the system clock when none is registered), so it wins.
+            builder.ConfigureTestServices(services => services.AddSingleton(clock));
+        }
     }
 }

@@ -32,6 +32,7 @@ public static class CardDataJson
 [JsonSerializable(typeof(PromptAwayData))]
 [JsonSerializable(typeof(PromptData))]
 [JsonSerializable(typeof(PromptSubmitData))]
+[JsonSerializable(typeof(ReviewBlockerData))]
 [JsonSerializable(typeof(ReviewData))]
 [JsonSerializable(typeof(ReviewEditData))]
 [JsonSerializable(typeof(ReviewIntroData))]

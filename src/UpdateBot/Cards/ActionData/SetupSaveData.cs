@@ -77,6 +77,11 @@ public sealed record SetupSaveData(string SquadId) : ICardActionData
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? PublicSections { get; init; }
 
+    /// <summary>Comma-separated ids of the sections ticked "carry forward"; null on an older card without the input.</summary>
+    [JsonPropertyName(SetupCards.Inputs.CarryForwardSections)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CarryForwardSections { get; init; }
+
     /// <summary>Comma-separated user ids picked on the card; null on an older card without the input.</summary>
     [JsonPropertyName(SetupCards.Inputs.Leads)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
