@@ -64,6 +64,7 @@ public static class UpdateBotServiceExtensions
         services.AddScoped<StatusService>();
         services.AddScoped<LeadRights>();
         services.AddScoped<PrivacyService>();
+        services.AddScoped<MemberTimeZones>();
         services.AddScoped<OpenWeeknoteService>();
         services.AddScoped<DigestService>();
         services.AddScoped<CycleRunner>();

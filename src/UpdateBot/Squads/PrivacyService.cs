@@ -15,7 +15,7 @@ public sealed record ErasureReport(int Weeks, int LeadEdits, int Editions, int M
     public string Describe() =>
         $"Erased: {Weeks} week(s) of answers, {LeadEdits} lead edit(s) of your items, your words in {Editions} published weeknote(s) (now \"removed at the author's request\"), "
         + $"your items in {PublicEditions} public weeknote(s) (gone from their pages and feed), your choice of public name, "
-        + $"{Markers} delivery record(s), {Waiting} message(s) waiting for a squad choice, and your chat details. "
+        + $"{Markers} delivery record(s), {Waiting} message(s) waiting for a squad choice, and your chat details and time zone. "
         + "You're still on the team's roster (Teams lists you there); say **stop** if you'd rather not be asked again.";
 }
 
@@ -43,6 +43,11 @@ public sealed class PrivacyService(
         builder.AppendLine(reference is null
             ? "- No chat details (the bot has no 1:1 chat with you on record)."
             : $"- Your Teams id, and how to reach you 1:1 (the chat id Teams gave the bot{(reference.AadObjectId is null ? "" : " and your Microsoft Entra object id")}).");
+        if (reference?.TimeZoneId is { } zone)
+        {
+            builder.Append("- Your time zone: ").Append(zone).Append(reference.TimeZoneSource == TimeZoneSource.Set ? " (you set it)" : " (from Teams)")
+                .AppendLine(", kept with each squad's roster so your prompts come on your clock.");
+        }
 
         foreach (var held in await HeldAsync(userId, cancellationToken))
         {

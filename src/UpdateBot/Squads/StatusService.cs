@@ -143,6 +143,11 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
                 stopped.Add(new MemberWeekStatus($"Weekly step: {label}", "Messages", marker.Detail, RunByHand(step)));
                 line ??= $"stopped: {label} (see below)";
             }
+            else if (marker is { State: MarkerStates.Due, NotBefore: { } later } && later > now && line is null)
+            {
+                // Sent to those whose own time has come; the rest get it at theirs (README, "Each member's own time").
+                line = $"next: {label} for members on another clock {PromptCards.FormatLocal(later, squad.TimeZone)}";
+            }
             else if (marker?.State != MarkerStates.Done && line is null)
             {
                 var due = WeeklySchedule.DueAt(squad.Settings.Schedule, squad.TimeZone, week, step);

@@ -116,7 +116,8 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
             return await tables.Cycle.TryAddAsync(new MarkerRow { PartitionKey = EntryStore.Partition(squadId, week), RowKey = StepKey(step), State = MarkerStates.Queued, UpdatedAt = now }, cancellationToken);
         }
 
-        if (row.State is MarkerStates.Done or MarkerStates.Stopped || (row.State == MarkerStates.Queued && now - row.UpdatedAt < requeueAfter))
+        if (row.State is MarkerStates.Done or MarkerStates.Stopped || (row.State == MarkerStates.Queued && now - row.UpdatedAt < requeueAfter)
+            || (row.State == MarkerStates.Due && row.NotBefore > now))
         {
             return false;
         }
@@ -128,9 +129,10 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
 
     /// <summary>
     /// The step is due again (it ran and is not finished, or its work item could not be enqueued): the scheduler
-    /// enqueues it on its next tick. A step done or stopped meanwhile stays so.
+    /// enqueues it on its next tick, or from <paramref name="notBefore"/> (members whose own time is still to come).
+    /// A step done or stopped meanwhile stays so.
     /// </summary>
-    public Task MarkStepDueAsync(string squadId, IsoWeek week, CycleStep step, string? detail, CancellationToken cancellationToken) =>
+    public Task MarkStepDueAsync(string squadId, IsoWeek week, CycleStep step, string? detail, CancellationToken cancellationToken, DateTimeOffset? notBefore = null) =>
         UpdateStepAsync(squadId, week, step, row =>
         {
             if (row.State is MarkerStates.Done or MarkerStates.Stopped)
@@ -140,6 +142,7 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
 
             row.State = MarkerStates.Due;
             row.Detail = detail;
+            row.NotBefore = notBefore;
             return true;
         }, cancellationToken);
 
