@@ -230,7 +230,7 @@ public sealed partial class DigestService(
             // The edition number is taken once and kept on the intent, so a retry posts the same "Update N".
             marker.Edition = marker.Edition > 0 ? marker.Edition : await squads.TakeNextEditionAsync(squad.Id, ct);
             posted = await ComposeAsync(squad, week, ct, marker.Edition);
-            return await messenger.PostToChannelAsync(squad, DigestCards.ChannelCards(posted)[0], DigestCards.NotificationSummary(posted), ct);
+            return await messenger.PostToChannelAsync(squad, DigestCards.ChannelCards(posted, squad.Id)[0], DigestCards.NotificationSummary(posted), ct);
         }, cancellationToken);
         var edition = root.Marker.Edition;
 
@@ -259,7 +259,7 @@ public sealed partial class DigestService(
 
         // The post is in the channel (now or earlier): every continuation part follows, each exactly once.
         var digestNow = posted ?? await ComposeAsync(squad, week, cancellationToken, edition);
-        var cards = DigestCards.ChannelCards(digestNow);
+        var cards = DigestCards.ChannelCards(digestNow, squad.Id);
         var pending = 0;
         for (var i = 1; i < cards.Count; i++)
         {
@@ -318,7 +318,7 @@ public sealed partial class DigestService(
         {
             var (_, draftBefore) = await cycle.GetDraftAsync(squad.Id, week, cancellationToken);
             var digest = await ComposeAsync(squad, week, cancellationToken, post.Edition);
-            var cards = DigestCards.ChannelCards(digest);
+            var cards = DigestCards.ChannelCards(digest, squad.Id);
             var stale = await UpdateAsync(post.ActivityId, cards[0]) ? 0 : 1;
 
             var parts = await cycle.ListPartsAsync(partition, cancellationToken);

@@ -12,10 +12,13 @@ public sealed record ErasureReport(int Weeks, int LeadEdits, int Editions, int M
     /// <summary>Open (public) weeknotes your items were taken out of (their pages and feed no longer show them).</summary>
     public int PublicEditions { get; init; }
 
+    /// <summary>Readers' questions you asked or were asked (answers already posted in a channel thread stay there, as Teams holds them).</summary>
+    public int Questions { get; init; }
+
     public string Describe() =>
         $"Erased: {Weeks} week(s) of answers, {LeadEdits} lead edit(s) of your items, your words in {Editions} published weeknote(s) (now \"removed at the author's request\"), "
         + $"your items in {PublicEditions} public weeknote(s) (gone from their pages and feed), your choice of public name, "
-        + $"{Markers} delivery record(s), {Waiting} message(s) waiting for a squad choice, and your chat details and time zone. "
+        + $"{Questions} question(s) you asked or were asked about weeknote items, {Markers} delivery record(s), {Waiting} message(s) waiting for a squad choice, and your chat details and time zone. "
         + "You're still on the team's roster (Teams lists you there); say **stop** if you'd rather not be asked again.";
 }
 
@@ -31,7 +34,8 @@ public sealed class PrivacyService(
     CycleStore cycle,
     EditionStore editions,
     ConversationStore conversations,
-    OpenWeeknoteService openWeeknotes)
+    OpenWeeknoteService openWeeknotes,
+    QuestionStore questions)
 {
     private const string WelcomeKey = "welcome";
 
@@ -85,6 +89,13 @@ public sealed class PrivacyService(
             {
                 builder.Append("- Delivery records of messages sent to you: ").Append(held.Markers).AppendLine(".");
             }
+
+            var asked = held.Questions.Count(q => q.AskerId == userId);
+            var askedOfYou = held.Questions.Count - asked;
+            if (held.Questions.Count > 0)
+            {
+                builder.Append("- Questions about weeknote items: ").Append(asked).Append(" you asked, ").Append(askedOfYou).AppendLine(" asked of you (with their answers).");
+            }
         }
 
         if (await people.GetPublicNameAsync(userId, cancellationToken) is { } publicName)
@@ -110,7 +121,7 @@ public sealed class PrivacyService(
     /// </summary>
     public async Task<ErasureReport> EraseAsync(string userId, CancellationToken cancellationToken)
     {
-        var (weeks, leadEdits, editionCount, markers, publicEditions) = (0, 0, 0, 0, 0);
+        var (weeks, leadEdits, editionCount, markers, publicEditions, questionCount) = (0, 0, 0, 0, 0, 0);
         foreach (var held in await HeldAsync(userId, cancellationToken))
         {
             // The public pages first: what the world can read goes before anything else.
@@ -139,6 +150,7 @@ public sealed class PrivacyService(
 
             weeks += await entries.DeleteAsync(held.Entries.Select(e => e.Row), cancellationToken);
             markers += await cycle.DeleteAsync(await cycle.ListSendsToAsync(held.SquadId, userId, cancellationToken), cancellationToken);
+            questionCount += await questions.DeleteAsync(held.Questions, cancellationToken);
             if (held.Member is not null)
             {
                 await members.ForgetContactDetailsAsync(held.SquadId, userId, cancellationToken);
@@ -151,7 +163,7 @@ public sealed class PrivacyService(
         await cycle.ForgetAsync(TableKey.Join("user", userId), WelcomeKey, cancellationToken);
         var waiting = await people.DeleteChoicesAsync(userId, cancellationToken);
         await people.ForgetPublicNameAsync(userId, cancellationToken);
-        return new ErasureReport(weeks, leadEdits, editionCount, markers, waiting) { PublicEditions = publicEditions };
+        return new ErasureReport(weeks, leadEdits, editionCount, markers, waiting) { PublicEditions = publicEditions, Questions = questionCount };
     }
 
     /// <summary>The member's items as a weeknote renders them: their answer and, where a lead edited it, the edited text.</summary>
@@ -200,7 +212,7 @@ public sealed class PrivacyService(
         throw new InvalidOperationException("The review draft kept changing while your data was being erased; please say erase my data again.");
     }
 
-    private sealed record Held(string SquadId, string Name, Member? Member, bool IsLead, IReadOnlyList<(IsoWeek Week, EntryRow Row, StoredEntry Stored)> Entries, IReadOnlyList<IsoWeek> DraftWeeks, int LeadEdits, int Editions, int Markers);
+    private sealed record Held(string SquadId, string Name, Member? Member, bool IsLead, IReadOnlyList<(IsoWeek Week, EntryRow Row, StoredEntry Stored)> Entries, IReadOnlyList<IsoWeek> DraftWeeks, int LeadEdits, int Editions, int Markers, IReadOnlyList<QuestionRow> Questions);
 
     /// <summary>What is held about the person in each squad they are linked to (removed squads included).</summary>
     private async Task<IReadOnlyList<Held>> HeldAsync(string userId, CancellationToken cancellationToken)
@@ -230,7 +242,8 @@ public sealed class PrivacyService(
             }
 
             var markers = (await cycle.ListSendsToAsync(squadId, userId, cancellationToken)).Count;
-            held.Add(new Held(squadId, squad?.Settings.Name ?? "A squad that no longer uses UpdateBot", member, squad?.IsLead(userId) == true, rows, draftWeeks, leadEdits, inEditions, markers));
+            var asked = await questions.ListForPersonAsync(squadId, userId, cancellationToken);
+            held.Add(new Held(squadId, squad?.Settings.Name ?? "A squad that no longer uses UpdateBot", member, squad?.IsLead(userId) == true, rows, draftWeeks, leadEdits, inEditions, markers, asked));
         }
 
         return held;
