@@ -168,4 +168,21 @@ public sealed class QuestionsFromReadersTests(AzuriteFixture tables) : IClassFix
         Assert.Contains("1 question(s) you asked or were asked", FakeTeams.Text(squad.Teams.SendsTo("29:bo")[^1].Json), StringComparison.Ordinal);
         Assert.Empty(await host.Get<QuestionStore>().ListForPersonAsync(TestSquad.TeamId, "29:ada", CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Retention_sweeps_questions_with_the_week_they_were_asked_in()
+    {
+        var (squad, host, post) = await PublishedAsync(tables, "AskRetention");
+        await using var owned = squad;
+        var ask = Assert.Single(Executes(FakeTeams.Card(post), Verbs.DigestAsk));
+        ask[(string)ask["inputId"]!] = Question;
+        var (status, _) = await host.InvokeAsync(Activities.Execute("29:bo", "Bo Diddley", Verbs.DigestAsk, ask, teamId: TestSquad.TeamId));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Single(await host.Get<QuestionStore>().ListForPersonAsync(TestSquad.TeamId, "29:bo", CancellationToken.None));
+
+        // A cutoff in the week after: the question's week is wholly older, so it goes with the rest of that week.
+        await host.Get<UpdateBot.Cycle.RetentionSweep>().SweepAsync(FridayAfternoon + TimeSpan.FromDays(7), CancellationToken.None);
+
+        Assert.Empty(await host.Get<QuestionStore>().ListForPersonAsync(TestSquad.TeamId, "29:bo", CancellationToken.None));
+    }
 }
