@@ -1,7 +1,14 @@
 namespace UpdateBot.Domain;
 
-/// <summary>A step of one squad-week and the instant it falls due.</summary>
-public sealed record DueStep(IsoWeek Week, CycleStep Step, DateTimeOffset DueAt);
+/// <summary>
+/// A step of one squad-week and the instant it falls due; a prompt or reminder whose members are in several zones
+/// falls due first at <see cref="DueAt"/> and last at <see cref="LastDueAt"/> (<see cref="MemberSchedule.Window"/>).
+/// </summary>
+public sealed record DueStep(IsoWeek Week, CycleStep Step, DateTimeOffset DueAt)
+{
+    /// <summary>The last member's time for the step (the same as <see cref="DueAt"/> on one clock).</summary>
+    public DateTimeOffset LastDueAt { get; init; } = DueAt;
+}
 
 /// <summary>When each step of a squad's week falls due, in the squad's IANA time zone, DST-correct.</summary>
 public static class WeeklySchedule
@@ -57,16 +64,19 @@ public static class WeeklySchedule
     /// oldest first, from this week and the previous one (a step of a week long gone is never returned).
     /// A step that an edit of the schedule at <paramref name="scheduleChangedAt"/> put in the past of that week became
     /// due at the edit (<see cref="BecameDueAt"/>): it runs now rather than being skipped silently.
+    /// With <paramref name="memberZones"/> (the zones of members on another clock), a prompt or reminder is due from
+    /// its first member's time and stays within the catch-up window until its last member's (<see cref="MemberSchedule"/>);
+    /// a member east of the squad may be asked for next week's update before the squad's week turns.
     /// The caller filters out steps already marked done.
     /// </summary>
-    public static IReadOnlyList<DueStep> DueSteps(SquadSchedule schedule, TimeZoneInfo zone, DateTimeOffset now, TimeSpan catchUpWindow, DateTimeOffset? scheduleChangedAt = null)
+    public static IReadOnlyList<DueStep> DueSteps(SquadSchedule schedule, TimeZoneInfo zone, DateTimeOffset now, TimeSpan catchUpWindow, DateTimeOffset? scheduleChangedAt = null, IReadOnlyCollection<TimeZoneInfo>? memberZones = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(catchUpWindow, TimeSpan.Zero);
 
         var current = WeekAt(zone, now);
         var oldestAllowed = now - catchUpWindow;
-        return StepsOf(schedule, zone, current.Previous(), current)
-            .Where(s => s.DueAt <= now && BecameDueAt(s, zone, scheduleChangedAt) >= oldestAllowed)
+        return StepsOf(schedule, zone, current.Previous(), current.Next(), memberZones ?? [])
+            .Where(s => s.DueAt <= now && BecameDueAt(s with { DueAt = s.LastDueAt }, zone, scheduleChangedAt) >= oldestAllowed)
             .ToList();
     }
 
@@ -99,12 +109,23 @@ public static class WeeklySchedule
     }
 
     /// <summary>All steps of the weeks <paramref name="first"/>…<paramref name="last"/>, oldest first.</summary>
-    private static IEnumerable<DueStep> StepsOf(SquadSchedule schedule, TimeZoneInfo zone, IsoWeek first, IsoWeek last)
+    private static IEnumerable<DueStep> StepsOf(SquadSchedule schedule, TimeZoneInfo zone, IsoWeek first, IsoWeek last, IReadOnlyCollection<TimeZoneInfo>? memberZones = null)
     {
         var steps = new List<DueStep>();
         for (var week = first; week <= last; week = week.Next())
         {
-            steps.AddRange(Steps.Select(step => new DueStep(week, step, DueAt(schedule, zone, week, step))));
+            steps.AddRange(Steps.Select(step => Step(week, step)));
+        }
+
+        DueStep Step(IsoWeek week, CycleStep step)
+        {
+            if (memberZones is not { Count: > 0 })
+            {
+                return new DueStep(week, step, DueAt(schedule, zone, week, step));
+            }
+
+            var (firstDue, lastDue) = MemberSchedule.Window(schedule, zone, memberZones, week, step);
+            return new DueStep(week, step, firstDue) { LastDueAt = lastDue };
         }
 
         // Stable sort: steps due at the same instant keep week-then-step order (compile before publish).

@@ -51,6 +51,7 @@ public static class UpdateBotServiceExtensions
         services.AddSingleton<EditionStore>();
         services.AddSingleton<PeopleStore>();
         services.AddSingleton<OpenEditionStore>();
+        services.AddSingleton<QuestionStore>();
         services.AddSingleton<StorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
 
@@ -64,8 +65,10 @@ public static class UpdateBotServiceExtensions
         services.AddScoped<StatusService>();
         services.AddScoped<LeadRights>();
         services.AddScoped<PrivacyService>();
+        services.AddScoped<MemberTimeZones>();
         services.AddScoped<OpenWeeknoteService>();
         services.AddScoped<DigestService>();
+        services.AddScoped<UpdateBot.Questions.QuestionService>();
         services.AddScoped<CycleRunner>();
         services.AddSingleton<RetentionSweep>();
         services.AddSingleton<WeeklyCycleService>();

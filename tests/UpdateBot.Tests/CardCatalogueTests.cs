@@ -107,6 +107,17 @@ public sealed class CardCatalogueTests
             new MemberWeekStatus("Di Fawcett", "Away", "Until 12 Dec.", null),
             new MemberWeekStatus("Ed Ruscha", "Pending", "Delivery unconfirmed: a restart interrupted the send.", "Ask them whether they got the prompt, or say remind now."),
         ], "next: remind Fri 27 Nov, 10:00")[0], false);
+        var question = new QuestionRow
+        {
+            PartitionKey = "19:team|2026-W49", RowKey = QuestionStore.Key("0123456789abcdef"), Week = "2026-W48", ItemId = "29:ada/highlights",
+            ItemText = "Shipped the engine, **with** [notes](https://example.org)", AskerId = "29:bo", AskerName = "Bo *Diddley*", AuthorId = "29:ada", AuthorName = "Ada Lovelace",
+            Question = "# What engine?\n> quoted", AskedAt = ClosesAt,
+        };
+        yield return ("question-to-author", QuestionCards.ToAuthor("19:team", IsoWeek.Parse("2026-W49"), question), true);
+        question.Answer = "The **difference** engine.";
+        yield return ("question-answered", QuestionCards.Answered("19:team", IsoWeek.Parse("2026-W49"), question, "Posted as a reply to the weeknote in the channel."), true);
+        yield return ("question-answered-again", QuestionCards.Answered("19:team", IsoWeek.Parse("2026-W49"), question, "Saved, but Teams is busy.", postAgain: true), true);
+        yield return ("question-in-thread", QuestionCards.InThread(question), true);
         yield return ("history", HistoryCards.History("Platform",
         [
             new EditionRow { Edition = 2, Week = "2026-W48", Title = "Platform weeknotes — Update 2", DateRange = "23–27 Nov 2026", Participation = "7 of 9 contributed", ConversationId = "19:c;messageid=2", ActivityId = "2" },
@@ -119,6 +130,13 @@ public sealed class CardCatalogueTests
             for (var i = 0; i < channel.Count; i++)
             {
                 yield return ($"channel-{label}-{i}", channel[i], true);
+            }
+
+            // As posted: with Ask about this (per item, or per section when per item would need more cards).
+            var asking = DigestCards.ChannelCards(digest, "19:team");
+            for (var i = 0; i < asking.Count; i++)
+            {
+                yield return ($"channel-ask-{label}-{i}", asking[i], true);
             }
 
             yield return ($"review-header-{label}", ReviewCards.Header(digest, "19:team", "29:lead", "Publishes automatically on Fri 27 Nov, 16:00.", published: false), true);
@@ -174,6 +192,22 @@ public sealed class CardCatalogueTests
             Assert.Contains(item.Text, channelText);
             Assert.Contains(item.Text, reviewText);
         });
+    }
+
+    [Fact]
+    public void Every_item_of_a_post_that_fits_has_its_own_ask_and_a_post_that_would_need_more_cards_has_one_per_section()
+    {
+        static int Asks(IEnumerable<AdaptiveCard> cards) =>
+            cards.Sum(c => CardJson.Serialize(c).Split("\"digest.ask\"").Length - 1);
+
+        // Each Ask about this writes its verb twice: the Action.Execute and its Action.Submit fallback.
+        var small = SmallDigest();
+        Assert.Equal(2 * small.VisibleSections.Sum(s => s.Items.Count), Asks(DigestCards.ChannelCards(small, "19:team")));
+
+        var big = BigDigest();
+        var asking = DigestCards.ChannelCards(big, "19:team");
+        Assert.Equal(2 * big.VisibleSections.Count, Asks(asking));
+        Assert.All(asking, c => Assert.True(CardJson.MeasureUtf16Bytes(c) <= CardJson.MaxMessageUtf16Bytes));
     }
 
     [Fact]

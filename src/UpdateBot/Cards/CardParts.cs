@@ -27,6 +27,8 @@ public static class Verbs
     public const string DigestPublish = "digest.publish";
     public const string DigestRefresh = "digest.refresh";
     public const string SquadChoose = "squad.choose";
+    public const string DigestAsk = "digest.ask";
+    public const string QuestionAnswer = "question.answer";
 }
 
 /// <summary>Small builders shared by the cards.</summary>

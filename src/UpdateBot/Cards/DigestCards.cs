@@ -12,8 +12,13 @@ namespace UpdateBot.Cards;
 /// </summary>
 public static class DigestCards
 {
-    /// <summary>The channel cards for a digest: the first carries the header, the rest say they continue it.</summary>
-    public static IReadOnlyList<AdaptiveCard> ChannelCards(Digest digest)
+    /// <summary>
+    /// The channel cards for a digest: the first carries the header, the rest say they continue it. With
+    /// <paramref name="squadId"/> (what is posted), every item has <i>Ask about this</i> (README, "Questions from
+    /// readers"); when an action per item would make the post need more cards than it does without, each section has
+    /// one instead, choosing the item in its box.
+    /// </summary>
+    public static IReadOnlyList<AdaptiveCard> ChannelCards(Digest digest, string? squadId = null)
     {
         var header = new List<CardElement>
         {
@@ -25,11 +30,45 @@ public static class DigestCards
             header.Add(new TextBlock(digest.Intro) { Spacing = Spacing.Medium });
         }
 
+        IReadOnlyList<AdaptiveCard> Cards(Ask ask) =>
+            Pack(header, Blocks(digest, ask, squadId), continued => [Subtle($"{digest.Title} (continued)")], (body, _) => Channel(digest.Title, body));
+
+        var plain = Cards(Ask.None);
+        if (squadId is null || digest.VisibleSections.Count == 0)
+        {
+            return plain;
+        }
+
+        var perItem = Cards(Ask.PerItem);
+        return perItem.Count <= plain.Count ? perItem : Cards(Ask.PerSection);
+    }
+
+    private enum Ask
+    {
+        None,
+        PerItem,
+        PerSection,
+    }
+
+    private static List<CardElement> Blocks(Digest digest, Ask ask, string? squadId)
+    {
         var blocks = new List<CardElement>();
+        var index = 0;
         foreach (var section in digest.VisibleSections)
         {
             blocks.Add(Heading(section.Title));
-            blocks.AddRange(section.Items.Select(ItemBlock));
+            foreach (var item in section.Items)
+            {
+                // An item travels with its own Ask action when the post is cut into parts.
+                blocks.Add(ask == Ask.PerItem
+                    ? new Container([ItemBlock(item), QuestionCards.AskAboutItem(squadId!, digest.Week, item, index++)]) { Spacing = Spacing.Small }
+                    : ItemBlock(item));
+            }
+
+            if (ask == Ask.PerSection)
+            {
+                blocks.Add(QuestionCards.AskAboutSection(squadId!, digest.Week, section, index++));
+            }
         }
 
         if (blocks.Count == 0)
@@ -37,7 +76,7 @@ public static class DigestCards
             blocks.Add(Paragraph("A quiet week: nothing to report."));
         }
 
-        return Pack(header, blocks, continued => [Subtle($"{digest.Title} (continued)")], (body, _) => Channel(digest.Title, body));
+        return blocks;
     }
 
     /// <summary>One contribution: the member's text, attributed (and how long its blockers have been open, when repeated).</summary>

@@ -59,6 +59,7 @@ public static class StatusCards
         "Quiet" => 3,
         "Away" => 4,
         "Messages" => 5,
-        _ => 6,
+        "Questions" => 6,
+        _ => 7,
     };
 }

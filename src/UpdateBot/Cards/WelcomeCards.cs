@@ -45,6 +45,7 @@ public static class WelcomeCards
             new("back", "you're back: prompts resume"),
             new("stop / start", "opt out of or back into the weekly prompts"),
             new("my data / erase my data", "see or delete everything I hold about you"),
+            new("my time zone Europe/Lisbon", "get your prompts at the squad's hour on your own clock (Teams usually tells me your zone)"),
             new("public name first / full / team", "how the open weeknote names you from now on (\"team\": a member of the team); add everywhere to change past ones too"),
         };
         var leadFacts = new List<Fact>

@@ -11,14 +11,24 @@ using UpdateBot.Teams.Connector;
 
 namespace UpdateBot.Cycle;
 
-/// <summary>What running a step did. <see cref="Complete"/> is false while some sends wait to be retried.</summary>
+/// <summary>
+/// What running a step did. <see cref="Complete"/> is false while some sends wait to be retried, or while some members'
+/// own time for it is still to come (<see cref="Later"/>; the step is due again at <see cref="NotBefore"/>).
+/// </summary>
 public sealed record StepReport(CycleStep Step, bool Complete, int Sent, int AlreadyDone, int Unreachable, int Retrying, int Skipped, string? Note = null)
 {
+    /// <summary>Members whose own time for this prompt or reminder has not come yet.</summary>
+    public int Later { get; init; }
+
+    /// <summary>When the step should run again for them (null: as soon as possible, or never).</summary>
+    public DateTimeOffset? NotBefore { get; init; }
+
     public string Describe() => Step switch
     {
         CycleStep.Open or CycleStep.Remind =>
             $"{Sent} sent" + (AlreadyDone > 0 ? $", {AlreadyDone} already had it" : "") + (Skipped > 0 ? $", {Skipped} away or opted out" : "")
-            + (Unreachable > 0 ? $", {Unreachable} unreachable" : "") + (Retrying > 0 ? $", {Retrying} to retry" : "") + (Note is null ? "" : $". {Note}"),
+            + (Unreachable > 0 ? $", {Unreachable} unreachable" : "") + (Retrying > 0 ? $", {Retrying} to retry" : "")
+            + (Later > 0 ? $", {Later} later at their own time" : "") + (Note is null ? "" : $". {Note}"),
         _ => Note ?? (Complete ? "done" : "to retry"),
     };
 
@@ -32,6 +42,7 @@ public sealed record StepReport(CycleStep Step, bool Complete, int Sent, int Alr
 public sealed partial class CycleRunner(
     ConnectorClient connector,
     MemberStore members,
+    SquadStore squads,
     EntryStore entries,
     CycleStore cycle,
     Messenger messenger,
@@ -46,12 +57,16 @@ public sealed partial class CycleRunner(
     /// <summary>Sends in flight at once during a fan-out; the connector's rate limiter keeps us inside Teams' limits.</summary>
     private const int FanOutParallelism = 8;
 
-    public async Task<StepReport> RunAsync(Squad squad, IsoWeek week, CycleStep step, CancellationToken cancellationToken)
+    /// <param name="now">
+    /// A lead's <c>prompt now</c> / <c>remind now</c>: every member is sent it at once, whatever their own clock says.
+    /// Otherwise (the schedule) each member gets it at their own time (<see cref="MemberSchedule.DueAt"/>).
+    /// </param>
+    public async Task<StepReport> RunAsync(Squad squad, IsoWeek week, CycleStep step, CancellationToken cancellationToken, bool now = false)
     {
         var report = step switch
         {
-            CycleStep.Open => await FanOutAsync(squad, week, reminder: false, cancellationToken),
-            CycleStep.Remind => await FanOutAsync(squad, week, reminder: true, cancellationToken),
+            CycleStep.Open => await FanOutAsync(squad, week, reminder: false, cancellationToken, now),
+            CycleStep.Remind => await FanOutAsync(squad, week, reminder: true, cancellationToken, now),
             CycleStep.Compile => await CompileAsync(squad, week, cancellationToken),
             CycleStep.Publish => await PublishAsync(squad, week, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(step)),
@@ -86,7 +101,7 @@ public sealed partial class CycleRunner(
         return true;
     }
 
-    private async Task<StepReport> FanOutAsync(Squad squad, IsoWeek week, bool reminder, CancellationToken cancellationToken)
+    private async Task<StepReport> FanOutAsync(Squad squad, IsoWeek week, bool reminder, CancellationToken cancellationToken, bool everyoneNow = false)
     {
         var step = reminder ? CycleStep.Remind : CycleStep.Open;
         var published = await digests.IsPublishedAsync(squad, week, cancellationToken);
@@ -98,6 +113,11 @@ public sealed partial class CycleRunner(
 
         var rosterFresh = await SyncRosterAsync(squad, cancellationToken);
         var roster = (await members.ListAsync(squad.Id, cancellationToken)).Where(m => m.InRoster).ToList();
+
+        // The scheduler's list of member zones follows the roster (a zone nobody has any more stops waking the step).
+        await squads.SetMemberTimeZonesAsync(squad.Id, roster.Where(m => m.TimeZone is not null).Select(m => m.TimeZone!.Id).ToList(), cancellationToken);
+        var now = time.GetUtcNow();
+        var later = new ConcurrentBag<DateTimeOffset>();
         var weekEntries = (await entries.ListAsync(squad.Id, week, cancellationToken)).ToDictionary(e => e.Entry.MemberId, StringComparer.Ordinal);
         var openDate = week.DateOf(squad.Settings.Schedule.For(step).Day);
         var closesAt = WeekWindow.ClosesAt(squad, week);
@@ -106,6 +126,22 @@ public sealed partial class CycleRunner(
         await Parallel.ForEachAsync(roster, new ParallelOptions { MaxDegreeOfParallelism = FanOutParallelism, CancellationToken = cancellationToken }, async (member, ct) =>
         {
             weekEntries.TryGetValue(member.UserId, out var stored);
+            var due = MemberSchedule.DueAt(squad.Settings.Schedule, squad.TimeZone, member.TimeZone, week, step);
+            if (!everyoneNow && due > now)
+            {
+                // Their own clock has not reached the squad's hour yet: the step comes back for them then.
+                later.Add(due.Value);
+                counts.AddOrUpdate("later", 1, (_, n) => n + 1);
+                return;
+            }
+
+            if (!everyoneNow && due is null)
+            {
+                // A reminder held back to the compile time with the member's prompt: it would follow the prompt at once.
+                counts.AddOrUpdate("skipped", 1, (_, n) => n + 1);
+                return;
+            }
+
             string outcome;
             try
             {
@@ -124,7 +160,12 @@ public sealed partial class CycleRunner(
 
         int Count(string key) => counts.GetValueOrDefault(key);
         var note = rosterFresh ? null : "The roster could not be refreshed from Teams; used the last known one";
-        return new StepReport(step, Count("retry") == 0 && Count("inflight") == 0 && (rosterFresh || roster.Count > 0), Count("sent"), Count("done"), Count("unreachable"), Count("retry"), Count("skipped"), note);
+        var settled = Count("retry") == 0 && Count("inflight") == 0 && (rosterFresh || roster.Count > 0);
+        return new StepReport(step, settled && later.IsEmpty, Count("sent"), Count("done"), Count("unreachable"), Count("retry"), Count("skipped"), note)
+        {
+            Later = Count("later"),
+            NotBefore = settled && !later.IsEmpty ? later.Min() : null,
+        };
     }
 
     private async Task<string> SendOneAsync(Squad squad, IsoWeek week, Member member, StoredEntry? stored, bool reminder, DateOnly stepDate, DateTimeOffset closesAt, CancellationToken cancellationToken)

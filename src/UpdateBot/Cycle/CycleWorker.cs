@@ -180,8 +180,9 @@ public sealed partial class CycleWorker(
             return WorkOutcome.Done;
         }
 
-        // Some sends wait for a retry: the scheduler enqueues the step again on its next tick.
-        await cycle.MarkStepDueAsync(item.SquadId, item.Week, item.Step, report.Describe(), cancellationToken);
+        // Some sends wait for a retry, or some members' own time is still to come: the scheduler enqueues the step
+        // again on its next tick, or once that time has come.
+        await cycle.MarkStepDueAsync(item.SquadId, item.Week, item.Step, report.Describe(), cancellationToken, report.NotBefore);
         return WorkOutcome.Incomplete;
     }
 

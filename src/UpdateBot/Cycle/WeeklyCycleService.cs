@@ -101,7 +101,7 @@ public sealed partial class WeeklyCycleService(
         var cycle = services.GetRequiredService<CycleStore>();
         var queues = services.GetRequiredService<WorkQueues>();
         var enqueued = 0;
-        var due = WeeklySchedule.DueSteps(squad.Settings.Schedule, squad.TimeZone, time.GetUtcNow(), options.Value.CatchUpWindow, squad.ScheduleChangedAt);
+        var due = WeeklySchedule.DueSteps(squad.Settings.Schedule, squad.TimeZone, time.GetUtcNow(), options.Value.CatchUpWindow, squad.ScheduleChangedAt, squad.MemberTimeZones);
         foreach (var step in due)
         {
             using var scope = logger.BeginScope(new Dictionary<string, object> { ["SquadId"] = squad.Id, ["Week"] = step.Week.ToString(), ["Step"] = step.Step.ToString() });

@@ -283,7 +283,7 @@ public sealed partial class DigestService(
             marker.Edition = marker.Edition > 0 ? marker.Edition : await squads.TakeNextEditionAsync(squad.Id, ct);
             (posted, var draft) = await ComposeWithDraftAsync(squad, week, marker.Edition, ct);
             marker.ShownDraft = CycleStore.DraftVersion(draft);
-            return await messenger.PostToChannelAsync(squad, DigestCards.ChannelCards(posted)[0], DigestCards.NotificationSummary(posted), ct);
+            return await messenger.PostToChannelAsync(squad, DigestCards.ChannelCards(posted, squad.Id)[0], DigestCards.NotificationSummary(posted), ct);
         }, cancellationToken);
         var edition = root.Marker.Edition;
 
@@ -312,7 +312,7 @@ public sealed partial class DigestService(
 
         // The post is in the channel (now or earlier): every continuation part follows, each exactly once.
         var digestNow = posted ?? await ComposeAsync(squad, week, cancellationToken, edition);
-        var cards = DigestCards.ChannelCards(digestNow);
+        var cards = DigestCards.ChannelCards(digestNow, squad.Id);
         var pending = 0;
         for (var i = 1; i < cards.Count; i++)
         {
@@ -391,7 +391,7 @@ public sealed partial class DigestService(
         {
             var (_, draftBefore) = await cycle.GetDraftAsync(squad.Id, week, cancellationToken);
             var digest = await ComposeAsync(squad, week, cancellationToken, post.Edition);
-            var cards = DigestCards.ChannelCards(digest);
+            var cards = DigestCards.ChannelCards(digest, squad.Id);
             var stale = await UpdateAsync(post.ActivityId, cards[0]) ? 0 : 1;
 
             var parts = await cycle.ListPartsAsync(partition, cancellationToken);

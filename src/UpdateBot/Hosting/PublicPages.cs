@@ -50,26 +50,33 @@ public static class PublicPages
         <ul>
           <li>Your Teams user id and display name, and which squads (teams) you are on, read from the team's roster.</li>
           <li>How to reach you 1:1: the chat id Teams gives the bot.</li>
+          <li>Your time zone, as your Teams app reports it or as you set it with <strong>my time zone</strong>, so that your
+            prompts and reminders come at your squad's hour on your own clock.</li>
           <li>Your weekly answers, and whether you said a week was quiet, that you are away (and until when), or that you
             opted out of the prompts.</li>
+          <li>Questions readers asked about your weeknote items, and questions you asked about other people's, with the
+            answers.</li>
           <li>For each squad: its settings, its leads, the drafts and the published weeknotes, which blockers a lead
             marked resolved, and which messages the bot sent, so that each is sent once.</li>
         </ul>
         <h2>Who can see it</h2>
         <p>Your answers are visible only to you and the squad's leads until the weeknote is published; then the published
         weeknote is posted to the team's channel for the whole team, with names attributed.</p>
+        <p>A question about a weeknote item is seen only by the item's author until they answer it; the answer is then
+        posted as a reply to the weeknote in the channel, naming both of you. The leads see that a question waits, not
+        what it says.</p>
         <p>If the squad's leads turn on <strong>Publish openly</strong>, each published weeknote also gets a public web
         page and feed that anyone can read without signing in. Only sections the leads made public are on it, never an
         answer you kept team-only or one a lead withheld, and you are named as you chose (full name, first name, or
         "a member of the team", the default). Turning publishing openly off takes the pages down.</p>
         <h2>How long it is kept</h2>
-        <p>Answers, drafts and delivery records are deleted automatically after {retentionDays.ToString(CultureInfo.InvariantCulture)} days.
+        <p>Answers, questions, drafts and delivery records are deleted automatically after {retentionDays.ToString(CultureInfo.InvariantCulture)} days.
         Published weeknotes stay in the channel like any other Teams message; public weeknote pages of weeks older
         than that are deleted too.</p>
         <h2>How to see it and erase it</h2>
         <ul>
           <li>Say <strong>my data</strong> to UpdateBot in your 1:1 chat: it shows what it holds about you.</li>
-          <li>Say <strong>erase my data</strong>: it deletes your answers and your contact details now. Weeknotes already
+          <li>Say <strong>erase my data</strong>: it deletes your answers, the questions you asked or were asked, your time zone and your contact details now. Weeknotes already
             published in the channel, and a lead's edited copy of an item, are not deleted by it. Your items are removed
             from every public weeknote page and feed.</li>
           <li>Say <strong>stop</strong> to receive no more prompts (<strong>start</strong> to resume).</li>

@@ -12,10 +12,13 @@ public sealed record ErasureReport(int Weeks, int LeadEdits, int Editions, int M
     /// <summary>Open (public) weeknotes your items were taken out of (their pages and feed no longer show them).</summary>
     public int PublicEditions { get; init; }
 
+    /// <summary>Readers' questions you asked or were asked (answers already posted in a channel thread stay there, as Teams holds them).</summary>
+    public int Questions { get; init; }
+
     public string Describe() =>
         $"Erased: {Weeks} week(s) of answers, {LeadEdits} lead edit(s) of your items, your words in {Editions} published weeknote(s) (now \"removed at the author's request\"), "
         + $"your items in {PublicEditions} public weeknote(s) (gone from their pages and feed), your choice of public name, "
-        + $"{Markers} delivery record(s), {Waiting} message(s) waiting for a squad choice, and your chat details. "
+        + $"{Questions} question(s) you asked or were asked about weeknote items, {Markers} delivery record(s), {Waiting} message(s) waiting for a squad choice, and your chat details and time zone. "
         + "You're still on the team's roster (Teams lists you there); say **stop** if you'd rather not be asked again.";
 }
 
@@ -31,7 +34,8 @@ public sealed class PrivacyService(
     CycleStore cycle,
     EditionStore editions,
     ConversationStore conversations,
-    OpenWeeknoteService openWeeknotes)
+    OpenWeeknoteService openWeeknotes,
+    QuestionStore questions)
 {
     private const string WelcomeKey = "welcome";
 
@@ -43,6 +47,11 @@ public sealed class PrivacyService(
         builder.AppendLine(reference is null
             ? "- No chat details (the bot has no 1:1 chat with you on record)."
             : $"- Your Teams id, and how to reach you 1:1 (the chat id Teams gave the bot{(reference.AadObjectId is null ? "" : " and your Microsoft Entra object id")}).");
+        if (reference?.TimeZoneId is { } zone)
+        {
+            builder.Append("- Your time zone: ").Append(zone).Append(reference.TimeZoneSource == TimeZoneSource.Set ? " (you set it)" : " (from Teams)")
+                .AppendLine(", kept with each squad's roster so your prompts come on your clock.");
+        }
 
         foreach (var held in await HeldAsync(userId, cancellationToken))
         {
@@ -85,6 +94,13 @@ public sealed class PrivacyService(
             {
                 builder.Append("- Blockers of yours a lead marked resolved (the marks hold no words): ").Append(held.ResolvedMarks.Count).AppendLine(".");
             }
+
+            var asked = held.Questions.Count(q => q.AskerId == userId);
+            var askedOfYou = held.Questions.Count - asked;
+            if (held.Questions.Count > 0)
+            {
+                builder.Append("- Questions about weeknote items: ").Append(asked).Append(" you asked, ").Append(askedOfYou).AppendLine(" asked of you (with their answers).");
+            }
         }
 
         if (await people.GetPublicNameAsync(userId, cancellationToken) is { } publicName)
@@ -110,7 +126,7 @@ public sealed class PrivacyService(
     /// </summary>
     public async Task<ErasureReport> EraseAsync(string userId, CancellationToken cancellationToken)
     {
-        var (weeks, leadEdits, editionCount, markers, publicEditions) = (0, 0, 0, 0, 0);
+        var (weeks, leadEdits, editionCount, markers, publicEditions, questionCount) = (0, 0, 0, 0, 0, 0);
         foreach (var held in await HeldAsync(userId, cancellationToken))
         {
             // The public pages first: what the world can read goes before anything else.
@@ -142,6 +158,7 @@ public sealed class PrivacyService(
 
             // A lead's resolve marks hold no words (a fingerprint), but they are about the member's blockers: they go too.
             await cycle.DeleteAsync(held.ResolvedMarks, cancellationToken);
+            questionCount += await questions.DeleteAsync(held.Questions, cancellationToken);
             if (held.Member is not null)
             {
                 await members.ForgetContactDetailsAsync(held.SquadId, userId, cancellationToken);
@@ -154,7 +171,7 @@ public sealed class PrivacyService(
         await cycle.ForgetAsync(TableKey.Join("user", userId), WelcomeKey, cancellationToken);
         var waiting = await people.DeleteChoicesAsync(userId, cancellationToken);
         await people.ForgetPublicNameAsync(userId, cancellationToken);
-        return new ErasureReport(weeks, leadEdits, editionCount, markers, waiting) { PublicEditions = publicEditions };
+        return new ErasureReport(weeks, leadEdits, editionCount, markers, waiting) { PublicEditions = publicEditions, Questions = questionCount };
     }
 
     /// <summary>The member's items as a weeknote renders them: their answer and, where a lead edited it, the edited text.</summary>
@@ -203,7 +220,8 @@ public sealed class PrivacyService(
         throw new InvalidOperationException("The review draft kept changing while your data was being erased; please say erase my data again.");
     }
 
-    private sealed record Held(string SquadId, string Name, Member? Member, bool IsLead, IReadOnlyList<(IsoWeek Week, EntryRow Row, StoredEntry Stored)> Entries, IReadOnlyList<IsoWeek> DraftWeeks, int LeadEdits, int Editions, int Markers)
+    private sealed record Held(string SquadId, string Name, Member? Member, bool IsLead, IReadOnlyList<(IsoWeek Week, EntryRow Row, StoredEntry Stored)> Entries, IReadOnlyList<IsoWeek> DraftWeeks, int LeadEdits, int Editions, int Markers, IReadOnlyList<QuestionRow> Questions)
+
     {
         /// <summary>A lead's "resolved" marks on the person's blockers (no words: a fingerprint of each line).</summary>
         public IReadOnlyList<ResolvedBlockerRow> ResolvedMarks { get; init; } = [];
@@ -237,7 +255,8 @@ public sealed class PrivacyService(
             }
 
             var markers = (await cycle.ListSendsToAsync(squadId, userId, cancellationToken)).Count;
-            held.Add(new Held(squadId, squad?.Settings.Name ?? "A squad that no longer uses UpdateBot", member, squad?.IsLead(userId) == true, rows, draftWeeks, leadEdits, inEditions, markers)
+            var asked = await questions.ListForPersonAsync(squadId, userId, cancellationToken);
+            held.Add(new Held(squadId, squad?.Settings.Name ?? "A squad that no longer uses UpdateBot", member, squad?.IsLead(userId) == true, rows, draftWeeks, leadEdits, inEditions, markers, asked)
             {
                 ResolvedMarks = await cycle.ListResolvedBlockersOfAsync(squadId, userId, cancellationToken),
             });

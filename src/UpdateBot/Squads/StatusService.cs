@@ -18,7 +18,29 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
         var statuses = Statuses(squad, week, roster, await entries.ListAsync(squad.Id, week, cancellationToken), markers);
         var messages = MessageStatuses(squad, week, roster, markers);
         var (stepLine, stopped) = Steps(squad, week, markers);
-        return StatusCards.Status(squad.Settings.Name, week, [.. statuses, .. messages, .. stopped], stepLine);
+        return StatusCards.Status(squad.Settings.Name, week, [.. statuses, .. messages, .. stopped, .. OpenQuestions(squad, markers)], stepLine);
+    }
+
+    /// <summary>
+    /// Readers' questions asked this week that wait for their answer: who asked whom, about which item, and whether it
+    /// reached the author. Never the question itself: nobody but the author sees it before it is answered.
+    /// </summary>
+    private static IEnumerable<MemberWeekStatus> OpenQuestions(Squad squad, WeekMarkers markers)
+    {
+        var sends = markers.Intents.Where(p => p.Intent.Kind == IntentKind.Question).ToDictionary(p => p.Intent.Topic ?? "", p => p.Marker, StringComparer.Ordinal);
+        foreach (var question in markers.Questions.Where(q => !q.IsAnswered).OrderBy(q => q.AskedAt))
+        {
+            var about = question.ItemText.Length <= 80 ? question.ItemText : question.ItemText[..80] + "…";
+            var delivery = sends.GetValueOrDefault(question.Id) switch
+            {
+                { State: MarkerStates.Sent } => $"waiting for {question.AuthorName}'s answer.",
+                { State: MarkerStates.Unreachable } marker => $"it could not reach {question.AuthorName}: {marker.Detail}",
+                { State: MarkerStates.Unconfirmed } => $"Teams did not confirm it reached {question.AuthorName}.",
+                _ => $"not delivered to {question.AuthorName} yet.",
+            };
+            yield return new MemberWeekStatus($"{question.AskerName} asked {question.AuthorName}", "Questions",
+                $"About \"{about}\" ({question.Week}), asked {PromptCards.FormatLocal(question.AskedAt, squad.TimeZone)}; {delivery}", null);
+        }
     }
 
     /// <summary>
@@ -29,7 +51,8 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
     {
         var roster = members.ToDictionary(m => m.UserId, m => m.Name, StringComparer.Ordinal);
         var statuses = new List<MemberWeekStatus>();
-        foreach (var (intent, marker) in markers.Unsettled().Where(p => p.Intent.Kind is not IntentKind.Prompt and not IntentKind.Reminder))
+        // Questions and their answers are shown with the questions (OpenQuestions), never by their words here.
+        foreach (var (intent, marker) in markers.Unsettled().Where(p => p.Intent.Kind is not IntentKind.Prompt and not IntentKind.Reminder and not IntentKind.Question and not IntentKind.QuestionAnswer))
         {
             var (what, step) = Describe(intent, roster);
             var state = marker.State switch
@@ -147,6 +170,11 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
             {
                 stopped.Add(new MemberWeekStatus($"Weekly step: {label}", "Messages", marker.Detail, RunByHand(step)));
                 line ??= $"stopped: {label} (see below)";
+            }
+            else if (marker is { State: MarkerStates.Due, NotBefore: { } later } && later > now && line is null)
+            {
+                // Sent to those whose own time has come; the rest get it at theirs (README, "Each member's own time").
+                line = $"next: {label} for members on another clock {PromptCards.FormatLocal(later, squad.TimeZone)}";
             }
             else if (marker?.State != MarkerStates.Done && line is null)
             {

@@ -2,11 +2,25 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Internal;
+using UpdateBot.Domain;
 
 namespace UpdateBot.Storage;
 
 /// <summary>What is needed to message someone or somewhere later (docs/protocol.md, "Conversation references").</summary>
-public sealed record ConversationReference(string Kind, string Key, string ConversationId, string ServiceUrl, string TenantId, string? BotId, string? Name, string? AadObjectId, string? TeamId, bool Active);
+public sealed record ConversationReference(string Kind, string Key, string ConversationId, string ServiceUrl, string TenantId, string? BotId, string? Name, string? AadObjectId, string? TeamId, bool Active)
+{
+    /// <summary>
+    /// On a person's 1:1 reference: the IANA zone their Teams client reported on this activity (docs/protocol.md,
+    /// "clientInfo"), or null. Stored only when it differs and the person has not set one themselves.
+    /// </summary>
+    public string? ClientTimeZoneId { get; init; }
+
+    /// <summary>The person's stored time zone (read back; see <see cref="ConversationRow.TimeZoneId"/>).</summary>
+    public string? TimeZoneId { get; init; }
+
+    /// <summary>How <see cref="TimeZoneId"/> became known.</summary>
+    public TimeZoneSource? TimeZoneSource { get; init; }
+}
 
 /// <summary>
 /// Conversation references per user (their 1:1 chat), per team and per channel, refreshed from every inbound
@@ -53,15 +67,19 @@ public sealed class ConversationStore : IDisposable
         return row is null ? null : ToReference(row);
     }
 
-    /// <summary>Creates or refreshes a reference. Writes only when something changed, so hot paths stay cheap.</summary>
-    public async Task SaveAsync(ConversationReference reference, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates or refreshes a reference. Writes only when something changed, so hot paths stay cheap. Returns the
+    /// person's time zone when this save changed it (a zone their client reported for the first time, or a new one),
+    /// otherwise null.
+    /// </summary>
+    public async Task<string?> SaveAsync(ConversationReference reference, CancellationToken cancellationToken)
     {
         var key = TableKey.Encode(reference.Key);
         var cacheKey = (reference.Kind, key);
         var row = cache.TryGetValue(cacheKey, out Stored? known) ? known!.ToRow(reference.Kind, key) : null;
         if (row is not null && Unchanged(row, reference))
         {
-            return;
+            return null;
         }
 
         for (var attempt = 0; attempt < WriteAttempts; attempt++)
@@ -71,14 +89,14 @@ public sealed class ConversationStore : IDisposable
             if (row is not null && Unchanged(row, reference))
             {
                 Remember(cacheKey, row);
-                return;
+                return null;
             }
 
             var updated = Merge(reference, key, row);
             if (row is null ? await tables.Conversations.TryAddAsync(updated, cancellationToken) : await tables.Conversations.TryReplaceAsync(updated, cancellationToken))
             {
                 Remember(cacheKey, updated);
-                return;
+                return updated.TimeZoneId != row?.TimeZoneId ? updated.TimeZoneId : null;
             }
 
             // Another writer got there first (409 on add, 412 or 404 on replace): read their value and decide again.
@@ -89,7 +107,25 @@ public sealed class ConversationStore : IDisposable
         // Still losing to other writers: every one of them carries a reference that is valid now, so this one is
         // written unconditionally rather than fail the turn (a 500 makes Teams resend the activity).
         var latest = await tables.Conversations.FindAsync<ConversationRow>(reference.Kind, key, cancellationToken);
-        await tables.Conversations.UpsertEntityAsync(Merge(reference, key, latest), TableUpdateMode.Replace, cancellationToken);
+        var merged = Merge(reference, key, latest);
+        await tables.Conversations.UpsertEntityAsync(merged, TableUpdateMode.Replace, cancellationToken);
+        return merged.TimeZoneId != latest?.TimeZoneId ? merged.TimeZoneId : null;
+    }
+
+    /// <summary>
+    /// A person sets their time zone themselves (<c>my time zone …</c>), or hands it back to their Teams client with
+    /// null (<c>my time zone auto</c>: the next zone the client reports is taken). False when they have no 1:1 reference.
+    /// </summary>
+    public async Task<bool> SetTimeZoneAsync(string userId, string? timeZoneId, CancellationToken cancellationToken)
+    {
+        var key = TableKey.Encode(userId);
+        cache.Remove((User, key));
+        return await tables.Conversations.UpdateAsync<ConversationRow>(User, key, row =>
+        {
+            row.TimeZoneId = timeZoneId ?? row.TimeZoneId;
+            row.TimeZoneSource = timeZoneId is null ? nameof(Domain.TimeZoneSource.Client) : nameof(Domain.TimeZoneSource.Set);
+            return true;
+        }, cancellationToken) is not null;
     }
 
     public async Task MarkInactiveAsync(string kind, string key, CancellationToken cancellationToken)
@@ -126,7 +162,12 @@ public sealed class ConversationStore : IDisposable
         && row.ServiceUrl == reference.ServiceUrl
         && row.Active == reference.Active
         && (reference.Name is null || row.Name == reference.Name)
-        && (reference.AadObjectId is null || row.AadObjectId == reference.AadObjectId);
+        && (reference.AadObjectId is null || row.AadObjectId == reference.AadObjectId)
+        && LearnedTimeZone(row, reference) == row.TimeZoneId;
+
+    /// <summary>What the row's time zone becomes (<see cref="PersonTimeZone.Learn"/>).</summary>
+    private static string? LearnedTimeZone(ConversationRow? row, ConversationReference reference) =>
+        PersonTimeZone.Learn(row?.TimeZoneId, Enum.TryParse<TimeZoneSource>(row?.TimeZoneSource, out var source) ? source : null, reference.ClientTimeZoneId);
 
     private ConversationRow Merge(ConversationReference reference, string key, ConversationRow? row) => new()
     {
@@ -142,6 +183,8 @@ public sealed class ConversationStore : IDisposable
         TeamId = reference.TeamId ?? row?.TeamId,
         Active = reference.Active,
         UpdatedAt = time.GetUtcNow(),
+        TimeZoneId = LearnedTimeZone(row, reference),
+        TimeZoneSource = LearnedTimeZone(row, reference) == row?.TimeZoneId ? row?.TimeZoneSource : nameof(TimeZoneSource.Client),
     };
 
     private void Remember((string, string) cacheKey, ConversationRow row)
@@ -160,13 +203,17 @@ public sealed class ConversationStore : IDisposable
     }
 
     private static ConversationReference ToReference(ConversationRow row) =>
-        new(row.PartitionKey, TableKey.Decode(row.RowKey), row.ConversationId, row.ServiceUrl, row.TenantId, row.BotId, row.Name, row.AadObjectId, row.TeamId, row.Active);
+        new(row.PartitionKey, TableKey.Decode(row.RowKey), row.ConversationId, row.ServiceUrl, row.TenantId, row.BotId, row.Name, row.AadObjectId, row.TeamId, row.Active)
+        {
+            TimeZoneId = row.TimeZoneId,
+            TimeZoneSource = Enum.TryParse<TimeZoneSource>(row.TimeZoneSource, out var source) ? source : null,
+        };
 
     /// <summary>An immutable copy of a stored row (rows are mutable and a turn writes its own).</summary>
-    private sealed record Stored(string ConversationId, string ServiceUrl, string TenantId, string? BotId, string? Name, string? AadObjectId, string? TeamId, bool Active, DateTimeOffset UpdatedAt, ETag ETag)
+    private sealed record Stored(string ConversationId, string ServiceUrl, string TenantId, string? BotId, string? Name, string? AadObjectId, string? TeamId, bool Active, DateTimeOffset UpdatedAt, ETag ETag, string? TimeZoneId, string? TimeZoneSource)
     {
         public static Stored Of(ConversationRow row) =>
-            new(row.ConversationId, row.ServiceUrl, row.TenantId, row.BotId, row.Name, row.AadObjectId, row.TeamId, row.Active, row.UpdatedAt, row.ETag);
+            new(row.ConversationId, row.ServiceUrl, row.TenantId, row.BotId, row.Name, row.AadObjectId, row.TeamId, row.Active, row.UpdatedAt, row.ETag, row.TimeZoneId, row.TimeZoneSource);
 
         public ConversationRow ToRow(string kind, string key) => new()
         {
@@ -182,6 +229,8 @@ public sealed class ConversationStore : IDisposable
             TeamId = TeamId,
             Active = Active,
             UpdatedAt = UpdatedAt,
+            TimeZoneId = TimeZoneId,
+            TimeZoneSource = TimeZoneSource,
         };
     }
 

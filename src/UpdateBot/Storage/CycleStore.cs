@@ -120,7 +120,8 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
             return await tables.Cycle.TryAddAsync(new MarkerRow { PartitionKey = EntryStore.Partition(squadId, week), RowKey = StepKey(step), State = MarkerStates.Queued, UpdatedAt = now }, cancellationToken);
         }
 
-        if (row.State is MarkerStates.Done or MarkerStates.Stopped || (row.State == MarkerStates.Queued && now - row.UpdatedAt < requeueAfter))
+        if (row.State is MarkerStates.Done or MarkerStates.Stopped || (row.State == MarkerStates.Queued && now - row.UpdatedAt < requeueAfter)
+            || (row.State == MarkerStates.Due && row.NotBefore > now))
         {
             return false;
         }
@@ -132,9 +133,10 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
 
     /// <summary>
     /// The step is due again (it ran and is not finished, or its work item could not be enqueued): the scheduler
-    /// enqueues it on its next tick. A step done or stopped meanwhile stays so.
+    /// enqueues it on its next tick, or from <paramref name="notBefore"/> (members whose own time is still to come).
+    /// A step done or stopped meanwhile stays so.
     /// </summary>
-    public Task MarkStepDueAsync(string squadId, IsoWeek week, CycleStep step, string? detail, CancellationToken cancellationToken) =>
+    public Task MarkStepDueAsync(string squadId, IsoWeek week, CycleStep step, string? detail, CancellationToken cancellationToken, DateTimeOffset? notBefore = null) =>
         UpdateStepAsync(squadId, week, step, row =>
         {
             if (row.State is MarkerStates.Done or MarkerStates.Stopped)
@@ -144,6 +146,7 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
 
             row.State = MarkerStates.Due;
             row.Detail = detail;
+            row.NotBefore = notBefore;
             return true;
         }, cancellationToken);
 
@@ -257,9 +260,12 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
     public async Task<IReadOnlyList<(SendIntent Intent, MarkerRow Marker)>> ListUnsettledSendsAsync(string partition, CancellationToken cancellationToken) =>
         new WeekMarkers(await tables.Cycle.QueryPartitionAsync<MarkerRow>(partition, cancellationToken)).Unsettled();
 
-    /// <summary>Every marker of one squad-week in one partition query, for a reader that needs several kinds (the status).</summary>
+    /// <summary>
+    /// Every marker and every reader's question of one squad-week in one partition query, for a reader that needs
+    /// several kinds (the status).
+    /// </summary>
     public async Task<WeekMarkers> LoadWeekAsync(string squadId, IsoWeek week, CancellationToken cancellationToken) =>
-        new(await tables.Cycle.QueryPartitionAsync<MarkerRow>(EntryStore.Partition(squadId, week), cancellationToken));
+        WeekMarkers.From(await tables.Cycle.QueryPartitionAsync<TableEntity>(EntryStore.Partition(squadId, week), cancellationToken));
 
     /// <summary>Turns an unconfirmed send back into a pending one (a lead chose to send it again). True when it was unconfirmed.</summary>
     public async Task<bool> ReleaseUnconfirmedAsync(string partition, string rowKey, CancellationToken cancellationToken)
@@ -550,11 +556,61 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
     }
 }
 
-/// <summary>The markers of one squad-week as read in one query: its steps and its send intents.</summary>
+/// <summary>The markers of one squad-week as read in one query: its steps and its send intents (and its questions).</summary>
 public sealed class WeekMarkers
 {
     private readonly Dictionary<string, MarkerRow> byKey;
     private readonly List<(SendIntent Intent, MarkerRow Marker)> intents = [];
+
+    /// <summary>The readers' questions asked this week (<see cref="From"/> only).</summary>
+    public IReadOnlyList<QuestionRow> Questions { get; private init; } = [];
+
+    /// <summary>
+    /// One partition read as it is stored: question rows as questions, everything else as markers (the draft and lead
+    /// edits read as markers are never send intents or steps, as before).
+    /// </summary>
+    public static WeekMarkers From(IEnumerable<TableEntity> rows)
+    {
+        var all = rows.ToList();
+        return new WeekMarkers(all.Where(r => !QuestionStore.IsQuestion(r.RowKey)).Select(ToMarker))
+        {
+            Questions = all.Where(r => QuestionStore.IsQuestion(r.RowKey)).Select(ToQuestion).ToList(),
+        };
+    }
+
+    private static MarkerRow ToMarker(TableEntity e) => new()
+    {
+        PartitionKey = e.PartitionKey,
+        RowKey = e.RowKey,
+        Timestamp = e.Timestamp,
+        ETag = e.ETag,
+        State = e.GetString(nameof(MarkerRow.State)) ?? "",
+        ConversationId = e.GetString(nameof(MarkerRow.ConversationId)),
+        ActivityId = e.GetString(nameof(MarkerRow.ActivityId)),
+        Detail = e.GetString(nameof(MarkerRow.Detail)),
+        Edition = e.GetInt32(nameof(MarkerRow.Edition)) ?? 0,
+        UpdatedAt = e.GetDateTimeOffset(nameof(MarkerRow.UpdatedAt)) ?? default,
+        NotBefore = e.GetDateTimeOffset(nameof(MarkerRow.NotBefore)),
+    };
+
+    private static QuestionRow ToQuestion(TableEntity e) => new()
+    {
+        PartitionKey = e.PartitionKey,
+        RowKey = e.RowKey,
+        Timestamp = e.Timestamp,
+        ETag = e.ETag,
+        Week = e.GetString(nameof(QuestionRow.Week)) ?? "",
+        ItemId = e.GetString(nameof(QuestionRow.ItemId)) ?? "",
+        ItemText = e.GetString(nameof(QuestionRow.ItemText)) ?? "",
+        AskerId = e.GetString(nameof(QuestionRow.AskerId)) ?? "",
+        AskerName = e.GetString(nameof(QuestionRow.AskerName)) ?? "",
+        AuthorId = e.GetString(nameof(QuestionRow.AuthorId)) ?? "",
+        AuthorName = e.GetString(nameof(QuestionRow.AuthorName)) ?? "",
+        Question = e.GetString(nameof(QuestionRow.Question)) ?? "",
+        AskedAt = e.GetDateTimeOffset(nameof(QuestionRow.AskedAt)) ?? default,
+        Answer = e.GetString(nameof(QuestionRow.Answer)),
+        AnsweredAt = e.GetDateTimeOffset(nameof(QuestionRow.AnsweredAt)),
+    };
 
     public WeekMarkers(IEnumerable<MarkerRow> rows)
     {

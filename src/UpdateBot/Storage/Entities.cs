@@ -56,6 +56,12 @@ public sealed class SquadRow : TableRow
     public string? GlossaryJson { get; set; }
     public int PublishedEditions { get; set; }
 
+    /// <summary>
+    /// JSON array of the IANA zones of members on another clock than the squad's (null: none known), so the scheduler
+    /// knows when each member's prompt falls due without reading the roster (README, "Each member's own time").
+    /// </summary>
+    public string? MemberTimeZonesJson { get; set; }
+
     /// <summary>When the schedule or time zone was last saved different (or first saved).</summary>
     public DateTimeOffset? ScheduleChangedAt { get; set; }
     public bool Removed { get; set; }
@@ -96,6 +102,9 @@ public sealed class MemberRow : TableRow
     /// <summary>When the member was last seen leaving the team (null while on the roster).</summary>
     public DateTimeOffset? LeftAt { get; set; }
 
+    /// <summary>The member's IANA time zone (a copy of their chat reference's, for the fan-out); null: not known.</summary>
+    public string? TimeZoneId { get; set; }
+
     /// <summary>True once the person's squad link (<see cref="SquadLinkRow"/>) is written; older rows get it at the next roster sync.</summary>
     public bool Indexed { get; set; }
 }
@@ -124,6 +133,12 @@ public sealed class ConversationRow : TableRow
     public string? TeamId { get; set; }
     public bool Active { get; set; } = true;
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>A person's IANA time zone (their 1:1 reference only): from the Teams client, or set by them.</summary>
+    public string? TimeZoneId { get; set; }
+
+    /// <summary><see cref="Domain.TimeZoneSource"/> of <see cref="TimeZoneId"/>.</summary>
+    public string? TimeZoneSource { get; set; }
 }
 
 public sealed class EntryRow : TableRow
@@ -160,6 +175,8 @@ public sealed class MarkerRow : TableRow
     /// its saved copies were last made from. Null on posts from before it was kept (never reported as out of date).
     /// </summary>
     public string? ShownDraft { get; set; }
+    /// <summary>A step due again only from this instant (a member's own time still to come); null: at once.</summary>
+    public DateTimeOffset? NotBefore { get; set; }
 }
 
 /// <summary>

@@ -25,6 +25,12 @@ public sealed record Member(
 
     /// <summary>When they were last seen leaving the team (null while on the roster).</summary>
     public DateTimeOffset? LeftAt { get; init; }
+
+    /// <summary>The member's IANA time zone when known (their prompts go at the squad's hour on their clock).</summary>
+    public string? TimeZoneId { get; init; }
+
+    /// <summary>The member's zone, or null when it is not known (or not known to this system).</summary>
+    public TimeZoneInfo? TimeZone => SettingsValidation.TryFindTimeZone(TimeZoneId, out var zone) ? zone : null;
 }
 
 /// <summary>A roster entry as read from Teams.</summary>
@@ -92,7 +98,7 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
             row.ReachDetail = "Left the team.";
         }, cancellationToken);
 
-    /// <summary>Erasure: keeps the roster row (and "stop"), drops contact details and away dates.</summary>
+    /// <summary>Erasure: keeps the roster row (and "stop"), drops contact details, away dates and time zone.</summary>
     public Task ForgetContactDetailsAsync(string squadId, string userId, CancellationToken cancellationToken) =>
         UpdateAsync(squadId, userId, row =>
         {
@@ -100,7 +106,17 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
             row.AadObjectId = null;
             row.AwayUntil = null;
             row.AwayFrom = null;
+            row.TimeZoneId = null;
         }, cancellationToken);
+
+    /// <summary>The member's time zone in this squad (a copy of the person's); nothing is written when it is the same. False without a roster row.</summary>
+    public async Task<bool> SetTimeZoneAsync(string squadId, string userId, string? timeZoneId, CancellationToken cancellationToken) =>
+        await tables.Members.UpdateAsync<MemberRow>(TableKey.Encode(squadId), TableKey.Encode(userId), row =>
+        {
+            var changed = !string.Equals(row.TimeZoneId, timeZoneId, StringComparison.Ordinal);
+            row.TimeZoneId = timeZoneId;
+            return changed;
+        }, cancellationToken) is not null;
 
     public Task SetOptedOutAsync(string squadId, string userId, bool optedOut, CancellationToken cancellationToken) =>
         UpdateAsync(squadId, userId, row => row.OptedOut = optedOut, cancellationToken);
@@ -142,6 +158,8 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
 
         if (row is null)
         {
+            // A newcomer whose zone is already known (from their chat with the bot) is asked on their own clock at once.
+            var known = await tables.Conversations.FindAsync<ConversationRow>(ConversationStore.User, TableKey.Encode(entry.UserId), cancellationToken);
             await tables.Members.TryAddAsync(
                 new MemberRow
                 {
@@ -154,6 +172,7 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
                     UserRole = entry.UserRole,
                     InRoster = true,
                     Indexed = true,
+                    TimeZoneId = known?.TimeZoneId,
                     Reach = nameof(ReachStatus.Reachable),
                     ReachCheckedAt = time.GetUtcNow(),
                 },
@@ -196,5 +215,6 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
     {
         AwayFrom = row.AwayFrom is { Length: > 0 } from ? DateOnly.ParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
         LeftAt = row.InRoster ? null : row.LeftAt ?? row.ReachCheckedAt,
+        TimeZoneId = row.TimeZoneId,
     };
 }

@@ -34,6 +34,13 @@ public sealed record Squad(
     /// <summary>Which version of the settings this is (see <see cref="SquadRow.SettingsVersion"/>).</summary>
     public int SettingsVersion { get; init; }
 
+    /// <summary>The IANA zones of members on another clock than the squad's (see <see cref="SquadRow.MemberTimeZonesJson"/>).</summary>
+    public IReadOnlyList<string> MemberTimeZoneIds { get; init; } = [];
+
+    /// <summary>The zones of <see cref="MemberTimeZoneIds"/> this system knows (an unknown one is left out).</summary>
+    public IReadOnlyList<TimeZoneInfo> MemberTimeZones =>
+        MemberTimeZoneIds.Select(id => SettingsValidation.TryFindTimeZone(id, out var zone) ? zone : null).OfType<TimeZoneInfo>().ToList();
+
     /// <summary>A Teams deep link to a post in the squad's channel, or null when the group id is not known yet.</summary>
     public string? LinkToPost(string? activityId) =>
         AadGroupId is null || string.IsNullOrEmpty(activityId)
@@ -275,6 +282,40 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
             return changed;
         }, cancellationToken);
 
+    /// <summary>
+    /// Adds a member's zone to the squad's list when it is on another clock and not listed yet (no write otherwise). The
+    /// weekly fan-out trims zones no member has any more (<see cref="SetMemberTimeZonesAsync"/>).
+    /// </summary>
+    public Task AddMemberTimeZoneAsync(string squadId, string timeZoneId, CancellationToken cancellationToken) =>
+        tables.Squads.UpdateAsync<SquadRow>(Partition, TableKey.Encode(squadId), row =>
+        {
+            var zones = ReadZones(row);
+            if (string.Equals(timeZoneId, row.TimeZoneId, StringComparison.Ordinal) || zones.Contains(timeZoneId, StringComparer.Ordinal))
+            {
+                return false;
+            }
+
+            row.MemberTimeZonesJson = JsonSerializer.Serialize(zones.Append(timeZoneId).Order(StringComparer.Ordinal), Json);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Sets the squad's list of member zones to exactly these (the roster's, read by the fan-out); no write when equal.</summary>
+    public Task SetMemberTimeZonesAsync(string squadId, IReadOnlyCollection<string> timeZoneIds, CancellationToken cancellationToken) =>
+        tables.Squads.UpdateAsync<SquadRow>(Partition, TableKey.Encode(squadId), row =>
+        {
+            var wanted = timeZoneIds.Where(id => !string.Equals(id, row.TimeZoneId, StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            if (wanted.SequenceEqual(ReadZones(row), StringComparer.Ordinal))
+            {
+                return false;
+            }
+
+            row.MemberTimeZonesJson = wanted.Count == 0 ? null : JsonSerializer.Serialize(wanted, Json);
+            return true;
+        }, cancellationToken);
+
+    private static List<string> ReadZones(SquadRow row) =>
+        row.MemberTimeZonesJson is null ? [] : JsonSerializer.Deserialize<List<string>>(row.MemberTimeZonesJson, Json) ?? [];
+
     public Task MarkRemovedAsync(string squadId, CancellationToken cancellationToken) =>
         tables.Squads.UpdateAsync<SquadRow>(Partition, TableKey.Encode(squadId), row =>
         {
@@ -391,6 +432,7 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
             AadGroupId = row.AadGroupId,
             SettingsVersion = row.SettingsVersion,
             ScheduleChangedAt = row.ScheduleChangedAt,
+            MemberTimeZoneIds = row.MemberTimeZonesJson is null ? [] : JsonSerializer.Deserialize<List<string>>(row.MemberTimeZonesJson, Json) ?? [],
         };
     }
 }

@@ -23,7 +23,8 @@ public sealed class BotActivityHandler(
     BackgroundWork background,
     IOptions<TurnOptions> turnOptions,
     TimeProvider time,
-    BotMetrics metrics) : IActivityHandler
+    BotMetrics metrics,
+    UpdateBot.Squads.MemberTimeZones timeZones) : IActivityHandler
 {
     private const string AdaptiveCardActionInvoke = "adaptiveCard/action";
 
@@ -201,7 +202,16 @@ public sealed class BotActivityHandler(
         var uninstalling = turn.Activity.Type == ActivityTypes.InstallationUpdate && turn.Activity.Action?.StartsWith("remove", StringComparison.Ordinal) == true;
         if (turn.IsPersonal && turn.ConversationId.Length > 0 && !uninstalling)
         {
-            await conversations.SaveAsync(new ConversationReference(ConversationStore.User, turn.UserId, turn.ConversationId, turn.ServiceUrl, turn.TenantId, turn.BotId, from?.Name, from?.AadObjectId, null, true), cancellationToken);
+            // The person's time zone comes with their own chat's reference: written (and copied to their squads) only
+            // when the client reports a new one (README, "Each member's own time").
+            var reference = new ConversationReference(ConversationStore.User, turn.UserId, turn.ConversationId, turn.ServiceUrl, turn.TenantId, turn.BotId, from?.Name, from?.AadObjectId, null, true)
+            {
+                ClientTimeZoneId = UpdateBot.Squads.MemberTimeZones.ClientTimeZone(turn.Activity),
+            };
+            if (await conversations.SaveAsync(reference, cancellationToken) is { } changedZone)
+            {
+                await timeZones.ApplyAsync(turn.UserId, changedZone, cancellationToken);
+            }
         }
 
         if (turn.TeamId is { } teamId)

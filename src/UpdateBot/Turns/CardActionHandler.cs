@@ -34,6 +34,37 @@ public sealed class CardActionHandler(
     PeopleStore people,
     OpenWeeknoteService openWeeknotes)
 {
+    /// <summary>Who asked is the sender; nobody but the item's author sees the question until it is answered.</summary>
+    internal async Task<CardActionResult> AskAsync(CardActionRequest request, AskData data, CancellationToken cancellationToken)
+    {
+        var (turn, squad) = (request.Turn, request.Squad);
+        var itemId = data.ItemId ?? data.Input(data.ItemInputId);
+        var question = data.Input(data.InputId);
+
+        // Interactive first: the 1:1 send to the author may wait behind Teams' limits; the click answers in time. The
+        // answer is an invoke message, which only the reader who clicked sees (docs/protocol.md, "Universal Actions").
+        var asking = await background.RunWithinAsync((services, ct) =>
+            services.GetRequiredService<UpdateBot.Questions.QuestionService>().AskAsync(squad, data.Week, itemId, turn.UserId, turn.UserName, question, ct), turnOptions.Value.InvokeDeadline, cancellationToken);
+        return new CardActionResult(null, asking.IsCompleted
+            ? await asking
+            : "Your question is on its way to the item's author (Teams is busy). Nobody else sees it; their answer will be posted as a reply to this weeknote.");
+    }
+
+    /// <summary>The item's author answers a reader's question on its 1:1 card; the answer goes to the weeknote's thread.</summary>
+    internal async Task<CardActionResult> AnswerQuestionAsync(CardActionRequest request, QuestionAnswerData data, CancellationToken cancellationToken)
+    {
+        var (turn, squad) = (request.Turn, request.Squad);
+        var answering = await background.RunWithinAsync((services, ct) =>
+            services.GetRequiredService<UpdateBot.Questions.QuestionService>().AnswerAsync(squad, data.AskedWeek, data.QuestionId, turn.UserId, data.TypedAnswer(), ct), turnOptions.Value.InvokeDeadline, cancellationToken);
+        if (!answering.IsCompleted)
+        {
+            return new CardActionResult(null, "Your answer is saved and on its way to the weeknote's thread (Teams is busy).");
+        }
+
+        var reply = await answering;
+        return new CardActionResult(reply.Card, reply.Card is null ? reply.Message : null);
+    }
+
     /// <summary>Longer than any Teams team id; a longer one cannot name a squad and must not reach storage as a key.</summary>
     private const int MaxSquadIdLength = 256;
 
@@ -82,6 +113,11 @@ public sealed class CardActionHandler(
         {
             CardAudience.Lead => squad.IsLead(turn.UserId) ? null : "Only a squad lead can review or publish the weeknote.",
             CardAudience.LeadOrFirstSetup => await SetupRefusalAsync(turn, squad, cancellationToken),
+            CardAudience.Reader => string.Equals(turn.TeamId, squad.Id, StringComparison.Ordinal)
+                && string.Equals(turn.TenantId, squad.TenantId, StringComparison.OrdinalIgnoreCase)
+                && await directory.IsMemberOrLeadAsync(squad, turn.UserId, cancellationToken)
+                    ? null
+                    : $"Only people in {squad.Settings.Name}'s team can ask about its weeknote. Nothing was sent.",
             _ => await directory.IsMemberOrLeadAsync(squad, turn.UserId, cancellationToken)
                 ? null
                 : $"You're not on {squad.Settings.Name}'s roster, so you can't answer for it.",

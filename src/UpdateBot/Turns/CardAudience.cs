@@ -9,6 +9,9 @@ public enum CardAudience
     /// <summary>One of the squad's leads.</summary>
     Lead,
 
+    /// <summary>Someone in the squad's team (on the roster, or a lead), acting in that team's channel: a reader of its weeknote.</summary>
+    Reader,
+
     /// <summary>A lead; while the squad has none yet (the installer was not named by Teams), a member of the team in the squad's tenant.</summary>
     LeadOrFirstSetup,
 }

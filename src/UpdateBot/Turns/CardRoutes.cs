@@ -24,6 +24,10 @@ public static class CardRoutes
         CardRoute.For<CaptureData>(Verbs.CaptureMove, CardAudience.Member, Personal, (h, r, d, ct) => h.MoveCaptureAsync(r, d, ct)),
         CardRoute.For<CaptureData>(Verbs.CaptureUndo, CardAudience.Member, Personal, (h, r, d, ct) => h.UndoCaptureAsync(r, d, ct)),
 
+        // Readers ask from the channel post; the answer comes from the author's own 1:1 chat (README, "Questions from readers").
+        CardRoute.For<AskData>(Verbs.DigestAsk, CardAudience.Reader, CardConversations.Channel, (h, r, d, ct) => h.AskAsync(r, d, ct)),
+        CardRoute.For<QuestionAnswerData>(Verbs.QuestionAnswer, CardAudience.Member, Personal, (h, r, d, ct) => h.AnswerQuestionAsync(r, d, ct)),
+
         CardRoute.For<SquadChoiceData>(Verbs.SquadChoose, CardAudience.Member, Personal, (h, r, d, ct) => h.ChooseSquadAsync(r, d, ct)),
 
         CardRoute.For<ReviewRefreshData>(Verbs.DigestRefresh, CardAudience.Lead, Personal, (h, r, d, ct) => h.RefreshReviewAsync(r, d, ct)),

@@ -28,7 +28,8 @@ public sealed class CommandHandler(
     Messenger messenger,
     TimeProvider time,
     OpenWeeknoteService openWeeknotes,
-    SquadStore squads)
+    SquadStore squads,
+    MemberTimeZones timeZones)
 {
     /// <summary>A message longer than this cannot wait for a squad choice (one table property holds at most 32K characters).</summary>
     private const int MaxWaitingText = 30_000;
@@ -67,6 +68,11 @@ public sealed class CommandHandler(
                 return;
             case CommandKind.PublicName:
                 await PublicNameAsync(turn, command, cancellationToken);
+                return;
+            case CommandKind.MyTimeZone:
+                await ReplyTextAsync(turn, turn.IsPersonal
+                    ? await timeZones.CommandAsync(turn.UserId, command.Argument, cancellationToken)
+                    : "Let's keep that between us: message me 1:1 for that.", cancellationToken);
                 return;
             case CommandKind.Status or CommandKind.PromptNow or CommandKind.RemindNow or CommandKind.SendAgain or CommandKind.Preview
                 or CommandKind.Publish or CommandKind.Export or CommandKind.History or CommandKind.Settings or CommandKind.Glossary:
@@ -148,7 +154,8 @@ public sealed class CommandHandler(
             case CommandKind.RemindNow:
             {
                 var step = command.Kind == CommandKind.PromptNow ? CycleStep.Open : CycleStep.Remind;
-                var report = await runner.RunAsync(squad, week, step, cancellationToken);
+                // "Now" means now for everyone, whatever their own clock (the schedule waits for each member's time).
+                var report = await runner.RunAsync(squad, week, step, cancellationToken, now: true);
                 var what = step == CycleStep.Open ? "Prompts" : "Reminders";
                 await ReplyTextAsync(turn, $"{what} for {squad.Settings.Name}, week {week}: {report.Describe()}. Say **status** to see everyone.", cancellationToken);
                 break;

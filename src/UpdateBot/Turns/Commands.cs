@@ -31,6 +31,8 @@ public enum CommandKind
 
     /// <summary>"glossary", "glossary add ICB = integrated care board", "glossary remove ICB": the squad's acronyms (leads).</summary>
     Glossary,
+    /// <summary>"my time zone [Region/City|auto]": the person's own clock for prompts and reminders.</summary>
+    MyTimeZone,
 }
 
 public sealed record Command(CommandKind Kind, string Argument, string Text)
@@ -46,6 +48,8 @@ public static partial class Commands
         ("erase my data", CommandKind.EraseMyData),
         ("delete my data", CommandKind.EraseMyData),
         ("my data", CommandKind.MyData),
+        ("my time zone", CommandKind.MyTimeZone),
+        ("my timezone", CommandKind.MyTimeZone),
         ("public name", CommandKind.PublicName),
         ("glossary", CommandKind.Glossary),
         ("prompt now", CommandKind.PromptNow),
@@ -104,6 +108,7 @@ public static partial class Commands
                     CommandKind.Export => WeekArgument().IsMatch(argument) || PublicExportArgument().IsMatch(argument),
                     CommandKind.PublicName => ReadPublicName(argument) is not null,
                     CommandKind.Glossary => GlossaryChange.Read(argument) is not null,
+                    CommandKind.MyTimeZone => TimeZoneArgument().IsMatch(argument),
                     _ => false,
                 };
                 if (argument.Length > 0 && !takesArgument)
@@ -145,6 +150,7 @@ public static partial class Commands
         CommandKind.Away => "Did you mean the **away** command? Then say **away until 12 Dec**, **away next week** or **away for 2 weeks** on its own, and **Undo** this.",
         CommandKind.Export => "Did you mean **export**? Then say **export**, **export 2026-W48** or **export public** on its own, and **Undo** this.",
         CommandKind.Glossary => "Did you mean the **glossary** command? Then say **glossary**, **glossary add ICB = integrated care board** or **glossary remove ICB** on its own, and **Undo** this.",
+        CommandKind.MyTimeZone => "Did you mean the **my time zone** command? Then say **my time zone Europe/Lisbon** (your zone's IANA name) or **my time zone auto** on its own, and **Undo** this.",
         CommandKind.PublicName => "Did you mean the **public name** command? Then say **public name first**, **public name full** or **public name team** (add **everywhere** for past weeknotes too) on its own, and **Undo** this.",
         _ => $"Did you mean the **{Phrases.First(p => p.Kind == kind).Phrase}** command? Then say it on its own, and **Undo** this.",
     };
@@ -157,6 +163,10 @@ public static partial class Commands
 
     [GeneratedRegex(@"^public( \d{4}-[wW]\d{1,2})?$", RegexOptions.IgnoreCase)]
     private static partial Regex PublicExportArgument();
+
+    /// <summary>One word shaped like an IANA zone name ("Europe/Lisbon", "America/Argentina/Salta", "UTC") or "auto".</summary>
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z_]*(/[A-Za-z0-9_+\-]+){0,2}$")]
+    private static partial Regex TimeZoneArgument();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex WhitespacePattern();

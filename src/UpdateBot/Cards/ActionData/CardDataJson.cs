@@ -28,11 +28,13 @@ public static class CardDataJson
 
 /// <summary>Source-generated metadata for the card action data records; the options stay in <see cref="CardDataJson"/>.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(AskData))]
 [JsonSerializable(typeof(CaptureData))]
 [JsonSerializable(typeof(PromptAwayData))]
 [JsonSerializable(typeof(PromptData))]
 [JsonSerializable(typeof(PromptSubmitData))]
 [JsonSerializable(typeof(ReviewBlockerData))]
+[JsonSerializable(typeof(QuestionAnswerData))]
 [JsonSerializable(typeof(ReviewData))]
 [JsonSerializable(typeof(ReviewEditData))]
 [JsonSerializable(typeof(ReviewIntroData))]

@@ -1,0 +1,137 @@
+using UpdateBot.Domain;
+using UpdateBot.Storage;
+using UpdateBot.Teams.Cards;
+using static UpdateBot.Cards.CardParts;
+
+namespace UpdateBot.Cards;
+
+/// <summary>
+/// Questions from readers (README, "Questions from readers"): the <i>Ask about this</i> action on the channel post,
+/// the question as its author gets it 1:1, and the answer as a reply in the weeknote's thread. Every piece of member
+/// text goes through <see cref="MemberMarkdown.Neutralise"/> and every name through <see cref="DigestCards.PlainName"/>.
+/// </summary>
+public static class QuestionCards
+{
+    /// <summary>The longest question or answer (a card input's limit; longer text is refused with a clear message).</summary>
+    public const int MaxLength = 2_000;
+
+    /// <summary>How much of an item the author and the thread are shown.</summary>
+    private const int QuoteLength = 300;
+
+    /// <summary><i>Ask about this</i> on one item: a question box that only the reader sees until they send it.</summary>
+    public static ActionSet AskAboutItem(string squadId, IsoWeek week, DigestItem item, int index)
+    {
+        var inputId = $"q{index}";
+        return new ActionSet(
+        [
+            new ShowCardAction(new AdaptiveCard
+            {
+                Body =
+                [
+                    new TextInput
+                    {
+                        Id = inputId,
+                        IsMultiline = true,
+                        MaxLength = MaxLength,
+                        Label = $"Your question for {DigestCards.PlainName(item.AuthorName)}. Only they see it; their answer is posted in this thread.",
+                    },
+                    Actions(Action("Send question", Verbs.DigestAsk, new AskData(squadId, week, inputId, ItemId: item.ItemId))),
+                ],
+            }) { Title = "Ask about this" },
+        ]) { Spacing = Spacing.None };
+    }
+
+    /// <summary>
+    /// One <i>Ask about this</i> for a whole section, choosing the item in the box: used when an action per item would
+    /// make the post need more cards than it does without (docs/protocol.md, "Card size").
+    /// </summary>
+    public static ActionSet AskAboutSection(string squadId, IsoWeek week, DigestSection section, int index)
+    {
+        var inputId = $"q{index}";
+        var itemInputId = $"i{index}";
+        return new ActionSet(
+        [
+            new ShowCardAction(new AdaptiveCard
+            {
+                Body =
+                [
+                    new ChoiceSetInput(section.Items.Select(i => new Choice(DigestCards.PlainName(i.AuthorName), i.ItemId)).ToList())
+                    {
+                        Id = itemInputId,
+                        Label = "Whose item",
+                        Value = section.Items[0].ItemId,
+                        Style = ChoiceInputStyle.Compact,
+                    },
+                    new TextInput
+                    {
+                        Id = inputId,
+                        IsMultiline = true,
+                        MaxLength = MaxLength,
+                        Label = "Your question. Only the item's author sees it; their answer is posted in this thread.",
+                    },
+                    Actions(Action("Send question", Verbs.DigestAsk, new AskData(squadId, week, inputId, ItemInputId: itemInputId))),
+                ],
+            }) { Title = "Ask about this" },
+        ]) { Spacing = Spacing.Small };
+    }
+
+    /// <summary>The question, 1:1 to the item's author, with the item quoted and a box for the answer.</summary>
+    public static AdaptiveCard ToAuthor(string squadId, IsoWeek askedWeek, QuestionRow question) => new()
+    {
+        FallbackText = $"{question.AskerName} asked about your weeknote item",
+        Body =
+        [
+            Title("A question about your weeknote"),
+            Subtle($"{DigestCards.PlainName(question.AskerName)} asked about your item in the weeknote of {question.Week}:"),
+            new TextBlock(Quote(question.ItemText)) { IsSubtle = true },
+            new TextBlock(MemberMarkdown.Neutralise(question.Question)) { Spacing = Spacing.Medium },
+            Subtle("Nobody else sees this question until you answer. Your answer is posted as a reply to the weeknote in the channel, naming you both."),
+            new TextInput { Id = QuestionAnswerData.AnswerInput, IsMultiline = true, MaxLength = MaxLength, Label = "Your answer" },
+            Actions(Action("Post my answer", Verbs.QuestionAnswer, new QuestionAnswerData(squadId, askedWeek, question.Id))),
+        ],
+    };
+
+    /// <summary>
+    /// The author's card once answered, with <paramref name="note"/> saying where the answer went; with
+    /// <paramref name="postAgain"/> (Teams was busy) a button that posts the saved answer.
+    /// </summary>
+    public static AdaptiveCard Answered(string squadId, IsoWeek askedWeek, QuestionRow question, string note, bool postAgain = false) => new()
+    {
+        FallbackText = "Your answer",
+        Body =
+        [
+            Title("A question about your weeknote"),
+            Subtle($"{DigestCards.PlainName(question.AskerName)} asked about your item in the weeknote of {question.Week}:"),
+            new TextBlock(Quote(question.ItemText)) { IsSubtle = true },
+            new TextBlock(MemberMarkdown.Neutralise(question.Question)) { Spacing = Spacing.Medium },
+            Heading("Your answer"),
+            new TextBlock(MemberMarkdown.Neutralise(question.Answer ?? "")),
+            Subtle(note),
+            .. postAgain ? new CardElement[] { Actions(Action("Post again", Verbs.QuestionAnswer, new QuestionAnswerData(squadId, askedWeek, question.Id))) } : [],
+        ],
+    };
+
+    /// <summary>The reply in the weeknote's thread: who asked whom about what, the question and the answer.</summary>
+    public static AdaptiveCard InThread(QuestionRow question) => new()
+    {
+        FallbackText = $"{question.AskerName} asked {question.AuthorName} a question",
+        Body =
+        [
+            new TextBlock($"**{DigestCards.PlainName(question.AskerName)}** asked **{DigestCards.PlainName(question.AuthorName)}** about:") { Wrap = true },
+            new TextBlock(Quote(question.ItemText)) { IsSubtle = true },
+            new TextBlock(MemberMarkdown.Neutralise(question.Question)) { Spacing = Spacing.Small },
+            new TextBlock($"**{DigestCards.PlainName(question.AuthorName)}** answered:") { Spacing = Spacing.Medium },
+            new TextBlock(MemberMarkdown.Neutralise(question.Answer ?? "")),
+        ],
+        MsTeams = new TeamsCardProperties { Width = "Full" },
+    };
+
+    /// <summary>An item's text, cut to a readable length, as one quoted line (never Markdown of its own).</summary>
+    private static string Quote(string text) => "“" + Excerpt(text, QuoteLength) + "”";
+
+    private static string Excerpt(string text, int length)
+    {
+        var flat = MemberMarkdown.Neutralise(string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+        return flat.Length <= length ? flat : flat[..length].TrimEnd() + "…";
+    }
+}

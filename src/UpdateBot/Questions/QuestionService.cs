@@ -1,0 +1,153 @@
+using UpdateBot.Cards;
+using UpdateBot.Cycle;
+using UpdateBot.Deliveries;
+using UpdateBot.Digests;
+using UpdateBot.Domain;
+using UpdateBot.Messaging;
+using UpdateBot.Storage;
+using UpdateBot.Teams.Cards;
+
+namespace UpdateBot.Questions;
+
+/// <summary>What an answer did: the author's card as it now stands, and what they are told.</summary>
+public sealed record QuestionReply(AdaptiveCard? Card, string Message);
+
+/// <summary>
+/// Questions from readers (README, "Questions from readers"). A reader asks about one item of a published weeknote;
+/// the question goes 1:1 to the item's author only (nobody else sees it before it is answered); the author's answer is
+/// posted as a reply in the weeknote's thread, naming both. Both sends are intents of the delivery engine, keyed by the
+/// question, so each happens once whatever Teams redelivers.
+/// </summary>
+public sealed class QuestionService(
+    QuestionStore questions,
+    CycleStore cycle,
+    DigestService digests,
+    DeliveryEngine delivery,
+    Messenger messenger,
+    TimeProvider time)
+{
+    /// <summary>A reader's question from the channel post. Returns what the reader is told (only they see it).</summary>
+    public async Task<string> AskAsync(Squad squad, IsoWeek week, string? itemId, string askerId, string askerName, string? typed, CancellationToken cancellationToken)
+    {
+        var text = AnswerText.Clean(typed);
+        if (text.Length == 0)
+        {
+            return "Write your question in the box first. Nothing was sent.";
+        }
+
+        if (text.Length > QuestionCards.MaxLength)
+        {
+            return $"That question is {text.Length:N0} characters; keep it under {QuestionCards.MaxLength:N0}. Nothing was sent.";
+        }
+
+        var post = await cycle.GetMarkerAsync(squad.Id, week, CycleStore.PostKey, cancellationToken);
+        if (post is not { State: MarkerStates.Sent })
+        {
+            return "That weeknote is not in the channel (yet), so there is nobody to ask. Nothing was sent.";
+        }
+
+        var digest = await digests.ComposeAsync(squad, week, cancellationToken, post.Edition);
+        var item = digest.VisibleSections.SelectMany(s => s.Items).FirstOrDefault(i => i.ItemId == itemId && i.MemberId.Length > 0);
+        if (item is null)
+        {
+            return "That item is no longer in the weeknote (its author or a lead took it out). Nothing was sent.";
+        }
+
+        if (item.MemberId == askerId)
+        {
+            return "That's your own item: nothing to ask. Nothing was sent.";
+        }
+
+        var now = time.GetUtcNow();
+        var askedWeek = WeekWindow.CurrentWeek(squad, now);
+        var question = new QuestionRow
+        {
+            PartitionKey = EntryStore.Partition(squad.Id, askedWeek),
+            RowKey = QuestionStore.Key(QuestionStore.IdFor(askerId, item.ItemId, text)),
+            Week = week.ToString(),
+            ItemId = item.ItemId,
+            ItemText = item.Text,
+            AskerId = askerId,
+            AskerName = askerName,
+            AuthorId = item.MemberId,
+            AuthorName = item.AuthorName,
+            Question = text,
+            AskedAt = now,
+        };
+        if (!await questions.AddAsync(question, cancellationToken))
+        {
+            // The same question again (a redelivered click, or pressed again after Teams was busy): kept once, sent once.
+            question = await questions.GetAsync(squad.Id, askedWeek, question.Id, cancellationToken) ?? question;
+        }
+
+        var record = await delivery.DeliverAsync(question.PartitionKey, SendIntent.Question(question.AuthorId, question.Id).Key,
+            (_, ct) => messenger.SendToMemberAsync(squad, question.AuthorId, QuestionCards.ToAuthor(squad.Id, askedWeek, question), $"{question.AskerName} asked about your weeknote item", ct),
+            cancellationToken);
+        var author = DigestCards.PlainName(question.AuthorName);
+        return record.State switch
+        {
+            SendState.Sent or SendState.AlreadySent or SendState.InFlight =>
+                $"Sent to {author}, privately: nobody else sees your question. Their answer will be posted as a reply to this weeknote.",
+            SendState.Retry => $"Teams is busy right now, so your question has not reached {author} yet. Press Send question again in a minute: it is kept, and goes once. Nobody else sees it.",
+            SendState.Unconfirmed => $"I can't tell whether your question reached {author} (Teams did not confirm it). It is kept; the squad's lead can see it is waiting.",
+            _ => $"I couldn't reach {author} in Teams ({record.Marker.Detail}). Your question is kept; the squad's lead can see it is waiting.",
+        };
+    }
+
+    /// <summary>The author's answer from the question card, 1:1. Only the question's author may answer it.</summary>
+    public async Task<QuestionReply> AnswerAsync(Squad squad, IsoWeek askedWeek, string questionId, string userId, string? typed, CancellationToken cancellationToken)
+    {
+        var question = await questions.GetAsync(squad.Id, askedWeek, questionId, cancellationToken);
+        if (question is null)
+        {
+            return new QuestionReply(null, "This question is no longer kept (it was erased at someone's request, or is older than the retention period). Nothing was posted.");
+        }
+
+        if (question.AuthorId != userId)
+        {
+            return new QuestionReply(null, "Only the author of the item can answer this question. Nothing was posted.");
+        }
+
+        if (!question.IsAnswered)
+        {
+            var text = AnswerText.Clean(typed);
+            if (text.Length == 0 || text.Length > QuestionCards.MaxLength)
+            {
+                var problem = text.Length == 0 ? "Write your answer in the box first." : $"That answer is {text.Length:N0} characters; keep it under {QuestionCards.MaxLength:N0}.";
+                return new QuestionReply(QuestionCards.ToAuthor(squad.Id, askedWeek, question), problem + " Nothing was posted.");
+            }
+
+            question.Answer = text;
+            question.AnsweredAt = time.GetUtcNow();
+            if (!await questions.TrySaveAnswerAsync(question, cancellationToken))
+            {
+                // Answered a moment ago on another device: that answer stands (and is what gets posted).
+                question = await questions.GetAsync(squad.Id, askedWeek, questionId, cancellationToken) ?? question;
+            }
+        }
+
+        return await PostAnswerAsync(squad, askedWeek, question, cancellationToken);
+    }
+
+    /// <summary>The answer as a reply in the weeknote's thread, once.</summary>
+    private async Task<QuestionReply> PostAnswerAsync(Squad squad, IsoWeek askedWeek, QuestionRow question, CancellationToken cancellationToken)
+    {
+        if (!IsoWeek.TryParse(question.Week, out var week)
+            || await cycle.GetMarkerAsync(squad.Id, week, CycleStore.PostKey, cancellationToken) is not { State: MarkerStates.Sent, ConversationId: { } thread })
+        {
+            return new QuestionReply(QuestionCards.Answered(squad.Id, askedWeek, question, "Saved, but the weeknote's post is not in the channel any more, so it could not be posted."), "Your answer is saved.");
+        }
+
+        var record = await delivery.DeliverAsync(question.PartitionKey, SendIntent.QuestionAnswer(question.AskerId, question.Id).Key,
+            (_, ct) => messenger.SendCardAsync(squad.ServiceUrl, thread, QuestionCards.InThread(question), ct), cancellationToken);
+        var note = record.State switch
+        {
+            SendState.Sent or SendState.AlreadySent => "Posted as a reply to the weeknote in the channel.",
+            SendState.InFlight => "Being posted as a reply to the weeknote in the channel.",
+            SendState.Retry => "Saved, but Teams is busy: it is not in the weeknote's thread yet. Press Post again in a minute.",
+            SendState.Unconfirmed => "Teams did not confirm the reply in the weeknote's thread: look there; the squad's lead can send it again.",
+            _ => $"Teams refused the reply in the weeknote's thread: {record.Marker.Detail}",
+        };
+        return new QuestionReply(QuestionCards.Answered(squad.Id, askedWeek, question, note, postAgain: record.State == SendState.Retry), note);
+    }
+}

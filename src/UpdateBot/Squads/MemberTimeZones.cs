@@ -1,0 +1,76 @@
+using System.Text.Json;
+using UpdateBot.Domain;
+using UpdateBot.Storage;
+using UpdateBot.Teams.Schema;
+
+namespace UpdateBot.Squads;
+
+/// <summary>
+/// Each member's own time zone (README, "Each member's own time"): learned from the Teams client on the person's own
+/// activities, or set with <c>my time zone …</c>; kept on their 1:1 chat reference and copied, only when it changes,
+/// to their roster row in every squad (read by the fan-out) and to each squad's list of member zones (read by the
+/// scheduler), so neither a turn nor a tick reads anything more for it.
+/// </summary>
+public sealed class MemberTimeZones(ConversationStore conversations, PeopleStore people, MemberStore members, SquadStore squads)
+{
+    /// <summary>
+    /// The IANA zone the Teams client reported on this activity: the <c>timezone</c> of its <c>clientInfo</c> entity
+    /// (docs/protocol.md, "clientInfo"), or null.
+    /// </summary>
+    public static string? ClientTimeZone(Activity activity) =>
+        activity.Entities?.FirstOrDefault(e => string.Equals(e.Type, "clientInfo", StringComparison.OrdinalIgnoreCase))?.ExtensionData?.GetValueOrDefault("timezone") is { ValueKind: JsonValueKind.String } zone
+            ? zone.GetString()
+            : null;
+
+    /// <summary>Copies a person's changed zone to their roster rows and their squads' zone lists.</summary>
+    public async Task ApplyAsync(string userId, string? timeZoneId, CancellationToken cancellationToken)
+    {
+        foreach (var squadId in await people.SquadIdsAsync(userId, cancellationToken))
+        {
+            if (await members.SetTimeZoneAsync(squadId, userId, timeZoneId, cancellationToken) && timeZoneId is not null)
+            {
+                await squads.AddMemberTimeZoneAsync(squadId, timeZoneId, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>my time zone</c> (what is known and how), <c>my time zone Europe/Lisbon</c> (set it; it stands until they set
+    /// another), <c>my time zone auto</c> (take it from Teams again). Returns what to tell the person.
+    /// </summary>
+    public async Task<string> CommandAsync(string userId, string argument, CancellationToken cancellationToken)
+    {
+        var typed = argument.Trim();
+        var current = await conversations.GetAsync(ConversationStore.User, userId, cancellationToken);
+        if (typed.Length == 0)
+        {
+            return current?.TimeZoneId is { } zone
+                ? $"Your time zone is **{zone}** ({(current.TimeZoneSource == TimeZoneSource.Set ? "you set it" : "from Teams")}): your prompts and reminders come at your squad's hour on your clock. "
+                    + "Say **my time zone Europe/Lisbon** (your zone's IANA name) to change it, or **my time zone auto** to take it from Teams."
+                : "I don't know your time zone yet, so your prompts come at your squad's hour on the squad's clock. Say **my time zone Europe/Lisbon** (your zone's IANA name) to set it.";
+        }
+
+        if (current is null)
+        {
+            return "Message me here once more, then set your time zone: I don't have our chat on record yet.";
+        }
+
+        if (string.Equals(typed, "auto", StringComparison.OrdinalIgnoreCase))
+        {
+            await conversations.SetTimeZoneAsync(userId, null, cancellationToken);
+            return current.TimeZoneId is { } known
+                ? $"Done: I'll take your time zone from Teams again (for now **{known}**)."
+                : "Done: I'll take your time zone from Teams as soon as it tells me.";
+        }
+
+        var (zoneId, problem) = PersonTimeZone.Parse(typed);
+        if (zoneId is null)
+        {
+            return problem!;
+        }
+
+        await conversations.SetTimeZoneAsync(userId, zoneId, cancellationToken);
+        await ApplyAsync(userId, zoneId, cancellationToken);
+        return $"Done: your time zone is **{zoneId}**. Your prompts and reminders now come at your squad's hour on your clock (never after the draft goes to your lead). Say **my time zone auto** to take it from Teams instead.";
+    }
+}
