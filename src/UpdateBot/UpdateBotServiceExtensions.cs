@@ -49,6 +49,7 @@ public static class UpdateBotServiceExtensions
         services.AddSingleton<EntryStore>();
         services.AddSingleton<CycleStore>();
         services.AddSingleton<EditionStore>();
+        services.AddSingleton<PostSnapshotStore>();
         services.AddSingleton<PeopleStore>();
         services.AddSingleton<OpenEditionStore>();
         services.AddSingleton<StorageInitializer>();

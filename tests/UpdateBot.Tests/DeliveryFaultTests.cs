@@ -411,4 +411,67 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
         var bo = Assert.Single(await host.Get<EntryStore>().ListAsync(TestSquad.TeamId, Week, CancellationToken.None), e => e.Entry.MemberId == "29:bo");
         Assert.NotNull(bo.CardActivityId);
     }
+
+    private static IReadOnlyList<RecordedRequest> ChannelUpdates(TestSquad squad) =>
+        squad.Teams.Requests.Where(r => r.Succeeded && r.Method == HttpMethod.Put && r.Path.Contains(";messageid=", StringComparison.Ordinal)).ToList();
+
+    [Fact]
+    public async Task A_continuation_part_sent_after_the_digest_changed_is_the_part_as_split_at_publish_time()
+    {
+        await using var squad = new TestSquad(tables, "Snapshot", PublishAt.AddHours(-2));
+        var host = squad.StartHost();
+        await SeedAutoPublishAsync(squad, host, answerLength: 1900);
+        squad.Teams.ThreadReplyFault = (HttpStatusCode.TooManyRequests, 1);
+        await host.TickAsync();
+        Assert.Single(squad.Teams.ChannelPosts);
+        var partition = EntryStore.Partition(TestSquad.TeamId, Week);
+        var waiting = await host.Get<CycleStore>().ListPartsAsync(partition, CancellationToken.None);
+        Assert.Contains(waiting.Values, p => p.State == MarkerStates.Retry);
+
+        // The digest changes before the waiting part goes out (an answer saved just as the post went, or a correction
+        // whose update of the post failed): the part must still be the one split from what the post was made of.
+        var entries = host.Get<EntryStore>();
+        foreach (var stored in await entries.ListAsync(TestSquad.TeamId, Week, CancellationToken.None))
+        {
+            var changed = stored.Entry.Answers.ToDictionary(a => a.Key, a => "CHANGED " + a.Value[8..]);
+            Assert.Equal(EntryWrite.Saved, await entries.TrySaveAsync(TestSquad.TeamId, Week, stored.Entry with { Answers = changed }, stored, CancellationToken.None));
+        }
+
+        await TickForAnHourAsync(squad, host);
+
+        var replies = ThreadReplies(squad);
+        Assert.NotEmpty(replies);
+        Assert.DoesNotContain(replies, r => FakeTeams.Text(r.Json).Contains("CHANGED", StringComparison.Ordinal));
+        var posted = await host.Get<CycleStore>().ListPartsAsync(partition, CancellationToken.None);
+        Assert.All(posted.Values, p => Assert.Equal(MarkerStates.Sent, p.State));
+    }
+
+    [Fact]
+    public async Task A_correction_updates_exactly_the_parts_that_changed_and_retries_a_failed_update_on_the_next_one()
+    {
+        await using var squad = new TestSquad(tables, "OnlyChanged", PublishAt.AddHours(-2));
+        var host = squad.StartHost();
+        await SeedAutoPublishAsync(squad, host, answerLength: 1900);
+        await TickForAnHourAsync(squad, host);
+        var replies = ThreadReplies(squad);
+        Assert.NotEmpty(replies);
+        var squadRow = (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!;
+        var parts = await host.Get<CycleStore>().ListPartsAsync(EntryStore.Partition(TestSquad.TeamId, Week), CancellationToken.None);
+        var lastPartId = parts[parts.Keys.Max()].ActivityId!;
+        var lastItem = await host.InScopeAsync(async sp => (await sp.GetRequiredService<UpdateBot.Digests.DigestService>().ComposeAsync(squadRow, Week, CancellationToken.None)).VisibleSections[^1].Items[^1].ItemId);
+        Task<string?> HideLastItemAsync() => host.InScopeAsync(sp => sp.GetRequiredService<UpdateBot.Digests.DigestService>().EditAsync(squadRow, Week, TestSquad.Lead,
+            (edits, _) => edits with { HiddenItemIds = new HashSet<string>(edits.HiddenItemIds) { lastItem } }, CancellationToken.None));
+        IReadOnlyList<RecordedRequest> UpdatesTried() => squad.Teams.Requests.Where(r => r.Method == HttpMethod.Put && r.Path.Contains(";messageid=", StringComparison.Ordinal)).ToList();
+
+        // Hiding the weeknote's last item changes its last part only: that part alone is updated (and Teams refuses it).
+        squad.Teams.ChannelUpdateFault = (HttpStatusCode.Forbidden, 1);
+        Assert.NotNull(await HideLastItemAsync());
+        var tried = Assert.Single(UpdatesTried());
+        Assert.EndsWith(lastPartId, tried.Path, StringComparison.Ordinal);
+
+        // The next correction (here the same edit again) retries the part the channel still shows old, and only it.
+        Assert.Null(await HideLastItemAsync());
+        var updated = Assert.Single(ChannelUpdates(squad));
+        Assert.EndsWith(lastPartId, updated.Path, StringComparison.Ordinal);
+    }
 }

@@ -272,6 +272,24 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
         return await tables.Cycle.TryReplaceAsync(row, cancellationToken);
     }
 
+    /// <summary>
+    /// A part of the channel post that a correction made unnecessary before it ever went out: settled, so nothing waits
+    /// to send it. A part that is in the channel (or may be) is left alone.
+    /// </summary>
+    public async Task SettleUnneededPartAsync(string partition, string rowKey, CancellationToken cancellationToken)
+    {
+        var row = await tables.Cycle.FindAsync<MarkerRow>(partition, rowKey, cancellationToken);
+        if (row?.State != MarkerStates.Retry)
+        {
+            return;
+        }
+
+        row.State = MarkerStates.Done;
+        row.Detail = "No longer needed: a correction made the weeknote shorter before this part was posted.";
+        row.UpdatedAt = time.GetUtcNow();
+        await tables.Cycle.TryReplaceAsync(row, cancellationToken);
+    }
+
     /// <summary>Forgets a one-off marker so it can happen again (a welcome after the app is removed and re-added).</summary>
     public async Task ForgetAsync(string partition, string rowKey, CancellationToken cancellationToken) =>
         await tables.Cycle.DeleteEntityAsync(partition, rowKey, Azure.ETag.All, cancellationToken);
