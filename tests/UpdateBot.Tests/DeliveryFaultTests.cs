@@ -213,7 +213,8 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
         await using var squad = new TestSquad(tables, "LostNote", PublishAt.AddHours(-2));
         var host = squad.StartHost();
         await SeedAutoPublishAsync(squad, host);
-        // Taking the edition number fails after the post was claimed (the old code then called it "already published").
+        // Taking the edition number fails (it is taken just before the claim, and written with it; the old code took it
+        // after the claim and then called the week "already published").
         squad.Storage.FailNext("PUT", 1, "Squads", "PublishedEditions");
 
         await TickForAnHourAsync(squad, host);
@@ -473,5 +474,45 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
         Assert.Null(await HideLastItemAsync());
         var updated = Assert.Single(ChannelUpdates(squad));
         Assert.EndsWith(lastPartId, updated.Path, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_crash_between_claiming_the_post_and_its_outcome_keeps_the_edition_number_and_send_again_reuses_it()
+    {
+        await using var squad = new TestSquad(tables, "CrashEdition", PublishAt.AddHours(-2));
+        var first = squad.StartHost("first");
+        await SeedAutoPublishAsync(squad, first);
+        squad.Teams.ChannelPostHold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var crash = new CancellationTokenSource();
+
+        var tick = first.TickAsync(crash.Token);
+        await squad.Teams.ChannelPostWaiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        // The process dies after its claim, before the post's outcome is written: nothing more reaches storage.
+        squad.Storage.FailNext("PUT", 1000, "Cycle");
+        squad.Storage.FailNext("POST", 1000, "Cycle");
+        await crash.CancelAsync();
+        try
+        {
+            await tick;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        squad.Teams.ChannelPostHold = null;
+        await first.DisposeAsync();
+        squad.Storage.Clear();
+
+        var second = squad.StartHost("second");
+        squad.Time.Advance(TimeSpan.FromMinutes(6));
+        await TickForAnHourAsync(squad, second);
+        Assert.Single(Notices(squad, "Update 1 may not have reached the channel"));
+
+        // The lead sends it again: the same number, not the next one.
+        second.AssertOk(await second.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "send again")));
+        Assert.Equal(2, squad.Teams.ChannelPosts.Count);
+        Assert.All(squad.Teams.ChannelPosts, p => Assert.Contains("weeknotes — Update 1", FakeTeams.Text(p.Json), StringComparison.Ordinal));
+        Assert.Equal(1, (await second.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.PublishedEditions);
+        Assert.Equal(1, (await second.Get<EditionStore>().GetAsync(TestSquad.TeamId, Week, CancellationToken.None))?.Edition);
     }
 }

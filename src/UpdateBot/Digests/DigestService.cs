@@ -229,8 +229,10 @@ public sealed partial class DigestService(
         IReadOnlyList<string>? split = null;
         var root = await delivery.DeliverAsync(partition, CycleStore.PostKey, async (marker, ct) =>
         {
-            // The edition number is taken once and kept on the intent, so a retry posts the same "Update N".
-            marker.Edition = marker.Edition > 0 ? marker.Edition : await squads.TakeNextEditionAsync(squad.Id, ct);
+            // "Update N" is decided once, for the week, and written with the claim: every retry posts the same N.
+            marker.Edition = marker.Edition > 0 ? marker.Edition : await squads.TakeEditionAsync(squad.Id, week, ct);
+        }, async (marker, ct) =>
+        {
             posted = await ComposeAsync(squad, week, ct, marker.Edition);
 
             // The parts as split now are the post: stored before the first goes out, so every later part (and every

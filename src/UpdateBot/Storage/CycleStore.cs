@@ -199,7 +199,14 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
         ClaimAsync(EntryStore.Partition(squadId, week), rowKey, cancellationToken);
 
     /// <summary>Claims a one-off send outside any week (a welcome card on install).</summary>
-    public async Task<Claim> ClaimAsync(string partition, string rowKey, CancellationToken cancellationToken)
+    public Task<Claim> ClaimAsync(string partition, string rowKey, CancellationToken cancellationToken) =>
+        ClaimAsync(partition, rowKey, null, cancellationToken);
+
+    /// <summary>
+    /// Claims a one-off send. <paramref name="prepare"/> runs just before the claim is written and may annotate the
+    /// marker (the channel post's edition number), so what it decides is stored in the same write as the claim.
+    /// </summary>
+    public async Task<Claim> ClaimAsync(string partition, string rowKey, Func<MarkerRow, CancellationToken, Task>? prepare, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -207,6 +214,11 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
             if (row is null)
             {
                 row = new MarkerRow { PartitionKey = partition, RowKey = rowKey, State = MarkerStates.Sending, UpdatedAt = time.GetUtcNow() };
+                if (prepare is not null)
+                {
+                    await prepare(row, cancellationToken);
+                }
+
                 if (await tables.Cycle.TryAddAsync(row, cancellationToken))
                 {
                     return new Claim(ClaimOutcome.Claimed, row);
@@ -220,6 +232,11 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
                 case MarkerStates.Retry:
                     row.State = MarkerStates.Sending;
                     row.UpdatedAt = time.GetUtcNow();
+                    if (prepare is not null)
+                    {
+                        await prepare(row, cancellationToken);
+                    }
+
                     if (await tables.Cycle.TryReplaceAsync(row, cancellationToken))
                     {
                         return new Claim(ClaimOutcome.Claimed, row);

@@ -50,6 +50,9 @@ public sealed class SquadRow : TableRow
     public string? TeamOnlySectionsJson { get; set; }
     public int PublishedEditions { get; set; }
 
+    /// <summary>The edition number each recently published week took (JSON, week → number; see <see cref="SquadStore.TakeEditionAsync"/>).</summary>
+    public string? EditionWeeksJson { get; set; }
+
     /// <summary>When the schedule or time zone was last saved different (or first saved).</summary>
     public DateTimeOffset? ScheduleChangedAt { get; set; }
     public bool Removed { get; set; }

@@ -283,15 +283,34 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
             return changed;
         }, cancellationToken);
 
-    /// <summary>Takes the next edition number, safely against concurrent publishers.</summary>
-    public async Task<int> TakeNextEditionAsync(string squadId, CancellationToken cancellationToken)
+    /// <summary>How many weeks' edition numbers the squad row remembers (enough for any week still being published).</summary>
+    private const int EditionWeeksKept = 8;
+
+    /// <summary>
+    /// The edition number of <paramref name="week"/>'s channel post: the next one the first time, the same one on every
+    /// later call, safely against concurrent publishers. The week is written down with the number in the same write, so
+    /// a publish interrupted anywhere (before or after its claim was stored) and tried again never skips or doubles "Update N".
+    /// </summary>
+    public async Task<int> TakeEditionAsync(string squadId, IsoWeek week, CancellationToken cancellationToken)
     {
+        var taken = 0;
         var row = await tables.Squads.UpdateAsync<SquadRow>(Partition, TableKey.Encode(squadId), row =>
         {
+            var weeks = row.EditionWeeksJson is null
+                ? new Dictionary<string, int>(StringComparer.Ordinal)
+                : JsonSerializer.Deserialize<Dictionary<string, int>>(row.EditionWeeksJson, StoredText.Json) ?? new Dictionary<string, int>(StringComparer.Ordinal);
+            if (weeks.TryGetValue(week.ToString(), out taken))
+            {
+                return false;
+            }
+
             row.PublishedEditions++;
+            taken = row.PublishedEditions;
+            weeks[week.ToString()] = taken;
+            row.EditionWeeksJson = JsonSerializer.Serialize(weeks.OrderByDescending(w => w.Value).Take(EditionWeeksKept).ToDictionary(), StoredText.Json);
             return true;
         }, cancellationToken);
-        return row?.PublishedEditions ?? throw new InvalidOperationException("Squad not found.");
+        return row is null ? throw new InvalidOperationException("Squad not found.") : taken;
     }
 
     public static SquadSettings DefaultSettings(string? teamName, string? installedBy) => new(
