@@ -200,6 +200,12 @@ public sealed partial class DigestService(
                 return "Another lead changed this a moment ago. Here is the latest version; make your change again if it is still needed.";
             }
 
+            if (ReferenceEquals(updated, edits))
+            {
+                // Nothing to change (the caller refused it, or it is already so): nothing is written.
+                return null;
+            }
+
             switch (await cycle.TrySaveDraftAsync(squad.Id, week, edits, updated, row, leadId, cancellationToken))
             {
                 case DraftWrite.Saved:

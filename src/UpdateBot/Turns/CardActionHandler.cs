@@ -294,14 +294,30 @@ public sealed class CardActionHandler(
         return new CardActionResult(header, message);
     }
 
+    /// <summary>
+    /// What a lead is told when an item card acts on an item that has left the draft since the card was built. Item
+    /// cards name their item by its stable id (member and section), never by its place on the desk, so such an action
+    /// is refused rather than applied to whatever item is there now.
+    /// </summary>
+    internal const string ItemGone = "That item is no longer in the draft (its author withdrew or erased it, or left the squad), so nothing was changed. Here is the draft as it is now.";
+
+    private static bool InDraft(Digest digest, string itemId) => digest.Sections.Any(s => s.Items.Any(i => i.ItemId == itemId));
+
     internal async Task<CardActionResult> HideAsync(CardActionRequest request, ReviewItemData data, bool hide, CancellationToken cancellationToken)
     {
+        var gone = false;
         var problem = await digests.EditAsync(request.Squad, data.Week, request.Turn.UserId, (edits, digest) =>
         {
-            var hidden = new HashSet<string>(edits.HiddenItemIds, StringComparer.Ordinal);
-            if (hide && digest.Sections.Any(s => s.Items.Any(i => i.ItemId == data.ItemId)))
+            // Only items of this digest: an id made up in card data never grows the stored draft.
+            gone = !InDraft(digest, data.ItemId);
+            if (gone)
             {
-                // Only items of this digest: an id made up in card data never grows the stored draft.
+                return edits;
+            }
+
+            var hidden = new HashSet<string>(edits.HiddenItemIds, StringComparer.Ordinal);
+            if (hide)
+            {
                 hidden.Add(data.ItemId);
             }
             else
@@ -311,7 +327,7 @@ public sealed class CardActionHandler(
 
             return edits with { HiddenItemIds = hidden };
         }, cancellationToken);
-        return await ReviewCardAsync(request, data.Week, data.ItemId, problem, cancellationToken);
+        return await ReviewCardAsync(request, data.Week, data.ItemId, gone ? ItemGone : problem, cancellationToken);
     }
 
     /// <summary>
@@ -320,10 +336,17 @@ public sealed class CardActionHandler(
     /// </summary>
     internal async Task<CardActionResult> WithholdAsync(CardActionRequest request, ReviewItemData data, bool withhold, CancellationToken cancellationToken)
     {
+        var gone = false;
         var problem = await digests.EditAsync(request.Squad, data.Week, request.Turn.UserId, (edits, digest) =>
         {
+            gone = !InDraft(digest, data.ItemId);
+            if (gone)
+            {
+                return edits;
+            }
+
             var withheld = new HashSet<string>(edits.WithheldItemIds, StringComparer.Ordinal);
-            if (withhold && digest.Sections.Any(s => s.Items.Any(i => i.ItemId == data.ItemId)))
+            if (withhold)
             {
                 withheld.Add(data.ItemId);
             }
@@ -334,7 +357,7 @@ public sealed class CardActionHandler(
 
             return edits with { WithheldItemIds = withheld };
         }, cancellationToken);
-        return await ReviewCardAsync(request, data.Week, data.ItemId, problem, cancellationToken);
+        return await ReviewCardAsync(request, data.Week, data.ItemId, gone ? ItemGone : problem, cancellationToken);
     }
 
     internal async Task<CardActionResult> EditItemAsync(CardActionRequest request, ReviewEditData data, CancellationToken cancellationToken)
@@ -347,6 +370,7 @@ public sealed class CardActionHandler(
         var text = AnswerText.Clean(data.Inputs?.GetValueOrDefault(data.InputId) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null);
         string? problem;
         DigestItem? changedSinceCard = null;
+        var gone = false;
         if (text.Length == 0 || AnswerText.CheckLength("This item", text) is not null)
         {
             problem = text.Length == 0 ? "An item can't be empty; hide it instead." : AnswerText.CheckLength("This item", text);
@@ -356,7 +380,13 @@ public sealed class CardActionHandler(
             problem = await digests.EditAsync(request.Squad, data.Week, request.Turn.UserId, (edits, digest) =>
             {
                 var current = digest.Sections.SelectMany(s => s.Items).FirstOrDefault(i => i.ItemId == data.ItemId);
-                if (current is null || DigestCards.Fingerprint(current.Text) != data.Basis)
+                gone = current is null;
+                if (current is null)
+                {
+                    return edits;
+                }
+
+                if (DigestCards.Fingerprint(current.Text) != data.Basis)
                 {
                     // The card was built from an older draft: never overwrite what changed since, show it instead.
                     changedSinceCard = current;
@@ -366,6 +396,11 @@ public sealed class CardActionHandler(
                 var itemEdits = new Dictionary<string, LeadEdit>(edits.ItemEdits, StringComparer.Ordinal) { [data.ItemId] = new LeadEdit(text, current.AnswerBasis) };
                 return edits with { ItemEdits = itemEdits };
             }, cancellationToken);
+        }
+
+        if (gone)
+        {
+            return await ReviewCardAsync(request, data.Week, data.ItemId, ItemGone, cancellationToken);
         }
 
         if (changedSinceCard is not null)
