@@ -63,6 +63,7 @@ public static class UpdateBotServiceExtensions
         services.AddScoped<SquadDirectory>();
         services.AddScoped<AnswerService>();
         services.AddScoped<StatusService>();
+        services.AddScoped<TeamWelcome>();
         services.AddScoped<LeadRights>();
         services.AddScoped<PrivacyService>();
         services.AddScoped<OpenWeeknoteService>();

@@ -324,6 +324,10 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
         await tables.Cycle.UpsertEntityAsync(marker, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
     }
 
+    /// <summary>One marker of any partition (a team's welcome), or null.</summary>
+    public Task<MarkerRow?> FindMarkerAsync(string partition, string rowKey, CancellationToken cancellationToken) =>
+        tables.Cycle.FindAsync<MarkerRow>(partition, rowKey, cancellationToken);
+
     public async Task<MarkerRow?> GetMarkerAsync(string squadId, IsoWeek week, string rowKey, CancellationToken cancellationToken) =>
         await tables.Cycle.FindAsync<MarkerRow>(EntryStore.Partition(squadId, week), rowKey, cancellationToken);
 

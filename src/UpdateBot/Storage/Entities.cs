@@ -57,6 +57,9 @@ public sealed class SquadRow : TableRow
     public DateTimeOffset? ScheduleChangedAt { get; set; }
     public bool Removed { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the app was last added to the team (null on squads stored before this was kept: <see cref="CreatedAt"/>).</summary>
+    public DateTimeOffset? InstalledAt { get; set; }
 }
 
 /// <summary>PK "slug", RK the slug: which squad holds an open weeknote address (added only if absent, so two squads never share one).</summary>

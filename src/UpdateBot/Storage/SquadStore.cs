@@ -28,6 +28,9 @@ public sealed record Squad(
     /// <summary>When the schedule or time zone last changed (steps it moved into the past become due then).</summary>
     public DateTimeOffset? ScheduleChangedAt { get; init; }
 
+    /// <summary>When the app was last added to the team: the team welcome is retried inside the catch-up window from then.</summary>
+    public DateTimeOffset InstalledAt { get; init; }
+
     /// <summary>The team's Microsoft 365 group id (from the install event), for deep links.</summary>
     public string? AadGroupId { get; init; }
 
@@ -91,6 +94,7 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
                     ChannelId = channelId,
                     InstalledBy = installedBy,
                     CreatedAt = time.GetUtcNow(),
+                    InstalledAt = time.GetUtcNow(),
                 };
                 var defaults = DefaultSettings(teamName, installedBy);
                 Write(row, defaults);
@@ -101,6 +105,12 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
                 }
 
                 continue;
+            }
+
+            if (row.Removed)
+            {
+                // Added again after being removed: a new install, with a welcome of its own.
+                row.InstalledAt = time.GetUtcNow();
             }
 
             row.Removed = false;
@@ -371,6 +381,7 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
         };
         return new Squad(row.TeamId, row.TenantId, row.ServiceUrl, row.BotId, row.ChannelId, row.IsConfigured, settings, row.PublishedEditions, row.ETag)
         {
+            InstalledAt = row.InstalledAt ?? row.CreatedAt,
             AadGroupId = row.AadGroupId,
             SettingsVersion = row.SettingsVersion,
             ScheduleChangedAt = row.ScheduleChangedAt,

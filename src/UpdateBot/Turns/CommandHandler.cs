@@ -1,6 +1,7 @@
 using UpdateBot.Answers;
 using UpdateBot.Cards;
 using UpdateBot.Cycle;
+using UpdateBot.Deliveries;
 using UpdateBot.Digests;
 using UpdateBot.Domain;
 using UpdateBot.Messaging;
@@ -22,6 +23,7 @@ public sealed class CommandHandler(
     AnswerService answers,
     StatusService status,
     CycleRunner runner,
+    TeamWelcome welcome,
     DigestService digests,
     PrivacyService privacy,
     CycleStore cycle,
@@ -155,7 +157,7 @@ public sealed class CommandHandler(
 
             case CommandKind.SendAgain:
             {
-                var released = await runner.SendAgainAsync(squad, week, cancellationToken);
+                var released = await runner.SendAgainAsync(squad, week, cancellationToken) + await welcome.SendAgainAsync(squad, cancellationToken);
                 await ReplyTextAsync(turn, released == 0
                     ? $"Nothing of {squad.Settings.Name}'s week {week} is unconfirmed, so there is nothing to send again. Say **status** to see everyone."
                     : $"Sent again: {released} message(s) of {squad.Settings.Name}'s week {week} whose delivery was unconfirmed. Say **status** to see where everyone stands.", cancellationToken);
