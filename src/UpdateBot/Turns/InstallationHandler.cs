@@ -1,5 +1,4 @@
 using UpdateBot.Cards;
-using UpdateBot.Cycle;
 using UpdateBot.Deliveries;
 using UpdateBot.Messaging;
 using UpdateBot.Storage;
