@@ -515,4 +515,31 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
         Assert.Equal(1, (await second.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.PublishedEditions);
         Assert.Equal(1, (await second.Get<EditionStore>().GetAsync(TestSquad.TeamId, Week, CancellationToken.None))?.Edition);
     }
+
+    [Fact]
+    public async Task A_part_a_correction_made_unnecessary_before_it_was_posted_is_posted_when_a_later_correction_needs_it_again()
+    {
+        await using var squad = new TestSquad(tables, "PartAgain", PublishAt.AddHours(-2));
+        var host = squad.StartHost();
+        await SeedAutoPublishAsync(squad, host, answerLength: 1900);
+        squad.Teams.ThreadReplyFault = (HttpStatusCode.TooManyRequests, 1);
+        await host.TickAsync();
+        var partition = EntryStore.Partition(TestSquad.TeamId, Week);
+        Assert.Contains((await host.Get<CycleStore>().ListPartsAsync(partition, CancellationToken.None)).Values, p => p.State == MarkerStates.Retry);
+        squad.Time.Advance(TimeSpan.FromMinutes(5)); // past the 429's pause
+        var squadRow = (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!;
+        Task<string?> HideAsync(Func<Digest, IEnumerable<string>> which) => host.InScopeAsync(sp => sp.GetRequiredService<UpdateBot.Digests.DigestService>().EditAsync(squadRow, Week, TestSquad.Lead,
+            (edits, digest) => edits with { HiddenItemIds = which(digest).ToHashSet() }, CancellationToken.None));
+
+        // Everything but the first item hidden: the weeknote fits the post, so the waiting parts are not needed.
+        Assert.Null(await HideAsync(d => d.Sections.SelectMany(s => s.Items).Skip(1).Select(i => i.ItemId)));
+        Assert.Empty(ThreadReplies(squad));
+
+        // Restored: the parts are needed again and are posted, each once.
+        Assert.Null(await HideAsync(_ => []));
+        var replies = ThreadReplies(squad);
+        Assert.NotEmpty(replies);
+        Assert.Equal(replies.Count, replies.Select(r => FakeTeams.Text(r.Json)).Distinct(StringComparer.Ordinal).Count());
+        Assert.All((await host.Get<CycleStore>().ListPartsAsync(partition, CancellationToken.None)).Values, p => Assert.Equal(MarkerStates.Sent, p.State));
+    }
 }

@@ -381,7 +381,7 @@ public sealed partial class DigestService(
             await snapshots.SaveAsync(partition, next, cancellationToken);
             foreach (var unneeded in parts.Keys.Where(i => i >= count))
             {
-                await cycle.SettleUnneededPartAsync(partition, SendIntent.PostPart(unneeded).Key, cancellationToken);
+                await cycle.ForgetUnsentPartAsync(partition, SendIntent.PostPart(unneeded).Key, cancellationToken);
             }
 
             var (_, draftAfter) = await cycle.GetDraftAsync(squad.Id, week, cancellationToken);

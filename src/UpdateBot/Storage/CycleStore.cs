@@ -290,10 +290,11 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
     }
 
     /// <summary>
-    /// A part of the channel post that a correction made unnecessary before it ever went out: settled, so nothing waits
-    /// to send it. A part that is in the channel (or may be) is left alone.
+    /// A part of the channel post that a correction made unnecessary before it ever went out: forgotten, so nothing
+    /// waits to send it, and a later correction that needs the part again posts it afresh. Only a part waiting for a
+    /// retry is forgotten (conditionally on what was read); one that is in the channel, or may be, is left alone.
     /// </summary>
-    public async Task SettleUnneededPartAsync(string partition, string rowKey, CancellationToken cancellationToken)
+    public async Task ForgetUnsentPartAsync(string partition, string rowKey, CancellationToken cancellationToken)
     {
         var row = await tables.Cycle.FindAsync<MarkerRow>(partition, rowKey, cancellationToken);
         if (row?.State != MarkerStates.Retry)
@@ -301,10 +302,14 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
             return;
         }
 
-        row.State = MarkerStates.Done;
-        row.Detail = "No longer needed: a correction made the weeknote shorter before this part was posted.";
-        row.UpdatedAt = time.GetUtcNow();
-        await tables.Cycle.TryReplaceAsync(row, cancellationToken);
+        try
+        {
+            await tables.Cycle.DeleteEntityAsync(partition, rowKey, row.ETag, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            // Claimed or changed meanwhile: it is someone else's now.
+        }
     }
 
     /// <summary>Forgets a one-off marker so it can happen again (a welcome after the app is removed and re-added).</summary>
