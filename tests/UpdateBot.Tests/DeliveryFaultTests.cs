@@ -332,10 +332,12 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
         Assert.Equal(2, squad.Reviews(TestSquad.Lead).Count);
     }
 
-    [Fact]
-    public async Task A_crash_while_the_channel_post_is_in_flight_never_posts_twice_and_the_lead_is_told_once()
+    /// <summary>
+    /// A host publishes; the process dies with the post written and unanswered (after its claim, before the post's
+    /// outcome is stored); a second host on the same storage then runs the schedule for an hour.
+    /// </summary>
+    private static async Task<BotTestHost> CrashWhileTheChannelPostIsInFlightAsync(TestSquad squad)
     {
-        await using var squad = new TestSquad(tables, "CrashPost", PublishAt.AddHours(-2));
         var first = squad.StartHost("first");
         await SeedAutoPublishAsync(squad, first);
         squad.Teams.ChannelPostHold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -343,7 +345,7 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
 
         var tick = first.TickAsync(crash.Token);
         await squad.Teams.ChannelPostWaiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        // The process dies with the post written and unanswered: from now on it writes nothing more to storage.
+        // From now on the process writes nothing more to storage.
         squad.Storage.FailNext("PUT", 1000, "Cycle");
         squad.Storage.FailNext("POST", 1000, "Cycle");
         await crash.CancelAsync();
@@ -362,6 +364,14 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
         var second = squad.StartHost("second");
         squad.Time.Advance(TimeSpan.FromMinutes(6)); // past the lease and the age at which an interrupted send is judged
         await TickForAnHourAsync(squad, second);
+        return second;
+    }
+
+    [Fact]
+    public async Task A_crash_while_the_channel_post_is_in_flight_never_posts_twice_and_the_lead_is_told_once()
+    {
+        await using var squad = new TestSquad(tables, "CrashPost", PublishAt.AddHours(-2));
+        var second = await CrashWhileTheChannelPostIsInFlightAsync(squad);
         second.AssertOk(await second.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "publish")));
 
         Assert.Single(squad.Teams.ChannelPosts);
@@ -480,32 +490,7 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
     public async Task A_crash_between_claiming_the_post_and_its_outcome_keeps_the_edition_number_and_send_again_reuses_it()
     {
         await using var squad = new TestSquad(tables, "CrashEdition", PublishAt.AddHours(-2));
-        var first = squad.StartHost("first");
-        await SeedAutoPublishAsync(squad, first);
-        squad.Teams.ChannelPostHold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var crash = new CancellationTokenSource();
-
-        var tick = first.TickAsync(crash.Token);
-        await squad.Teams.ChannelPostWaiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        // The process dies after its claim, before the post's outcome is written: nothing more reaches storage.
-        squad.Storage.FailNext("PUT", 1000, "Cycle");
-        squad.Storage.FailNext("POST", 1000, "Cycle");
-        await crash.CancelAsync();
-        try
-        {
-            await tick;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        squad.Teams.ChannelPostHold = null;
-        await first.DisposeAsync();
-        squad.Storage.Clear();
-
-        var second = squad.StartHost("second");
-        squad.Time.Advance(TimeSpan.FromMinutes(6));
-        await TickForAnHourAsync(squad, second);
+        var second = await CrashWhileTheChannelPostIsInFlightAsync(squad);
         Assert.Single(Notices(squad, "Update 1 may not have reached the channel"));
 
         // The lead sends it again: the same number, not the next one.
