@@ -140,7 +140,7 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
                     text["s_" + section.Id] = words[..Math.Min(answerLength, words.Length)];
                 }
 
-                await answers.SubmitAsync(seeded, Week, id, name, text, CancellationToken.None);
+                await answers.SubmitAsync(new AnswerFor(seeded, Week, id, name), text, CancellationToken.None);
             }
 
             return 0;
@@ -252,8 +252,8 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
         await host.InScopeAsync(async sp =>
         {
             var squadRow = await sp.GetRequiredService<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None);
-            await sp.GetRequiredService<AnswerService>().SubmitAsync(squadRow!, Week, "29:bo", "Bo Diddley", new Dictionary<string, string?> { ["s_highlights"] = "Bo shipped the beat" }, CancellationToken.None);
-            await sp.GetRequiredService<AnswerService>().SubmitAsync(squadRow!, Week, "29:cy", "Cy Twombly", new Dictionary<string, string?> { ["s_highlights"] = "Cy painted the wall" }, CancellationToken.None);
+            await sp.GetRequiredService<AnswerService>().SubmitAsync(new AnswerFor(squadRow!, Week, "29:bo", "Bo Diddley"), new Dictionary<string, string?> { ["s_highlights"] = "Bo shipped the beat" }, CancellationToken.None);
+            await sp.GetRequiredService<AnswerService>().SubmitAsync(new AnswerFor(squadRow!, Week, "29:cy", "Cy Twombly"), new Dictionary<string, string?> { ["s_highlights"] = "Cy painted the wall" }, CancellationToken.None);
             return 0;
         });
         squad.Time.Advance(new DateTimeOffset(2026, 11, 27, 14, 0, 0, TimeSpan.Zero) - squad.Time.GetUtcNow());

@@ -31,7 +31,7 @@ public sealed class ReviewDeskItemTests(AzuriteFixture tables) : IClassFixture<A
         {
             foreach (var (id, name, text) in answers)
             {
-                await sp.GetRequiredService<AnswerService>().SubmitAsync(squad, Week, id, name, new Dictionary<string, string?> { ["s_highlights"] = text }, CancellationToken.None);
+                await sp.GetRequiredService<AnswerService>().SubmitAsync(new AnswerFor(squad, Week, id, name), new Dictionary<string, string?> { ["s_highlights"] = text }, CancellationToken.None);
             }
 
             return 0;

@@ -264,10 +264,10 @@ public sealed class CommandHandler(
         switch (command.Kind)
         {
             case CommandKind.MyUpdate:
-                await ReplyAsync(turn, await answers.ViewAsync(squad, week, turn.UserId, turn.UserName, forceForm: false, cancellationToken), cancellationToken);
+                await ReplyAsync(turn, await answers.ViewAsync(new AnswerFor(squad, week, turn.UserId, turn.UserName), forceForm: false, cancellationToken), cancellationToken);
                 break;
             case CommandKind.Quiet:
-                await ReplyAsync(turn, (await answers.QuietAsync(squad, week, turn.UserId, turn.UserName, cancellationToken)).Card, cancellationToken);
+                await ReplyAsync(turn, (await answers.QuietAsync(new AnswerFor(squad, week, turn.UserId, turn.UserName), cancellationToken)).Card, cancellationToken);
                 break;
             case CommandKind.Away:
             {
@@ -279,7 +279,7 @@ public sealed class CommandHandler(
                     break;
                 }
 
-                var outcome = await answers.AwayAsync(squad, week, turn.UserId, turn.UserName, away, cancellationToken);
+                var outcome = await answers.AwayAsync(new AnswerFor(squad, week, turn.UserId, turn.UserName), away, cancellationToken);
                 await ReplyAsync(turn, outcome.Card, cancellationToken);
                 if (outcome.Message is not null)
                 {
@@ -290,7 +290,7 @@ public sealed class CommandHandler(
             }
 
             case CommandKind.Back:
-                await answers.BackAsync(squad, week, turn.UserId, turn.UserName, cancellationToken);
+                await answers.BackAsync(new AnswerFor(squad, week, turn.UserId, turn.UserName), cancellationToken);
                 await ReplyTextAsync(turn, $"Welcome back to {squad.Settings.Name}! Prompts resume with the next one. Say **my update** to answer this week.", cancellationToken);
                 break;
             case CommandKind.Stop:
@@ -378,7 +378,7 @@ public sealed class CommandHandler(
                 var week = WeekWindow.CurrentWeek(squad, time.GetUtcNow());
                 var hint = command.LooksLike is { } kind ? Commands.DidYouMean(kind) : null;
                 var text = request.Text.Length > 0 ? request.Text : command.Text;
-                var outcome = await answers.CaptureAsync(squad, week, turn.UserId, turn.UserName, text, cancellationToken, turn.Activity.Id, hint);
+                var outcome = await answers.CaptureAsync(new AnswerFor(squad, week, turn.UserId, turn.UserName), text, cancellationToken, turn.Activity.Id, hint);
                 await ReplyAsync(turn, outcome.Card, cancellationToken);
                 return;
             }
