@@ -194,6 +194,25 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
     }
 
     [Fact]
+    public async Task A_channel_post_Teams_refused_is_posted_once_when_a_lead_says_publish_after_fixing_the_cause()
+    {
+        await using var squad = new TestSquad(tables, "RefusedFixed", PublishAt.AddHours(-2));
+        var host = squad.StartHost();
+        await SeedAutoPublishAsync(squad, host);
+        squad.Teams.ChannelPostFault = (ConnectorFault.None, HttpStatusCode.Forbidden, 1);
+        await TickForAnHourAsync(squad, host);
+        Assert.Empty(squad.Teams.ChannelPosts);
+        Assert.Single(Notices(squad, "could not be posted"));
+
+        // The notice says: fix the cause, then say publish. That posts it, once, as Update 1.
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "publish")));
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "publish")));
+
+        Assert.Single(squad.Teams.ChannelPosts);
+        Assert.Equal(1, (await host.Get<EditionStore>().GetAsync(TestSquad.TeamId, Week, CancellationToken.None))?.Edition);
+    }
+
+    [Fact]
     public async Task A_channel_post_refused_before_it_was_written_is_posted_on_a_later_tick_exactly_once()
     {
         await using var squad = new TestSquad(tables, "RetryPost", PublishAt.AddHours(-2));

@@ -315,6 +315,16 @@ public sealed partial class DigestService(
     }
 
     /// <summary>
+    /// A lead's publish (the command or the review card): as <see cref="PublishAsync"/>, and a post Teams refused for
+    /// good is tried again, since the lead was told to fix the cause and then say publish (the schedule never retries it).
+    /// </summary>
+    public async Task<PublishResult> PublishByLeadAsync(Squad squad, IsoWeek week, string leadName, CancellationToken cancellationToken)
+    {
+        await cycle.ReleaseRefusedAsync(EntryStore.Partition(squad.Id, week), CycleStore.PostKey, cancellationToken);
+        return await PublishAsync(squad, week, leadName, cancellationToken);
+    }
+
+    /// <summary>
     /// After publishing, a lead's correction updates in place, for everyone (docs/protocol.md, "Updating a card in
     /// place"), exactly the parts that differ from the stored snapshot of what the channel shows, then stores the new
     /// snapshot. A part whose update Teams did not take keeps its old snapshot, so the next correction tries it again.

@@ -275,10 +275,20 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
         new(await tables.Cycle.QueryPartitionAsync<MarkerRow>(EntryStore.Partition(squadId, week), cancellationToken));
 
     /// <summary>Turns an unconfirmed send back into a pending one (a lead chose to send it again). True when it was unconfirmed.</summary>
-    public async Task<bool> ReleaseUnconfirmedAsync(string partition, string rowKey, CancellationToken cancellationToken)
+    public Task<bool> ReleaseUnconfirmedAsync(string partition, string rowKey, CancellationToken cancellationToken) =>
+        ReleaseAsync(partition, rowKey, MarkerStates.Unconfirmed, cancellationToken);
+
+    /// <summary>
+    /// Turns a send Teams refused for good back into a pending one: a lead fixed the cause (the app back in the team, a
+    /// channel chosen again) and asked for it. The schedule never does this. True when it was refused.
+    /// </summary>
+    public Task<bool> ReleaseRefusedAsync(string partition, string rowKey, CancellationToken cancellationToken) =>
+        ReleaseAsync(partition, rowKey, MarkerStates.Unreachable, cancellationToken);
+
+    private async Task<bool> ReleaseAsync(string partition, string rowKey, string from, CancellationToken cancellationToken)
     {
         var row = await tables.Cycle.FindAsync<MarkerRow>(partition, rowKey, cancellationToken);
-        if (row?.State != MarkerStates.Unconfirmed)
+        if (row?.State != from)
         {
             return false;
         }

@@ -286,7 +286,7 @@ public sealed class CardActionHandler(
     {
         // Interactive first: the card answers within the deadline; a post still queued behind Teams' limits carries on.
         var publishing = await background.RunWithinAsync((services, ct) =>
-            services.GetRequiredService<DigestService>().PublishAsync(request.Squad, data.Week, request.Turn.UserName, ct), turnOptions.Value.InvokeDeadline, cancellationToken);
+            services.GetRequiredService<DigestService>().PublishByLeadAsync(request.Squad, data.Week, request.Turn.UserName, ct), turnOptions.Value.InvokeDeadline, cancellationToken);
         var message = publishing.IsCompleted
             ? (await publishing).Describe()
             : "Publishing: Teams is busy, so the weeknote goes to the channel as soon as it can. Say **status** in a minute to see it there.";

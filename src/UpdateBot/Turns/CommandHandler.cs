@@ -177,7 +177,7 @@ public sealed class CommandHandler(
 
             case CommandKind.Publish:
             {
-                var result = await digests.PublishAsync(squad, week, turn.UserName, cancellationToken);
+                var result = await digests.PublishByLeadAsync(squad, week, turn.UserName, cancellationToken);
                 await ReplyTextAsync(turn, result.Describe(), cancellationToken);
                 break;
             }
