@@ -31,6 +31,9 @@ public readonly record struct UserId
     public override string ToString() => Value;
 }
 
+/// <summary>A person writing their own update: their id, and the name Teams gave with it (a name may change; the id does not).</summary>
+public sealed record Author(UserId Id, string Name);
+
 internal static class Id
 {
     public static bool IsValid(string? value, int maxLength) =>

@@ -49,6 +49,7 @@ public static class UpdateBotServiceExtensions
         services.AddSingleton<EntryStore>();
         services.AddSingleton<CycleStore>();
         services.AddSingleton<EditionStore>();
+        services.AddSingleton<PostSnapshotStore>();
         services.AddSingleton<PeopleStore>();
         services.AddSingleton<OpenEditionStore>();
         services.AddSingleton<QuestionStore>();
@@ -63,6 +64,7 @@ public static class UpdateBotServiceExtensions
         services.AddScoped<SquadDirectory>();
         services.AddScoped<AnswerService>();
         services.AddScoped<StatusService>();
+        services.AddScoped<TeamWelcome>();
         services.AddScoped<LeadRights>();
         services.AddScoped<PrivacyService>();
         services.AddScoped<MemberTimeZones>();

@@ -25,7 +25,7 @@ public sealed class ContinuityTests(AzuriteFixture tables) : IClassFixture<Azuri
 
     private static Task<AnswerOutcome> SubmitAsync(BotTestHost host, Squad squad, IsoWeek week, string memberId, string name, params (string Section, string Text)[] answers) =>
         host.InScopeAsync(sp => sp.GetRequiredService<AnswerService>().SubmitAsync(
-            squad, week, memberId, name, answers.ToDictionary(a => PromptCards.SectionInput(a.Section), a => (string?)a.Text), CancellationToken.None));
+            new AnswerFor(squad, week, memberId, name), answers.ToDictionary(a => PromptCards.SectionInput(a.Section), a => (string?)a.Text), CancellationToken.None));
 
     /// <summary>An answer stored straight into an earlier week (the service only writes the weeks that are open).</summary>
     private static Task SeedAnswerAsync(BotTestHost host, IsoWeek week, string memberId, string name, params (string Section, string Text)[] answers) =>
@@ -64,7 +64,7 @@ public sealed class ContinuityTests(AzuriteFixture tables) : IClassFixture<Azuri
         Assert.DoesNotContain("\"value\":\"Book the research venue\"", inputs, StringComparison.Ordinal);
 
         // Refreshing or editing the card (the same form built again) keeps showing it.
-        var view = await host.InScopeAsync(sp => sp.GetRequiredService<AnswerService>().ViewAsync(seeded, Week, "29:ada", "Ada Lovelace", forceForm: true, CancellationToken.None));
+        var view = await host.InScopeAsync(sp => sp.GetRequiredService<AnswerService>().ViewAsync(new AnswerFor(seeded, Week, "29:ada", "Ada Lovelace"), forceForm: true, CancellationToken.None));
         Assert.Contains("Book the research venue", Text(view), StringComparison.Ordinal);
         Assert.Empty(squad.Storage.QueriesWithoutPartitionKey());
     }

@@ -140,7 +140,7 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
                     text["s_" + section.Id] = words[..Math.Min(answerLength, words.Length)];
                 }
 
-                await answers.SubmitAsync(seeded, Week, id, name, text, CancellationToken.None);
+                await answers.SubmitAsync(new AnswerFor(seeded, Week, id, name), text, CancellationToken.None);
             }
 
             return 0;
@@ -194,6 +194,25 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
     }
 
     [Fact]
+    public async Task A_channel_post_Teams_refused_is_posted_once_when_a_lead_says_publish_after_fixing_the_cause()
+    {
+        await using var squad = new TestSquad(tables, "RefusedFixed", PublishAt.AddHours(-2));
+        var host = squad.StartHost();
+        await SeedAutoPublishAsync(squad, host);
+        squad.Teams.ChannelPostFault = (ConnectorFault.None, HttpStatusCode.Forbidden, 1);
+        await TickForAnHourAsync(squad, host);
+        Assert.Empty(squad.Teams.ChannelPosts);
+        Assert.Single(Notices(squad, "could not be posted"));
+
+        // The notice says: fix the cause, then say publish. That posts it, once, as Update 1.
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "publish")));
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "publish")));
+
+        Assert.Single(squad.Teams.ChannelPosts);
+        Assert.Equal(1, (await host.Get<EditionStore>().GetAsync(TestSquad.TeamId, Week, CancellationToken.None))?.Edition);
+    }
+
+    [Fact]
     public async Task A_channel_post_refused_before_it_was_written_is_posted_on_a_later_tick_exactly_once()
     {
         await using var squad = new TestSquad(tables, "RetryPost", PublishAt.AddHours(-2));
@@ -213,7 +232,8 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
         await using var squad = new TestSquad(tables, "LostNote", PublishAt.AddHours(-2));
         var host = squad.StartHost();
         await SeedAutoPublishAsync(squad, host);
-        // Taking the edition number fails after the post was claimed (the old code then called it "already published").
+        // Taking the edition number fails (it is taken just before the claim, and written with it; the old code took it
+        // after the claim and then called the week "already published").
         squad.Storage.FailNext("PUT", 1, "Squads", "PublishedEditions");
 
         await TickForAnHourAsync(squad, host);
@@ -251,8 +271,8 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
         await host.InScopeAsync(async sp =>
         {
             var squadRow = await sp.GetRequiredService<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None);
-            await sp.GetRequiredService<AnswerService>().SubmitAsync(squadRow!, Week, "29:bo", "Bo Diddley", new Dictionary<string, string?> { ["s_highlights"] = "Bo shipped the beat" }, CancellationToken.None);
-            await sp.GetRequiredService<AnswerService>().SubmitAsync(squadRow!, Week, "29:cy", "Cy Twombly", new Dictionary<string, string?> { ["s_highlights"] = "Cy painted the wall" }, CancellationToken.None);
+            await sp.GetRequiredService<AnswerService>().SubmitAsync(new AnswerFor(squadRow!, Week, "29:bo", "Bo Diddley"), new Dictionary<string, string?> { ["s_highlights"] = "Bo shipped the beat" }, CancellationToken.None);
+            await sp.GetRequiredService<AnswerService>().SubmitAsync(new AnswerFor(squadRow!, Week, "29:cy", "Cy Twombly"), new Dictionary<string, string?> { ["s_highlights"] = "Cy painted the wall" }, CancellationToken.None);
             return 0;
         });
         squad.Time.Advance(new DateTimeOffset(2026, 11, 27, 14, 0, 0, TimeSpan.Zero) - squad.Time.GetUtcNow());
@@ -331,10 +351,12 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
         Assert.Equal(2, squad.Reviews(TestSquad.Lead).Count);
     }
 
-    [Fact]
-    public async Task A_crash_while_the_channel_post_is_in_flight_never_posts_twice_and_the_lead_is_told_once()
+    /// <summary>
+    /// A host publishes; the process dies with the post written and unanswered (after its claim, before the post's
+    /// outcome is stored); a second host on the same storage then runs the schedule for an hour.
+    /// </summary>
+    private static async Task<BotTestHost> CrashWhileTheChannelPostIsInFlightAsync(TestSquad squad)
     {
-        await using var squad = new TestSquad(tables, "CrashPost", PublishAt.AddHours(-2));
         var first = squad.StartHost("first");
         await SeedAutoPublishAsync(squad, first);
         squad.Teams.ChannelPostHold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -342,7 +364,7 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
 
         var tick = first.TickAsync(crash.Token);
         await squad.Teams.ChannelPostWaiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        // The process dies with the post written and unanswered: from now on it writes nothing more to storage.
+        // From now on the process writes nothing more to storage.
         squad.Storage.FailNext("PUT", 1000, "Cycle");
         squad.Storage.FailNext("POST", 1000, "Cycle");
         await crash.CancelAsync();
@@ -361,6 +383,14 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
         var second = squad.StartHost("second");
         squad.Time.Advance(TimeSpan.FromMinutes(6)); // past the lease and the age at which an interrupted send is judged
         await TickForAnHourAsync(squad, second);
+        return second;
+    }
+
+    [Fact]
+    public async Task A_crash_while_the_channel_post_is_in_flight_never_posts_twice_and_the_lead_is_told_once()
+    {
+        await using var squad = new TestSquad(tables, "CrashPost", PublishAt.AddHours(-2));
+        var second = await CrashWhileTheChannelPostIsInFlightAsync(squad);
         second.AssertOk(await second.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "publish")));
 
         Assert.Single(squad.Teams.ChannelPosts);
@@ -410,5 +440,110 @@ public sealed class DeliveryFaultTests(AzuriteFixture tables) : IClassFixture<Az
         Assert.Single(squad.Prompts("29:bo"));
         var bo = Assert.Single(await host.Get<EntryStore>().ListAsync(TestSquad.TeamId, Week, CancellationToken.None), e => e.Entry.MemberId == "29:bo");
         Assert.NotNull(bo.CardActivityId);
+    }
+
+    private static IReadOnlyList<RecordedRequest> ChannelUpdates(TestSquad squad) =>
+        squad.Teams.Requests.Where(r => r.Succeeded && r.Method == HttpMethod.Put && r.Path.Contains(";messageid=", StringComparison.Ordinal)).ToList();
+
+    [Fact]
+    public async Task A_continuation_part_sent_after_the_digest_changed_is_the_part_as_split_at_publish_time()
+    {
+        await using var squad = new TestSquad(tables, "Snapshot", PublishAt.AddHours(-2));
+        var host = squad.StartHost();
+        await SeedAutoPublishAsync(squad, host, answerLength: 1900);
+        squad.Teams.ThreadReplyFault = (HttpStatusCode.TooManyRequests, 1);
+        await host.TickAsync();
+        Assert.Single(squad.Teams.ChannelPosts);
+        var partition = EntryStore.Partition(TestSquad.TeamId, Week);
+        var waiting = await host.Get<CycleStore>().ListPartsAsync(partition, CancellationToken.None);
+        Assert.Contains(waiting.Values, p => p.State == MarkerStates.Retry);
+
+        // The digest changes before the waiting part goes out (an answer saved just as the post went, or a correction
+        // whose update of the post failed): the part must still be the one split from what the post was made of.
+        var entries = host.Get<EntryStore>();
+        foreach (var stored in await entries.ListAsync(TestSquad.TeamId, Week, CancellationToken.None))
+        {
+            var changed = stored.Entry.Answers.ToDictionary(a => a.Key, a => "CHANGED " + a.Value[8..]);
+            Assert.Equal(EntryWrite.Saved, await entries.TrySaveAsync(TestSquad.TeamId, Week, stored.Entry with { Answers = changed }, stored, CancellationToken.None));
+        }
+
+        await TickForAnHourAsync(squad, host);
+
+        var replies = ThreadReplies(squad);
+        Assert.NotEmpty(replies);
+        Assert.DoesNotContain(replies, r => FakeTeams.Text(r.Json).Contains("CHANGED", StringComparison.Ordinal));
+        var posted = await host.Get<CycleStore>().ListPartsAsync(partition, CancellationToken.None);
+        Assert.All(posted.Values, p => Assert.Equal(MarkerStates.Sent, p.State));
+    }
+
+    [Fact]
+    public async Task A_correction_updates_exactly_the_parts_that_changed_and_retries_a_failed_update_on_the_next_one()
+    {
+        await using var squad = new TestSquad(tables, "OnlyChanged", PublishAt.AddHours(-2));
+        var host = squad.StartHost();
+        await SeedAutoPublishAsync(squad, host, answerLength: 1900);
+        await TickForAnHourAsync(squad, host);
+        var replies = ThreadReplies(squad);
+        Assert.NotEmpty(replies);
+        var squadRow = (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!;
+        var parts = await host.Get<CycleStore>().ListPartsAsync(EntryStore.Partition(TestSquad.TeamId, Week), CancellationToken.None);
+        var lastPartId = parts[parts.Keys.Max()].ActivityId!;
+        var lastItem = await host.InScopeAsync(async sp => (await sp.GetRequiredService<UpdateBot.Digests.DigestService>().ComposeAsync(squadRow, Week, CancellationToken.None)).VisibleSections[^1].Items[^1].ItemId);
+        Task<string?> HideLastItemAsync() => host.InScopeAsync(sp => sp.GetRequiredService<UpdateBot.Digests.DigestService>().EditAsync(squadRow, Week, TestSquad.Lead,
+            (edits, _) => edits with { HiddenItemIds = new HashSet<string>(edits.HiddenItemIds) { lastItem } }, CancellationToken.None));
+        IReadOnlyList<RecordedRequest> UpdatesTried() => squad.Teams.Requests.Where(r => r.Method == HttpMethod.Put && r.Path.Contains(";messageid=", StringComparison.Ordinal)).ToList();
+
+        // Hiding the weeknote's last item changes its last part only: that part alone is updated (and Teams refuses it).
+        squad.Teams.ChannelUpdateFault = (HttpStatusCode.Forbidden, 1);
+        Assert.NotNull(await HideLastItemAsync());
+        var tried = Assert.Single(UpdatesTried());
+        Assert.EndsWith(lastPartId, tried.Path, StringComparison.Ordinal);
+
+        // The next correction (here the same edit again) retries the part the channel still shows old, and only it.
+        Assert.Null(await HideLastItemAsync());
+        var updated = Assert.Single(ChannelUpdates(squad));
+        Assert.EndsWith(lastPartId, updated.Path, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_crash_between_claiming_the_post_and_its_outcome_keeps_the_edition_number_and_send_again_reuses_it()
+    {
+        await using var squad = new TestSquad(tables, "CrashEdition", PublishAt.AddHours(-2));
+        var second = await CrashWhileTheChannelPostIsInFlightAsync(squad);
+        Assert.Single(Notices(squad, "Update 1 may not have reached the channel"));
+
+        // The lead sends it again: the same number, not the next one.
+        second.AssertOk(await second.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "send again")));
+        Assert.Equal(2, squad.Teams.ChannelPosts.Count);
+        Assert.All(squad.Teams.ChannelPosts, p => Assert.Contains("weeknotes — Update 1", FakeTeams.Text(p.Json), StringComparison.Ordinal));
+        Assert.Equal(1, (await second.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.PublishedEditions);
+        Assert.Equal(1, (await second.Get<EditionStore>().GetAsync(TestSquad.TeamId, Week, CancellationToken.None))?.Edition);
+    }
+
+    [Fact]
+    public async Task A_part_a_correction_made_unnecessary_before_it_was_posted_is_posted_when_a_later_correction_needs_it_again()
+    {
+        await using var squad = new TestSquad(tables, "PartAgain", PublishAt.AddHours(-2));
+        var host = squad.StartHost();
+        await SeedAutoPublishAsync(squad, host, answerLength: 1900);
+        squad.Teams.ThreadReplyFault = (HttpStatusCode.TooManyRequests, 1);
+        await host.TickAsync();
+        var partition = EntryStore.Partition(TestSquad.TeamId, Week);
+        Assert.Contains((await host.Get<CycleStore>().ListPartsAsync(partition, CancellationToken.None)).Values, p => p.State == MarkerStates.Retry);
+        squad.Time.Advance(TimeSpan.FromMinutes(5)); // past the 429's pause
+        var squadRow = (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!;
+        Task<string?> HideAsync(Func<Digest, IEnumerable<string>> which) => host.InScopeAsync(sp => sp.GetRequiredService<UpdateBot.Digests.DigestService>().EditAsync(squadRow, Week, TestSquad.Lead,
+            (edits, digest) => edits with { HiddenItemIds = which(digest).ToHashSet() }, CancellationToken.None));
+
+        // Everything but the first item hidden: the weeknote fits the post, so the waiting parts are not needed.
+        Assert.Null(await HideAsync(d => d.Sections.SelectMany(s => s.Items).Skip(1).Select(i => i.ItemId)));
+        Assert.Empty(ThreadReplies(squad));
+
+        // Restored: the parts are needed again and are posted, each once.
+        Assert.Null(await HideAsync(_ => []));
+        var replies = ThreadReplies(squad);
+        Assert.NotEmpty(replies);
+        Assert.Equal(replies.Count, replies.Select(r => FakeTeams.Text(r.Json)).Distinct(StringComparer.Ordinal).Count());
+        Assert.All((await host.Get<CycleStore>().ListPartsAsync(partition, CancellationToken.None)).Values, p => Assert.Equal(MarkerStates.Sent, p.State));
     }
 }

@@ -23,8 +23,8 @@ public sealed class DigestPublishTests(AzuriteFixture tables) : IClassFixture<Az
         await host.InScopeAsync(async sp =>
         {
             var answers = sp.GetRequiredService<AnswerService>();
-            await answers.SubmitAsync(squad, Week, "29:bo", "Bo Diddley", new Dictionary<string, string?> { ["s_highlights"] = "Bo shipped the beat" }, CancellationToken.None);
-            await answers.SubmitAsync(squad, Week, "29:cy", "Cy Twombly", new Dictionary<string, string?> { ["s_highlights"] = "Cy painted the wall" }, CancellationToken.None);
+            await answers.SubmitAsync(new AnswerFor(squad, Week, "29:bo", "Bo Diddley"), new Dictionary<string, string?> { ["s_highlights"] = "Bo shipped the beat" }, CancellationToken.None);
+            await answers.SubmitAsync(new AnswerFor(squad, Week, "29:cy", "Cy Twombly"), new Dictionary<string, string?> { ["s_highlights"] = "Cy painted the wall" }, CancellationToken.None);
             return 0;
         });
         host.Time.Advance(then - host.Time.GetUtcNow());

@@ -60,8 +60,8 @@ public sealed class InteractiveFirstTests(AzuriteFixture tables) : IClassFixture
         await host.InScopeAsync(async sp =>
         {
             var answers = sp.GetRequiredService<AnswerService>();
-            await answers.SubmitAsync(seeded, Week, "29:bo", "Bo Diddley", new Dictionary<string, string?> { ["s_highlights"] = "Bo shipped the beat" }, CancellationToken.None);
-            await answers.SubmitAsync(seeded, Week, "29:cy", "Cy Twombly", new Dictionary<string, string?> { ["s_highlights"] = "Cy painted the wall" }, CancellationToken.None);
+            await answers.SubmitAsync(new AnswerFor(seeded, Week, "29:bo", "Bo Diddley"), new Dictionary<string, string?> { ["s_highlights"] = "Bo shipped the beat" }, CancellationToken.None);
+            await answers.SubmitAsync(new AnswerFor(seeded, Week, "29:cy", "Cy Twombly"), new Dictionary<string, string?> { ["s_highlights"] = "Cy painted the wall" }, CancellationToken.None);
             return 0;
         });
         squad.Time.Advance(PublishAt - squad.Time.GetUtcNow());

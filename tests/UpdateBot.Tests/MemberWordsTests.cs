@@ -57,7 +57,7 @@ public sealed class MemberWordsTests(AzuriteFixture tables) : IClassFixture<Azur
 
     private static Task<AnswerOutcome> SubmitAsync(BotTestHost host, Squad squad, string memberId, string name, params (string Section, string Text)[] answers) =>
         InScope(host, sp => sp.GetRequiredService<AnswerService>().SubmitAsync(
-            squad, Week, memberId, name, answers.ToDictionary(a => PromptCards.SectionInput(a.Section), a => (string?)a.Text), CancellationToken.None));
+            new AnswerFor(squad, Week, memberId, name), answers.ToDictionary(a => PromptCards.SectionInput(a.Section), a => (string?)a.Text), CancellationToken.None));
 
     private static Task<Digest> ComposeAsync(BotTestHost host) =>
         InScope(host, async sp => await sp.GetRequiredService<DigestService>().ComposeAsync((await sp.GetRequiredService<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!, Week, CancellationToken.None));
@@ -350,10 +350,10 @@ public sealed class MemberWordsTests(AzuriteFixture tables) : IClassFixture<Azur
         var seeded = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
         var nearlyFull = Fill("Blocked on the data share. ", AnswerText.MaxSectionLength - 10);
         await SubmitAsync(host, seeded, "29:bo", "Bo Diddley", ("blockers-and-asks", nearlyFull));
-        await InScope(host, sp => sp.GetRequiredService<AnswerService>().CaptureAsync(seeded, Week, "29:bo", "Bo Diddley", "Also waiting on the ICB for sign-off", CancellationToken.None));
+        await InScope(host, sp => sp.GetRequiredService<AnswerService>().CaptureAsync(new AnswerFor(seeded, Week, "29:bo", "Bo Diddley"), "Also waiting on the ICB for sign-off", CancellationToken.None));
 
         var moved = await InScope(host, sp => sp.GetRequiredService<AnswerService>().MoveCaptureAsync(
-            seeded, Week, "29:bo", "Bo Diddley", "highlights", "blockers-and-asks", "Also waiting on the ICB for sign-off", CancellationToken.None));
+            new AnswerFor(seeded, Week, "29:bo", "Bo Diddley"), "highlights", "blockers-and-asks", "Also waiting on the ICB for sign-off", CancellationToken.None));
 
         Assert.False(moved.Saved);
         Assert.Contains("the limit is 2,000", moved.Message);

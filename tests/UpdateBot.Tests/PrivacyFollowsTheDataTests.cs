@@ -123,7 +123,7 @@ public sealed class PrivacyFollowsTheDataTests(AzuriteFixture tables) : IClassFi
         squad.Time.Advance(TimeSpan.FromDays(400));
         var now = squad.Time.GetUtcNow();
         var currentWeek = IsoWeek.FromDate(DateOnly.FromDateTime(now.UtcDateTime));
-        await host.InScopeAsync(sp => sp.GetRequiredService<AnswerService>().CaptureAsync(seeded, currentWeek, Ada.Id, Ada.Name, "A fresh answer", CancellationToken.None));
+        await host.InScopeAsync(sp => sp.GetRequiredService<AnswerService>().CaptureAsync(new AnswerFor(seeded, currentWeek, Ada.Id, Ada.Name), "A fresh answer", CancellationToken.None));
 
         var deleted = await host.Get<RetentionSweep>().SweepAsync(now - TimeSpan.FromDays(365), CancellationToken.None);
 

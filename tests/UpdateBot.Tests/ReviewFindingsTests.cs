@@ -54,7 +54,7 @@ public sealed class ReviewFindingsTests(AzuriteFixture tables) : IClassFixture<A
         // Four at once: each conflict means another write succeeded, so all land within the service's ten attempts.
         var texts = Enumerable.Range(1, 4).Select(i => $"message {i}").ToList();
         await Task.WhenAll(texts.Select(text => host.InScopeAsync(sp =>
-            sp.GetRequiredService<AnswerService>().CaptureAsync(seeded, Week, member.Id, member.Name, text, CancellationToken.None))));
+            sp.GetRequiredService<AnswerService>().CaptureAsync(new AnswerFor(seeded, Week, member.Id, member.Name), text, CancellationToken.None))));
 
         var stored = await host.Get<EntryStore>().GetAsync(TestSquad.TeamId, Week, member.Id, CancellationToken.None);
         var highlights = stored!.Entry.Answers[seeded.Settings.Sections[0].Id];
@@ -72,8 +72,8 @@ public sealed class ReviewFindingsTests(AzuriteFixture tables) : IClassFixture<A
         var emptyBasis = PromptCards.AnswersFingerprint(new Dictionary<string, string>());
 
         // Typed in the chat after the prompt card (with its empty basis) was shown.
-        await host.InScopeAsync(sp => sp.GetRequiredService<AnswerService>().CaptureAsync(seeded, Week, member.Id, member.Name, "typed on my phone", CancellationToken.None));
-        var outcome = await host.InScopeAsync(sp => sp.GetRequiredService<AnswerService>().SubmitAsync(seeded, Week, member.Id, member.Name,
+        await host.InScopeAsync(sp => sp.GetRequiredService<AnswerService>().CaptureAsync(new AnswerFor(seeded, Week, member.Id, member.Name), "typed on my phone", CancellationToken.None));
+        var outcome = await host.InScopeAsync(sp => sp.GetRequiredService<AnswerService>().SubmitAsync(new AnswerFor(seeded, Week, member.Id, member.Name),
             new Dictionary<string, string?> { ["basis"] = emptyBasis, [PromptCards.SectionInput(first)] = "from the old desktop card" }, CancellationToken.None));
 
         Assert.False(outcome.Saved);
@@ -92,11 +92,11 @@ public sealed class ReviewFindingsTests(AzuriteFixture tables) : IClassFixture<A
         var seeded = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
         var member = TestSquad.People[1];
         var first = seeded.Settings.Sections[0].Id;
-        await host.InScopeAsync(sp => sp.GetRequiredService<AnswerService>().CaptureAsync(seeded, Week, member.Id, member.Name, "shipped it", CancellationToken.None));
+        await host.InScopeAsync(sp => sp.GetRequiredService<AnswerService>().CaptureAsync(new AnswerFor(seeded, Week, member.Id, member.Name), "shipped it", CancellationToken.None));
 
         squad.Time.SetUtcNow(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero)); // the Monday after: W48 is closed
-        await host.InScopeAsync(sp => sp.GetRequiredService<AnswerService>().UndoCaptureAsync(seeded, Week, member.Id, member.Name, first, "shipped it", CancellationToken.None));
-        await host.InScopeAsync(sp => sp.GetRequiredService<AnswerService>().AwayAsync(seeded, Week, member.Id, member.Name, new DateOnly(2026, 12, 12), CancellationToken.None));
+        await host.InScopeAsync(sp => sp.GetRequiredService<AnswerService>().UndoCaptureAsync(new AnswerFor(seeded, Week, member.Id, member.Name), first, "shipped it", CancellationToken.None));
+        await host.InScopeAsync(sp => sp.GetRequiredService<AnswerService>().AwayAsync(new AnswerFor(seeded, Week, member.Id, member.Name), new DateOnly(2026, 12, 12), CancellationToken.None));
 
         var stored = await host.Get<EntryStore>().GetAsync(TestSquad.TeamId, Week, member.Id, CancellationToken.None);
         Assert.Equal(EntryStatus.Answered, stored!.Entry.Status);
@@ -112,7 +112,7 @@ public sealed class ReviewFindingsTests(AzuriteFixture tables) : IClassFixture<A
         await using var host = squad.StartHost();
         var seeded = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
         var member = TestSquad.People[1];
-        await host.InScopeAsync(sp => sp.GetRequiredService<AnswerService>().CaptureAsync(seeded, Week, member.Id, member.Name, "PRIVATE NOTE", CancellationToken.None));
+        await host.InScopeAsync(sp => sp.GetRequiredService<AnswerService>().CaptureAsync(new AnswerFor(seeded, Week, member.Id, member.Name), "PRIVATE NOTE", CancellationToken.None));
         var lead = TestSquad.People.First(p => p.Id == TestSquad.Lead);
 
         var message = Activities.PersonalMessage(lead.Id, lead.Name, "<at>UpdateBot</at> preview");

@@ -109,7 +109,7 @@ public sealed class SeveralSquadsTests(AzuriteFixture tables) : IClassFixture<Az
             Assert.Contains($"{name}'s week", await SayAsync(host, Pat, $"send again {name}"), StringComparison.Ordinal);
 
             await host.InScopeAsync(sp => sp.GetRequiredService<UpdateBot.Answers.AnswerService>().CaptureAsync(
-                (sp.GetRequiredService<SquadStore>().GetAsync(teamId, CancellationToken.None).GetAwaiter().GetResult())!, Week, Ada.Id, Ada.Name, $"words for {name}", CancellationToken.None));
+                new UpdateBot.Answers.AnswerFor((sp.GetRequiredService<SquadStore>().GetAsync(teamId, CancellationToken.None).GetAwaiter().GetResult())!, Week, Ada.Id, Ada.Name), $"words for {name}", CancellationToken.None));
             var preview = await SayAsync(host, Pat, $"preview {name}");
             Assert.Contains($"words for {name}", preview, StringComparison.Ordinal);
             Assert.DoesNotContain($"words for {other}", preview, StringComparison.Ordinal);

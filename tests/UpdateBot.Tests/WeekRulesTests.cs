@@ -124,10 +124,10 @@ public sealed class WeekRulesTests(AzuriteFixture tables) : IClassFixture<Azurit
         await using var host = squad.StartHost();
         var seeded = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
         var first = seeded.Settings.Sections[0].Id;
-        await host.InScopeAsync(sp => sp.GetRequiredService<AnswerService>().CaptureAsync(seeded, W48.Next(), Ada.Id, Ada.Name, "already said for next week", CancellationToken.None));
+        await host.InScopeAsync(sp => sp.GetRequiredService<AnswerService>().CaptureAsync(new AnswerFor(seeded, W48.Next(), Ada.Id, Ada.Name), "already said for next week", CancellationToken.None));
         await host.InScopeAsync(sp => sp.GetRequiredService<DigestService>().PublishAsync(seeded, W48, "Lena Lead", CancellationToken.None));
 
-        var outcome = await host.InScopeAsync(sp => sp.GetRequiredService<AnswerService>().SubmitAsync(seeded, W48, Ada.Id, Ada.Name,
+        var outcome = await host.InScopeAsync(sp => sp.GetRequiredService<AnswerService>().SubmitAsync(new AnswerFor(seeded, W48, Ada.Id, Ada.Name),
             new Dictionary<string, string?> { [PromptCards.SectionInput(first)] = "late words" }, CancellationToken.None));
 
         Assert.True(outcome.Saved);

@@ -21,6 +21,9 @@ public static class CardJson
 
     public static string Serialize(AdaptiveCard card) => JsonSerializer.Serialize(card, Options);
 
+    /// <summary>A card serialised earlier by <see cref="Serialize"/>, read back to be sent as it was.</summary>
+    public static JsonElement Parse(string json) => JsonSerializer.Deserialize<JsonElement>(json);
+
     /// <summary>The message activity carrying this card, as it will be sent.</summary>
     public static Activity ToActivity(AdaptiveCard card, string? summary = null) => Activity.CreateCard(ToElement(card), summary);
 

@@ -82,8 +82,9 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     }
 
     /// <summary>The card that shows the member's current state for the week (used by refresh and by "my update").</summary>
-    public async Task<AdaptiveCard> ViewAsync(Squad squad, IsoWeek week, string memberId, string memberName, bool forceForm, CancellationToken cancellationToken)
+    public async Task<AdaptiveCard> ViewAsync(AnswerFor answering, bool forceForm, CancellationToken cancellationToken)
     {
+        var (squad, week, memberId, memberName) = answering;
         var stored = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
         var closed = await IsClosedAsync(squad, week, cancellationToken);
         var entry = stored?.Entry ?? new Entry(memberId, memberName, EntryStatus.Pending, new Dictionary<string, string>(), time.GetUtcNow());
@@ -103,8 +104,9 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     /// </summary>
     /// <param name="openChange">What the member changed about the open weeknote: their public name is saved (it applies
     /// to editions published from now on), and the team-only flag goes with the answers to the week they are kept in.</param>
-    public async Task<AnswerOutcome> SubmitAsync(Squad squad, IsoWeek week, string memberId, string memberName, IReadOnlyDictionary<string, string?> typed, CancellationToken cancellationToken, OpenChoiceChange? openChange = null)
+    public async Task<AnswerOutcome> SubmitAsync(AnswerFor answering, IReadOnlyDictionary<string, string?> typed, CancellationToken cancellationToken, OpenChoiceChange? openChange = null)
     {
+        var (squad, week, memberId, memberName) = answering;
         openChange ??= OpenChoiceChange.None;
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
         var errors = new List<string>();
@@ -208,12 +210,13 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     }
 
     /// <summary>"Quiet week": nothing to report; no reminder follows.</summary>
-    public async Task<AnswerOutcome> QuietAsync(Squad squad, IsoWeek week, string memberId, string memberName, CancellationToken cancellationToken)
+    public async Task<AnswerOutcome> QuietAsync(AnswerFor answering, CancellationToken cancellationToken)
     {
+        var (squad, week, memberId, memberName) = answering;
         var closesAt = ClosesAt(squad, week);
         if (await IsClosedAsync(squad, week, cancellationToken))
         {
-            return new AnswerOutcome(await ViewAsync(squad, week, memberId, memberName, false, cancellationToken), false, "This week is closed.");
+            return new AnswerOutcome(await ViewAsync(answering, false, cancellationToken), false, "This week is closed.");
         }
 
         var saved = await WriteAsync(squad, week, memberId, memberName, current => (EntryStatus.Quiet, current), cancellationToken);
@@ -221,16 +224,19 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     }
 
     /// <summary>"Away until" a date picked on a card: away from now.</summary>
-    public Task<AnswerOutcome> AwayAsync(Squad squad, IsoWeek week, string memberId, string memberName, DateOnly? until, CancellationToken cancellationToken) =>
-        AwayAsync(squad, week, memberId, memberName, until is { } date ? AwayPeriod.FromNowUntil(date) : null, cancellationToken);
+    public Task<AnswerOutcome> AwayAsync(AnswerFor answering, DateOnly? until, CancellationToken cancellationToken)
+    {
+        return AwayAsync(answering, until is { } date ? AwayPeriod.FromNowUntil(date) : null, cancellationToken);
+    }
 
     /// <summary>
     /// Away for <paramref name="away"/>: no prompts or reminders on those days. Going away never removes what the
     /// member already gave: this week is marked away only when they have said nothing in it and the time away
     /// includes some of it (<see cref="MemberWeek.AwayMarksWeek"/>).
     /// </summary>
-    public async Task<AnswerOutcome> AwayAsync(Squad squad, IsoWeek week, string memberId, string memberName, AwayPeriod? away, CancellationToken cancellationToken)
+    public async Task<AnswerOutcome> AwayAsync(AnswerFor answering, AwayPeriod? away, CancellationToken cancellationToken)
     {
+        var (squad, week, memberId, memberName) = answering;
         var closesAt = ClosesAt(squad, week);
         var today = WeeklySchedule.LocalDate(squad.TimeZone, time.GetUtcNow());
         if (away is null || away.Until < today)
@@ -248,7 +254,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         if (await IsClosedAsync(squad, week, cancellationToken))
         {
             // The dates count for the weeks ahead; a closed (perhaps published) week keeps what it had.
-            return new AnswerOutcome(await ViewAsync(squad, week, memberId, memberName, false, cancellationToken), true, $"{noted} This week is already closed.");
+            return new AnswerOutcome(await ViewAsync(answering, false, cancellationToken), true, $"{noted} This week is already closed.");
         }
 
         var stored = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
@@ -257,7 +263,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             var kept = stored?.Entry.Answers.Values.Any(v => !string.IsNullOrWhiteSpace(v)) == true
                 ? " What you gave for this week stays in it."
                 : " This week's update is still open if you want to answer before you go.";
-            return new AnswerOutcome(await ViewAsync(squad, week, memberId, memberName, false, cancellationToken), true, noted + kept);
+            return new AnswerOutcome(await ViewAsync(answering, false, cancellationToken), true, noted + kept);
         }
 
         var saved = await WriteAsync(squad, week, memberId, memberName, current => (EntryStatus.Away, current), cancellationToken);
@@ -265,13 +271,17 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     }
 
     /// <summary>The scheduler found the member away on a step's day: their week is marked away unless they have said something.</summary>
-    public Task MarkAwayAsync(Squad squad, IsoWeek week, string memberId, string memberName, CancellationToken cancellationToken) =>
-        WriteAsync(squad, week, memberId, memberName, answers =>
+    public Task MarkAwayAsync(AnswerFor answering, CancellationToken cancellationToken)
+    {
+        var (squad, week, memberId, memberName) = answering;
+        return WriteAsync(squad, week, memberId, memberName, answers =>
             answers.Values.Any(v => !string.IsNullOrWhiteSpace(v)) ? null : (EntryStatus.Away, answers), cancellationToken);
+    }
 
     /// <summary>"back": prompts resume; this week returns to pending unless something was written.</summary>
-    public async Task BackAsync(Squad squad, IsoWeek week, string memberId, string memberName, CancellationToken cancellationToken)
+    public async Task BackAsync(AnswerFor answering, CancellationToken cancellationToken)
     {
+        var (squad, week, memberId, memberName) = answering;
         await members.SetAwayUntilAsync(squad.Id, memberId, null, cancellationToken);
         var current = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
         if (current?.Entry.Status == EntryStatus.Away && !await IsClosedAsync(squad, week, cancellationToken))
@@ -286,8 +296,9 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     /// instance receives it and however often Teams redelivers it. <paramref name="hint"/> ("did you mean the
     /// command?") is shown on the card.
     /// </summary>
-    public async Task<AnswerOutcome> CaptureAsync(Squad squad, IsoWeek week, string memberId, string memberName, string text, CancellationToken cancellationToken, string? activityId = null, string? hint = null)
+    public async Task<AnswerOutcome> CaptureAsync(AnswerFor answering, string text, CancellationToken cancellationToken, string? activityId = null, string? hint = null)
     {
+        var (squad, week, memberId, memberName) = answering;
         var cleaned = AnswerText.Clean(text);
         var section = squad.Settings.Sections[0];
         var (target, how) = await WhereWordsGoAsync(squad, week, cancellationToken);
@@ -328,12 +339,13 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     /// Moves the captured text (the end of <paramref name="fromSectionId"/>) to another section, within the same
     /// 2,000-character limit as everything else a member writes: a move that would pass it moves nothing.
     /// </summary>
-    public async Task<AnswerOutcome> MoveCaptureAsync(Squad squad, IsoWeek week, string memberId, string memberName, string fromSectionId, string toSectionId, string capturedText, CancellationToken cancellationToken)
+    public async Task<AnswerOutcome> MoveCaptureAsync(AnswerFor answering, string fromSectionId, string toSectionId, string capturedText, CancellationToken cancellationToken)
     {
+        var (squad, week, memberId, memberName) = answering;
         var target = squad.Settings.Sections.FirstOrDefault(s => s.Id == toSectionId);
         if (target is null || await IsClosedAsync(squad, week, cancellationToken))
         {
-            return new AnswerOutcome(await ViewAsync(squad, week, memberId, memberName, false, cancellationToken), false);
+            return new AnswerOutcome(await ViewAsync(answering, false, cancellationToken), false);
         }
 
         string? tooLong = null;
@@ -363,11 +375,12 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         return new AnswerOutcome(PromptCards.Captured(squad, week, toSectionId, capturedText), true);
     }
 
-    public async Task<AnswerOutcome> UndoCaptureAsync(Squad squad, IsoWeek week, string memberId, string memberName, string sectionId, string capturedText, CancellationToken cancellationToken)
+    public async Task<AnswerOutcome> UndoCaptureAsync(AnswerFor answering, string sectionId, string capturedText, CancellationToken cancellationToken)
     {
+        var (squad, week, memberId, memberName) = answering;
         if (await IsClosedAsync(squad, week, cancellationToken))
         {
-            return new AnswerOutcome(await ViewAsync(squad, week, memberId, memberName, false, cancellationToken), false, "This week is closed; ask your squad lead if something needs changing.");
+            return new AnswerOutcome(await ViewAsync(answering, false, cancellationToken), false, "This week is closed; ask your squad lead if something needs changing.");
         }
 
         var saved = await WriteAsync(squad, week, memberId, memberName, answers =>

@@ -180,7 +180,7 @@ public sealed partial class CycleRunner(
                 // Stopped, left, away, or (for a reminder) already answered, quiet or away.
                 return "skipped";
             case MemberSend.MarkAway:
-                await answers.MarkAwayAsync(squad, week, member.UserId, member.Name, cancellationToken);
+                await answers.MarkAwayAsync(new AnswerFor(squad, week, member.UserId, member.Name), cancellationToken);
                 return "skipped";
         }
 

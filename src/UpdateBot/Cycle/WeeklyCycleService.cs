@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using UpdateBot.Deliveries;
 using UpdateBot.Domain;
 using UpdateBot.Hosting;
 using UpdateBot.Storage;
@@ -87,6 +88,20 @@ public sealed partial class WeeklyCycleService(
         }
 
         var ran = 0;
+        foreach (var squad in squads.Where(s => !s.IsConfigured))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                // Rare and small (a post and a card, once per install), so sent here rather than through the work queue.
+                await services.GetRequiredService<TeamWelcome>().RetryIfDueAsync(squad, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogWelcomeFailed(logger, squad.Id, e);
+            }
+        }
+
         foreach (var squad in squads.Where(s => s.IsConfigured))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -145,6 +160,9 @@ public sealed partial class WeeklyCycleService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The weekly cycle is disabled in this instance (Cycle:Enabled=false).")]
     private static partial void LogDisabled(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The welcome of team {SquadId} could not be sent; it is tried again on the next tick")]
+    private static partial void LogWelcomeFailed(ILogger logger, string squadId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cycle tick skipped: storage unavailable")]
     private static partial void LogTickFailed(ILogger logger, Exception exception);

@@ -24,11 +24,20 @@ namespace UpdateBot.Deliveries;
 public sealed partial class DeliveryEngine(CycleStore cycle, ILogger<DeliveryEngine> logger)
 {
     /// <summary>Delivers the intent <paramref name="key"/> in <paramref name="partition"/> at most once.</summary>
-    /// <param name="send">Builds and sends the message; it may annotate the marker (an edition number) before sending.</param>
-    public async Task<SendRecord> DeliverAsync(string partition, string key, Func<MarkerRow, CancellationToken, Task<Delivery>> send, CancellationToken cancellationToken)
+    /// <param name="send">Builds and sends the message.</param>
+    public Task<SendRecord> DeliverAsync(string partition, string key, Func<MarkerRow, CancellationToken, Task<Delivery>> send, CancellationToken cancellationToken) =>
+        DeliverAsync(partition, key, null, send, cancellationToken);
+
+    /// <inheritdoc cref="DeliverAsync(string, string, Func{MarkerRow, CancellationToken, Task{Delivery}}, CancellationToken)"/>
+    /// <param name="prepare">
+    /// Decides what the intent must keep across attempts (the channel post's edition number) before it is claimed: it is
+    /// written with the claim, so an interruption at any point after it reuses it. An exception from it claims nothing.
+    /// </param>
+    public async Task<SendRecord> DeliverAsync(
+        string partition, string key, Func<MarkerRow, CancellationToken, Task>? prepare, Func<MarkerRow, CancellationToken, Task<Delivery>> send, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(send);
-        var claim = await cycle.ClaimAsync(partition, key, cancellationToken);
+        var claim = await cycle.ClaimAsync(partition, key, prepare, cancellationToken);
         switch (claim.Outcome)
         {
             case ClaimOutcome.Unconfirmed:

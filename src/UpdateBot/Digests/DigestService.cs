@@ -65,6 +65,7 @@ public sealed partial class DigestService(
     CycleStore cycle,
     SquadStore squads,
     EditionStore editions,
+    PostSnapshotStore snapshots,
     Messenger messenger,
     DeliveryEngine delivery,
     BotMetrics metrics,
@@ -251,6 +252,12 @@ public sealed partial class DigestService(
                 return "Another lead changed this a moment ago. Here is the latest version; make your change again if it is still needed.";
             }
 
+            if (ReferenceEquals(updated, edits))
+            {
+                // Nothing to change (the caller refused it, or it is already so): nothing is written.
+                return null;
+            }
+
             switch (await cycle.TrySaveDraftAsync(squad.Id, week, edits, updated, row, leadId, cancellationToken))
             {
                 case DraftWrite.Saved:
@@ -277,13 +284,21 @@ public sealed partial class DigestService(
     {
         var partition = EntryStore.Partition(squad.Id, week);
         Digest? posted = null;
+        IReadOnlyList<string>? split = null;
         var root = await delivery.DeliverAsync(partition, CycleStore.PostKey, async (marker, ct) =>
         {
-            // The edition number is taken once and kept on the intent, so a retry posts the same "Update N".
-            marker.Edition = marker.Edition > 0 ? marker.Edition : await squads.TakeNextEditionAsync(squad.Id, ct);
+            // "Update N" is decided once, for the week, and written with the claim: every retry posts the same N.
+            marker.Edition = marker.Edition > 0 ? marker.Edition : await squads.TakeEditionAsync(squad.Id, week, ct);
+        }, async (marker, ct) =>
+        {
             (posted, var draft) = await ComposeWithDraftAsync(squad, week, marker.Edition, ct);
             marker.ShownDraft = CycleStore.DraftVersion(draft);
-            return await messenger.PostToChannelAsync(squad, DigestCards.ChannelCards(posted, squad.Id)[0], DigestCards.NotificationSummary(posted), ct);
+
+            // The parts as split now are the post: stored before the first goes out, so every later part (and every
+            // retry of one) comes from this split, whatever happens to the digest meanwhile.
+            split = DigestCards.ChannelCards(posted, squad.Id).Select(CardJson.Serialize).ToList();
+            await snapshots.SaveAsync(partition, split, ct);
+            return await messenger.PostToChannelAsync(squad, CardJson.Parse(split[0]), DigestCards.NotificationSummary(posted), ct);
         }, cancellationToken);
         var edition = root.Marker.Edition;
 
@@ -310,15 +325,16 @@ public sealed partial class DigestService(
                 return new PublishResult(PublishState.Failed, edition, root.Marker.Detail);
         }
 
-        // The post is in the channel (now or earlier): every continuation part follows, each exactly once.
+        // The post is in the channel (now or earlier): every continuation part follows, each exactly once, from the
+        // stored split. A week published before snapshots were kept (or whose snapshot an erasure removed) is split now.
         var digestNow = posted ?? await ComposeAsync(squad, week, cancellationToken, edition);
-        var cards = DigestCards.ChannelCards(digestNow, squad.Id);
+        split ??= await snapshots.GetAsync(partition, cancellationToken) ?? DigestCards.ChannelCards(digestNow, squad.Id).Select(CardJson.Serialize).ToList();
         var pending = 0;
-        for (var i = 1; i < cards.Count; i++)
+        for (var i = 1; i < split.Count; i++)
         {
-            var card = cards[i];
+            var card = split[i];
             var part = await delivery.DeliverAsync(partition, SendIntent.PostPart(i).Key,
-                (_, ct) => messenger.SendCardAsync(squad.ServiceUrl, root.Marker.ConversationId!, card, ct), cancellationToken);
+                (_, ct) => messenger.SendCardAsync(squad.ServiceUrl, root.Marker.ConversationId!, CardJson.Parse(card), ct), cancellationToken);
             pending += part.IsPending ? 1 : 0;
         }
 
@@ -366,10 +382,22 @@ public sealed partial class DigestService(
     }
 
     /// <summary>
-    /// After publishing, a lead's correction updates the posted parts in place for everyone (docs/protocol.md,
-    /// "Updating a card in place"). Parts that a correction made unnecessary are replaced by a short note, so they never
-    /// keep showing an old (perhaps hidden) item. When two corrections race, the one that finishes last sees the draft
-    /// moved on and updates again, so the channel always ends on the latest version.
+    /// A lead's publish (the command or the review card): as <see cref="PublishAsync"/>, and a post Teams refused for
+    /// good is tried again, since the lead was told to fix the cause and then say publish (the schedule never retries it).
+    /// </summary>
+    public async Task<PublishResult> PublishByLeadAsync(Squad squad, IsoWeek week, string leadName, CancellationToken cancellationToken)
+    {
+        await cycle.ReleaseRefusedAsync(EntryStore.Partition(squad.Id, week), CycleStore.PostKey, cancellationToken);
+        return await PublishAsync(squad, week, leadName, cancellationToken);
+    }
+
+    /// <summary>
+    /// After publishing, a lead's correction updates in place, for everyone (docs/protocol.md, "Updating a card in
+    /// place"), exactly the parts that differ from the stored snapshot of what the channel shows, then stores the new
+    /// snapshot. A part whose update Teams did not take keeps its old snapshot, so the next correction tries it again.
+    /// Parts that a correction made unnecessary are replaced by a short note, so they never keep showing an old
+    /// (perhaps hidden) item. When two corrections race, the one that finishes last sees the draft moved on and
+    /// updates again, so the channel always ends on the latest version.
     /// </summary>
     /// <returns>Null when the channel shows the latest version; otherwise what the lead should know.</returns>
     public async Task<string?> CorrectPublishedAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
@@ -391,25 +419,52 @@ public sealed partial class DigestService(
         {
             var (_, draftBefore) = await cycle.GetDraftAsync(squad.Id, week, cancellationToken);
             var digest = await ComposeAsync(squad, week, cancellationToken, post.Edition);
-            var cards = DigestCards.ChannelCards(digest, squad.Id);
-            var stale = await UpdateAsync(post.ActivityId, cards[0]) ? 0 : 1;
+            var wanted = DigestCards.ChannelCards(digest, squad.Id).Select(CardJson.Serialize).ToList();
+            var merged = CardJson.Serialize(DigestCards.MergedIntoPost(digest));
 
+            // What the channel shows, part by part (null: not known, so every part is updated).
+            var shown = await snapshots.GetAsync(partition, cancellationToken);
             var parts = await cycle.ListPartsAsync(partition, cancellationToken);
-            var lastPart = Math.Max(cards.Count - 1, parts.Count == 0 ? 0 : parts.Keys.Max());
-            for (var i = 1; i <= lastPart; i++)
+            var inChannel = parts.Where(p => p.Value.State is MarkerStates.Sent or MarkerStates.Sending or MarkerStates.Unconfirmed).Select(p => p.Key + 1);
+            var count = Math.Max(wanted.Count, inChannel.DefaultIfEmpty(0).Max());
+
+            var next = new List<string>(count);
+            var stale = 0;
+            for (var i = 0; i < count; i++)
             {
-                var card = i < cards.Count ? cards[i] : DigestCards.MergedIntoPost(digest);
-                if (parts.GetValueOrDefault(i) is { State: MarkerStates.Sent, ActivityId: { } partId })
+                var want = i < wanted.Count ? wanted[i] : merged;
+                var was = shown is not null && i < shown.Count ? shown[i] : null;
+                if (was == want)
                 {
-                    stale += await UpdateAsync(partId, card) ? 0 : 1;
+                    next.Add(want);
+                    continue;
                 }
-                else if (i < cards.Count)
+
+                var activityId = i == 0 ? post.ActivityId : parts.GetValueOrDefault(i) is { State: MarkerStates.Sent, ActivityId: { } partId } ? partId : null;
+                if (activityId is null)
                 {
-                    // A part the weeknote did not need before (or one still waiting): posted in its place, exactly once.
+                    // A part not in the channel yet (or unconfirmed): posted in its place, exactly once, with this version.
                     var added = await delivery.DeliverAsync(partition, SendIntent.PostPart(i).Key,
-                        (_, ct) => messenger.SendCardAsync(squad.ServiceUrl, post.ConversationId, card, ct), cancellationToken);
-                    stale += added.IsDelivered ? 0 : 1;
+                        (_, ct) => messenger.SendCardAsync(squad.ServiceUrl, post.ConversationId, CardJson.Parse(want), ct), cancellationToken);
+                    activityId = added is { State: SendState.AlreadySent, Marker: { State: MarkerStates.Sent, ActivityId: { } sentId } } ? sentId : null;
+                    if (activityId is null)
+                    {
+                        next.Add(want);
+                        stale += added.IsDelivered ? 0 : 1;
+                        continue;
+                    }
                 }
+
+                // Sent earlier (perhaps from an older snapshot): updated in place; a refused update keeps what the channel shows.
+                var updated = (await messenger.UpdateCardAsync(squad.ServiceUrl, post.ConversationId, activityId, CardJson.Parse(want), cancellationToken)).Delivered;
+                next.Add(updated ? want : was ?? "");
+                stale += updated ? 0 : 1;
+            }
+
+            await snapshots.SaveAsync(partition, next, cancellationToken);
+            foreach (var unneeded in parts.Keys.Where(i => i >= count))
+            {
+                await cycle.ForgetUnsentPartAsync(partition, SendIntent.PostPart(unneeded).Key, cancellationToken);
             }
 
             var (_, draftAfter) = await cycle.GetDraftAsync(squad.Id, week, cancellationToken);
@@ -439,9 +494,6 @@ public sealed partial class DigestService(
         }
 
         return "The draft kept changing while the channel post was being updated; make your change again to be sure the channel shows it.";
-
-        async Task<bool> UpdateAsync(string activityId, AdaptiveCard card) =>
-            (await messenger.UpdateCardAsync(squad.ServiceUrl, post.ConversationId, activityId, card, cancellationToken)).Delivered;
     }
 
     /// <summary>The Markdown weeknote: the published edition when there is one, else the current draft.</summary>

@@ -76,21 +76,33 @@ public sealed partial class Messenger(ConnectorClient connector, ConversationSto
     public Task<Delivery> SendCardAsync(string serviceUrl, string conversationId, AdaptiveCard card, CancellationToken cancellationToken, string? summary = null) =>
         SendAsync(serviceUrl, conversationId, CardJson.ToActivity(card, summary), cancellationToken);
 
+    /// <summary>Sends a card already serialised (a part of a channel post as stored when it was published).</summary>
+    public Task<Delivery> SendCardAsync(string serviceUrl, string conversationId, System.Text.Json.JsonElement card, CancellationToken cancellationToken) =>
+        SendAsync(serviceUrl, conversationId, Activity.CreateCard(card), cancellationToken);
+
     public Task<Delivery> SendTextAsync(string serviceUrl, string conversationId, string text, CancellationToken cancellationToken) =>
         SendAsync(serviceUrl, conversationId, Activity.CreateMessage(text), cancellationToken);
 
     /// <summary>Replaces a card the bot sent earlier, for everyone who sees it (docs/protocol.md, "Updating a card in place").</summary>
-    public async Task<Delivery> UpdateCardAsync(string serviceUrl, string conversationId, string activityId, AdaptiveCard card, CancellationToken cancellationToken)
+    public Task<Delivery> UpdateCardAsync(string serviceUrl, string conversationId, string activityId, AdaptiveCard card, CancellationToken cancellationToken) =>
+        UpdateCardAsync(serviceUrl, conversationId, activityId, CardJson.ToElement(card), cancellationToken);
+
+    /// <inheritdoc cref="UpdateCardAsync(string, string, string, AdaptiveCard, CancellationToken)"/>
+    public async Task<Delivery> UpdateCardAsync(string serviceUrl, string conversationId, string activityId, System.Text.Json.JsonElement card, CancellationToken cancellationToken)
     {
-        var result = await connector.UpdateActivityAsync(serviceUrl, conversationId, activityId, CardJson.ToActivity(card), cancellationToken);
+        var result = await connector.UpdateActivityAsync(serviceUrl, conversationId, activityId, Activity.CreateCard(card), cancellationToken);
         var delivery = ToDelivery(result, conversationId);
         return delivery with { ActivityId = delivery.ActivityId ?? (result.IsSuccess ? activityId : null) };
     }
 
     /// <summary>Starts a new post in a channel (docs/protocol.md, "Connector REST operations"). The conversation id returned addresses its thread.</summary>
-    public async Task<Delivery> PostToChannelAsync(Squad squad, AdaptiveCard card, string? summary, CancellationToken cancellationToken)
+    public Task<Delivery> PostToChannelAsync(Squad squad, AdaptiveCard card, string? summary, CancellationToken cancellationToken) =>
+        PostToChannelAsync(squad, CardJson.ToElement(card), summary, cancellationToken);
+
+    /// <inheritdoc cref="PostToChannelAsync(Squad, AdaptiveCard, string?, CancellationToken)"/>
+    public async Task<Delivery> PostToChannelAsync(Squad squad, System.Text.Json.JsonElement card, string? summary, CancellationToken cancellationToken)
     {
-        var activity = CardJson.ToActivity(card, summary);
+        var activity = Activity.CreateCard(card, summary);
         var result = await connector.CreateChannelPostAsync(squad.ServiceUrl, squad.TenantId, squad.ChannelId, activity, cancellationToken);
         if (!result.IsSuccess)
         {

@@ -33,6 +33,7 @@ public sealed class PrivacyService(
     EntryStore entries,
     CycleStore cycle,
     EditionStore editions,
+    PostSnapshotStore postSnapshots,
     ConversationStore conversations,
     OpenWeeknoteService openWeeknotes,
     QuestionStore questions)
@@ -135,6 +136,8 @@ public sealed class PrivacyService(
             // Words first from the weeknotes (they are found by the answers and edits about to go), then the edits, then the answers.
             foreach (var (week, _, stored) in held.Entries)
             {
+                // The stored split of the week's channel post holds their words too: gone, so a part not posted yet is made from what remains.
+                await postSnapshots.DeleteAsync(EntryStore.Partition(held.SquadId, week), cancellationToken);
                 if (await editions.GetAsync(held.SquadId, week, cancellationToken) is { } edition)
                 {
                     var (edits, _) = await cycle.GetDraftAsync(held.SquadId, week, cancellationToken);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using UpdateBot.Cards;
 using UpdateBot.Cycle;
+using UpdateBot.Deliveries;
 using UpdateBot.Domain;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Cards;
@@ -8,7 +9,7 @@ using UpdateBot.Teams.Cards;
 namespace UpdateBot.Squads;
 
 /// <summary>The lead's view of the week: everyone on the roster with their state, and for anyone unreachable, why and what to do.</summary>
-public sealed class StatusService(MemberStore members, EntryStore entries, CycleStore cycle, IOptions<CycleOptions> cycleOptions, TimeProvider time)
+public sealed class StatusService(MemberStore members, EntryStore entries, CycleStore cycle, TeamWelcome welcome, IOptions<CycleOptions> cycleOptions, TimeProvider time)
 {
     /// <summary>The status, in as many cards as a large squad needs: the roster, the week's answers and its markers read once each.</summary>
     public async Task<IReadOnlyList<AdaptiveCard>> StatusCardsAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
@@ -17,6 +18,7 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
         var markers = await cycle.LoadWeekAsync(squad.Id, week, cancellationToken);
         var statuses = Statuses(squad, week, roster, await entries.ListAsync(squad.Id, week, cancellationToken), markers);
         var messages = MessageStatuses(squad, week, roster, markers);
+        messages.AddRange(await WelcomeStatusesAsync(squad, cancellationToken));
         var (stepLine, stopped) = Steps(squad, week, markers);
         return StatusCards.Status(squad.Settings.Name, week, [.. statuses, .. messages, .. stopped, .. OpenQuestions(squad, markers)], stepLine);
     }
@@ -69,6 +71,26 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
         if (markers.PostShowsEarlierDraft)
         {
             statuses.Add(new MemberWeekStatus("Channel post", "Messages", "Shows an earlier version of the draft: the last correction did not reach Teams.", "Say publish to update it in place."));
+        }
+
+        return statuses;
+    }
+
+    /// <summary>The team welcome and its setup card, when they did not simply go out.</summary>
+    private async Task<List<MemberWeekStatus>> WelcomeStatusesAsync(Squad squad, CancellationToken cancellationToken)
+    {
+        var statuses = new List<MemberWeekStatus>();
+        foreach (var (what, marker) in await welcome.UnsettledAsync(squad, cancellationToken))
+        {
+            var state = marker.State switch
+            {
+                MarkerStates.Unconfirmed => ("Unconfirmed", "Look in the channel; say send again to post it once more."),
+                MarkerStates.Unreachable => ("Not delivered", "Teams refused it; see the reason."),
+                MarkerStates.Sending => ("Sending", (string?)null),
+                _ when welcome.StillRetried(squad) => ("Not delivered", "Retrying automatically."),
+                _ => ("Not delivered", "Not retried any more (the squad is set up, or the catch-up window has passed). Say send again to post it."),
+            };
+            statuses.Add(new MemberWeekStatus(what, "Messages", $"{state.Item1}: {marker.Detail}", state.Item2));
         }
 
         return statuses;

@@ -206,7 +206,14 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
         ClaimAsync(EntryStore.Partition(squadId, week), rowKey, cancellationToken);
 
     /// <summary>Claims a one-off send outside any week (a welcome card on install).</summary>
-    public async Task<Claim> ClaimAsync(string partition, string rowKey, CancellationToken cancellationToken)
+    public Task<Claim> ClaimAsync(string partition, string rowKey, CancellationToken cancellationToken) =>
+        ClaimAsync(partition, rowKey, null, cancellationToken);
+
+    /// <summary>
+    /// Claims a one-off send. <paramref name="prepare"/> runs just before the claim is written and may annotate the
+    /// marker (the channel post's edition number), so what it decides is stored in the same write as the claim.
+    /// </summary>
+    public async Task<Claim> ClaimAsync(string partition, string rowKey, Func<MarkerRow, CancellationToken, Task>? prepare, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -214,6 +221,11 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
             if (row is null)
             {
                 row = new MarkerRow { PartitionKey = partition, RowKey = rowKey, State = MarkerStates.Sending, UpdatedAt = time.GetUtcNow() };
+                if (prepare is not null)
+                {
+                    await prepare(row, cancellationToken);
+                }
+
                 if (await tables.Cycle.TryAddAsync(row, cancellationToken))
                 {
                     return new Claim(ClaimOutcome.Claimed, row);
@@ -227,6 +239,11 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
                 case MarkerStates.Retry:
                     row.State = MarkerStates.Sending;
                     row.UpdatedAt = time.GetUtcNow();
+                    if (prepare is not null)
+                    {
+                        await prepare(row, cancellationToken);
+                    }
+
                     if (await tables.Cycle.TryReplaceAsync(row, cancellationToken))
                     {
                         return new Claim(ClaimOutcome.Claimed, row);
@@ -268,10 +285,20 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
         WeekMarkers.From(await tables.Cycle.QueryPartitionAsync<TableEntity>(EntryStore.Partition(squadId, week), cancellationToken));
 
     /// <summary>Turns an unconfirmed send back into a pending one (a lead chose to send it again). True when it was unconfirmed.</summary>
-    public async Task<bool> ReleaseUnconfirmedAsync(string partition, string rowKey, CancellationToken cancellationToken)
+    public Task<bool> ReleaseUnconfirmedAsync(string partition, string rowKey, CancellationToken cancellationToken) =>
+        ReleaseAsync(partition, rowKey, MarkerStates.Unconfirmed, cancellationToken);
+
+    /// <summary>
+    /// Turns a send Teams refused for good back into a pending one: a lead fixed the cause (the app back in the team, a
+    /// channel chosen again) and asked for it. The schedule never does this. True when it was refused.
+    /// </summary>
+    public Task<bool> ReleaseRefusedAsync(string partition, string rowKey, CancellationToken cancellationToken) =>
+        ReleaseAsync(partition, rowKey, MarkerStates.Unreachable, cancellationToken);
+
+    private async Task<bool> ReleaseAsync(string partition, string rowKey, string from, CancellationToken cancellationToken)
     {
         var row = await tables.Cycle.FindAsync<MarkerRow>(partition, rowKey, cancellationToken);
-        if (row?.State != MarkerStates.Unconfirmed)
+        if (row?.State != from)
         {
             return false;
         }
@@ -280,6 +307,29 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
         row.Detail = "A lead asked to send it again.";
         row.UpdatedAt = time.GetUtcNow();
         return await tables.Cycle.TryReplaceAsync(row, cancellationToken);
+    }
+
+    /// <summary>
+    /// A part of the channel post that a correction made unnecessary before it ever went out: forgotten, so nothing
+    /// waits to send it, and a later correction that needs the part again posts it afresh. Only a part waiting for a
+    /// retry is forgotten (conditionally on what was read); one that is in the channel, or may be, is left alone.
+    /// </summary>
+    public async Task ForgetUnsentPartAsync(string partition, string rowKey, CancellationToken cancellationToken)
+    {
+        var row = await tables.Cycle.FindAsync<MarkerRow>(partition, rowKey, cancellationToken);
+        if (row?.State != MarkerStates.Retry)
+        {
+            return;
+        }
+
+        try
+        {
+            await tables.Cycle.DeleteEntityAsync(partition, rowKey, row.ETag, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            // Claimed or changed meanwhile: it is someone else's now.
+        }
     }
 
     /// <summary>Forgets a one-off marker so it can happen again (a welcome after the app is removed and re-added).</summary>
@@ -306,6 +356,10 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
     public Task MarkPostShowsAsync(string squadId, IsoWeek week, string draftVersion, CancellationToken cancellationToken) =>
         tables.Cycle.UpdateEntityAsync(
             new TableEntity(EntryStore.Partition(squadId, week), PostKey) { [nameof(MarkerRow.ShownDraft)] = draftVersion }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+
+    /// <summary>One marker of any partition (a team's welcome), or null.</summary>
+    public Task<MarkerRow?> FindMarkerAsync(string partition, string rowKey, CancellationToken cancellationToken) =>
+        tables.Cycle.FindAsync<MarkerRow>(partition, rowKey, cancellationToken);
 
     public async Task<MarkerRow?> GetMarkerAsync(string squadId, IsoWeek week, string rowKey, CancellationToken cancellationToken) =>
         await tables.Cycle.FindAsync<MarkerRow>(EntryStore.Partition(squadId, week), rowKey, cancellationToken);

@@ -62,10 +62,16 @@ public sealed class SquadRow : TableRow
     /// </summary>
     public string? MemberTimeZonesJson { get; set; }
 
+    /// <summary>The edition number each recently published week took (JSON, week → number; see <see cref="SquadStore.TakeEditionAsync"/>).</summary>
+    public string? EditionWeeksJson { get; set; }
+
     /// <summary>When the schedule or time zone was last saved different (or first saved).</summary>
     public DateTimeOffset? ScheduleChangedAt { get; set; }
     public bool Removed { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the app was last added to the team (null on squads stored before this was kept: <see cref="CreatedAt"/>).</summary>
+    public DateTimeOffset? InstalledAt { get; set; }
 }
 
 /// <summary>PK "slug", RK the slug: which squad holds an open weeknote address (added only if absent, so two squads never share one).</summary>

@@ -28,6 +28,9 @@ public sealed record Squad(
     /// <summary>When the schedule or time zone last changed (steps it moved into the past become due then).</summary>
     public DateTimeOffset? ScheduleChangedAt { get; init; }
 
+    /// <summary>When the app was last added to the team: the team welcome is retried inside the catch-up window from then.</summary>
+    public DateTimeOffset InstalledAt { get; init; }
+
     /// <summary>The team's Microsoft 365 group id (from the install event), for deep links.</summary>
     public string? AadGroupId { get; init; }
 
@@ -98,6 +101,7 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
                     ChannelId = channelId,
                     InstalledBy = installedBy,
                     CreatedAt = time.GetUtcNow(),
+                    InstalledAt = time.GetUtcNow(),
                 };
                 var defaults = DefaultSettings(teamName, installedBy);
                 Write(row, defaults);
@@ -108,6 +112,12 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
                 }
 
                 continue;
+            }
+
+            if (row.Removed)
+            {
+                // Added again after being removed: a new install, with a welcome of its own.
+                row.InstalledAt = time.GetUtcNow();
             }
 
             row.Removed = false;
@@ -354,15 +364,34 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
             ? new Dictionary<string, string>(JsonSerializer.Deserialize<Dictionary<string, string>>(json, Json) ?? [], StringComparer.Ordinal)
             : new Dictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary>Takes the next edition number, safely against concurrent publishers.</summary>
-    public async Task<int> TakeNextEditionAsync(string squadId, CancellationToken cancellationToken)
+    /// <summary>How many weeks' edition numbers the squad row remembers (enough for any week still being published).</summary>
+    private const int EditionWeeksKept = 8;
+
+    /// <summary>
+    /// The edition number of <paramref name="week"/>'s channel post: the next one the first time, the same one on every
+    /// later call, safely against concurrent publishers. The week is written down with the number in the same write, so
+    /// a publish interrupted anywhere (before or after its claim was stored) and tried again never skips or doubles "Update N".
+    /// </summary>
+    public async Task<int> TakeEditionAsync(string squadId, IsoWeek week, CancellationToken cancellationToken)
     {
+        var taken = 0;
         var row = await tables.Squads.UpdateAsync<SquadRow>(Partition, TableKey.Encode(squadId), row =>
         {
+            var weeks = row.EditionWeeksJson is null
+                ? new Dictionary<string, int>(StringComparer.Ordinal)
+                : JsonSerializer.Deserialize<Dictionary<string, int>>(row.EditionWeeksJson, StoredText.Json) ?? new Dictionary<string, int>(StringComparer.Ordinal);
+            if (weeks.TryGetValue(week.ToString(), out taken))
+            {
+                return false;
+            }
+
             row.PublishedEditions++;
+            taken = row.PublishedEditions;
+            weeks[week.ToString()] = taken;
+            row.EditionWeeksJson = JsonSerializer.Serialize(weeks.OrderByDescending(w => w.Value).Take(EditionWeeksKept).ToDictionary(), StoredText.Json);
             return true;
         }, cancellationToken);
-        return row?.PublishedEditions ?? throw new InvalidOperationException("Squad not found.");
+        return row is null ? throw new InvalidOperationException("Squad not found.") : taken;
     }
 
     public static SquadSettings DefaultSettings(string? teamName, string? installedBy) => new(
@@ -429,6 +458,7 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
         };
         return new Squad(row.TeamId, row.TenantId, row.ServiceUrl, row.BotId, row.ChannelId, row.IsConfigured, settings, row.PublishedEditions, row.ETag)
         {
+            InstalledAt = row.InstalledAt ?? row.CreatedAt,
             AadGroupId = row.AadGroupId,
             SettingsVersion = row.SettingsVersion,
             ScheduleChangedAt = row.ScheduleChangedAt,

@@ -151,7 +151,7 @@ public sealed class CardActionHandler(
     }
 
     internal async Task<CardActionResult> ViewAnswerAsync(CardActionRequest request, PromptData data, bool forceForm, CancellationToken cancellationToken) =>
-        new(await answers.ViewAsync(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName, forceForm, cancellationToken), null);
+        new(await answers.ViewAsync(new AnswerFor(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName), forceForm, cancellationToken), null);
 
     internal async Task<CardActionResult> SubmitAsync(CardActionRequest request, PromptSubmitData data, CancellationToken cancellationToken)
     {
@@ -177,7 +177,7 @@ public sealed class CardActionHandler(
             typed["basis"] = data.Basis;
         }
 
-        return From(await answers.SubmitAsync(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName, typed, cancellationToken, OpenChange(data)));
+        return From(await answers.SubmitAsync(new AnswerFor(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName), typed, cancellationToken, OpenChange(data)));
     }
 
     /// <summary>
@@ -199,16 +199,16 @@ public sealed class CardActionHandler(
     }
 
     internal async Task<CardActionResult> QuietAsync(CardActionRequest request, PromptData data, CancellationToken cancellationToken) =>
-        From(await answers.QuietAsync(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName, cancellationToken));
+        From(await answers.QuietAsync(new AnswerFor(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName), cancellationToken));
 
     internal async Task<CardActionResult> AwayAsync(CardActionRequest request, PromptAwayData data, CancellationToken cancellationToken) =>
-        From(await answers.AwayAsync(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName, ParseDate(data.AwayUntil), cancellationToken));
+        From(await answers.AwayAsync(new AnswerFor(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName), ParseDate(data.AwayUntil), cancellationToken));
 
     internal async Task<CardActionResult> MoveCaptureAsync(CardActionRequest request, CaptureData data, CancellationToken cancellationToken) =>
-        From(await answers.MoveCaptureAsync(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName, data.SectionId, data.Target ?? "", data.Text, cancellationToken));
+        From(await answers.MoveCaptureAsync(new AnswerFor(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName), data.SectionId, data.Target ?? "", data.Text, cancellationToken));
 
     internal async Task<CardActionResult> UndoCaptureAsync(CardActionRequest request, CaptureData data, CancellationToken cancellationToken) =>
-        From(await answers.UndoCaptureAsync(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName, data.SectionId, data.Text, cancellationToken));
+        From(await answers.UndoCaptureAsync(new AnswerFor(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName), data.SectionId, data.Text, cancellationToken));
 
     /// <summary>
     /// A tap on a squad choice: the message that waited for it is taken (once, on any instance) and handled for the
@@ -323,7 +323,7 @@ public sealed class CardActionHandler(
     {
         // Interactive first: the card answers within the deadline; a post still queued behind Teams' limits carries on.
         var publishing = await background.RunWithinAsync((services, ct) =>
-            services.GetRequiredService<DigestService>().PublishAsync(request.Squad, data.Week, request.Turn.UserName, ct), turnOptions.Value.InvokeDeadline, cancellationToken);
+            services.GetRequiredService<DigestService>().PublishByLeadAsync(request.Squad, data.Week, request.Turn.UserName, ct), turnOptions.Value.InvokeDeadline, cancellationToken);
         var message = publishing.IsCompleted
             ? (await publishing).Describe()
             : "Publishing: Teams is busy, so the weeknote goes to the channel as soon as it can. Say **status** in a minute to see it there.";
@@ -331,14 +331,30 @@ public sealed class CardActionHandler(
         return new CardActionResult(header, message);
     }
 
+    /// <summary>
+    /// What a lead is told when an item card acts on an item that has left the draft since the card was built. Item
+    /// cards name their item by its stable id (member and section), never by its place on the desk, so such an action
+    /// is refused rather than applied to whatever item is there now.
+    /// </summary>
+    internal const string ItemGone = "That item is no longer in the draft (its author withdrew or erased it, or left the squad), so nothing was changed. Here is the draft as it is now.";
+
+    private static bool InDraft(Digest digest, string itemId) => digest.Sections.Any(s => s.Items.Any(i => i.ItemId == itemId));
+
     internal async Task<CardActionResult> HideAsync(CardActionRequest request, ReviewItemData data, bool hide, CancellationToken cancellationToken)
     {
+        var gone = false;
         var problem = await digests.EditAsync(request.Squad, data.Week, request.Turn.UserId, (edits, digest) =>
         {
-            var hidden = new HashSet<string>(edits.HiddenItemIds, StringComparer.Ordinal);
-            if (hide && digest.Sections.Any(s => s.Items.Any(i => i.ItemId == data.ItemId)))
+            // Only items of this digest: an id made up in card data never grows the stored draft.
+            gone = !InDraft(digest, data.ItemId);
+            if (gone)
             {
-                // Only items of this digest: an id made up in card data never grows the stored draft.
+                return edits;
+            }
+
+            var hidden = new HashSet<string>(edits.HiddenItemIds, StringComparer.Ordinal);
+            if (hide)
+            {
                 hidden.Add(data.ItemId);
             }
             else
@@ -348,7 +364,7 @@ public sealed class CardActionHandler(
 
             return edits with { HiddenItemIds = hidden };
         }, cancellationToken);
-        return await ReviewCardAsync(request, data.Week, data.ItemId, problem, cancellationToken);
+        return await ReviewCardAsync(request, data.Week, data.ItemId, gone ? ItemGone : problem, cancellationToken);
     }
 
     /// <summary>
@@ -357,10 +373,17 @@ public sealed class CardActionHandler(
     /// </summary>
     internal async Task<CardActionResult> WithholdAsync(CardActionRequest request, ReviewItemData data, bool withhold, CancellationToken cancellationToken)
     {
+        var gone = false;
         var problem = await digests.EditAsync(request.Squad, data.Week, request.Turn.UserId, (edits, digest) =>
         {
+            gone = !InDraft(digest, data.ItemId);
+            if (gone)
+            {
+                return edits;
+            }
+
             var withheld = new HashSet<string>(edits.WithheldItemIds, StringComparer.Ordinal);
-            if (withhold && digest.Sections.Any(s => s.Items.Any(i => i.ItemId == data.ItemId)))
+            if (withhold)
             {
                 withheld.Add(data.ItemId);
             }
@@ -371,7 +394,7 @@ public sealed class CardActionHandler(
 
             return edits with { WithheldItemIds = withheld };
         }, cancellationToken);
-        return await ReviewCardAsync(request, data.Week, data.ItemId, problem, cancellationToken);
+        return await ReviewCardAsync(request, data.Week, data.ItemId, gone ? ItemGone : problem, cancellationToken);
     }
 
     /// <summary>A lead marks one of a member's blockers resolved on the desk, or reopens it.</summary>
@@ -391,6 +414,7 @@ public sealed class CardActionHandler(
         var text = AnswerText.Clean(data.Inputs?.GetValueOrDefault(data.InputId) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null);
         string? problem;
         DigestItem? changedSinceCard = null;
+        var gone = false;
         if (text.Length == 0 || AnswerText.CheckLength("This item", text) is not null)
         {
             problem = text.Length == 0 ? "An item can't be empty; hide it instead." : AnswerText.CheckLength("This item", text);
@@ -400,7 +424,13 @@ public sealed class CardActionHandler(
             problem = await digests.EditAsync(request.Squad, data.Week, request.Turn.UserId, (edits, digest) =>
             {
                 var current = digest.Sections.SelectMany(s => s.Items).FirstOrDefault(i => i.ItemId == data.ItemId);
-                if (current is null || DigestCards.Fingerprint(current.Text) != data.Basis)
+                gone = current is null;
+                if (current is null)
+                {
+                    return edits;
+                }
+
+                if (DigestCards.Fingerprint(current.Text) != data.Basis)
                 {
                     // The card was built from an older draft: never overwrite what changed since, show it instead.
                     changedSinceCard = current;
@@ -410,6 +440,11 @@ public sealed class CardActionHandler(
                 var itemEdits = new Dictionary<string, LeadEdit>(edits.ItemEdits, StringComparer.Ordinal) { [data.ItemId] = new LeadEdit(text, current.AnswerBasis) };
                 return edits with { ItemEdits = itemEdits };
             }, cancellationToken);
+        }
+
+        if (gone)
+        {
+            return await ReviewCardAsync(request, data.Week, data.ItemId, ItemGone, cancellationToken);
         }
 
         if (changedSinceCard is not null)

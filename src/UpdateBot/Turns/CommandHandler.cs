@@ -1,6 +1,7 @@
 using UpdateBot.Answers;
 using UpdateBot.Cards;
 using UpdateBot.Cycle;
+using UpdateBot.Deliveries;
 using UpdateBot.Digests;
 using UpdateBot.Domain;
 using UpdateBot.Messaging;
@@ -22,6 +23,7 @@ public sealed class CommandHandler(
     AnswerService answers,
     StatusService status,
     CycleRunner runner,
+    TeamWelcome welcome,
     DigestService digests,
     PrivacyService privacy,
     CycleStore cycle,
@@ -163,7 +165,7 @@ public sealed class CommandHandler(
 
             case CommandKind.SendAgain:
             {
-                var released = await runner.SendAgainAsync(squad, week, cancellationToken);
+                var released = await runner.SendAgainAsync(squad, week, cancellationToken) + await welcome.SendAgainAsync(squad, cancellationToken);
                 await ReplyTextAsync(turn, released == 0
                     ? $"Nothing of {squad.Settings.Name}'s week {week} is unconfirmed, so there is nothing to send again. Say **status** to see everyone."
                     : $"Sent again: {released} message(s) of {squad.Settings.Name}'s week {week} whose delivery was unconfirmed. Say **status** to see where everyone stands.", cancellationToken);
@@ -183,7 +185,7 @@ public sealed class CommandHandler(
 
             case CommandKind.Publish:
             {
-                var result = await digests.PublishAsync(squad, week, turn.UserName, cancellationToken);
+                var result = await digests.PublishByLeadAsync(squad, week, turn.UserName, cancellationToken);
                 await ReplyTextAsync(turn, result.Describe(), cancellationToken);
                 break;
             }
@@ -311,10 +313,10 @@ public sealed class CommandHandler(
         switch (command.Kind)
         {
             case CommandKind.MyUpdate:
-                await ReplyAsync(turn, await answers.ViewAsync(squad, week, turn.UserId, turn.UserName, forceForm: false, cancellationToken), cancellationToken);
+                await ReplyAsync(turn, await answers.ViewAsync(new AnswerFor(squad, week, turn.UserId, turn.UserName), forceForm: false, cancellationToken), cancellationToken);
                 break;
             case CommandKind.Quiet:
-                await ReplyAsync(turn, (await answers.QuietAsync(squad, week, turn.UserId, turn.UserName, cancellationToken)).Card, cancellationToken);
+                await ReplyAsync(turn, (await answers.QuietAsync(new AnswerFor(squad, week, turn.UserId, turn.UserName), cancellationToken)).Card, cancellationToken);
                 break;
             case CommandKind.Away:
             {
@@ -326,7 +328,7 @@ public sealed class CommandHandler(
                     break;
                 }
 
-                var outcome = await answers.AwayAsync(squad, week, turn.UserId, turn.UserName, away, cancellationToken);
+                var outcome = await answers.AwayAsync(new AnswerFor(squad, week, turn.UserId, turn.UserName), away, cancellationToken);
                 await ReplyAsync(turn, outcome.Card, cancellationToken);
                 if (outcome.Message is not null)
                 {
@@ -337,7 +339,7 @@ public sealed class CommandHandler(
             }
 
             case CommandKind.Back:
-                await answers.BackAsync(squad, week, turn.UserId, turn.UserName, cancellationToken);
+                await answers.BackAsync(new AnswerFor(squad, week, turn.UserId, turn.UserName), cancellationToken);
                 await ReplyTextAsync(turn, $"Welcome back to {squad.Settings.Name}! Prompts resume with the next one. Say **my update** to answer this week.", cancellationToken);
                 break;
             case CommandKind.Stop:
@@ -425,7 +427,7 @@ public sealed class CommandHandler(
                 var week = WeekWindow.CurrentWeek(squad, time.GetUtcNow());
                 var hint = command.LooksLike is { } kind ? Commands.DidYouMean(kind) : null;
                 var text = request.Text.Length > 0 ? request.Text : command.Text;
-                var outcome = await answers.CaptureAsync(squad, week, turn.UserId, turn.UserName, text, cancellationToken, turn.Activity.Id, hint);
+                var outcome = await answers.CaptureAsync(new AnswerFor(squad, week, turn.UserId, turn.UserName), text, cancellationToken, turn.Activity.Id, hint);
                 await ReplyAsync(turn, outcome.Card, cancellationToken);
                 return;
             }

@@ -1,5 +1,4 @@
 using UpdateBot.Cards;
-using UpdateBot.Cycle;
 using UpdateBot.Deliveries;
 using UpdateBot.Messaging;
 using UpdateBot.Storage;
@@ -12,19 +11,17 @@ namespace UpdateBot.Turns;
 /// Install and membership events (docs/protocol.md, "Install lifecycle"). Teams sends both an <c>installationUpdate</c> and a
 /// <c>conversationUpdate</c> for one install, so the welcome is claimed once per install.
 /// </summary>
-public sealed partial class InstallationHandler(
+public sealed class InstallationHandler(
     SquadStore squads,
     MemberStore members,
     ConversationStore conversations,
     CycleStore cycle,
     DeliveryEngine delivery,
+    TeamWelcome welcome,
     Messenger messenger,
-    ConnectorClient connector,
-    CycleRunner runner,
-    ILogger<InstallationHandler> logger)
+    ConnectorClient connector)
 {
-    private const string WelcomeKey = "welcome";
-    private const string SetupKey = "welcome|setup";
+    private const string WelcomeKey = TeamWelcome.WelcomeKey;
 
     public async Task OnInstallationUpdateAsync(Turn turn, CancellationToken cancellationToken)
     {
@@ -120,34 +117,17 @@ public sealed partial class InstallationHandler(
             await members.AddOrRefreshAsync(teamId, new RosterEntry(installer, installerName, turn.Activity.From.AadObjectId, null, null), cancellationToken);
         }
 
-        // The welcome post and the setup card in its thread are two intents: each happens once, and a failed setup card
-        // is sent on the next install event without a second welcome.
-        var welcome = await delivery.DeliverAsync(TeamPartition(teamId), WelcomeKey, async (_, ct) =>
-        {
-            // The roster first, so the setup card can offer the team's members as leads.
-            await runner.SyncRosterAsync(squad, ct);
-            return await messenger.PostToChannelAsync(squad, WelcomeCards.Welcome(inTeam: true, squad.Settings.Name, squad.Settings.Schedule), "UpdateBot is here to run your weekly update", ct);
-        }, cancellationToken);
-        if (!welcome.IsDelivered)
-        {
-            if (welcome.Delivery is { } failed)
-            {
-                LogWelcomeFailed(logger, teamId, failed.Reach, failed.Detail);
-            }
-
-            return;
-        }
-
-        await delivery.DeliverAsync(TeamPartition(teamId), SetupKey, async (_, ct) =>
-            await messenger.SendCardAsync(turn.ServiceUrl, welcome.Marker.ConversationId!, SetupCards.Form(squad, null, [], await members.ListAsync(teamId, ct)), ct), cancellationToken);
+        // The welcome post and the setup card in its thread are two intents of the delivery engine: each happens once,
+        // and one that provably did not arrive is sent again by the scheduler (TeamWelcome), not only on the next install event.
+        await welcome.DeliverAsync(squad, cancellationToken);
     }
 
     private async Task OnBotRemovedFromTeamAsync(string teamId, CancellationToken cancellationToken)
     {
         await squads.MarkRemovedAsync(teamId, cancellationToken);
         await conversations.MarkInactiveAsync(ConversationStore.Team, teamId, cancellationToken);
-        await cycle.ForgetAsync(TeamPartition(teamId), WelcomeKey, cancellationToken);
-        await cycle.ForgetAsync(TeamPartition(teamId), SetupKey, cancellationToken);
+        await cycle.ForgetAsync(TeamWelcome.Partition(teamId), TeamWelcome.WelcomeKey, cancellationToken);
+        await cycle.ForgetAsync(TeamWelcome.Partition(teamId), TeamWelcome.SetupKey, cancellationToken);
     }
 
     private async Task WelcomePersonallyAsync(Turn turn, CancellationToken cancellationToken)
@@ -156,10 +136,5 @@ public sealed partial class InstallationHandler(
             (_, ct) => messenger.SendCardAsync(turn.ServiceUrl, turn.ConversationId, WelcomeCards.Welcome(inTeam: false, null), ct), cancellationToken);
     }
 
-    private static string TeamPartition(string teamId) => TableKey.Join("team", teamId);
-
     private static string UserPartition(string userId) => TableKey.Join("user", userId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not post the welcome card in team {TeamId}: {Reach} {Detail}")]
-    private static partial void LogWelcomeFailed(ILogger logger, string teamId, UpdateBot.Domain.ReachStatus reach, string? detail);
 }
