@@ -632,6 +632,7 @@ public sealed class WeekMarkers
         };
     }
 
+    // Every MarkerRow property is read here (WeekMarkersTests checks each one round-trips).
     private static MarkerRow ToMarker(TableEntity e) => new()
     {
         PartitionKey = e.PartitionKey,
@@ -645,6 +646,7 @@ public sealed class WeekMarkers
         Edition = e.GetInt32(nameof(MarkerRow.Edition)) ?? 0,
         UpdatedAt = e.GetDateTimeOffset(nameof(MarkerRow.UpdatedAt)) ?? default,
         NotBefore = e.GetDateTimeOffset(nameof(MarkerRow.NotBefore)),
+        ShownDraft = e.GetString(nameof(MarkerRow.ShownDraft)),
     };
 
     private static QuestionRow ToQuestion(TableEntity e) => new()
