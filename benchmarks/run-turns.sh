@@ -63,15 +63,16 @@ start_ours() {
     dotnet UpdateBot.dll
   wait_until 60 "UpdateBot ($1)" "$BG_PID" http_ok "http://127.0.0.1:$port/healthz" || { tail -n 40 "$LOGS/$1.log" >&2; exit 1; }
   OURS="http://127.0.0.1:$port/api/messages"
+  OURS_PID=$BG_PID
 }
 
 # Not $(start_ours …): a command-substitution subshell would own the processes it starts.
 start_ours lifted 1000000 1000000
-lifted=$OURS
+lifted=$OURS lifted_pid=$OURS_PID
 start_ours default 30 7
-default=$OURS
+default=$OURS default_pid=$OURS_PID
 start_ours seeded 1000000 1000000
-seeded=$OURS
+seeded=$OURS seeded_pid=$OURS_PID
 
 # The peer sends the very card UpdateBot sends: ask UpdateBot once and keep the card the connector received.
 node "$BENCH/drive.mjs" --target "lifted=$lifted" --target "default=$default" --service-url "$service_url" --once 1
@@ -80,12 +81,14 @@ node -e 'fetch(process.argv[1]).then(r=>r.json()).then(a=>process.stdout.write(J
 peer_port=$(free_port)
 start_bg "$LOGS/peer.log" node "$BENCH/peer-bot.mjs" "$peer_port" "$LOGS/help-card.json"
 wait_until 10 "the peer bot" "$BG_PID" port_open "$peer_port" || exit 1
-peer="http://127.0.0.1:$peer_port/api/messages"
+peer="http://127.0.0.1:$peer_port/api/messages" peer_pid=$BG_PID
 
 log "help, Teams' send limits lifted: UpdateBot vs botbuilder CloudAdapter"
-node "$BENCH/drive.mjs" --target "updatebot=$lifted" --target "botbuilder=$peer" --service-url "$service_url" "$@"
+node "$BENCH/drive.mjs" --target "updatebot=$lifted" --target "botbuilder=$peer" --pid "updatebot=$lifted_pid" --pid "botbuilder=$peer_pid" \
+  --service-url "$service_url" "$@"
 log "help, default limits (30 requests/s, 7 per conversation per second): UpdateBot vs botbuilder CloudAdapter"
-node "$BENCH/drive.mjs" --target "updatebot=$default" --target "botbuilder=$peer" --service-url "$service_url" "$@"
+node "$BENCH/drive.mjs" --target "updatebot=$default" --target "botbuilder=$peer" --pid "updatebot=$default_pid" --pid "botbuilder=$peer_pid" \
+  --service-url "$service_url" "$@"
 
 # seed PREFIX SQUADS WEEKS: the benchmark squad (50 members, the driver's 32 among them, bench-user-0 leads), SQUADS more
 # squads of SEED_MEMBERS, all with WEEKS weeks of answers and editions, through the service's own stores. Sets SEEDED.
@@ -111,5 +114,6 @@ for target in "$lifted" "$seeded"; do
 done
 for kind in help submit status; do
   log "$kind, limits lifted: UpdateBot on the seeded store vs the empty one"
-  node "$BENCH/drive.mjs" --target "seeded=$seeded" --target "empty=$lifted" --service-url "$service_url" --kind "$kind" --seeded "$SEEDED" "$@"
+  node "$BENCH/drive.mjs" --target "seeded=$seeded" --target "empty=$lifted" --pid "seeded=$seeded_pid" --pid "empty=$lifted_pid" \
+    --service-url "$service_url" --kind "$kind" --seeded "$SEEDED" "$@"
 done

@@ -9,6 +9,7 @@
 // is checked); status (the lead of the seeded 50-member squad says "status", from their 1:1 chat).
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 const args = parse(process.argv.slice(2));
 const targets = [].concat(args.target ?? []).map(t => { const i = t.indexOf('='); return { name: t.slice(0, i), url: t.slice(i + 1) }; });
@@ -23,6 +24,9 @@ const rounds = Number(args.rounds ?? 3);
 const warmup = Number(args.warmup ?? 3);
 const tenant = '72f988bf-0000-4000-8000-00000000beef';
 if (targets.length === 0) throw new Error('at least one --target name=url');
+// --pid name=PID: the target's server process, whose CPU time (Linux /proc) is read around each round, so that the cost
+// of a turn is reported apart from the load driver and the fake connector that share the machine.
+const pids = Object.fromEntries([].concat(args.pid ?? []).map(t => t.split('=')));
 
 // One member per connection: a 1:1 chat each, as 32 people typing at once would be. The status is asked by the lead.
 function activity(user) {
@@ -49,7 +53,16 @@ function activity(user) {
   return JSON.stringify({ ...base, type: 'message', text, textFormat: 'plain' });
 }
 
-async function load(url, seconds) {
+// User plus system CPU of a process in milliseconds (fields 14 and 15 of /proc/PID/stat, in clock ticks of 10 ms).
+function cpuMs(pid) {
+  if (!pid) return undefined;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function load(target, seconds) {
+  const url = target.url;
+  const cpuBefore = cpuMs(pids[target.name]);
   let next = 0;
   const instance = autocannon({
     url, method: 'POST', connections, duration: seconds, pipelining: 1, timeout: 30,
@@ -57,9 +70,11 @@ async function load(url, seconds) {
     requests: [{ setupRequest: request => ({ ...request, body: activity(next++ % connections) }) }],
   });
   const result = await instance;
+  const cpu = cpuBefore === undefined ? undefined : cpuMs(pids[target.name]) - cpuBefore;
   return {
     turnsPerSecond: result.requests.mean, total: result.requests.total, p50: result.latency.p50, p99: result.latency.p99,
     max: result.latency.max, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts,
+    ...(cpu === undefined ? {} : { cpuMs: cpu, cpuMsPerTurn: Number((cpu / Math.max(1, result.requests.total)).toFixed(3)) }),
   };
 }
 
@@ -76,11 +91,11 @@ if (args.once) {
   }
   process.exit(0);
 }
-for (const target of targets) console.log(JSON.stringify({ warmup: true, target: target.name, kind, ...await load(target.url, warmup) }));
+for (const target of targets) console.log(JSON.stringify({ warmup: true, target: target.name, kind, ...await load(target, warmup) }));
 const results = Object.fromEntries(targets.map(t => [t.name, []]));
 for (let round = 1; round <= rounds; round++) {
   for (const target of round % 2 ? targets : [...targets].reverse()) {
-    const r = await load(target.url, duration);
+    const r = await load(target, duration);
     results[target.name].push(r);
     console.log(JSON.stringify({ round, target: target.name, kind, ...r }));
   }
@@ -89,11 +104,15 @@ const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const summary = Object.fromEntries(Object.entries(results).map(([name, rs]) => [name, {
   turnsPerSecond: median(rs.map(r => r.turnsPerSecond)), p50: median(rs.map(r => r.p50)), p99: median(rs.map(r => r.p99)),
   failed: rs.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0),
+  ...(rs[0].cpuMs === undefined ? {} : { cpuMsPerTurn: Number((rs.reduce((n, r) => n + r.cpuMs, 0) / Math.max(1, rs.reduce((n, r) => n + r.total, 0))).toFixed(3)) }),
 }]));
 // With two targets, the first's turns/s over the second's (ours ÷ the peer, or seeded ÷ empty).
 const names = Object.keys(summary);
 const ratio = names.length === 2 ? summary[names[0]].turnsPerSecond / summary[names[1]].turnsPerSecond : undefined;
-console.log('SUMMARY ' + JSON.stringify({ kind, connections, duration, rounds, summary, ratio }));
+// With two targets and both processes known: the first's server CPU per turn over the second's.
+const cpuRatio = names.length === 2 && summary[names[0]].cpuMsPerTurn && summary[names[1]].cpuMsPerTurn
+  ? summary[names[0]].cpuMsPerTurn / summary[names[1]].cpuMsPerTurn : undefined;
+console.log('SUMMARY ' + JSON.stringify({ kind, connections, duration, rounds, summary, ratio, cpuRatio }));
 
 function parse(argv) {
   const out = {};
