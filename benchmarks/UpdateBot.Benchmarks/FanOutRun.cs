@@ -137,7 +137,8 @@ internal static class FanOutRun
         StepReport report;
         using (var scope = app.Services.CreateScope())
         {
-            report = await scope.ServiceProvider.GetRequiredService<CycleRunner>().RunAsync(squad, week, CycleStep.Open, ct);
+            // As a lead's "prompt now": everyone at once, whatever the hour on each member's clock (the benchmark runs any day).
+            report = await scope.ServiceProvider.GetRequiredService<CycleRunner>().RunAsync(squad, week, CycleStep.Open, ct, now: true);
         }
 
         var wall = watch.Elapsed;
@@ -164,7 +165,7 @@ internal static class FanOutRun
         StepReport rerun;
         using (var scope = app.Services.CreateScope())
         {
-            rerun = await scope.ServiceProvider.GetRequiredService<CycleRunner>().RunAsync(squad, week, CycleStep.Open, ct);
+            rerun = await scope.ServiceProvider.GetRequiredService<CycleRunner>().RunAsync(squad, week, CycleStep.Open, ct, now: true);
         }
 
         var rerunSeconds = rerunWatch.Elapsed.TotalSeconds;
