@@ -117,7 +117,8 @@ public sealed class CardCatalogueTests
         question.Answer = "The **difference** engine.";
         yield return ("question-answered", QuestionCards.Answered("19:team", IsoWeek.Parse("2026-W49"), question, "Posted as a reply to the weeknote in the channel."), true);
         yield return ("question-answered-again", QuestionCards.Answered("19:team", IsoWeek.Parse("2026-W49"), question, "Saved, but Teams is busy.", postAgain: true), true);
-        yield return ("question-in-thread", QuestionCards.InThread(question), true);
+        yield return ("question-in-thread", QuestionCards.InThread(question, question.ItemText), true);
+        yield return ("question-in-thread-item-gone", QuestionCards.InThread(question, null), true);
         yield return ("history", HistoryCards.History("Platform",
         [
             new EditionRow { Edition = 2, Week = "2026-W48", Title = "Platform weeknotes — Update 2", DateRange = "23–27 Nov 2026", Participation = "7 of 9 contributed", ConversationId = "19:c;messageid=2", ActivityId = "2" },

@@ -120,6 +120,42 @@ public sealed class QuestionsFromReadersTests(AzuriteFixture tables) : IClassFix
     }
 
     [Fact]
+    public async Task An_answer_posted_after_a_lead_hid_the_item_names_both_but_never_quotes_the_hidden_item_in_the_thread()
+    {
+        var (squad, host, post) = await PublishedAsync(tables, "AskHidden");
+        await using var owned = squad;
+        var ask = Assert.Single(Executes(FakeTeams.Card(post), Verbs.DigestAsk));
+        ask[(string)ask["inputId"]!] = Question;
+        var (status, _) = await host.InvokeAsync(Activities.Execute("29:bo", "Bo Diddley", Verbs.DigestAsk, ask, teamId: TestSquad.TeamId));
+        Assert.Equal(HttpStatusCode.OK, status);
+        var toAda = squad.Teams.SendsTo("29:ada")[^1];
+
+        // After the question, the lead hides Ada's item: the channel post no longer shows it.
+        (status, var body) = await host.InvokeAsync(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.DigestHide, new JsonObject
+        {
+            ["squadId"] = TestSquad.TeamId,
+            ["week"] = "2026-W48",
+            ["sectionId"] = "highlights",
+            ["itemId"] = "29:ada/highlights",
+            ["basis"] = DigestCards.Fingerprint("Shipped the roster sync"),
+        }));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(200, body?["statusCode"]?.GetValue<int>());
+
+        // Ada answers: the thread gets the question and answer naming both, and not the item the post no longer shows.
+        var answer = Assert.Single(Executes(FakeTeams.Card(toAda.Json), Verbs.QuestionAnswer));
+        answer["answer"] = Answer;
+        (status, _) = await host.InvokeAsync(Activities.Execute("29:ada", "Ada Lovelace", Verbs.QuestionAnswer, answer));
+        Assert.Equal(HttpStatusCode.OK, status);
+        var reply = FakeTeams.Text(Assert.Single(squad.Teams.Requests, r => r.Succeeded && r.Method == HttpMethod.Post
+            && Uri.UnescapeDataString(r.Path).Contains(";messageid=", StringComparison.Ordinal) && r.Body.Contains(Answer, StringComparison.Ordinal)).Json);
+        Assert.Contains("Bo Diddley", reply, StringComparison.Ordinal);
+        Assert.Contains("Ada Lovelace", reply, StringComparison.Ordinal);
+        Assert.Contains(Question, reply, StringComparison.Ordinal);
+        Assert.DoesNotContain("Shipped the roster sync", reply, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Only_the_author_answers_someone_outside_the_team_cannot_ask_and_an_empty_question_sends_nothing()
     {
         var (squad, host, post) = await PublishedAsync(tables, "AskRules");

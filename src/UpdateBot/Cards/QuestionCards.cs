@@ -111,14 +111,18 @@ public static class QuestionCards
         ],
     };
 
-    /// <summary>The reply in the weeknote's thread: who asked whom about what, the question and the answer.</summary>
-    public static AdaptiveCard InThread(QuestionRow question) => new()
+    /// <summary>
+    /// The reply in the weeknote's thread: who asked whom, the question and the answer, quoting <paramref name="itemText"/>
+    /// (the item as the channel post shows it now). Null when the post no longer shows the item (a lead hid it, its
+    /// author took it out): then nothing of it is quoted, so the thread never shows what the post no longer does.
+    /// </summary>
+    public static AdaptiveCard InThread(QuestionRow question, string? itemText) => new()
     {
         FallbackText = $"{question.AskerName} asked {question.AuthorName} a question",
         Body =
         [
-            new TextBlock($"**{DigestCards.PlainName(question.AskerName)}** asked **{DigestCards.PlainName(question.AuthorName)}** about:") { Wrap = true },
-            new TextBlock(Quote(question.ItemText)) { IsSubtle = true },
+            new TextBlock($"**{DigestCards.PlainName(question.AskerName)}** asked **{DigestCards.PlainName(question.AuthorName)}**{(itemText is null ? ":" : " about:")}") { Wrap = true },
+            .. itemText is null ? Array.Empty<CardElement>() : [new TextBlock(Quote(itemText)) { IsSubtle = true }],
             new TextBlock(MemberMarkdown.Neutralise(question.Question)) { Spacing = Spacing.Small },
             new TextBlock($"**{DigestCards.PlainName(question.AuthorName)}** answered:") { Spacing = Spacing.Medium },
             new TextBlock(MemberMarkdown.Neutralise(question.Answer ?? "")),

@@ -133,13 +133,14 @@ public sealed class QuestionService(
     private async Task<QuestionReply> PostAnswerAsync(Squad squad, IsoWeek askedWeek, QuestionRow question, CancellationToken cancellationToken)
     {
         if (!IsoWeek.TryParse(question.Week, out var week)
-            || await cycle.GetMarkerAsync(squad.Id, week, CycleStore.PostKey, cancellationToken) is not { State: MarkerStates.Sent, ConversationId: { } thread })
+            || await cycle.GetMarkerAsync(squad.Id, week, CycleStore.PostKey, cancellationToken) is not { State: MarkerStates.Sent, ConversationId: { } thread } post)
         {
             return new QuestionReply(QuestionCards.Answered(squad.Id, askedWeek, question, "Saved, but the weeknote's post is not in the channel any more, so it could not be posted."), "Your answer is saved.");
         }
 
         var record = await delivery.DeliverAsync(question.PartitionKey, SendIntent.QuestionAnswer(question.AskerId, question.Id).Key,
-            (_, ct) => messenger.SendCardAsync(squad.ServiceUrl, thread, QuestionCards.InThread(question), ct), cancellationToken);
+            async (_, ct) => await messenger.SendCardAsync(squad.ServiceUrl, thread, QuestionCards.InThread(question, await ShownItemTextAsync(squad, week, post.Edition, question, ct)), ct),
+            cancellationToken);
         var note = record.State switch
         {
             SendState.Sent or SendState.AlreadySent => "Posted as a reply to the weeknote in the channel.",
@@ -149,5 +150,15 @@ public sealed class QuestionService(
             _ => $"Teams refused the reply in the weeknote's thread: {record.Marker.Detail}",
         };
         return new QuestionReply(QuestionCards.Answered(squad.Id, askedWeek, question, note, postAgain: record.State == SendState.Retry), note);
+    }
+
+    /// <summary>
+    /// The item's text as the channel post shows it now (a lead's edit included), or null when the post no longer
+    /// shows it: the text kept with the question is what the reader saw, and may since have been hidden or taken out.
+    /// </summary>
+    private async Task<string?> ShownItemTextAsync(Squad squad, IsoWeek week, int edition, QuestionRow question, CancellationToken cancellationToken)
+    {
+        var digest = await digests.ComposeAsync(squad, week, cancellationToken, edition);
+        return digest.VisibleSections.SelectMany(s => s.Items).FirstOrDefault(i => i.ItemId == question.ItemId && i.MemberId == question.AuthorId)?.Text;
     }
 }
