@@ -155,6 +155,70 @@ public sealed class QuestionsFromReadersTests(AzuriteFixture tables) : IClassFix
         Assert.DoesNotContain("Shipped the roster sync", reply, StringComparison.Ordinal);
     }
 
+    /// <summary>What the lead's status says now.</summary>
+    private static async Task<string> LeadSaysAsync(TestSquad squad, BotTestHost host, string text)
+    {
+        var before = squad.Teams.SendsTo(TestSquad.Lead).Count;
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", text)));
+        return string.Concat(squad.Teams.SendsTo(TestSquad.Lead).Skip(before).Select(r => FakeTeams.Text(r.Json)));
+    }
+
+    [Fact]
+    public async Task A_question_Teams_did_not_confirm_shows_unconfirmed_and_send_again_sends_it_to_the_author_exactly_once()
+    {
+        var (squad, host, post) = await PublishedAsync(tables, "AskAgain");
+        await using var owned = squad;
+        var ask = Assert.Single(Executes(FakeTeams.Card(post), Verbs.DigestAsk));
+        ask[(string)ask["inputId"]!] = Question;
+        bool ToAda(RecordedRequest r) => FakeTeams.Text(r.Json).Contains(Question, StringComparison.Ordinal);
+
+        // Teams takes the question to Ada, then answers 500: it may have arrived, so it is not sent again by itself.
+        squad.Teams.Outage = ConnectorFault.DeliveredThenServerError;
+        squad.Teams.FailActivitiesAfter = 0;
+        var (status, body) = await host.InvokeAsync(Activities.Execute("29:bo", "Bo Diddley", Verbs.DigestAsk, ask, teamId: TestSquad.TeamId));
+        squad.Teams.FailActivitiesAfter = null;
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("I can't tell whether your question reached Ada Lovelace", (string?)body?["value"], StringComparison.Ordinal);
+        Assert.Contains("Teams did not confirm it reached Ada Lovelace", await LeadSaysAsync(squad, host, "status"), StringComparison.Ordinal);
+
+        // The lead's send again: the question goes to Ada once more, once; a second send again sends nothing.
+        squad.Teams.Clear();
+        Assert.Contains("Sent again: 1 message(s)", await LeadSaysAsync(squad, host, "send again"), StringComparison.Ordinal);
+        Assert.Single(squad.Teams.SendsTo("29:ada"), ToAda);
+        Assert.Contains("waiting for Ada Lovelace's answer", await LeadSaysAsync(squad, host, "status"), StringComparison.Ordinal);
+        Assert.Contains("nothing to send again", await LeadSaysAsync(squad, host, "send again"), StringComparison.Ordinal);
+        Assert.Single(squad.Teams.SendsTo("29:ada"), ToAda);
+    }
+
+    [Fact]
+    public async Task An_answer_Teams_did_not_confirm_in_the_thread_shows_unconfirmed_and_send_again_posts_it_exactly_once()
+    {
+        var (squad, host, post) = await PublishedAsync(tables, "AnswerAgain");
+        await using var owned = squad;
+        var ask = Assert.Single(Executes(FakeTeams.Card(post), Verbs.DigestAsk));
+        ask[(string)ask["inputId"]!] = Question;
+        var (status, _) = await host.InvokeAsync(Activities.Execute("29:bo", "Bo Diddley", Verbs.DigestAsk, ask, teamId: TestSquad.TeamId));
+        Assert.Equal(HttpStatusCode.OK, status);
+        bool InThread(RecordedRequest r) => r.Succeeded && r.Method == HttpMethod.Post
+            && Uri.UnescapeDataString(r.Path).Contains(";messageid=", StringComparison.Ordinal) && r.Body.Contains(Answer, StringComparison.Ordinal);
+
+        // Teams takes the reply in the thread, then answers 500: the answer is unconfirmed, and the lead sees it.
+        squad.Teams.ThreadReplyLoss = (ConnectorFault.DeliveredThenServerError, 1);
+        var answer = Assert.Single(Executes(FakeTeams.Card(squad.Teams.SendsTo("29:ada")[^1].Json), Verbs.QuestionAnswer));
+        answer["answer"] = Answer;
+        (status, var body) = await host.InvokeAsync(Activities.Execute("29:ada", "Ada Lovelace", Verbs.QuestionAnswer, answer));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Teams did not confirm the reply", FakeTeams.Text(body?["value"]), StringComparison.Ordinal);
+        Assert.Contains("Teams did not confirm Ada Lovelace's answer reached the weeknote's thread", await LeadSaysAsync(squad, host, "status"), StringComparison.Ordinal);
+
+        // The lead's send again: posted in the thread once more, once.
+        squad.Teams.Clear();
+        Assert.Contains("Sent again: 1 message(s)", await LeadSaysAsync(squad, host, "send again"), StringComparison.Ordinal);
+        Assert.Single(squad.Teams.Requests, InThread);
+        Assert.Contains("nothing to send again", await LeadSaysAsync(squad, host, "send again"), StringComparison.Ordinal);
+        Assert.Single(squad.Teams.Requests, InThread);
+    }
+
     [Fact]
     public async Task Only_the_author_answers_someone_outside_the_team_cannot_ask_and_an_empty_question_sends_nothing()
     {

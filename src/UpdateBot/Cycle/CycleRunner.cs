@@ -52,7 +52,8 @@ public sealed partial class CycleRunner(
     BotMetrics metrics,
     TimeProvider time,
     ILogger<CycleRunner> logger,
-    UpdateBot.Squads.LeadRights leadRights)
+    UpdateBot.Squads.LeadRights leadRights,
+    UpdateBot.Questions.QuestionService questions)
 {
     /// <summary>Sends in flight at once during a fan-out; the connector's rate limiter keeps us inside Teams' limits.</summary>
     private const int FanOutParallelism = 8;
@@ -268,7 +269,8 @@ public sealed partial class CycleRunner(
 
     /// <summary>
     /// A lead's "send again": every unconfirmed message of the week becomes pending and is sent now, through the same
-    /// steps that first sent it (prompts, reminders, review desks, the channel post). Returns how many were released.
+    /// steps that first sent it (prompts, reminders, review desks, the channel post, readers' questions and their
+    /// answers). Returns how many were released.
     /// </summary>
     public async Task<int> SendAgainAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {
@@ -306,6 +308,8 @@ public sealed partial class CycleRunner(
             await digests.PublishAsync(squad, week, "a lead (send again)", cancellationToken);
         }
 
+        // Readers' questions and their answers in the thread, each from its stored question.
+        await questions.SendReleasedAsync(squad, week, unconfirmed.Select(p => p.Intent), cancellationToken);
         return unconfirmed.Count;
     }
 

@@ -80,9 +80,7 @@ public sealed class QuestionService(
             question = await questions.GetAsync(squad.Id, askedWeek, question.Id, cancellationToken) ?? question;
         }
 
-        var record = await delivery.DeliverAsync(question.PartitionKey, SendIntent.Question(question.AuthorId, question.Id).Key,
-            (_, ct) => messenger.SendToMemberAsync(squad, question.AuthorId, QuestionCards.ToAuthor(squad.Id, askedWeek, question), $"{question.AskerName} asked about your weeknote item", ct),
-            cancellationToken);
+        var record = await SendToAuthorAsync(squad, askedWeek, question, cancellationToken);
         var author = DigestCards.PlainName(question.AuthorName);
         return record.State switch
         {
@@ -93,6 +91,38 @@ public sealed class QuestionService(
             _ => $"I couldn't reach {author} in Teams ({record.Marker.Detail}). Your question is kept; the squad's lead can see it is waiting.",
         };
     }
+
+    /// <summary>
+    /// A lead's "send again" for the questions asked in <paramref name="askedWeek"/>: each question or answer whose
+    /// unconfirmed send was released (<paramref name="released"/>) is sent once more, from its stored question, through
+    /// the same intent, so it goes at most once more.
+    /// </summary>
+    public async Task SendReleasedAsync(Squad squad, IsoWeek askedWeek, IEnumerable<SendIntent> released, CancellationToken cancellationToken)
+    {
+        foreach (var intent in released.Where(i => i.Kind is IntentKind.Question or IntentKind.QuestionAnswer && i.Topic is not null))
+        {
+            // Erased or past retention since: nothing is left to send.
+            if (await questions.GetAsync(squad.Id, askedWeek, intent.Topic!, cancellationToken) is not { } question)
+            {
+                continue;
+            }
+
+            if (intent.Kind == IntentKind.Question)
+            {
+                await SendToAuthorAsync(squad, askedWeek, question, cancellationToken);
+            }
+            else if (question.IsAnswered)
+            {
+                await PostAnswerAsync(squad, askedWeek, question, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The question, 1:1 to the item's author, once (its intent is keyed by the question).</summary>
+    private Task<SendRecord> SendToAuthorAsync(Squad squad, IsoWeek askedWeek, QuestionRow question, CancellationToken cancellationToken) =>
+        delivery.DeliverAsync(question.PartitionKey, SendIntent.Question(question.AuthorId, question.Id).Key,
+            (_, ct) => messenger.SendToMemberAsync(squad, question.AuthorId, QuestionCards.ToAuthor(squad.Id, askedWeek, question), $"{question.AskerName} asked about your weeknote item", ct),
+            cancellationToken);
 
     /// <summary>The author's answer from the question card, 1:1. Only the question's author may answer it.</summary>
     public async Task<QuestionReply> AnswerAsync(Squad squad, IsoWeek askedWeek, string questionId, string userId, string? typed, CancellationToken cancellationToken)

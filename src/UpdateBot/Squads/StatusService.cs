@@ -25,7 +25,8 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
 
     /// <summary>
     /// Readers' questions asked this week that wait for their answer: who asked whom, about which item, and whether it
-    /// reached the author. Never the question itself: nobody but the author sees it before it is answered.
+    /// reached the author; then answers whose reply in the thread is unconfirmed. Never the question itself: nobody but
+    /// the author sees it before it is answered.
     /// </summary>
     private static IEnumerable<MemberWeekStatus> OpenQuestions(Squad squad, WeekMarkers markers)
     {
@@ -42,6 +43,14 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
             };
             yield return new MemberWeekStatus($"{question.AskerName} asked {question.AuthorName}", "Questions",
                 $"About \"{about}\" ({question.Week}), asked {PromptCards.FormatLocal(question.AskedAt, squad.TimeZone)}; {delivery}", null);
+        }
+
+        // An answer whose reply in the thread Teams did not confirm: the lead is the one who can send it again.
+        var replies = markers.Intents.Where(p => p.Intent.Kind == IntentKind.QuestionAnswer).ToDictionary(p => p.Intent.Topic ?? "", p => p.Marker, StringComparer.Ordinal);
+        foreach (var question in markers.Questions.Where(q => q.IsAnswered && replies.GetValueOrDefault(q.Id)?.State == MarkerStates.Unconfirmed).OrderBy(q => q.AskedAt))
+        {
+            yield return new MemberWeekStatus($"{question.AskerName} asked {question.AuthorName}", "Questions",
+                $"Teams did not confirm {question.AuthorName}'s answer reached the weeknote's thread ({question.Week}).", "Look in the thread; say send again to post it once more.");
         }
     }
 

@@ -88,6 +88,9 @@ public sealed class FakeTeams
     /// <summary>Status (and how many times) answered to replies in a channel thread (the continuation parts of a long digest).</summary>
     public (HttpStatusCode Status, int Times) ThreadReplyFault { get; set; }
 
+    /// <summary>What happens to the next replies in a channel thread after Teams took them (a "Delivered" fault), and how many times.</summary>
+    public (ConnectorFault Fault, int Times) ThreadReplyLoss { get; set; }
+
     /// <summary>Status (and how many times) answered to PUTs of channel activities (corrections).</summary>
     public (HttpStatusCode Status, int Times) ChannelUpdateFault { get; set; }
 
@@ -286,6 +289,12 @@ public sealed class FakeTeams
                 }
 
                 return fault;
+            }
+
+            if (isThreadReply && ThreadReplyLoss.Times > 0)
+            {
+                ThreadReplyLoss = (ThreadReplyLoss.Fault, ThreadReplyLoss.Times - 1);
+                return ThreadReplyLoss.Fault;
             }
 
             if (isThreadReply && ThreadReplyFault.Times > 0)
