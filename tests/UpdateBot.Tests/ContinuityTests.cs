@@ -168,4 +168,28 @@ public sealed class ContinuityTests(AzuriteFixture tables) : IClassFixture<Azuri
         var left = await host.Get<CycleStore>().ListResolvedBlockersAsync(TestSquad.TeamId, Week, CancellationToken.None);
         Assert.Equal(["29:ada"], left.Select(m => m.MemberId));
     }
+
+    [Fact]
+    public async Task My_data_counts_and_erasure_takes_a_leads_id_off_the_resolve_marks_they_made_on_others_blockers()
+    {
+        await using var squad = new TestSquad(tables, "EraseResolver", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
+        var store = host.Get<CycleStore>();
+        await store.SetBlockerResolvedAsync(TestSquad.TeamId, Week, "29:bo", Continuity.BlockerKey("Need a designer"), resolved: true, TestSquad.Lead, CancellationToken.None);
+        await store.SetBlockerResolvedAsync(TestSquad.TeamId, Week.Previous(), "29:ada", Continuity.BlockerKey("Need a venue"), resolved: true, TestSquad.Lead, CancellationToken.None);
+        await store.SetBlockerResolvedAsync(TestSquad.TeamId, Week, "29:ada", Continuity.BlockerKey("Need a room"), resolved: true, "29:cy", CancellationToken.None);
+
+        var described = await host.InScopeAsync(sp => sp.GetRequiredService<PrivacyService>().DescribeAsync(TestSquad.Lead, CancellationToken.None));
+        Assert.Contains("Others' blockers you marked resolved as a lead (each mark holds your Teams id, no words): 2.", described, StringComparison.Ordinal);
+
+        await host.InScopeAsync(sp => sp.GetRequiredService<PrivacyService>().EraseAsync(TestSquad.Lead, CancellationToken.None));
+
+        // The blockers stay resolved; no mark names the lead any more, and another lead's mark keeps its own id.
+        Assert.Empty(await store.ListResolvedBlockersByAsync(TestSquad.TeamId, TestSquad.Lead, CancellationToken.None));
+        var marks = (await store.ListResolvedBlockersOfAsync(TestSquad.TeamId, "29:bo", CancellationToken.None))
+            .Concat(await store.ListResolvedBlockersOfAsync(TestSquad.TeamId, "29:ada", CancellationToken.None)).ToList();
+        Assert.Equal(3, marks.Count);
+        Assert.Equal(new string?[] { null, null, "29:cy" }, marks.Select(m => m.ResolvedBy).Order());
+    }
 }

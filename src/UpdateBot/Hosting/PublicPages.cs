@@ -57,7 +57,7 @@ public static class PublicPages
           <li>Questions readers asked about your weeknote items, and questions you asked about other people's, with the
             answers.</li>
           <li>For each squad: its settings, its leads, the drafts and the published weeknotes, which blockers a lead
-            marked resolved, and which messages the bot sent, so that each is sent once.</li>
+            marked resolved (and which lead), and which messages the bot sent, so that each is sent once.</li>
         </ul>
         <h2>Who can see it</h2>
         <p>Your answers are visible only to you and the squad's leads until the weeknote is published; then the published
@@ -76,7 +76,8 @@ public static class PublicPages
         <h2>How to see it and erase it</h2>
         <ul>
           <li>Say <strong>my data</strong> to UpdateBot in your 1:1 chat: it shows what it holds about you.</li>
-          <li>Say <strong>erase my data</strong>: it deletes your answers, the questions you asked or were asked, your time zone and your contact details now. Weeknotes already
+          <li>Say <strong>erase my data</strong>: it deletes your answers, the questions you asked or were asked, your time zone and your contact details now,
+            and takes your id off the blockers you marked resolved as a lead. Weeknotes already
             published in the channel, and a lead's edited copy of an item, are not deleted by it. Your items are removed
             from every public weeknote page and feed.</li>
           <li>Say <strong>stop</strong> to receive no more prompts (<strong>start</strong> to resume).</li>

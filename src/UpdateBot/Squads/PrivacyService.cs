@@ -18,7 +18,7 @@ public sealed record ErasureReport(int Weeks, int LeadEdits, int Editions, int M
     public string Describe() =>
         $"Erased: {Weeks} week(s) of answers, {LeadEdits} lead edit(s) of your items, your words in {Editions} published weeknote(s) (now \"removed at the author's request\"), "
         + $"your items in {PublicEditions} public weeknote(s) (gone from their pages and feed), your choice of public name, "
-        + $"{Questions} question(s) you asked or were asked about weeknote items, {Markers} delivery record(s), {Waiting} message(s) waiting for a squad choice, and your chat details and time zone. "
+        + $"{Questions} question(s) you asked or were asked about weeknote items, {Markers} delivery record(s), {Waiting} message(s) waiting for a squad choice, your id on blockers you marked resolved, and your chat details and time zone. "
         + "You're still on the team's roster (Teams lists you there); say **stop** if you'd rather not be asked again.";
 }
 
@@ -96,6 +96,11 @@ public sealed class PrivacyService(
                 builder.Append("- Blockers of yours a lead marked resolved (the marks hold no words): ").Append(held.ResolvedMarks.Count).AppendLine(".");
             }
 
+            if (held.MarksMade.Count > 0)
+            {
+                builder.Append("- Others' blockers you marked resolved as a lead (each mark holds your Teams id, no words): ").Append(held.MarksMade.Count).AppendLine(".");
+            }
+
             var asked = held.Questions.Count(q => q.AskerId == userId);
             var askedOfYou = held.Questions.Count - asked;
             if (held.Questions.Count > 0)
@@ -161,6 +166,9 @@ public sealed class PrivacyService(
 
             // A lead's resolve marks hold no words (a fingerprint), but they are about the member's blockers: they go too.
             await cycle.DeleteAsync(held.ResolvedMarks, cancellationToken);
+
+            // The marks they made as a lead on others' blockers stay (the blockers are still resolved), without their id.
+            await cycle.ForgetResolverAsync(held.MarksMade, userId, cancellationToken);
             questionCount += await questions.DeleteAsync(held.Questions, cancellationToken);
             if (held.Member is not null)
             {
@@ -228,6 +236,9 @@ public sealed class PrivacyService(
     {
         /// <summary>A lead's "resolved" marks on the person's blockers (no words: a fingerprint of each line).</summary>
         public IReadOnlyList<ResolvedBlockerRow> ResolvedMarks { get; init; } = [];
+
+        /// <summary>The "resolved" marks the person made as a lead on other members' blockers (each holds their id as <see cref="ResolvedBlockerRow.ResolvedBy"/>).</summary>
+        public IReadOnlyList<ResolvedBlockerRow> MarksMade { get; init; } = [];
     }
 
     /// <summary>What is held about the person in each squad they are linked to (removed squads included).</summary>
@@ -262,6 +273,7 @@ public sealed class PrivacyService(
             held.Add(new Held(squadId, squad?.Settings.Name ?? "A squad that no longer uses UpdateBot", member, squad?.IsLead(userId) == true, rows, draftWeeks, leadEdits, inEditions, markers, asked)
             {
                 ResolvedMarks = await cycle.ListResolvedBlockersOfAsync(squadId, userId, cancellationToken),
+                MarksMade = await cycle.ListResolvedBlockersByAsync(squadId, userId, cancellationToken),
             });
         }
 

@@ -432,6 +432,29 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
         return await tables.Cycle.QueryPartitionRangeAsync<ResolvedBlockerRow>(EntryStore.SquadPrefix(squadId), null, TableClient.CreateQueryFilter($"RowKey ge {from} and RowKey lt {to}"), cancellationToken);
     }
 
+    /// <summary>
+    /// Every resolve mark <paramref name="leadId"/> made on other members' blockers in one squad, all weeks (my data,
+    /// erasure; a key-range query). Marks on their own blockers are found with <see cref="ListResolvedBlockersOfAsync"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<ResolvedBlockerRow>> ListResolvedBlockersByAsync(string squadId, string leadId, CancellationToken cancellationToken) =>
+        await tables.Cycle.QueryPartitionRangeAsync<ResolvedBlockerRow>(EntryStore.SquadPrefix(squadId), null,
+            TableClient.CreateQueryFilter($"RowKey ge {ResolvedPrefix} and RowKey lt {ResolvedEnd} and ResolvedBy eq {leadId} and MemberId ne {leadId}"), cancellationToken);
+
+    /// <summary>Takes <paramref name="leadId"/> off these marks (erasure); the marks stay, since the blockers are still resolved.</summary>
+    public async Task ForgetResolverAsync(IEnumerable<ResolvedBlockerRow> rows, string leadId, CancellationToken cancellationToken)
+    {
+        foreach (var row in rows)
+        {
+            await tables.Cycle.UpdateAsync<ResolvedBlockerRow>(row.PartitionKey, row.RowKey, mark =>
+            {
+                // Marked again by another lead meanwhile: that lead's mark is left as it is.
+                var theirs = string.Equals(mark.ResolvedBy, leadId, StringComparison.Ordinal);
+                mark.ResolvedBy = theirs ? null : mark.ResolvedBy;
+                return theirs;
+            }, cancellationToken);
+        }
+    }
+
     /// <summary>The weeks of one squad that have a review draft (a key-range query).</summary>
     public async Task<IReadOnlyList<IsoWeek>> ListDraftWeeksAsync(string squadId, CancellationToken cancellationToken) =>
         (await tables.Cycle.QueryPartitionRangeAsync<TableEntity>(EntryStore.SquadPrefix(squadId), null, TableClient.CreateQueryFilter($"RowKey eq {DraftKey}"), cancellationToken, select: ["PartitionKey", "RowKey"]))
