@@ -110,6 +110,26 @@ public sealed class MemberTimeTests(AzuriteFixture tables) : IClassFixture<Azuri
         Assert.Null(await host.Get<ConversationStore>().GetAsync(ConversationStore.User, "29:ada", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Erasure_takes_a_zone_only_that_member_had_off_the_squads_list_and_keeps_the_others()
+    {
+        await using var squad = new TestSquad(tables, "ZoneErase", Utc(25, 12));
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        host.AssertOk(await host.PostActivityAsync(FromClientIn("29:ada", "Ada Lovelace", "help", "America/New_York")));
+        host.AssertOk(await host.PostActivityAsync(FromClientIn("29:bo", "Bo Diddley", "help", "Asia/Kolkata")));
+        host.AssertOk(await host.PostActivityAsync(FromClientIn("29:cy", "Cy Twombly", "help", "Asia/Kolkata")));
+        Assert.Equal(["America/New_York", "Asia/Kolkata"], (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.MemberTimeZoneIds);
+
+        // Ada alone was on New York's clock: after her erasure the squad's list no longer says someone is.
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "erase my data")));
+        Assert.Equal(["Asia/Kolkata"], (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.MemberTimeZoneIds);
+
+        // Bo shares Kolkata with Cy: after his erasure Cy's zone stays, so Cy's prompts still come on Cy's clock.
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:bo", "Bo Diddley", "erase my data")));
+        Assert.Equal(["Asia/Kolkata"], (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.MemberTimeZoneIds);
+    }
+
     [Theory]
     [InlineData("my time zone", CommandKind.MyTimeZone, "")]
     [InlineData("My time zone Europe/Lisbon", CommandKind.MyTimeZone, "Europe/Lisbon")]

@@ -116,7 +116,7 @@ public sealed partial class CycleRunner(
         var roster = (await members.ListAsync(squad.Id, cancellationToken)).Where(m => m.InRoster).ToList();
 
         // The scheduler's list of member zones follows the roster (a zone nobody has any more stops waking the step).
-        await squads.SetMemberTimeZonesAsync(squad.Id, roster.Where(m => m.TimeZone is not null).Select(m => m.TimeZone!.Id).ToList(), cancellationToken);
+        await squads.SetMemberTimeZonesAsync(squad.Id, UpdateBot.Squads.MemberTimeZones.OfRoster(roster), cancellationToken);
         var now = time.GetUtcNow();
         var later = new ConcurrentBag<DateTimeOffset>();
         var weekEntries = (await entries.ListAsync(squad.Id, week, cancellationToken)).ToDictionary(e => e.Entry.MemberId, StringComparer.Ordinal);

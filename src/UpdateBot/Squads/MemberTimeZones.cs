@@ -22,6 +22,13 @@ public sealed class MemberTimeZones(ConversationStore conversations, PeopleStore
             ? zone.GetString()
             : null;
 
+    /// <summary>
+    /// The zones a squad's list of member zones holds: those of the members on its roster. The fan-out and erasure set
+    /// the list to this, so a zone nobody has any more (one that would identify a person) does not stay.
+    /// </summary>
+    public static IReadOnlyList<string> OfRoster(IEnumerable<Member> roster) =>
+        roster.Where(m => m.InRoster && m.TimeZone is not null).Select(m => m.TimeZone!.Id).ToList();
+
     /// <summary>Copies a person's changed zone to their roster rows and their squads' zone lists.</summary>
     public async Task ApplyAsync(string userId, string? timeZoneId, CancellationToken cancellationToken)
     {

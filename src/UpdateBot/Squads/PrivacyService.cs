@@ -173,6 +173,9 @@ public sealed class PrivacyService(
             if (held.Member is not null)
             {
                 await members.ForgetContactDetailsAsync(held.SquadId, userId, cancellationToken);
+
+                // The squad's list of member zones follows the roster left: a zone only they had would point at them.
+                await squads.SetMemberTimeZonesAsync(held.SquadId, MemberTimeZones.OfRoster(await members.ListAsync(held.SquadId, cancellationToken)), cancellationToken);
             }
 
             await squads.ForgetInstallerAsync(held.SquadId, userId, cancellationToken);
