@@ -77,9 +77,10 @@ public static class PublicPages
         <ul>
           <li>Say <strong>my data</strong> to UpdateBot in your 1:1 chat: it shows what it holds about you.</li>
           <li>Say <strong>erase my data</strong>: it deletes your answers, the questions you asked or were asked, your time zone and your contact details now,
-            and takes your id off the blockers you marked resolved as a lead. Weeknotes already
-            published in the channel, and a lead's edited copy of an item, are not deleted by it. Your items are removed
-            from every public weeknote page and feed.</li>
+            and takes your id off the blockers you marked resolved as a lead; leads' edits of your items go too. Weeknotes
+            already published in the channel are not deleted by it (Teams holds them); the bot's stored copy of each says
+            "removed at the author's request" instead of your words. Your items are removed from every public weeknote
+            page and feed.</li>
           <li>Say <strong>stop</strong> to receive no more prompts (<strong>start</strong> to resume).</li>
         </ul>
         <p>For anything else, ask the people who run UpdateBot in your organisation (your Teams administrator).</p>
