@@ -172,7 +172,7 @@ public sealed class ContinuityTests(AzuriteFixture tables) : IClassFixture<Azuri
     [Fact]
     public async Task My_data_counts_and_erasure_takes_a_leads_id_off_the_resolve_marks_they_made_on_others_blockers()
     {
-        await using var squad = new TestSquad(tables, "EraseResolver", ThursdayNoon);
+        await using var squad = new TestSquad(tables, "MarksMade", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
         var store = host.Get<CycleStore>();
