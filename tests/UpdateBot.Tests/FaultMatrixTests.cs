@@ -286,7 +286,7 @@ public sealed class FaultMatrixTests(AzuriteFixture tables) : IClassFixture<Azur
     }
 
     /// <summary>A squad that publishes by itself, with two answers, and the clock at the publish time.</summary>
-    private static async Task<Squad> SeedForPublishAsync(TestSquad squad, BotTestHost host)
+    private static async Task<Squad> SeedForPublishAsync(TestSquad squad, BotTestHost host, string? adasBlocker = null)
     {
         var seeded = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: true);
         await host.InScopeAsync(async sp =>
@@ -294,6 +294,11 @@ public sealed class FaultMatrixTests(AzuriteFixture tables) : IClassFixture<Azur
             var answers = sp.GetRequiredService<AnswerService>();
             await answers.SubmitAsync(new AnswerFor(seeded, Week, "29:bo", "Bo Diddley"), new Dictionary<string, string?> { ["s_highlights"] = "Bo shipped the beat" }, CancellationToken.None);
             await answers.SubmitAsync(new AnswerFor(seeded, Week, "29:cy", "Cy Twombly"), new Dictionary<string, string?> { ["s_highlights"] = "Cy painted the wall" }, CancellationToken.None);
+            if (adasBlocker is not null)
+            {
+                await answers.SubmitAsync(new AnswerFor(seeded, Week, "29:ada", "Ada Lovelace"), new Dictionary<string, string?> { [PromptCards.SectionInput(Continuity.BlockersSectionId)] = adasBlocker }, CancellationToken.None);
+            }
+
             return 0;
         });
         squad.Time.Advance(PublishAt - squad.Time.GetUtcNow());
@@ -366,6 +371,46 @@ public sealed class FaultMatrixTests(AzuriteFixture tables) : IClassFixture<Azur
             Assert.True(fault is "throttled" or "two instances" || squad.Storage.Injected.Count > 0, "the storage fault was never met");
             Assert.Equal(1, (await host.Get<EditionStore>().GetAsync(TestSquad.TeamId, Week, CancellationToken.None))?.Edition);
         }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Resolving_or_reopening_a_blocker_whose_correction_Teams_refused_shows_in_status_and_is_made_in_place(bool resolve)
+    {
+        await using var squad = new TestSquad(tables, "Fcb" + (resolve ? "res" : "reo"), PublishAt.AddHours(-2));
+        var host = squad.StartHost("first");
+        await SeedForPublishAsync(squad, host, adasBlocker: "Need a designer");
+        await host.TickAsync();
+        var post = Assert.Single(squad.Teams.ChannelPosts);
+        JsonObject Blocker() => new()
+        {
+            ["squadId"] = TestSquad.TeamId,
+            ["week"] = Week.ToString(),
+            ["itemId"] = DigestComposer.ItemId("29:ada", Continuity.BlockersSectionId),
+            ["key"] = Continuity.BlockerKey("Need a designer"),
+        };
+        if (!resolve)
+        {
+            // Resolved (and corrected) first, so that reopening it is the change the channel must show.
+            Assert.Equal(HttpStatusCode.OK, (await host.InvokeAsync(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.DigestResolve, Blocker()))).Status);
+            Assert.Contains("⏳ resolved", ChannelShows(squad, post), StringComparison.Ordinal);
+        }
+
+        // The age line is the only change, and Teams refuses the update of the post that would show it.
+        squad.Teams.ChannelUpdateFault = (HttpStatusCode.Forbidden, 1);
+        var (answered, _) = await host.InvokeAsync(Activities.Execute(TestSquad.Lead, "Lena Lead", resolve ? Verbs.DigestResolve : Verbs.DigestReopen, Blocker()));
+        Assert.Equal(HttpStatusCode.OK, answered);
+        squad.Time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(!resolve, ChannelShows(squad, post).Contains("⏳ resolved", StringComparison.Ordinal));
+        Assert.Contains("earlier version", await StatusTextAsync(squad, host), StringComparison.Ordinal);
+
+        // The publish step, reopened by the correction, makes it on a later tick, in place.
+        await TickForAnHourAsync(squad, host);
+        Assert.Equal(resolve, ChannelShows(squad, post).Contains("⏳ resolved", StringComparison.Ordinal));
+        Assert.Single(squad.Teams.ChannelPosts);
+        Assert.DoesNotContain("earlier version", await StatusTextAsync(squad, host), StringComparison.Ordinal);
+        Assert.True(await host.Get<CycleStore>().IsStepDoneAsync(TestSquad.TeamId, Week, CycleStep.Publish, CancellationToken.None));
     }
 
     /// <summary>Publishes, then hides Cy's item on the lead's review desk: a correction of the post in place.</summary>
