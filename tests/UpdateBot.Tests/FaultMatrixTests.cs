@@ -487,4 +487,29 @@ public sealed class FaultMatrixTests(AzuriteFixture tables) : IClassFixture<Azur
         await TickForAnHourAsync(squad, host);
         Assert.True(await host.Get<CycleStore>().IsStepDoneAsync(TestSquad.TeamId, Week, CycleStep.Publish, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task An_edit_saved_while_the_first_post_is_on_its_way_reaches_the_channel_in_place()
+    {
+        await using var squad = new TestSquad(tables, "FcFlight", PublishAt.AddHours(-2));
+        var host = squad.StartHost("first");
+        await SeedForPublishAsync(squad, host);
+        squad.Teams.ChannelPostHold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The post is made from the draft as it stood; the lead hides Cy's item while Teams has not taken it yet.
+        var tick = host.TickAsync();
+        await squad.Teams.ChannelPostWaiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var (answered, _) = await HideCyAsync(host);
+        Assert.Equal(HttpStatusCode.OK, answered);
+        squad.Teams.ChannelPostHold.SetResult();
+        await tick;
+
+        var post = Assert.Single(squad.Teams.ChannelPosts);
+        Assert.Contains("Cy painted the wall", FakeTeams.Text(post.Json), StringComparison.Ordinal);
+        await TickForAnHourAsync(squad, host);
+        Assert.DoesNotContain("Cy painted the wall", ChannelShows(squad, post), StringComparison.Ordinal);
+        Assert.Single(squad.Teams.ChannelPosts); // corrected in place, never posted again
+        Assert.DoesNotContain("earlier version", await StatusTextAsync(squad, host), StringComparison.Ordinal);
+        Assert.True(await host.Get<CycleStore>().IsStepDoneAsync(TestSquad.TeamId, Week, CycleStep.Publish, CancellationToken.None));
+    }
 }

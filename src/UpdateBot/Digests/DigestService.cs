@@ -365,12 +365,13 @@ public sealed partial class DigestService(
 
         string? correction = null;
         var correctionPending = false;
-        if (root.State != SendState.Sent && root.Marker.ShownDraft is { } shown && shown != CycleStore.DraftVersion((await cycle.GetDraftAsync(squad.Id, week, cancellationToken)).Row))
+        if (root.Marker.ShownDraft is { } shown && shown != CycleStore.DraftVersion((await cycle.GetDraftAsync(squad.Id, week, cancellationToken)).Row))
         {
-            // A correction that Teams refused or a stopped instance never made (status shows it): made now, in place.
+            // A correction that Teams refused or a stopped instance never made (status shows it), or an edit saved while
+            // this post was on its way (its own correction found nothing in the channel yet): made now, in place.
             var left = await CorrectPublishedAsync(squad, week, cancellationToken);
             correctionPending = left is not null;
-            correction = left ?? "It now shows the latest version of the draft.";
+            correction = left ?? (root.State == SendState.Sent ? "It shows the edits made while it was being posted." : "It now shows the latest version of the draft.");
         }
 
         var state = root.State == SendState.Sent ? PublishState.Published : PublishState.AlreadyPublished;
@@ -406,6 +407,14 @@ public sealed partial class DigestService(
         using var background = ConnectorTraffic.Use(ConnectorPriority.Background);
         var partition = EntryStore.Partition(squad.Id, week);
         var post = await cycle.GetMarkerAsync(squad.Id, week, CycleStore.PostKey, cancellationToken);
+        if (post is { State: MarkerStates.Sending })
+        {
+            // The post is on its way, made from an earlier draft: the publish that sends it compares the draft once it is
+            // in and corrects it; should that instance stop first, the publish step, due again, does.
+            await cycle.ReopenStepAsync(squad.Id, week, CycleStep.Publish, cancellationToken);
+            return "Saved. The weeknote is being posted right now; the channel post will show this change once it is in.";
+        }
+
         if (post is not { State: MarkerStates.Sent, ConversationId: not null, ActivityId: not null })
         {
             return null;
