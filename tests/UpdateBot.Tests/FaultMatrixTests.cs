@@ -512,4 +512,29 @@ public sealed class FaultMatrixTests(AzuriteFixture tables) : IClassFixture<Azur
         Assert.DoesNotContain("earlier version", await StatusTextAsync(squad, host), StringComparison.Ordinal);
         Assert.True(await host.Get<CycleStore>().IsStepDoneAsync(TestSquad.TeamId, Week, CycleStep.Publish, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task A_review_click_answers_by_the_invoke_deadline_while_the_correction_of_the_post_waits_and_it_is_made_later()
+    {
+        await using var squad = new TestSquad(tables, "FcSlow", PublishAt.AddHours(-2));
+        var (host, post) = await PublishedAsync(squad);
+        squad.Teams.ChannelUpdateHold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var click = HideCyAsync(host);
+        await squad.Teams.ChannelUpdateWaiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(click.IsCompleted);
+        squad.Time.Advance(TimeSpan.FromSeconds(5)); // the invoke deadline
+        var (answered, _) = await click.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.OK, answered);
+        await squad.Teams.WaitForRequestAsync(r => r.Path.Contains(TestSquad.Lead, StringComparison.Ordinal) && r.Body.Contains("The channel post is being updated", StringComparison.Ordinal));
+        Assert.Contains("Cy painted the wall", ChannelShows(squad, post), StringComparison.Ordinal);
+
+        squad.Teams.ChannelUpdateHold.SetResult();
+        await squad.Teams.WaitForRequestAsync(r => r.Succeeded && r.Method == HttpMethod.Put && r.Path.Contains(";messageid=", StringComparison.Ordinal));
+        await TickForAnHourAsync(squad, host);
+        Assert.DoesNotContain("Cy painted the wall", ChannelShows(squad, post), StringComparison.Ordinal);
+        Assert.Single(squad.Teams.ChannelPosts);
+        Assert.DoesNotContain("earlier version", await StatusTextAsync(squad, host), StringComparison.Ordinal);
+    }
 }
