@@ -537,4 +537,24 @@ public sealed class FaultMatrixTests(AzuriteFixture tables) : IClassFixture<Azur
         Assert.Single(squad.Teams.ChannelPosts);
         Assert.DoesNotContain("earlier version", await StatusTextAsync(squad, host), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Erasing_a_members_data_that_changes_a_published_weeks_draft_has_the_publish_step_correct_the_post_in_place()
+    {
+        await using var squad = new TestSquad(tables, "FcErase", PublishAt.AddHours(-2));
+        var (host, post) = await PublishedAsync(squad);
+        var (answered, _) = await HideCyAsync(host);
+        Assert.Equal(HttpStatusCode.OK, answered);
+        await TickForAnHourAsync(squad, host);
+        Assert.True(await host.Get<CycleStore>().IsStepDoneAsync(TestSquad.TeamId, Week, CycleStep.Publish, CancellationToken.None));
+
+        // Cy's erasure takes the lead's hide of her item out of the draft: the post was made from an earlier draft.
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:cy", "Cy Twombly", "erase my data")));
+        await TickForAnHourAsync(squad, host);
+
+        Assert.DoesNotContain("earlier version", await StatusTextAsync(squad, host), StringComparison.Ordinal);
+        Assert.DoesNotContain("Cy painted the wall", ChannelShows(squad, post), StringComparison.Ordinal);
+        Assert.Single(squad.Teams.ChannelPosts);
+        Assert.True(await host.Get<CycleStore>().IsStepDoneAsync(TestSquad.TeamId, Week, CycleStep.Publish, CancellationToken.None));
+    }
 }
