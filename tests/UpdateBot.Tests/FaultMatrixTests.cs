@@ -286,7 +286,7 @@ public sealed class FaultMatrixTests(AzuriteFixture tables) : IClassFixture<Azur
     }
 
     /// <summary>A squad that publishes by itself, with two answers, and the clock at the publish time.</summary>
-    private static async Task<Squad> SeedForPublishAsync(TestSquad squad, BotTestHost host)
+    private static async Task<Squad> SeedForPublishAsync(TestSquad squad, BotTestHost host, string? adasBlocker = null)
     {
         var seeded = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: true);
         await host.InScopeAsync(async sp =>
@@ -294,6 +294,11 @@ public sealed class FaultMatrixTests(AzuriteFixture tables) : IClassFixture<Azur
             var answers = sp.GetRequiredService<AnswerService>();
             await answers.SubmitAsync(new AnswerFor(seeded, Week, "29:bo", "Bo Diddley"), new Dictionary<string, string?> { ["s_highlights"] = "Bo shipped the beat" }, CancellationToken.None);
             await answers.SubmitAsync(new AnswerFor(seeded, Week, "29:cy", "Cy Twombly"), new Dictionary<string, string?> { ["s_highlights"] = "Cy painted the wall" }, CancellationToken.None);
+            if (adasBlocker is not null)
+            {
+                await answers.SubmitAsync(new AnswerFor(seeded, Week, "29:ada", "Ada Lovelace"), new Dictionary<string, string?> { [PromptCards.SectionInput(Continuity.BlockersSectionId)] = adasBlocker }, CancellationToken.None);
+            }
+
             return 0;
         });
         squad.Time.Advance(PublishAt - squad.Time.GetUtcNow());
@@ -368,6 +373,46 @@ public sealed class FaultMatrixTests(AzuriteFixture tables) : IClassFixture<Azur
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Resolving_or_reopening_a_blocker_whose_correction_Teams_refused_shows_in_status_and_is_made_in_place(bool resolve)
+    {
+        await using var squad = new TestSquad(tables, "Fcb" + (resolve ? "res" : "reo"), PublishAt.AddHours(-2));
+        var host = squad.StartHost("first");
+        await SeedForPublishAsync(squad, host, adasBlocker: "Need a designer");
+        await host.TickAsync();
+        var post = Assert.Single(squad.Teams.ChannelPosts);
+        JsonObject Blocker() => new()
+        {
+            ["squadId"] = TestSquad.TeamId,
+            ["week"] = Week.ToString(),
+            ["itemId"] = DigestComposer.ItemId("29:ada", Continuity.BlockersSectionId),
+            ["key"] = Continuity.BlockerKey("Need a designer"),
+        };
+        if (!resolve)
+        {
+            // Resolved (and corrected) first, so that reopening it is the change the channel must show.
+            Assert.Equal(HttpStatusCode.OK, (await host.InvokeAsync(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.DigestResolve, Blocker()))).Status);
+            Assert.Contains("⏳ resolved", ChannelShows(squad, post), StringComparison.Ordinal);
+        }
+
+        // The age line is the only change, and Teams refuses the update of the post that would show it.
+        squad.Teams.ChannelUpdateFault = (HttpStatusCode.Forbidden, 1);
+        var (answered, _) = await host.InvokeAsync(Activities.Execute(TestSquad.Lead, "Lena Lead", resolve ? Verbs.DigestResolve : Verbs.DigestReopen, Blocker()));
+        Assert.Equal(HttpStatusCode.OK, answered);
+        squad.Time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(!resolve, ChannelShows(squad, post).Contains("⏳ resolved", StringComparison.Ordinal));
+        Assert.Contains("earlier version", await StatusTextAsync(squad, host), StringComparison.Ordinal);
+
+        // The publish step, reopened by the correction, makes it on a later tick, in place.
+        await TickForAnHourAsync(squad, host);
+        Assert.Equal(resolve, ChannelShows(squad, post).Contains("⏳ resolved", StringComparison.Ordinal));
+        Assert.Single(squad.Teams.ChannelPosts);
+        Assert.DoesNotContain("earlier version", await StatusTextAsync(squad, host), StringComparison.Ordinal);
+        Assert.True(await host.Get<CycleStore>().IsStepDoneAsync(TestSquad.TeamId, Week, CycleStep.Publish, CancellationToken.None));
+    }
+
     /// <summary>Publishes, then hides Cy's item on the lead's review desk: a correction of the post in place.</summary>
     private static async Task<(BotTestHost Host, RecordedRequest Post)> PublishedAsync(TestSquad squad)
     {
@@ -440,6 +485,76 @@ public sealed class FaultMatrixTests(AzuriteFixture tables) : IClassFixture<Azur
         Assert.DoesNotContain("earlier version", await StatusTextAsync(squad, host), StringComparison.Ordinal);
         Assert.DoesNotContain("Cy painted the wall", (await host.Get<EditionStore>().GetAsync(TestSquad.TeamId, Week, CancellationToken.None))!.Markdown, StringComparison.Ordinal);
         await TickForAnHourAsync(squad, host);
+        Assert.True(await host.Get<CycleStore>().IsStepDoneAsync(TestSquad.TeamId, Week, CycleStep.Publish, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_edit_saved_while_the_first_post_is_on_its_way_reaches_the_channel_in_place()
+    {
+        await using var squad = new TestSquad(tables, "FcFlight", PublishAt.AddHours(-2));
+        var host = squad.StartHost("first");
+        await SeedForPublishAsync(squad, host);
+        squad.Teams.ChannelPostHold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The post is made from the draft as it stood; the lead hides Cy's item while Teams has not taken it yet.
+        var tick = host.TickAsync();
+        await squad.Teams.ChannelPostWaiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var (answered, _) = await HideCyAsync(host);
+        Assert.Equal(HttpStatusCode.OK, answered);
+        squad.Teams.ChannelPostHold.SetResult();
+        await tick;
+
+        var post = Assert.Single(squad.Teams.ChannelPosts);
+        Assert.Contains("Cy painted the wall", FakeTeams.Text(post.Json), StringComparison.Ordinal);
+        await TickForAnHourAsync(squad, host);
+        Assert.DoesNotContain("Cy painted the wall", ChannelShows(squad, post), StringComparison.Ordinal);
+        Assert.Single(squad.Teams.ChannelPosts); // corrected in place, never posted again
+        Assert.DoesNotContain("earlier version", await StatusTextAsync(squad, host), StringComparison.Ordinal);
+        Assert.True(await host.Get<CycleStore>().IsStepDoneAsync(TestSquad.TeamId, Week, CycleStep.Publish, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_review_click_answers_by_the_invoke_deadline_while_the_correction_of_the_post_waits_and_it_is_made_later()
+    {
+        await using var squad = new TestSquad(tables, "FcSlow", PublishAt.AddHours(-2));
+        var (host, post) = await PublishedAsync(squad);
+        squad.Teams.ChannelUpdateHold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var click = HideCyAsync(host);
+        await squad.Teams.ChannelUpdateWaiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(click.IsCompleted);
+        squad.Time.Advance(TimeSpan.FromSeconds(5)); // the invoke deadline
+        var (answered, _) = await click.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.OK, answered);
+        await squad.Teams.WaitForRequestAsync(r => r.Path.Contains(TestSquad.Lead, StringComparison.Ordinal) && r.Body.Contains("The channel post is being updated", StringComparison.Ordinal));
+        Assert.Contains("Cy painted the wall", ChannelShows(squad, post), StringComparison.Ordinal);
+
+        squad.Teams.ChannelUpdateHold.SetResult();
+        await squad.Teams.WaitForRequestAsync(r => r.Succeeded && r.Method == HttpMethod.Put && r.Path.Contains(";messageid=", StringComparison.Ordinal));
+        await TickForAnHourAsync(squad, host);
+        Assert.DoesNotContain("Cy painted the wall", ChannelShows(squad, post), StringComparison.Ordinal);
+        Assert.Single(squad.Teams.ChannelPosts);
+        Assert.DoesNotContain("earlier version", await StatusTextAsync(squad, host), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Erasing_a_members_data_that_changes_a_published_weeks_draft_has_the_publish_step_correct_the_post_in_place()
+    {
+        await using var squad = new TestSquad(tables, "FcErase", PublishAt.AddHours(-2));
+        var (host, post) = await PublishedAsync(squad);
+        var (answered, _) = await HideCyAsync(host);
+        Assert.Equal(HttpStatusCode.OK, answered);
+        await TickForAnHourAsync(squad, host);
+        Assert.True(await host.Get<CycleStore>().IsStepDoneAsync(TestSquad.TeamId, Week, CycleStep.Publish, CancellationToken.None));
+
+        // Cy's erasure takes the lead's hide of her item out of the draft: the post was made from an earlier draft.
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:cy", "Cy Twombly", "erase my data")));
+        await TickForAnHourAsync(squad, host);
+
+        Assert.DoesNotContain("earlier version", await StatusTextAsync(squad, host), StringComparison.Ordinal);
+        Assert.DoesNotContain("Cy painted the wall", ChannelShows(squad, post), StringComparison.Ordinal);
+        Assert.Single(squad.Teams.ChannelPosts);
         Assert.True(await host.Get<CycleStore>().IsStepDoneAsync(TestSquad.TeamId, Week, CycleStep.Publish, CancellationToken.None));
     }
 }

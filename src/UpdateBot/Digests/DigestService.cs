@@ -55,6 +55,10 @@ public sealed record PublishResult(PublishState State, int Edition, string? Deta
     };
 }
 
+/// <summary>How a review change ended: <paramref name="Saved"/> when the draft changed (a published weeknote then needs correcting).</summary>
+/// <param name="Problem">What the lead should know when nothing was saved; null when there was nothing to say.</param>
+public sealed record DraftSave(bool Saved, string? Problem);
+
 /// <summary>
 /// Compiling the week into a digest, the lead's review edits, publishing exactly once, corrections in place,
 /// Markdown export and history (issue 4).
@@ -128,15 +132,22 @@ public sealed partial class DigestService(
     /// <returns>Null when done; otherwise what the lead should know.</returns>
     public async Task<string?> ResolveBlockerAsync(Squad squad, IsoWeek week, string leadId, string itemId, string key, bool resolved, CancellationToken cancellationToken)
     {
+        var saved = await MarkBlockerAsync(squad, week, leadId, itemId, key, resolved, cancellationToken);
+        return saved.Saved ? await CorrectPublishedAsync(squad, week, cancellationToken) : saved.Problem;
+    }
+
+    /// <summary>As <see cref="ResolveBlockerAsync"/>, without the correction of a published weeknote (the caller makes it).</summary>
+    public async Task<DraftSave> MarkBlockerAsync(Squad squad, IsoWeek week, string leadId, string itemId, string key, bool resolved, CancellationToken cancellationToken)
+    {
         var digest = await ComposeAsync(squad, week, cancellationToken);
         var item = digest.Sections.SelectMany(s => s.Items).FirstOrDefault(i => i.ItemId == itemId);
         if (item is null || item.Blockers.All(b => b.Key != key))
         {
-            return "That blocker is no longer in the draft (its author may have changed it). Here is the latest version.";
+            return new DraftSave(false, "That blocker is no longer in the draft (its author may have changed it). Here is the latest version.");
         }
 
         await cycle.SetBlockerResolvedAsync(squad.Id, week, item.MemberId, key, resolved, leadId, cancellationToken);
-        return await CorrectPublishedAsync(squad, week, cancellationToken);
+        return new DraftSave(true, null);
     }
 
     public static Participation Participation(IReadOnlyList<Member> roster, IReadOnlyList<Entry> weekEntries)
@@ -239,8 +250,19 @@ public sealed partial class DigestService(
         return pending;
     }
 
-    /// <summary>Applies one review edit against the latest draft, refusing it if another lead changed the same thing first.</summary>
+    /// <summary>
+    /// Applies one review edit against the latest draft, refusing it if another lead changed the same thing first; a
+    /// published weeknote is corrected in place.
+    /// </summary>
+    /// <returns>Null when done; otherwise what the lead should know.</returns>
     public async Task<string?> EditAsync(Squad squad, IsoWeek week, string leadId, Func<DigestEdits, Digest, DigestEdits?> change, CancellationToken cancellationToken)
+    {
+        var saved = await SaveEditAsync(squad, week, leadId, change, cancellationToken);
+        return saved.Saved ? await CorrectPublishedAsync(squad, week, cancellationToken) : saved.Problem;
+    }
+
+    /// <summary>As <see cref="EditAsync"/>, without the correction of a published weeknote (the caller makes it).</summary>
+    public async Task<DraftSave> SaveEditAsync(Squad squad, IsoWeek week, string leadId, Func<DigestEdits, Digest, DigestEdits?> change, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxEditAttempts; attempt++)
         {
@@ -249,25 +271,25 @@ public sealed partial class DigestService(
             var updated = change(edits, digest);
             if (updated is null)
             {
-                return "Another lead changed this a moment ago. Here is the latest version; make your change again if it is still needed.";
+                return new DraftSave(false, "Another lead changed this a moment ago. Here is the latest version; make your change again if it is still needed.");
             }
 
             if (ReferenceEquals(updated, edits))
             {
                 // Nothing to change (the caller refused it, or it is already so): nothing is written.
-                return null;
+                return new DraftSave(false, null);
             }
 
             switch (await cycle.TrySaveDraftAsync(squad.Id, week, edits, updated, row, leadId, cancellationToken))
             {
                 case DraftWrite.Saved:
-                    return await CorrectPublishedAsync(squad, week, cancellationToken);
+                    return new DraftSave(true, null);
                 case DraftWrite.TooLarge:
-                    return $"Nothing was saved: the draft's edits would pass what storage holds ({StoredText.MaxPropertyChars:N0} characters a value). Shorten the intro or restore some hidden items.";
+                    return new DraftSave(false, $"Nothing was saved: the draft's edits would pass what storage holds ({StoredText.MaxPropertyChars:N0} characters a value). Shorten the intro or restore some hidden items.");
             }
         }
 
-        return "The draft kept changing; please try again.";
+        return new DraftSave(false, "The draft kept changing; please try again.");
     }
 
     public async Task<bool> IsPublishedAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken) =>
@@ -365,12 +387,13 @@ public sealed partial class DigestService(
 
         string? correction = null;
         var correctionPending = false;
-        if (root.State != SendState.Sent && root.Marker.ShownDraft is { } shown && shown != CycleStore.DraftVersion((await cycle.GetDraftAsync(squad.Id, week, cancellationToken)).Row))
+        if (root.Marker.ShownDraft is { } shown && shown != CycleStore.DraftVersion((await cycle.GetDraftAsync(squad.Id, week, cancellationToken)).Row))
         {
-            // A correction that Teams refused or a stopped instance never made (status shows it): made now, in place.
+            // A correction that Teams refused or a stopped instance never made (status shows it), or an edit saved while
+            // this post was on its way (its own correction found nothing in the channel yet): made now, in place.
             var left = await CorrectPublishedAsync(squad, week, cancellationToken);
             correctionPending = left is not null;
-            correction = left ?? "It now shows the latest version of the draft.";
+            correction = left ?? (root.State == SendState.Sent ? "It shows the edits made while it was being posted." : "It now shows the latest version of the draft.");
         }
 
         var state = root.State == SendState.Sent ? PublishState.Published : PublishState.AlreadyPublished;
@@ -406,6 +429,14 @@ public sealed partial class DigestService(
         using var background = ConnectorTraffic.Use(ConnectorPriority.Background);
         var partition = EntryStore.Partition(squad.Id, week);
         var post = await cycle.GetMarkerAsync(squad.Id, week, CycleStore.PostKey, cancellationToken);
+        if (post is { State: MarkerStates.Sending })
+        {
+            // The post is on its way, made from an earlier draft: the publish that sends it compares the draft once it is
+            // in and corrects it; should that instance stop first, the publish step, due again, does.
+            await cycle.ReopenStepAsync(squad.Id, week, CycleStep.Publish, cancellationToken);
+            return "Saved. The weeknote is being posted right now; the channel post will show this change once it is in.";
+        }
+
         if (post is not { State: MarkerStates.Sent, ConversationId: not null, ActivityId: not null })
         {
             return null;

@@ -159,6 +159,13 @@ public sealed class PrivacyService(
             foreach (var week in held.DraftWeeks)
             {
                 leadEdits += await RemoveLeadEditsAsync(held.SquadId, week, userId, cancellationToken);
+
+                // Their hides and edits left the draft, so the week's channel post shows an earlier version (status says
+                // so): the publish step, due again, corrects it in place inside its catch-up window.
+                if ((await cycle.LoadWeekAsync(held.SquadId, week, cancellationToken)).PostShowsEarlierDraft)
+                {
+                    await cycle.ReopenStepAsync(held.SquadId, week, CycleStep.Publish, cancellationToken);
+                }
             }
 
             weeks += await entries.DeleteAsync(held.Entries.Select(e => e.Row), cancellationToken);

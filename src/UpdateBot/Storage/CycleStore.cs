@@ -396,31 +396,41 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
         return marks;
     }
 
-    /// <summary>Marks one member's blocker resolved in this squad-week (<paramref name="resolved"/>), or reopens it. Idempotent.</summary>
+    /// <summary>
+    /// Marks one member's blocker resolved in this squad-week (<paramref name="resolved"/>), or reopens it. Idempotent.
+    /// The channel post shows the mark (its age line), so the draft row is touched in the same transaction: its version
+    /// (<see cref="DraftVersion"/>) moves, and a post made before the mark reads as showing an earlier draft until corrected.
+    /// </summary>
     public async Task SetBlockerResolvedAsync(string squadId, IsoWeek week, string memberId, string key, bool resolved, string leadId, CancellationToken cancellationToken)
     {
         var partition = EntryStore.Partition(squadId, week);
-        if (resolved)
-        {
-            await tables.Cycle.UpsertEntityAsync(new ResolvedBlockerRow
+        var now = time.GetUtcNow();
+        var mark = resolved
+            ? new TableTransactionAction(TableTransactionActionType.UpsertReplace, new ResolvedBlockerRow
             {
                 PartitionKey = partition,
                 RowKey = ResolvedKey(memberId, key),
                 MemberId = memberId,
                 Key = key,
                 ResolvedBy = leadId,
-                ResolvedAt = time.GetUtcNow(),
-            }, TableUpdateMode.Replace, cancellationToken);
-            return;
-        }
+                ResolvedAt = now,
+            })
+            : new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, ResolvedKey(memberId, key)), ETag.All);
 
+        // A merge keeps the lead's edits as they are (and makes the row when there were none); any save read before
+        // this one now meets a changed ETag and reads again, as for two leads' edits.
+        var draft = new TableTransactionAction(TableTransactionActionType.UpsertMerge, new TableEntity(partition, DraftKey)
+        {
+            [nameof(DraftRow.LastEditedBy)] = leadId,
+            [nameof(DraftRow.UpdatedAt)] = now,
+        });
         try
         {
-            await tables.Cycle.DeleteEntityAsync(partition, ResolvedKey(memberId, key), ETag.All, cancellationToken);
+            await tables.Cycle.SubmitTransactionAsync([mark, draft], cancellationToken);
         }
-        catch (RequestFailedException e) when (e.Status == 404)
+        catch (TableTransactionFailedException e) when (!resolved && e.Status == 404)
         {
-            // Reopened already.
+            // Reopened already (and the draft moved with it then).
         }
     }
 

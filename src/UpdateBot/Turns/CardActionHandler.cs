@@ -343,7 +343,7 @@ public sealed class CardActionHandler(
     internal async Task<CardActionResult> HideAsync(CardActionRequest request, ReviewItemData data, bool hide, CancellationToken cancellationToken)
     {
         var gone = false;
-        var problem = await digests.EditAsync(request.Squad, data.Week, request.Turn.UserId, (edits, digest) =>
+        var problem = await EditAndCorrectAsync(request, data.Week, (edits, digest) =>
         {
             // Only items of this digest: an id made up in card data never grows the stored draft.
             gone = !InDraft(digest, data.ItemId);
@@ -374,7 +374,7 @@ public sealed class CardActionHandler(
     internal async Task<CardActionResult> WithholdAsync(CardActionRequest request, ReviewItemData data, bool withhold, CancellationToken cancellationToken)
     {
         var gone = false;
-        var problem = await digests.EditAsync(request.Squad, data.Week, request.Turn.UserId, (edits, digest) =>
+        var problem = await EditAndCorrectAsync(request, data.Week, (edits, digest) =>
         {
             gone = !InDraft(digest, data.ItemId);
             if (gone)
@@ -400,7 +400,8 @@ public sealed class CardActionHandler(
     /// <summary>A lead marks one of a member's blockers resolved on the desk, or reopens it.</summary>
     internal async Task<CardActionResult> ResolveBlockerAsync(CardActionRequest request, ReviewBlockerData data, bool resolved, CancellationToken cancellationToken)
     {
-        var problem = await digests.ResolveBlockerAsync(request.Squad, data.Week, request.Turn.UserId, data.ItemId, data.Key, resolved, cancellationToken);
+        var saved = await digests.MarkBlockerAsync(request.Squad, data.Week, request.Turn.UserId, data.ItemId, data.Key, resolved, cancellationToken);
+        var problem = saved.Saved ? await CorrectWithinDeadlineAsync(request, data.Week, cancellationToken) : saved.Problem;
         return await ReviewCardAsync(request, data.Week, data.ItemId, problem, cancellationToken);
     }
 
@@ -421,7 +422,7 @@ public sealed class CardActionHandler(
         }
         else
         {
-            problem = await digests.EditAsync(request.Squad, data.Week, request.Turn.UserId, (edits, digest) =>
+            problem = await EditAndCorrectAsync(request, data.Week, (edits, digest) =>
             {
                 var current = digest.Sections.SelectMany(s => s.Items).FirstOrDefault(i => i.ItemId == data.ItemId);
                 gone = current is null;
@@ -461,7 +462,7 @@ public sealed class CardActionHandler(
     internal async Task<CardActionResult> EditIntroAsync(CardActionRequest request, ReviewIntroData data, CancellationToken cancellationToken)
     {
         var intro = AnswerText.Clean(data.Intro);
-        var problem = AnswerText.CheckLength("The intro", intro) ?? await digests.EditAsync(request.Squad, data.Week, request.Turn.UserId, (edits, _) =>
+        var problem = AnswerText.CheckLength("The intro", intro) ?? await EditAndCorrectAsync(request, data.Week, (edits, _) =>
             DigestCards.Fingerprint(edits.Intro) != data.Basis ? null : edits with { Intro = intro.Length == 0 ? null : intro }, cancellationToken);
         return await ReviewCardAsync(request, data.Week, null, problem, cancellationToken);
     }
@@ -469,7 +470,7 @@ public sealed class CardActionHandler(
     internal async Task<CardActionResult> MoveSectionAsync(CardActionRequest request, ReviewSectionData data, bool up, CancellationToken cancellationToken)
     {
         var squad = request.Squad;
-        var problem = await digests.EditAsync(squad, data.Week, request.Turn.UserId, (edits, digest) =>
+        var problem = await EditAndCorrectAsync(request, data.Week, (edits, digest) =>
         {
             var order = digest.Sections.Select(s => s.SectionId).ToList();
             var at = order.IndexOf(data.SectionId);
@@ -485,6 +486,27 @@ public sealed class CardActionHandler(
             return edits with { SectionOrder = order };
         }, cancellationToken);
         return await ReviewCardAsync(request, data.Week, null, problem, cancellationToken);
+    }
+
+    /// <summary>A review edit, saved in the turn; a published weeknote is then corrected (<see cref="CorrectWithinDeadlineAsync"/>).</summary>
+    private async Task<string?> EditAndCorrectAsync(CardActionRequest request, IsoWeek week, Func<DigestEdits, Digest, DigestEdits?> change, CancellationToken cancellationToken)
+    {
+        var saved = await digests.SaveEditAsync(request.Squad, week, request.Turn.UserId, change, cancellationToken);
+        return saved.Saved ? await CorrectWithinDeadlineAsync(request, week, cancellationToken) : saved.Problem;
+    }
+
+    /// <summary>
+    /// Interactive first: the correction of the channel post goes at background priority (it may wait behind a
+    /// fan-out), so the click waits for it no longer than the invoke deadline and then lets it carry on. Should it never
+    /// finish, the publish step it reopened makes it, and status shows the post as out of date until then.
+    /// </summary>
+    private async Task<string?> CorrectWithinDeadlineAsync(CardActionRequest request, IsoWeek week, CancellationToken cancellationToken)
+    {
+        var correcting = await background.RunWithinAsync((services, ct) =>
+            services.GetRequiredService<DigestService>().CorrectPublishedAsync(request.Squad, week, ct), turnOptions.Value.InvokeDeadline, cancellationToken);
+        return correcting.IsCompleted
+            ? await correcting
+            : "Saved. The channel post is being updated (Teams is busy); **status** shows it as showing an earlier version until it is.";
     }
 
     /// <summary>The review card the action came from: the item card holding <paramref name="itemId"/>, else the header.</summary>

@@ -85,6 +85,12 @@ public sealed class FakeTeams
     /// <summary>Completed when a channel post starts waiting on <see cref="ChannelPostHold"/>.</summary>
     public TaskCompletionSource ChannelPostWaiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>While set, an update of a channel activity (a correction) waits for it before Teams answers; set when it arrives.</summary>
+    public TaskCompletionSource? ChannelUpdateHold { get; set; }
+
+    /// <summary>Completed when a channel update starts waiting on <see cref="ChannelUpdateHold"/>.</summary>
+    public TaskCompletionSource ChannelUpdateWaiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Status (and how many times) answered to replies in a channel thread (the continuation parts of a long digest).</summary>
     public (HttpStatusCode Status, int Times) ThreadReplyFault { get; set; }
 
@@ -228,6 +234,12 @@ public sealed class FakeTeams
                 Record(new RecordedRequest(host, request.Method, Uri.UnescapeDataString(path), body, postedStatus, Clock?.GetUtcNow() ?? default, PriorityOf(request)));
                 throw;
             }
+        }
+
+        if (ChannelUpdateHold is { } updateHold && request.Method == HttpMethod.Put && Uri.UnescapeDataString(path).Contains(";messageid=", StringComparison.Ordinal))
+        {
+            ChannelUpdateWaiting.TrySetResult();
+            await updateHold.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
         }
 
         var (status, json, retryAfter) = Route(request.Method, path, request.RequestUri.Query, body, out var outage);
