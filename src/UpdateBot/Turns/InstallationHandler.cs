@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using UpdateBot.Cards;
 using UpdateBot.Deliveries;
 using UpdateBot.Messaging;
@@ -11,7 +12,7 @@ namespace UpdateBot.Turns;
 /// Install and membership events (docs/protocol.md, "Install lifecycle"). Teams sends both an <c>installationUpdate</c> and a
 /// <c>conversationUpdate</c> for one install, so the welcome is claimed once per install.
 /// </summary>
-public sealed class InstallationHandler(
+public sealed partial class InstallationHandler(
     SquadStore squads,
     MemberStore members,
     ConversationStore conversations,
@@ -19,7 +20,8 @@ public sealed class InstallationHandler(
     DeliveryEngine delivery,
     TeamWelcome welcome,
     Messenger messenger,
-    ConnectorClient connector)
+    ConnectorClient connector,
+    ILogger<InstallationHandler> logger)
 {
     private const string WelcomeKey = TeamWelcome.WelcomeKey;
 
@@ -119,7 +121,16 @@ public sealed class InstallationHandler(
 
         // The welcome post and the setup card in its thread are two intents of the delivery engine: each happens once,
         // and one that provably did not arrive is sent again by the scheduler (TeamWelcome), not only on the next install event.
-        await welcome.DeliverAsync(squad, cancellationToken);
+        // So a failure while sending it (a storage blip in the roster sync, say) is the engine's to retry: the install is
+        // recorded, and answering 500 would only make Teams resend the event.
+        try
+        {
+            await welcome.DeliverAsync(squad, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogWelcomeDeferred(logger, teamId, e);
+        }
     }
 
     private async Task OnBotRemovedFromTeamAsync(string teamId, CancellationToken cancellationToken)
@@ -137,4 +148,7 @@ public sealed class InstallationHandler(
     }
 
     private static string UserPartition(string userId) => TableKey.Join("user", userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The welcome in team {TeamId} could not be sent during the install event; the scheduler sends it")]
+    private static partial void LogWelcomeDeferred(ILogger logger, string teamId, Exception exception);
 }
