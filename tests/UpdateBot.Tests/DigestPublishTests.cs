@@ -20,13 +20,7 @@ public sealed class DigestPublishTests(AzuriteFixture tables) : IClassFixture<Az
     private static async Task<Squad> SeedWithAnswersAsync(BotTestHost host, DateTimeOffset then)
     {
         var squad = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead, SecondLead], autoPublish: true);
-        await host.InScopeAsync(async sp =>
-        {
-            var answers = sp.GetRequiredService<AnswerService>();
-            await answers.SubmitAsync(new AnswerFor(squad, Week, "29:bo", "Bo Diddley"), new Dictionary<string, string?> { ["s_highlights"] = "Bo shipped the beat" }, CancellationToken.None);
-            await answers.SubmitAsync(new AnswerFor(squad, Week, "29:cy", "Cy Twombly"), new Dictionary<string, string?> { ["s_highlights"] = "Cy painted the wall" }, CancellationToken.None);
-            return 0;
-        });
+        await host.AnswerBoAndCyAsync(squad, Week);
         host.Time.Advance(then - host.Time.GetUtcNow());
         return squad;
     }

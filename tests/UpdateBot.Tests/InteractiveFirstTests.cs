@@ -57,13 +57,7 @@ public sealed class InteractiveFirstTests(AzuriteFixture tables) : IClassFixture
         await using var squad = new TestSquad(tables, "CorrPrio", PublishAt.AddHours(-2));
         var host = squad.StartHost();
         var seeded = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: true);
-        await host.InScopeAsync(async sp =>
-        {
-            var answers = sp.GetRequiredService<AnswerService>();
-            await answers.SubmitAsync(new AnswerFor(seeded, Week, "29:bo", "Bo Diddley"), new Dictionary<string, string?> { ["s_highlights"] = "Bo shipped the beat" }, CancellationToken.None);
-            await answers.SubmitAsync(new AnswerFor(seeded, Week, "29:cy", "Cy Twombly"), new Dictionary<string, string?> { ["s_highlights"] = "Cy painted the wall" }, CancellationToken.None);
-            return 0;
-        });
+        await host.AnswerBoAndCyAsync(seeded, Week);
         squad.Time.Advance(PublishAt - squad.Time.GetUtcNow());
         await host.TickAsync();
         Assert.Single(squad.Teams.ChannelPosts);

@@ -171,6 +171,15 @@ public sealed class BotTestHost : WebApplicationFactory<Program>
     /// A configured squad straight through the stores (the endpoint path is covered by the setup tests): the team's
     /// roster is served by the fake connector and synced by the cycle.
     /// </summary>
+    /// <summary>The two answers most tests start from: Bo's "Bo shipped the beat" and Cy's "Cy painted the wall", in Highlights.</summary>
+    public Task AnswerBoAndCyAsync(Squad squad, IsoWeek week) => InScopeAsync(async sp =>
+    {
+        var answers = sp.GetRequiredService<UpdateBot.Answers.AnswerService>();
+        await answers.SubmitAsync(new UpdateBot.Answers.AnswerFor(squad, week, "29:bo", "Bo Diddley"), new Dictionary<string, string?> { ["s_highlights"] = "Bo shipped the beat" }, CancellationToken.None);
+        await answers.SubmitAsync(new UpdateBot.Answers.AnswerFor(squad, week, "29:cy", "Cy Twombly"), new Dictionary<string, string?> { ["s_highlights"] = "Cy painted the wall" }, CancellationToken.None);
+        return 0;
+    });
+
     public async Task<Squad> SeedSquadAsync(string teamId, IReadOnlyList<(string Id, string Name)> members, IReadOnlyList<string> leads, string timeZone = "Europe/London", bool autoPublish = true, string name = "Platform", bool publishOpenly = false)
     {
         Teams.SetTeam(teamId, members);
