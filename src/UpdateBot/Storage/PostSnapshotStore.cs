@@ -76,28 +76,22 @@ public sealed class PostSnapshotStore(Tables tables)
     }
 
     /// <summary>Removes the week's snapshot (erasure: it holds members' words). Later parts are then made from the weeknote as it stands.</summary>
-    public async Task<int> DeleteAsync(string partition, CancellationToken cancellationToken)
-    {
-        var rows = await ListRowsAsync(partition, cancellationToken);
-        foreach (var row in rows)
-        {
-            await tables.Cycle.DeleteEntityAsync(partition, row.RowKey, ETag.All, cancellationToken);
-        }
-
-        return rows.Count;
-    }
+    public Task<int> DeleteAsync(string partition, CancellationToken cancellationToken) =>
+        tables.Cycle.DeleteWhereAsync(Rows(partition), cancellationToken);
 
     private async Task<List<TableEntity>> ListRowsAsync(string partition, CancellationToken cancellationToken)
     {
         var rows = new List<TableEntity>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {Prefix} and RowKey lt {End}");
-        await foreach (var row in tables.Cycle.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var row in tables.Cycle.QueryAsync<TableEntity>(Rows(partition), cancellationToken: cancellationToken))
         {
             rows.Add(row);
         }
 
         return rows;
     }
+
+    private static string Rows(string partition) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {Prefix} and RowKey lt {End}");
 
     private static string Key(int part) => Prefix + part.ToString("D3", CultureInfo.InvariantCulture);
 }
