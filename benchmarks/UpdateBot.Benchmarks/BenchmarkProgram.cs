@@ -107,6 +107,7 @@ internal static partial class BenchmarkProgram
             var result = JsonSerializer.Deserialize<RunResult>(line.Groups[1].Value, Json) ?? throw new InvalidOperationException("Unreadable result.");
             results.Add(result);
             await Console.Error.WriteLineAsync($"run {i}: {result.WallSeconds:0.0} s, {result.Connector.Throttled} × 429, lost {result.Connector.Lost}, duplicates {result.Connector.Duplicates}; {result.StepReport}");
+            await Console.Error.WriteLineAsync($"run {i}: limiter idle {result.LimiterIdleShare:P1} of samples, background limiter wait p50 {result.SlotWaits?.BackgroundP50Ms:0} ms");
             await Console.Error.WriteLineAsync($"run {i}: memory idle {result.IdleResidentBytes / 1048576.0:0.0} MiB, peak during the fan-out {result.PeakResidentBytes / 1048576.0:0.0} MiB (VmRSS/VmHWM)");
             if (result.Interactive is { TurnsPerSecond: > 0 } turns)
             {
@@ -168,6 +169,8 @@ internal static partial class BenchmarkProgram
         Row("duplicates (must be 0)", r => r.Connector.Duplicates, "0");
         Row("unexpected requests", r => r.Connector.Unexpected, "0");
         Row("re-run: new deliveries (must be 0)", r => r.RerunDeliveries, "0");
+        Row("limiter had nobody waiting, share of 10 ms samples", r => r.LimiterIdleShare, "0.000");
+        Row("limiter wait of fan-out (background) requests, p50 ms", r => r.SlotWaits?.BackgroundP50Ms ?? 0, "0");
         if (results.Any(r => r.Interactive is { TurnsPerSecond: > 0 }))
         {
             var none = InteractiveStats.None;
@@ -184,7 +187,6 @@ internal static partial class BenchmarkProgram
             Row("limiter wait of interactive requests, p50 ms", r => r.SlotWaits?.InteractiveP50Ms ?? 0, "0");
             Row("limiter wait of interactive requests, p99 ms", r => r.SlotWaits?.InteractiveP99Ms ?? 0, "0");
             Row("limiter wait of interactive requests, max ms", r => r.SlotWaits?.InteractiveMaxMs ?? 0, "0");
-            Row("limiter wait of background requests, p50 ms", r => r.SlotWaits?.BackgroundP50Ms ?? 0, "0");
             Row("limiter wait of background requests, p99 ms", r => r.SlotWaits?.BackgroundP99Ms ?? 0, "0");
             Row("turns failed or unanswered (must be 0)", r => (r.Interactive ?? none).Failed, "0");
             Row("replies + card PUTs at the connector", r => r.Connector.Replies + r.Connector.Updates, "0");

@@ -40,7 +40,8 @@ internal sealed record RunResult(
     SlotWaitStats? SlotWaits = null,
     long IdleResidentBytes = 0,
     long PeakResidentBytes = 0,
-    bool PeakResidentIsFanOutOnly = false);
+    bool PeakResidentIsFanOutOnly = false,
+    double LimiterIdleShare = 0);
 
 /// <summary>
 /// Hosts the real service (<c>AddUpdateBot</c> on Kestrel, tables in Azurite, <c>Cycle:Enabled=false</c>), seeds one
@@ -133,7 +134,24 @@ internal static class FanOutRun
         var load = new InteractiveLoad(people, app.Services.GetRequiredService<ConversationStore>(), squad, week, connector, roster, turnsPerSecond).RunAsync(fanOutDone.Token);
 
         using var slotWaits = new SlotWaits();
+        // How often the service's global limiter had nobody waiting for a slot during the fan-out: a share well above
+        // zero means the fan-out did not keep the budget busy (its own work between sends, not Teams' limits, set the pace).
+        var limits = app.Services.GetRequiredService<UpdateBot.Teams.Connector.ConnectorRateLimits>();
+        var (idleSamples, allSamples) = (0, 0);
+        var idlePerSecond = new int[3600];
         var watch = Stopwatch.StartNew();
+        var idleSampler = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+            while (await timer.WaitForNextTickAsync(fanOutDone.Token).ConfigureAwait(false))
+            {
+                allSamples++;
+                var idle = limits.WaitingForGlobalSlot == 0;
+                idleSamples += idle ? 1 : 0;
+                idlePerSecond[Math.Min(3599, (int)watch.Elapsed.TotalSeconds)] += idle ? 1 : 0;
+            }
+        }, CancellationToken.None);
+        watch.Restart();
         StepReport report;
         using (var scope = app.Services.CreateScope())
         {
@@ -143,6 +161,8 @@ internal static class FanOutRun
 
         var wall = watch.Elapsed;
         await fanOutDone.CancelAsync();
+        await idleSampler.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        await Console.Error.WriteLineAsync("limiter idle samples per second of the run: " + string.Join(' ', idlePerSecond.Take((int)wall.TotalSeconds + 1)));
         var interactive = await load;
         var waits = slotWaits.Snapshot();
         peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(forceFullCollection: false));
@@ -189,7 +209,8 @@ internal static class FanOutRun
             rerunSeconds, second.Delivered - first.Delivered, rerun.Describe(),
             peakWorkingSet, workingSetBefore, peakHeap, heapAfter, allocated,
             gens.Item1, gens.Item2, gens.Item3, gcPause.TotalMilliseconds,
-            prioritize, interactive, waits, idleResident, peakResident, peakIsFanOutOnly);
+            prioritize, interactive, waits, idleResident, peakResident, peakIsFanOutOnly,
+            allSamples == 0 ? 0 : idleSamples / (double)allSamples);
     }
 
     private static async Task WaitReadyAsync(HttpClient http, CancellationToken ct)

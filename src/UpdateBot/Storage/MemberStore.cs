@@ -54,6 +54,8 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
     public Task<IReadOnlyList<string>> SquadIdsForUserAsync(string userId, CancellationToken cancellationToken) =>
         people.SquadIdsAsync(userId, cancellationToken);
 
+    private const int RosterWriteParallelism = 8;
+
     /// <summary>
     /// Brings the stored roster in line with Teams: new members added, names refreshed, members no longer in the team
     /// kept but marked out of the roster (so the lead still sees "left the team").
@@ -63,13 +65,12 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
         var partition = TableKey.Encode(squadId);
         var existing = (await tables.Members.QueryPartitionAsync<MemberRow>(partition, cancellationToken))
             .ToDictionary(r => r.UserId, StringComparer.Ordinal);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var entry in roster)
-        {
-            seen.Add(entry.UserId);
-            existing.TryGetValue(entry.UserId, out var row);
-            await UpsertRosterEntryAsync(squadId, entry, row, cancellationToken);
-        }
+        var seen = roster.Select(e => e.UserId).ToHashSet(StringComparer.Ordinal);
+
+        // Each member's rows are their own, so they are written side by side: a new 1,000-member team is three writes a
+        // member, and one after another they held the first prompt back by seconds (docs/benchmarks.md, "Fan-out").
+        await Parallel.ForEachAsync(roster, new ParallelOptions { MaxDegreeOfParallelism = RosterWriteParallelism, CancellationToken = cancellationToken }, async (entry, ct) =>
+            await UpsertRosterEntryAsync(squadId, entry, existing.GetValueOrDefault(entry.UserId), ct));
 
         foreach (var row in existing.Values.Where(r => r.InRoster && !seen.Contains(r.UserId)))
         {
