@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using UpdateBot.Cards;
 using UpdateBot.Digests;
+using UpdateBot.Localisation;
 using UpdateBot.Domain;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Cards;
@@ -72,14 +73,18 @@ public sealed class CardCatalogueTests
         return Continuity.WithAges(digest, Continuity.Age(Week, now, [(lastWeek, before)], [new BlockerMark(Week, "29:bo", Continuity.BlockerKey("Need a designer"))]));
     }
 
-    public static IEnumerable<(string Name, AdaptiveCard Card, bool SizeLimited)> AllCards()
+    /// <summary>Every card in both languages (README, "Welsh and English"), each named with its culture.</summary>
+    public static IEnumerable<(string Name, AdaptiveCard Card, bool SizeLimited)> AllCards() =>
+        Enum.GetValues<Language>().SelectMany(language => AllCards(Texts.For(language)).Select(c => ($"{c.Name}.{language.CultureName()}", c.Card, c.SizeLimited)));
+
+    private static IEnumerable<(string Name, AdaptiveCard Card, bool SizeLimited)> AllCards(Texts t)
     {
         var squad = NewSquad();
         var answers = new Dictionary<string, string> { ["highlights"] = "Shipped it", ["blockers-and-asks"] = "Need a reviewer" };
-        yield return ("welcome-team", WelcomeCards.Welcome(inTeam: true, "Platform"), false);
-        yield return ("welcome-personal", WelcomeCards.Welcome(inTeam: false, null), false);
-        yield return ("help-lead", WelcomeCards.Help(isLead: true), false);
-        yield return ("help-member", WelcomeCards.Help(isLead: false, "I didn't catch that. Here's what I can do:"), false);
+        yield return ("welcome-team", WelcomeCards.Welcome(inTeam: true, "Platform", texts: t), false);
+        yield return ("welcome-personal", WelcomeCards.Welcome(inTeam: false, null, texts: t), false);
+        yield return ("help-lead", WelcomeCards.Help(isLead: true, texts: t), false);
+        yield return ("help-member", WelcomeCards.Help(isLead: false, t["Help.DidNotCatch"], t), false);
         yield return ("setup-form", SetupCards.Form(squad, null, []), false);
         yield return ("setup-form-errors", SetupCards.Form(squad, new SquadSettingsInput("Platform", "Mars/Base", "Thursday", "10:00", "Friday", "15:00", "Friday", "14:00", "Friday", "16:00", "Highlights\n\nBlockers", true),
             ["Unknown time zone \"Mars/Base\".", "The reminder must come before the draft is compiled."]), false);

@@ -31,7 +31,8 @@ public sealed class CommandHandler(
     TimeProvider time,
     OpenWeeknoteService openWeeknotes,
     SquadStore squads,
-    MemberTimeZones timeZones)
+    MemberTimeZones timeZones,
+    MemberLanguages languages)
 {
     /// <summary>A message longer than this cannot wait for a squad choice (one table property holds at most 32K characters).</summary>
     private const int MaxWaitingText = 30_000;
@@ -60,7 +61,7 @@ public sealed class CommandHandler(
         switch (command.Kind)
         {
             case CommandKind.Help:
-                await ReplyAsync(turn, WelcomeCards.Help(await LeadsAnyAsync(turn, mine, cancellationToken)), cancellationToken);
+                await ReplyAsync(turn, WelcomeCards.Help(await LeadsAnyAsync(turn, mine, cancellationToken), texts: turn.Texts), cancellationToken);
                 return;
             case CommandKind.MyData:
                 await ReplyTextAsync(turn, await privacy.DescribeAsync(turn.UserId, cancellationToken), cancellationToken);
@@ -74,7 +75,12 @@ public sealed class CommandHandler(
             case CommandKind.MyTimeZone:
                 await ReplyTextAsync(turn, turn.IsPersonal
                     ? await timeZones.CommandAsync(turn.UserId, command.Argument, cancellationToken)
-                    : "Let's keep that between us: message me 1:1 for that.", cancellationToken);
+                    : turn.Texts["Command.PersonalOnly"], cancellationToken);
+                return;
+            case CommandKind.Language:
+                await ReplyTextAsync(turn, turn.IsPersonal
+                    ? await languages.CommandAsync(turn.UserId, command.Argument, turn.Language, cancellationToken)
+                    : turn.Texts["Command.PersonalOnly"], cancellationToken);
                 return;
             case CommandKind.Status or CommandKind.PromptNow or CommandKind.RemindNow or CommandKind.SendAgain or CommandKind.Preview
                 or CommandKind.Publish or CommandKind.Export or CommandKind.History or CommandKind.Settings or CommandKind.Glossary:
@@ -194,7 +200,7 @@ public sealed class CommandHandler(
             {
                 var exportWeek = week;
                 var open = Commands.IsPublicExport(command);
-                var weekArgument = open ? command.Argument["public".Length..].Trim() : command.Argument;
+                var weekArgument = Commands.ExportWeek(command);
                 if (weekArgument.Length > 0 && !IsoWeek.TryParse(weekArgument.Split(' ')[0], out exportWeek))
                 {
                     await ReplyTextAsync(turn, $"I couldn't read \"{command.Argument}\" as a week. Try **export {week.Previous()}**.", cancellationToken);
@@ -361,7 +367,7 @@ public sealed class CommandHandler(
     {
         if (!turn.IsPersonal)
         {
-            await ReplyTextAsync(turn, "Let's keep that between us: message me 1:1 for that.", cancellationToken);
+            await ReplyTextAsync(turn, turn.Texts["Command.PersonalOnly"], cancellationToken);
             return;
         }
 
@@ -425,7 +431,7 @@ public sealed class CommandHandler(
             {
                 var squad = configured[0];
                 var week = WeekWindow.CurrentWeek(squad, time.GetUtcNow());
-                var hint = command.LooksLike is { } kind ? Commands.DidYouMean(kind) : null;
+                var hint = command.LooksLike is { } kind ? Commands.DidYouMean(kind, turn.Texts) : null;
                 var text = request.Text.Length > 0 ? request.Text : command.Text;
                 var outcome = await answers.CaptureAsync(new AnswerFor(squad, week, turn.UserId, turn.UserName), text, cancellationToken, turn.Activity.Id, hint);
                 await ReplyAsync(turn, outcome.Card, cancellationToken);
@@ -433,7 +439,7 @@ public sealed class CommandHandler(
             }
         }
 
-        await ReplyAsync(turn, WelcomeCards.Help(await LeadsAnyAsync(turn, request.Squads, cancellationToken), "I didn't catch that. Here's what I can do:"), cancellationToken);
+        await ReplyAsync(turn, WelcomeCards.Help(await LeadsAnyAsync(turn, request.Squads, cancellationToken), turn.Texts["Help.DidNotCatch"], turn.Texts), cancellationToken);
     }
 
     /// <summary>The one-tap choice: the message waits in storage (any instance can take the tap) and is handled again for the squad picked.</summary>
