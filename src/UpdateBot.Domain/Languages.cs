@@ -109,7 +109,35 @@ public static class Languages
         _ => [Language.English],
     };
 
-    /// <summary>Reads the setup card's / stored value; English for anything else (every squad before this setting).</summary>
+    /// <summary>The words of the <c>headings</c> / <c>penawdau</c> argument, in both languages.</summary>
+    private static readonly (string Word, HeadingLanguages Headings)[] HeadingWords =
+    [
+        ("english", HeadingLanguages.English),
+        ("saesneg", HeadingLanguages.English),
+        ("welsh", HeadingLanguages.Welsh),
+        ("cymraeg", HeadingLanguages.Welsh),
+        ("both", HeadingLanguages.Both),
+        ("bilingual", HeadingLanguages.Both),
+        ("y ddwy", HeadingLanguages.Both),
+        ("dwyieithog", HeadingLanguages.Both),
+    ];
+
+    /// <summary>Reads the argument of <c>headings</c> / <c>penawdau</c> ("Welsh", "both", "y ddwy"…); null when it is none.</summary>
+    public static HeadingLanguages? ParseHeadings(string? argument)
+    {
+        var word = string.Join(' ', (argument ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant();
+        foreach (var (name, headings) in HeadingWords)
+        {
+            if (word == name)
+            {
+                return headings;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Reads the stored value; English for anything else (every squad before this setting).</summary>
     public static HeadingLanguages ReadHeadings(string? stored) =>
         Enum.TryParse<HeadingLanguages>(stored, ignoreCase: true, out var headings) && Enum.IsDefined(headings) ? headings : HeadingLanguages.English;
 }

@@ -89,21 +89,21 @@ public sealed class CardCatalogueTests
         yield return ("setup-form-errors", SetupCards.Form(squad, new SquadSettingsInput("Platform", "Mars/Base", "Thursday", "10:00", "Friday", "15:00", "Friday", "14:00", "Friday", "16:00", "Highlights\n\nBlockers", true),
             ["Unknown time zone \"Mars/Base\".", "The reminder must come before the draft is compiled."]), false);
         yield return ("setup-saved", SetupCards.Saved(squad.Settings, "Lena Lead"), false);
-        yield return ("prompt-form", PromptCards.Form(squad, Week, new Dictionary<string, string>(), [], reminder: false, "29:ada", ClosesAt), false);
-        yield return ("prompt-reminder", PromptCards.Form(squad, Week, answers, [], reminder: true, "29:ada", ClosesAt), false);
+        yield return ("prompt-form", PromptCards.Form(squad, Week, new Dictionary<string, string>(), [], reminder: false, "29:ada", ClosesAt, texts: t), false);
+        yield return ("prompt-reminder", PromptCards.Form(squad, Week, answers, [], reminder: true, "29:ada", ClosesAt, texts: t), false);
         var carried = Continuity.FromLastWeek(NewSquad(8).Settings, NewEntry("29:ada", "Ada", EntryStatus.Answered, new Dictionary<string, string> { ["next-week"] = "Book the **research** venue", ["blockers-and-asks"] = Filler("long", 1_900) }));
-        yield return ("prompt-form-carried", PromptCards.Form(NewSquad(8), Week, answers, [], reminder: false, "29:ada", ClosesAt, carried: carried), true);
-        yield return ("prompt-form-errors", PromptCards.Form(squad, Week, answers, ["Highlights is 2,001 characters; the limit is 2,000."], reminder: false, "29:ada", ClosesAt), false);
+        yield return ("prompt-form-carried", PromptCards.Form(NewSquad(8), Week, answers, [], reminder: false, "29:ada", ClosesAt, carried: carried, texts: t), true);
+        yield return ("prompt-form-errors", PromptCards.Form(squad, Week, answers, ["Highlights is 2,001 characters; the limit is 2,000."], reminder: false, "29:ada", ClosesAt, texts: t), false);
         var open = squad with { Settings = squad.Settings with { PublishOpenly = true } };
         yield return ("setup-form-open", SetupCards.Form(open, null, []), false);
         yield return ("setup-saved-open", SetupCards.Saved(open.Settings, "Lena Lead"), false);
-        yield return ("prompt-form-open", PromptCards.Form(open, Week, answers, [], reminder: false, "29:ada", ClosesAt, open: new OpenChoices(TeamOnly: true, PublicName.FirstName)), false);
-        yield return ("summary-answered-open", PromptCards.Summary(open, Week, NewEntry("29:ada", "Ada", EntryStatus.Answered, answers) with { TeamOnly = true }, null, open: true, ClosesAt), false);
-        yield return ("summary-quiet", PromptCards.Summary(squad, Week, NewEntry("29:ada", "Ada", EntryStatus.Quiet), null, open: true, ClosesAt), false);
-        yield return ("summary-away", PromptCards.Summary(squad, Week, NewEntry("29:ada", "Ada", EntryStatus.Away), new DateOnly(2026, 12, 12), open: true, ClosesAt), false);
-        yield return ("summary-answered", PromptCards.Summary(squad, Week, NewEntry("29:ada", "Ada", EntryStatus.Answered, answers), null, open: true, ClosesAt), false);
-        yield return ("summary-closed", PromptCards.Summary(squad, Week, NewEntry("29:ada", "Ada", EntryStatus.Answered, answers), null, open: false, ClosesAt), false);
-        yield return ("captured", PromptCards.Captured(squad, Week, "highlights", "Met the ICB team"), false);
+        yield return ("prompt-form-open", PromptCards.Form(open, Week, answers, [], reminder: false, "29:ada", ClosesAt, open: new OpenChoices(TeamOnly: true, PublicName.FirstName), texts: t), false);
+        yield return ("summary-answered-open", PromptCards.Summary(open, Week, NewEntry("29:ada", "Ada", EntryStatus.Answered, answers) with { TeamOnly = true }, null, open: true, ClosesAt, texts: t), false);
+        yield return ("summary-quiet", PromptCards.Summary(squad, Week, NewEntry("29:ada", "Ada", EntryStatus.Quiet), null, open: true, ClosesAt, texts: t), false);
+        yield return ("summary-away", PromptCards.Summary(squad, Week, NewEntry("29:ada", "Ada", EntryStatus.Away), new DateOnly(2026, 12, 12), open: true, ClosesAt, texts: t), false);
+        yield return ("summary-answered", PromptCards.Summary(squad, Week, NewEntry("29:ada", "Ada", EntryStatus.Answered, answers), null, open: true, ClosesAt, texts: t), false);
+        yield return ("summary-closed", PromptCards.Summary(squad, Week, NewEntry("29:ada", "Ada", EntryStatus.Answered, answers), null, open: false, ClosesAt, texts: t), false);
+        yield return ("captured", PromptCards.Captured(squad, Week, "highlights", "Met the ICB team", texts: t), false);
         yield return ("status", StatusCards.Status("Platform", Week,
         [
             new MemberWeekStatus("Ada Lovelace", "Answered", null, null),
@@ -132,14 +132,25 @@ public sealed class CardCatalogueTests
 
         foreach (var (label, digest) in new[] { ("small", SmallDigest()), ("hidden", SmallDigest(hidden: true)), ("big", BigDigest()), ("continuity", ContinuityDigest()) })
         {
-            var channel = DigestCards.ChannelCards(digest);
+            // Welsh: the channel post with its headings in both languages (the largest), and in Welsh alone.
+            var headings = t.Language == Language.Welsh ? HeadingLanguages.Both : HeadingLanguages.English;
+            if (t.Language == Language.Welsh)
+            {
+                var welshOnly = DigestCards.ChannelCards(digest, "19:team", HeadingLanguages.Welsh);
+                for (var i = 0; i < welshOnly.Count; i++)
+                {
+                    yield return ($"channel-welsh-{label}-{i}", welshOnly[i], true);
+                }
+            }
+
+            var channel = DigestCards.ChannelCards(digest, headings: headings);
             for (var i = 0; i < channel.Count; i++)
             {
                 yield return ($"channel-{label}-{i}", channel[i], true);
             }
 
             // As posted: with Ask about this (per item, or per section when per item would need more cards).
-            var asking = DigestCards.ChannelCards(digest, "19:team");
+            var asking = DigestCards.ChannelCards(digest, "19:team", headings);
             for (var i = 0; i < asking.Count; i++)
             {
                 yield return ($"channel-ask-{label}-{i}", asking[i], true);

@@ -209,4 +209,55 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
     }
 
     private static string LastText(TestSquad squad, string userId) => FakeTeams.Text(squad.Teams.SendsTo(userId)[^1].Json);
+
+    [Fact]
+    public void The_channel_post_has_its_headings_in_the_squads_languages_and_the_answers_as_written()
+    {
+        var settings = new SquadSettings("Platform", "Europe/London", SquadSchedule.Default, SettingsValidation.DefaultSections.Take(2).Append(new Section("wins", "Wins", "What did we win?")).ToList(), ["29:lead"], AutoPublish: true);
+        var answers = new Dictionary<string, string> { ["highlights"] = "Shipped the engine", ["wins"] = "A happy user" };
+        var entries = new[] { new Entry("29:ada", "Ada Lovelace", EntryStatus.Answered, answers, ThursdayNoon), new Entry("29:bo", "Bo Diddley", EntryStatus.Quiet, new Dictionary<string, string>(), ThursdayNoon) };
+        var digest = DigestComposer.Compose(settings, IsoWeek.Parse("2026-W48"), 3, entries, new Participation(2, 1, 1, 0, 0), DigestEdits.None);
+        string Text(HeadingLanguages headings) => string.Concat(DigestCards.ChannelCards(digest, "19:team", headings).Select(c => FakeTeams.Text(JsonNode.Parse(CardJson.Serialize(c)))));
+
+        var english = Text(HeadingLanguages.English);
+        Assert.Contains("Platform weeknotes — Update 3", english, StringComparison.Ordinal);
+        Assert.DoesNotContain("Nodiadau wythnos", english, StringComparison.Ordinal);
+
+        var welsh = Text(HeadingLanguages.Welsh);
+        Assert.Contains("Nodiadau wythnos Platform — Diweddariad 3", welsh, StringComparison.Ordinal);
+        Assert.Contains("23–27 Tach 2026", welsh, StringComparison.Ordinal);
+        Assert.Contains("1 o 2 wedi cyfrannu; 1 yn dawel", welsh, StringComparison.Ordinal);
+        Assert.Contains("Uchafbwyntiau", welsh, StringComparison.Ordinal);
+        Assert.DoesNotContain("Platform weeknotes", welsh, StringComparison.Ordinal);
+
+        // Both: Welsh first. A section the lead named keeps its name; what members wrote is never translated.
+        var both = Text(HeadingLanguages.Both);
+        Assert.True(both.IndexOf("Nodiadau wythnos Platform", StringComparison.Ordinal) < both.IndexOf("Platform weeknotes — Update 3", StringComparison.Ordinal));
+        Assert.Contains("Uchafbwyntiau / Highlights", both, StringComparison.Ordinal);
+        Assert.Contains("Wins", both, StringComparison.Ordinal);
+        Assert.DoesNotContain("Wins / Wins", both, StringComparison.Ordinal);
+        Assert.Contains("Shipped the engine", both, StringComparison.Ordinal);
+        Assert.Contains("A happy user", both, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_lead_sets_the_headings_to_both_and_the_published_post_has_Welsh_first()
+    {
+        await using var squad = new TestSquad(tables, "penawdau", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+
+        // Welsh words from a lead whose Teams speaks English: the command works, the answer is in her language.
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "penawdau y ddwy")));
+        Assert.Contains("headings in Welsh and English (Welsh first)", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
+        Assert.Equal(HeadingLanguages.Both, (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.Settings.Headings);
+
+        // A member's words go in as written.
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Wedi cyfarfod â'r bwrdd iechyd"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "publish")));
+        var post = FakeTeams.Text(Assert.Single(squad.Teams.ChannelPosts).Json);
+        Assert.True(post.IndexOf("Nodiadau wythnos", StringComparison.Ordinal) < post.IndexOf("weeknotes — Update", StringComparison.Ordinal), post);
+        Assert.Contains("Wedi cyfarfod â'r bwrdd iechyd", post, StringComparison.Ordinal);
+        Assert.Contains("Uchafbwyntiau / Highlights", post, StringComparison.Ordinal);
+    }
 }

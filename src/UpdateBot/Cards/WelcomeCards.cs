@@ -71,6 +71,7 @@ public static class WelcomeCards
             new(W(CommandKind.History), t["Help.History"]),
             new(W(CommandKind.Settings), t["Help.Settings"]),
             new(t.Format("Help.Glossary.Command", W(CommandKind.Glossary)), t.Format("Help.Glossary", W(CommandKind.Glossary))),
+            new(t.Format("Help.Headings.Command", W(CommandKind.Headings)), t["Help.Headings"]),
         };
         var body = new List<CardElement>();
         if (hint is not null)
@@ -91,7 +92,7 @@ public static class WelcomeCards
         }
         else
         {
-            CommandKind[] leadOnly = [CommandKind.Status, CommandKind.PromptNow, CommandKind.RemindNow, CommandKind.SendAgain, CommandKind.Preview, CommandKind.Publish, CommandKind.Export, CommandKind.History, CommandKind.Settings];
+            CommandKind[] leadOnly = [CommandKind.Status, CommandKind.PromptNow, CommandKind.RemindNow, CommandKind.SendAgain, CommandKind.Preview, CommandKind.Publish, CommandKind.Export, CommandKind.History, CommandKind.Settings, CommandKind.Headings];
             var list = t.Format("Help.ListAnd", string.Join(", ", leadOnly.Select(W)), W(CommandKind.Glossary));
             body.Add(Subtle(t.Format("Help.LeadsAlso", list)));
         }

@@ -37,6 +37,12 @@ public sealed class Texts
     public Language Language { get; }
 
     /// <summary>
+    /// How dates and times are written ("Thu 26 Nov, 16:00", "Iau 26 Tach, 16:00"): English keeps the invariant
+    /// culture's names it always had; other languages use their own culture's.
+    /// </summary>
+    public CultureInfo DateCulture => Language == Language.English ? CultureInfo.InvariantCulture : culture;
+
+    /// <summary>
     /// The string under <paramref name="key"/> in this language (its English one if this language lacks it, which the
     /// build check prevents). A key in no file is a programming error and throws, so tests find it.
     /// </summary>

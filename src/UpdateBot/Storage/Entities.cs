@@ -43,6 +43,9 @@ public sealed class SquadRow : TableRow
     /// <summary>Each publish also produces the open (public) edition (see <see cref="Domain.SquadSettings.PublishOpenly"/>).</summary>
     public bool PublishOpenly { get; set; }
 
+    /// <summary>The <see cref="Domain.HeadingLanguages"/> of the channel post; null: English. Set by its own command, never by the setup card.</summary>
+    public string? Headings { get; set; }
+
     /// <summary>The open weeknote's web address name, fixed when first saved (a later rename of the squad keeps its address).</summary>
     public string? OpenSlug { get; set; }
 

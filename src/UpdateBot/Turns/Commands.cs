@@ -37,6 +37,9 @@ public enum CommandKind
 
     /// <summary>"language [English|Welsh|auto]" / "iaith [Cymraeg|Saesneg|awto]": the language the bot speaks to the person.</summary>
     Language,
+
+    /// <summary>"headings English|Welsh|both" / "penawdau Saesneg|Cymraeg|y ddwy": the channel post's heading languages (leads).</summary>
+    Headings,
 }
 
 public sealed record Command(CommandKind Kind, string Argument, string Text)
@@ -105,6 +108,8 @@ public static partial class Commands
         ("stopio", CommandKind.Stop, Language.Welsh),
         ("start", CommandKind.Start, Language.English),
         ("dechrau", CommandKind.Start, Language.Welsh),
+        ("headings", CommandKind.Headings, Language.English),
+        ("penawdau", CommandKind.Headings, Language.Welsh),
         ("language", CommandKind.Language, Language.English),
         ("iaith", CommandKind.Language, Language.Welsh),
     ];
@@ -152,6 +157,7 @@ public static partial class Commands
                     CommandKind.Glossary => GlossaryChange.Read(argument) is not null,
                     CommandKind.MyTimeZone => TimeZoneArgument().IsMatch(argument),
                     CommandKind.Language => Languages.ParseChoice(argument) is not null,
+                    CommandKind.Headings => Languages.ParseHeadings(argument) is not null,
                     _ => false,
                 };
                 if (argument.Length > 0 && !takesArgument)
@@ -194,7 +200,7 @@ public static partial class Commands
     /// <summary>The "did you mean the command?" line shown when a message that starts like one was kept as an answer.</summary>
     public static string DidYouMean(CommandKind kind, Texts texts) => kind switch
     {
-        CommandKind.Away or CommandKind.Export or CommandKind.Glossary or CommandKind.MyTimeZone or CommandKind.PublicName or CommandKind.Language => texts["Command.DidYouMean." + kind],
+        CommandKind.Away or CommandKind.Export or CommandKind.Glossary or CommandKind.MyTimeZone or CommandKind.PublicName or CommandKind.Language or CommandKind.Headings => texts["Command.DidYouMean." + kind],
         _ => texts.Format("Command.DidYouMean.Other", Word(kind, texts.Language)),
     };
 
