@@ -30,6 +30,9 @@ public sealed record Member(
     /// <summary>The member's IANA time zone when known (their prompts go at the squad's hour on their clock).</summary>
     public string? TimeZoneId { get; init; }
 
+    /// <summary>The language the member's prompts and reminders are in (README, "Welsh and English").</summary>
+    public Language Language { get; init; }
+
     /// <summary>The member's zone, or null when it is not known (or not known to this system).</summary>
     public TimeZoneInfo? TimeZone => SettingsValidation.TryFindTimeZone(TimeZoneId, out var zone) ? zone : null;
 }
@@ -122,6 +125,7 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
             row.AwayUntil = null;
             row.AwayFrom = null;
             row.TimeZoneId = null;
+            row.Language = null;
         }, cancellationToken);
 
     /// <summary>The member's time zone in this squad (a copy of the person's); nothing is written when it is the same. False without a roster row.</summary>
@@ -130,6 +134,15 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
         {
             var changed = !string.Equals(row.TimeZoneId, timeZoneId, StringComparison.Ordinal);
             row.TimeZoneId = timeZoneId;
+            return changed;
+        }, cancellationToken) is not null;
+
+    /// <summary>The member's language in this squad (a copy of the person's); nothing is written when it is the same. False without a roster row.</summary>
+    public async Task<bool> SetLanguageAsync(string squadId, string userId, Language language, CancellationToken cancellationToken) =>
+        await tables.Members.UpdateAsync<MemberRow>(TableKey.Encode(squadId), TableKey.Encode(userId), row =>
+        {
+            var changed = (Languages.ReadStored(row.Language) ?? Languages.Default) != language;
+            row.Language = language.ToString();
             return changed;
         }, cancellationToken) is not null;
 
@@ -194,6 +207,7 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
             InRoster = true,
             Indexed = true,
             TimeZoneId = known?.TimeZoneId,
+            Language = known is null ? null : ConversationStore.LanguageOf(known).ToString(),
             Reach = nameof(ReachStatus.Reachable),
             ReachCheckedAt = time.GetUtcNow(),
         };
@@ -242,5 +256,6 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
         AwayFrom = row.AwayFrom is { Length: > 0 } from ? DateOnly.ParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
         LeftAt = row.InRoster ? null : row.LeftAt ?? row.ReachCheckedAt,
         TimeZoneId = row.TimeZoneId,
+        Language = Languages.ReadStored(row.Language) ?? Languages.Default,
     };
 }
