@@ -50,6 +50,33 @@ public sealed class FlatTurnTests(AzuriteFixture tables) : IClassFixture<Azurite
     }
 
     [Fact]
+    public async Task The_status_reads_answers_by_point_reads_and_queries_only_the_squads_own_roster_and_week()
+    {
+        await using var squad = new TestSquad(tables, "flatstat", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await host.InvokeAsync(Submit("shipped"))).Status);
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "help")));
+
+        squad.Storage.Queries.Clear();
+        squad.Storage.Calls.Clear();
+        var before = host.Teams.SendsTo(TestSquad.Lead).Count;
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "status")));
+        var card = string.Join("\n", host.Teams.SendsTo(TestSquad.Lead).Skip(before).Select(r => r.Body));
+        Assert.Contains("Answered", card, StringComparison.Ordinal);
+        Assert.Contains("Pending", card, StringComparison.Ordinal);
+
+        // The roster and the week's markers: one query each, on the squad's own partitions. Nothing else is a query.
+        var squadKey = TableKey.Encode(TestSquad.TeamId);
+        Assert.Collection(
+            squad.Storage.Queries.Order(StringComparer.Ordinal),
+            q => Assert.Equal($"{squad.Prefix}Cycle() ? PartitionKey eq '{EntryStore.Partition(TestSquad.TeamId, Week)}'", q),
+            q => Assert.Equal($"{squad.Prefix}Members() ? PartitionKey eq '{squadKey}'", q));
+        Assert.Equal(TestSquad.People.Count, squad.Storage.Calls.Count(c => c.StartsWith("GET ", StringComparison.Ordinal) && c.Contains("Entries(", StringComparison.Ordinal)));
+        Assert.Empty(squad.Storage.Writes());
+    }
+
+    [Fact]
     public async Task A_person_index_of_the_earlier_layout_is_read_once_and_then_by_point_reads()
     {
         await using var squad = new TestSquad(tables, "flatold", ThursdayNoon);
