@@ -41,7 +41,8 @@ internal sealed record RunResult(
     long IdleResidentBytes = 0,
     long PeakResidentBytes = 0,
     bool PeakResidentIsFanOutOnly = false,
-    double LimiterIdleShare = 0);
+    double LimiterIdleShare = 0,
+    bool ColdRoster = false);
 
 /// <summary>
 /// Hosts the real service (<c>AddUpdateBot</c> on Kestrel, tables in Azurite, <c>Cycle:Enabled=false</c>), seeds one
@@ -49,7 +50,7 @@ internal sealed record RunResult(
 /// </summary>
 internal static class FanOutRun
 {
-    public static async Task<RunResult> RunAsync(string tables, Uri connector, int roster, int global, int clientGlobal, TimeSpan timeout, double turnsPerSecond, bool prioritize)
+    public static async Task<RunResult> RunAsync(string tables, Uri connector, int roster, int global, int clientGlobal, TimeSpan timeout, double turnsPerSecond, bool prioritize, bool coldRoster = false)
     {
         using var cts = new CancellationTokenSource(timeout);
         var ct = cts.Token;
@@ -97,6 +98,15 @@ internal static class FanOutRun
         }
 
         var squad = await squads.GetAsync(FakeConnector.TeamId, ct) ?? throw new InvalidOperationException("Squad missing.");
+        if (!coldRoster)
+        {
+            // As in the product: the install's welcome stores the team's roster (TeamWelcome), days before the first Open
+            // step, which then re-reads the roster pages and finds it unchanged. Stored here from the same list the fake
+            // connector serves, so the connector's counts stay those of the step. --cold-roster times the first-ever
+            // roster write inside the step instead (a team that gained every member since the install).
+            await app.Services.GetRequiredService<MemberStore>().SyncRosterAsync(squad.Id, [.. Enumerable.Range(0, roster).Select(FakeConnector.Member)], ct);
+        }
+
         var week = IsoWeek.FromDate(DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime));
 
         // Settle start-up garbage so the run's numbers are its own.
@@ -210,7 +220,7 @@ internal static class FanOutRun
             peakWorkingSet, workingSetBefore, peakHeap, heapAfter, allocated,
             gens.Item1, gens.Item2, gens.Item3, gcPause.TotalMilliseconds,
             prioritize, interactive, waits, idleResident, peakResident, peakIsFanOutOnly,
-            allSamples == 0 ? 0 : idleSamples / (double)allSamples);
+            allSamples == 0 ? 0 : idleSamples / (double)allSamples, coldRoster);
     }
 
     private static async Task WaitReadyAsync(HttpClient http, CancellationToken ct)
