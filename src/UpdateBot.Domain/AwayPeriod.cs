@@ -20,7 +20,7 @@ public sealed partial record AwayPeriod(DateOnly From, DateOnly Until)
     {
         period = new AwayPeriod(today, today);
         var phrase = (text ?? "").Trim().TrimEnd('.', '!', ',').Trim().ToLowerInvariant();
-        phrase = Spaces().Replace(phrase, " ");
+        phrase = WelshWords.ToEnglish(Spaces().Replace(phrase, " "));
         if (phrase.Length == 0)
         {
             return false;

@@ -157,12 +157,15 @@ public static class DigestComposer
     /// Monday to Friday of the week: "17–21 Nov 2026" within a month, "29 Sep – 3 Oct 2025" across months,
     /// "29 Dec 2025 – 2 Jan 2026" across years.
     /// </summary>
-    public static string FormatDateRange(IsoWeek week)
+    public static string FormatDateRange(IsoWeek week) => FormatDateRange(week, MonthAbbreviations);
+
+    /// <summary>The same, with the twelve month abbreviations of another language ("17–21 Tach 2026").</summary>
+    public static string FormatDateRange(IsoWeek week, IReadOnlyList<string> monthAbbreviations)
     {
         var monday = week.Monday;
         var friday = monday.AddDays(4);
         string Day(DateOnly d) => d.Day.ToString(CultureInfo.InvariantCulture);
-        string Month(DateOnly d) => MonthAbbreviations[d.Month - 1];
+        string Month(DateOnly d) => monthAbbreviations[d.Month - 1];
         string Year(DateOnly d) => d.Year.ToString(CultureInfo.InvariantCulture);
 
         if (monday.Year != friday.Year)

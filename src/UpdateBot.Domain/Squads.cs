@@ -64,6 +64,12 @@ public sealed record SquadSettings(
     /// </summary>
     public bool PublishOpenly { get; init; }
 
+    /// <summary>
+    /// The languages of the channel post's headings (README, "Welsh and English"): English unless a lead chooses Welsh
+    /// or both with <c>headings</c> / <c>penawdau</c>. Members' answers are never translated.
+    /// </summary>
+    public HeadingLanguages Headings { get; init; }
+
     /// <summary>The squad's web address name under /weeknotes/ (null: <see cref="SettingsValidation.DefaultOpenSlug"/> of the name).</summary>
     public string? OpenSlug { get; init; }
 

@@ -68,6 +68,8 @@ public static class UpdateBotServiceExtensions
         services.AddScoped<LeadRights>();
         services.AddScoped<PrivacyService>();
         services.AddScoped<MemberTimeZones>();
+        services.AddScoped<MemberLanguages>();
+        services.AddLocalization();
         services.AddScoped<OpenWeeknoteService>();
         services.AddScoped<DigestService>();
         services.AddScoped<UpdateBot.Questions.QuestionService>();

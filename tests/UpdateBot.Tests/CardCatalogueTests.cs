@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using UpdateBot.Cards;
 using UpdateBot.Digests;
+using UpdateBot.Localisation;
 using UpdateBot.Domain;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Cards;
@@ -72,33 +73,37 @@ public sealed class CardCatalogueTests
         return Continuity.WithAges(digest, Continuity.Age(Week, now, [(lastWeek, before)], [new BlockerMark(Week, "29:bo", Continuity.BlockerKey("Need a designer"))]));
     }
 
-    public static IEnumerable<(string Name, AdaptiveCard Card, bool SizeLimited)> AllCards()
+    /// <summary>Every card in both languages (README, "Welsh and English"), each named with its culture.</summary>
+    public static IEnumerable<(string Name, AdaptiveCard Card, bool SizeLimited)> AllCards() =>
+        Enum.GetValues<Language>().SelectMany(language => AllCards(Texts.For(language)).Select(c => ($"{c.Name}.{language.CultureName()}", c.Card, c.SizeLimited)));
+
+    private static IEnumerable<(string Name, AdaptiveCard Card, bool SizeLimited)> AllCards(Texts t)
     {
         var squad = NewSquad();
         var answers = new Dictionary<string, string> { ["highlights"] = "Shipped it", ["blockers-and-asks"] = "Need a reviewer" };
-        yield return ("welcome-team", WelcomeCards.Welcome(inTeam: true, "Platform"), false);
-        yield return ("welcome-personal", WelcomeCards.Welcome(inTeam: false, null), false);
-        yield return ("help-lead", WelcomeCards.Help(isLead: true), false);
-        yield return ("help-member", WelcomeCards.Help(isLead: false, "I didn't catch that. Here's what I can do:"), false);
+        yield return ("welcome-team", WelcomeCards.Welcome(inTeam: true, "Platform", texts: t), false);
+        yield return ("welcome-personal", WelcomeCards.Welcome(inTeam: false, null, texts: t), false);
+        yield return ("help-lead", WelcomeCards.Help(isLead: true, texts: t), false);
+        yield return ("help-member", WelcomeCards.Help(isLead: false, t["Help.DidNotCatch"], t), false);
         yield return ("setup-form", SetupCards.Form(squad, null, []), false);
         yield return ("setup-form-errors", SetupCards.Form(squad, new SquadSettingsInput("Platform", "Mars/Base", "Thursday", "10:00", "Friday", "15:00", "Friday", "14:00", "Friday", "16:00", "Highlights\n\nBlockers", true),
             ["Unknown time zone \"Mars/Base\".", "The reminder must come before the draft is compiled."]), false);
         yield return ("setup-saved", SetupCards.Saved(squad.Settings, "Lena Lead"), false);
-        yield return ("prompt-form", PromptCards.Form(squad, Week, new Dictionary<string, string>(), [], reminder: false, "29:ada", ClosesAt), false);
-        yield return ("prompt-reminder", PromptCards.Form(squad, Week, answers, [], reminder: true, "29:ada", ClosesAt), false);
+        yield return ("prompt-form", PromptCards.Form(squad, Week, new Dictionary<string, string>(), [], reminder: false, "29:ada", ClosesAt, texts: t), false);
+        yield return ("prompt-reminder", PromptCards.Form(squad, Week, answers, [], reminder: true, "29:ada", ClosesAt, texts: t), false);
         var carried = Continuity.FromLastWeek(NewSquad(8).Settings, NewEntry("29:ada", "Ada", EntryStatus.Answered, new Dictionary<string, string> { ["next-week"] = "Book the **research** venue", ["blockers-and-asks"] = Filler("long", 1_900) }));
-        yield return ("prompt-form-carried", PromptCards.Form(NewSquad(8), Week, answers, [], reminder: false, "29:ada", ClosesAt, carried: carried), true);
-        yield return ("prompt-form-errors", PromptCards.Form(squad, Week, answers, ["Highlights is 2,001 characters; the limit is 2,000."], reminder: false, "29:ada", ClosesAt), false);
+        yield return ("prompt-form-carried", PromptCards.Form(NewSquad(8), Week, answers, [], reminder: false, "29:ada", ClosesAt, carried: carried, texts: t), true);
+        yield return ("prompt-form-errors", PromptCards.Form(squad, Week, answers, ["Highlights is 2,001 characters; the limit is 2,000."], reminder: false, "29:ada", ClosesAt, texts: t), false);
         var open = squad with { Settings = squad.Settings with { PublishOpenly = true } };
         yield return ("setup-form-open", SetupCards.Form(open, null, []), false);
         yield return ("setup-saved-open", SetupCards.Saved(open.Settings, "Lena Lead"), false);
-        yield return ("prompt-form-open", PromptCards.Form(open, Week, answers, [], reminder: false, "29:ada", ClosesAt, open: new OpenChoices(TeamOnly: true, PublicName.FirstName)), false);
-        yield return ("summary-answered-open", PromptCards.Summary(open, Week, NewEntry("29:ada", "Ada", EntryStatus.Answered, answers) with { TeamOnly = true }, null, open: true, ClosesAt), false);
-        yield return ("summary-quiet", PromptCards.Summary(squad, Week, NewEntry("29:ada", "Ada", EntryStatus.Quiet), null, open: true, ClosesAt), false);
-        yield return ("summary-away", PromptCards.Summary(squad, Week, NewEntry("29:ada", "Ada", EntryStatus.Away), new DateOnly(2026, 12, 12), open: true, ClosesAt), false);
-        yield return ("summary-answered", PromptCards.Summary(squad, Week, NewEntry("29:ada", "Ada", EntryStatus.Answered, answers), null, open: true, ClosesAt), false);
-        yield return ("summary-closed", PromptCards.Summary(squad, Week, NewEntry("29:ada", "Ada", EntryStatus.Answered, answers), null, open: false, ClosesAt), false);
-        yield return ("captured", PromptCards.Captured(squad, Week, "highlights", "Met the ICB team"), false);
+        yield return ("prompt-form-open", PromptCards.Form(open, Week, answers, [], reminder: false, "29:ada", ClosesAt, open: new OpenChoices(TeamOnly: true, PublicName.FirstName), texts: t), false);
+        yield return ("summary-answered-open", PromptCards.Summary(open, Week, NewEntry("29:ada", "Ada", EntryStatus.Answered, answers) with { TeamOnly = true }, null, open: true, ClosesAt, texts: t), false);
+        yield return ("summary-quiet", PromptCards.Summary(squad, Week, NewEntry("29:ada", "Ada", EntryStatus.Quiet), null, open: true, ClosesAt, texts: t), false);
+        yield return ("summary-away", PromptCards.Summary(squad, Week, NewEntry("29:ada", "Ada", EntryStatus.Away), new DateOnly(2026, 12, 12), open: true, ClosesAt, texts: t), false);
+        yield return ("summary-answered", PromptCards.Summary(squad, Week, NewEntry("29:ada", "Ada", EntryStatus.Answered, answers), null, open: true, ClosesAt, texts: t), false);
+        yield return ("summary-closed", PromptCards.Summary(squad, Week, NewEntry("29:ada", "Ada", EntryStatus.Answered, answers), null, open: false, ClosesAt, texts: t), false);
+        yield return ("captured", PromptCards.Captured(squad, Week, "highlights", "Met the ICB team", texts: t), false);
         yield return ("status", StatusCards.Status("Platform", Week,
         [
             new MemberWeekStatus("Ada Lovelace", "Answered", null, null),
@@ -127,14 +132,25 @@ public sealed class CardCatalogueTests
 
         foreach (var (label, digest) in new[] { ("small", SmallDigest()), ("hidden", SmallDigest(hidden: true)), ("big", BigDigest()), ("continuity", ContinuityDigest()) })
         {
-            var channel = DigestCards.ChannelCards(digest);
+            // Welsh: the channel post with its headings in both languages (the largest), and in Welsh alone.
+            var headings = t.Language == Language.Welsh ? HeadingLanguages.Both : HeadingLanguages.English;
+            if (t.Language == Language.Welsh)
+            {
+                var welshOnly = DigestCards.ChannelCards(digest, "19:team", HeadingLanguages.Welsh);
+                for (var i = 0; i < welshOnly.Count; i++)
+                {
+                    yield return ($"channel-welsh-{label}-{i}", welshOnly[i], true);
+                }
+            }
+
+            var channel = DigestCards.ChannelCards(digest, headings: headings);
             for (var i = 0; i < channel.Count; i++)
             {
                 yield return ($"channel-{label}-{i}", channel[i], true);
             }
 
             // As posted: with Ask about this (per item, or per section when per item would need more cards).
-            var asking = DigestCards.ChannelCards(digest, "19:team");
+            var asking = DigestCards.ChannelCards(digest, "19:team", headings);
             for (var i = 0; i < asking.Count; i++)
             {
                 yield return ($"channel-ask-{label}-{i}", asking[i], true);

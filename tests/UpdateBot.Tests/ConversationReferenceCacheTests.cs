@@ -147,31 +147,31 @@ public sealed class ConversationReferenceCacheTests(AzuriteFixture azurite) : IC
     public async Task A_client_time_zone_is_written_when_new_then_costs_nothing_and_never_overrides_one_the_person_set()
     {
         var (store, faults, _) = await InstanceAsync(AzuriteFixture.NewPrefix("refcache"));
-        Assert.Null(await store.SaveAsync(Reference("29:ana", ServiceUrl), CancellationToken.None));
+        Assert.Null((await store.SaveAsync(Reference("29:ana", ServiceUrl), CancellationToken.None)).ChangedTimeZoneId);
         faults.Calls.Clear();
 
         // A zone the client reports for the first time is written once, with the rest of the reference.
-        Assert.Equal("America/New_York", await store.SaveAsync(Reference("29:ana", ServiceUrl) with { ClientTimeZoneId = "America/New_York" }, CancellationToken.None));
+        Assert.Equal("America/New_York", (await store.SaveAsync(Reference("29:ana", ServiceUrl) with { ClientTimeZoneId = "America/New_York" }, CancellationToken.None)).ChangedTimeZoneId);
         Assert.Single(faults.Writes());
         faults.Calls.Clear();
 
         // The same zone, no zone, or something that is not an IANA zone: no storage call at all.
-        Assert.Null(await store.SaveAsync(Reference("29:ana", ServiceUrl) with { ClientTimeZoneId = "America/New_York" }, CancellationToken.None));
-        Assert.Null(await store.SaveAsync(Reference("29:ana", ServiceUrl), CancellationToken.None));
-        Assert.Null(await store.SaveAsync(Reference("29:ana", ServiceUrl) with { ClientTimeZoneId = "Moon/Tranquility" }, CancellationToken.None));
+        Assert.Null((await store.SaveAsync(Reference("29:ana", ServiceUrl) with { ClientTimeZoneId = "America/New_York" }, CancellationToken.None)).ChangedTimeZoneId);
+        Assert.Null((await store.SaveAsync(Reference("29:ana", ServiceUrl), CancellationToken.None)).ChangedTimeZoneId);
+        Assert.Null((await store.SaveAsync(Reference("29:ana", ServiceUrl) with { ClientTimeZoneId = "Moon/Tranquility" }, CancellationToken.None)).ChangedTimeZoneId);
         Assert.Empty(faults.Calls);
 
         // A zone the person set stands: a client on another clock does not undo it (and writes nothing).
         Assert.True(await store.SetTimeZoneAsync("29:ana", "Europe/Lisbon", CancellationToken.None));
         faults.Calls.Clear();
-        Assert.Null(await store.SaveAsync(Reference("29:ana", ServiceUrl) with { ClientTimeZoneId = "America/New_York" }, CancellationToken.None));
+        Assert.Null((await store.SaveAsync(Reference("29:ana", ServiceUrl) with { ClientTimeZoneId = "America/New_York" }, CancellationToken.None)).ChangedTimeZoneId);
         Assert.Empty(faults.Writes());
         var stored = await store.GetAsync(ConversationStore.User, "29:ana", CancellationToken.None);
         Assert.Equal(("Europe/Lisbon", Domain.TimeZoneSource.Set), (stored?.TimeZoneId, stored?.TimeZoneSource));
 
         // Handed back to the client ("my time zone auto"): the next zone it reports is taken.
         Assert.True(await store.SetTimeZoneAsync("29:ana", null, CancellationToken.None));
-        Assert.Equal("America/New_York", await store.SaveAsync(Reference("29:ana", ServiceUrl) with { ClientTimeZoneId = "America/New_York" }, CancellationToken.None));
+        Assert.Equal("America/New_York", (await store.SaveAsync(Reference("29:ana", ServiceUrl) with { ClientTimeZoneId = "America/New_York" }, CancellationToken.None)).ChangedTimeZoneId);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using UpdateBot.Cards;
 using UpdateBot.Domain;
+using UpdateBot.Localisation;
 using UpdateBot.Hosting;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Cards;
@@ -55,10 +56,10 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     }
 
     /// <summary>What the member is told when their words went somewhere other than the week they meant.</summary>
-    public static string? LateNote(IsoWeek meant, SquadWeek target, WordsDestination how) => how switch
+    public static string? LateNote(IsoWeek meant, SquadWeek target, WordsDestination how, Texts? texts = null) => how switch
     {
-        WordsDestination.LeadDesk => $"Week {meant} has closed, but your lead has not published it yet, so this went to their review desk for week {meant}.",
-        WordsDestination.NextWeek => $"Week {meant} is already published, so I kept this for your next update (week {target.Week}).",
+        WordsDestination.LeadDesk => (texts ?? Texts.English).Format("Answer.Late.LeadDesk", meant),
+        WordsDestination.NextWeek => (texts ?? Texts.English).Format("Answer.Late.NextWeek", meant, target.Week),
         _ => null,
     };
 
@@ -85,16 +86,17 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     public async Task<AdaptiveCard> ViewAsync(AnswerFor answering, bool forceForm, CancellationToken cancellationToken)
     {
         var (squad, week, memberId, memberName) = answering;
+        var t = answering.Texts;
         var stored = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
         var closed = await IsClosedAsync(squad, week, cancellationToken);
         var entry = stored?.Entry ?? new Entry(memberId, memberName, EntryStatus.Pending, new Dictionary<string, string>(), time.GetUtcNow());
         if (!closed && (forceForm || entry.Status == EntryStatus.Pending))
         {
-            return PromptCards.Form(squad, week, entry.Answers, [], reminder: false, memberId, ClosesAt(squad, week), open: await OpenChoicesAsync(squad, memberId, entry, cancellationToken), carried: await CarriedAsync(squad, week, memberId, cancellationToken));
+            return PromptCards.Form(squad, week, entry.Answers, [], reminder: false, memberId, ClosesAt(squad, week), open: await OpenChoicesAsync(squad, memberId, entry, cancellationToken), carried: await CarriedAsync(squad, week, memberId, cancellationToken), texts: t);
         }
 
         var member = await members.GetAsync(squad.Id, memberId, cancellationToken);
-        return PromptCards.Summary(squad, week, entry, member?.AwayUntil, !closed, ClosesAt(squad, week));
+        return PromptCards.Summary(squad, week, entry, member?.AwayUntil, !closed, ClosesAt(squad, week), texts: t);
     }
 
     /// <summary>
@@ -107,6 +109,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     public async Task<AnswerOutcome> SubmitAsync(AnswerFor answering, IReadOnlyDictionary<string, string?> typed, CancellationToken cancellationToken, OpenChoiceChange? openChange = null)
     {
         var (squad, week, memberId, memberName) = answering;
+        var t = answering.Texts;
         openChange ??= OpenChoiceChange.None;
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
         var errors = new List<string>();
@@ -133,7 +136,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             {
                 var existing = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
                 var closedEntry = existing?.Entry ?? new Entry(memberId, memberName, EntryStatus.Pending, answers, time.GetUtcNow());
-                return new AnswerOutcome(PromptCards.Summary(squad, week, closedEntry, null, open: false, closesAt), Saved: false, $"Week {week} is already published; there was nothing to keep for next week.");
+                return new AnswerOutcome(PromptCards.Summary(squad, week, closedEntry, null, open: false, closesAt, texts: t), Saved: false, t.Format("Answer.PublishedNothingToKeep", week));
             }
 
             string? tooLong = null;
@@ -151,11 +154,11 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             var kept = late.Entry;
             if ((tooLong ?? late.TooLarge) is { } refusal)
             {
-                return new AnswerOutcome(PromptCards.Form(squad, target.Week, kept.Answers, [refusal, LateNote(week, target, how)!, "Nothing was added; here is that update so you can trim it."], false, memberId, target.ClosesAt, open: await OpenChoicesAsync(squad, memberId, kept, cancellationToken), carried: await CarriedAsync(squad, target.Week, memberId, cancellationToken)), Saved: false);
+                return new AnswerOutcome(PromptCards.Form(squad, target.Week, kept.Answers, [refusal, LateNote(week, target, how, t)!, t["Answer.NothingAddedThat"]], false, memberId, target.ClosesAt, open: await OpenChoicesAsync(squad, memberId, kept, cancellationToken), carried: await CarriedAsync(squad, target.Week, memberId, cancellationToken), texts: t), Saved: false);
             }
 
             await SavePublicNameAsync(memberId, openChange, cancellationToken);
-            return new AnswerOutcome(PromptCards.Summary(squad, target.Week, kept, null, target.IsOpenAt(time.GetUtcNow()), target.ClosesAt), Saved: true, LateNote(week, target, how));
+            return new AnswerOutcome(PromptCards.Summary(squad, target.Week, kept, null, target.IsOpenAt(time.GetUtcNow()), target.ClosesAt, texts: t), Saved: true, LateNote(week, target, how, t));
         }
 
         // The form replaces every section, so it must be based on the answers as stored now: something captured
@@ -164,16 +167,16 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         var storedBasis = PromptCards.AnswersFingerprint(stored?.Entry.Answers ?? new Dictionary<string, string>());
         if (how != WordsDestination.NextWeek && typed.GetValueOrDefault("basis") is { } basis && basis != storedBasis && stored is not null)
         {
-            errors.Add("Your update changed since this card was shown (from another device, or something you typed in the chat). Check the sections below and submit again to keep this version.");
+            errors.Add(t["Answer.ChangedSinceShown"]);
             errors.AddRange(stored.Entry.Answers.Where(a => !string.IsNullOrWhiteSpace(a.Value))
-                .Select(a => $"Saved now in {squad.Settings.Sections.FirstOrDefault(s => s.Id == a.Key)?.Title ?? a.Key}: {a.Value}"));
+                .Select(a => t.Format("Answer.SavedNowIn", squad.Settings.Sections.FirstOrDefault(s => s.Id == a.Key)?.Title ?? a.Key, a.Value)));
         }
 
         if (errors.Count > 0)
         {
             var kept = typed.Where(kv => kv.Value is not null && kv.Key.StartsWith("s_", StringComparison.Ordinal))
                 .ToDictionary(kv => kv.Key[2..], kv => kv.Value!, StringComparer.Ordinal);
-            return new AnswerOutcome(PromptCards.Form(squad, week, kept, errors, reminder: false, memberId, closesAt, storedBasis, await OpenChoicesAsync(squad, memberId, stored?.Entry, cancellationToken), carried: await CarriedAsync(squad, week, memberId, cancellationToken)), Saved: false);
+            return new AnswerOutcome(PromptCards.Form(squad, week, kept, errors, reminder: false, memberId, closesAt, storedBasis, await OpenChoicesAsync(squad, memberId, stored?.Entry, cancellationToken), carried: await CarriedAsync(squad, week, memberId, cancellationToken), texts: t), Saved: false);
         }
 
         // The entry just read is the first attempt's basis: the write is conditional on its ETag, so a change in
@@ -194,13 +197,13 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         }, null, cancellationToken, openChange.TeamOnly, new ReadNow(stored));
         if (written.TooLarge is { } tooLarge)
         {
-            return new AnswerOutcome(PromptCards.Form(squad, week, answers, [tooLarge], reminder: false, memberId, closesAt, storedBasis, await OpenChoicesAsync(squad, memberId, stored?.Entry, cancellationToken), carried: await CarriedAsync(squad, week, memberId, cancellationToken)), Saved: false);
+            return new AnswerOutcome(PromptCards.Form(squad, week, answers, [tooLarge], reminder: false, memberId, closesAt, storedBasis, await OpenChoicesAsync(squad, memberId, stored?.Entry, cancellationToken), carried: await CarriedAsync(squad, week, memberId, cancellationToken), texts: t), Saved: false);
         }
 
         await SavePublicNameAsync(memberId, openChange, cancellationToken);
 
         var saved = written.Entry;
-        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, null, open: how == WordsDestination.ThisWeek, closesAt), Saved: true, LateNote(week, target, how));
+        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, null, open: how == WordsDestination.ThisWeek, closesAt, texts: t), Saved: true, LateNote(week, target, how, t));
     }
 
     private async Task SavePublicNameAsync(string memberId, OpenChoiceChange change, CancellationToken cancellationToken)
@@ -215,14 +218,15 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     public async Task<AnswerOutcome> QuietAsync(AnswerFor answering, CancellationToken cancellationToken)
     {
         var (squad, week, memberId, memberName) = answering;
+        var t = answering.Texts;
         var closesAt = ClosesAt(squad, week);
         if (await IsClosedAsync(squad, week, cancellationToken))
         {
-            return new AnswerOutcome(await ViewAsync(answering, false, cancellationToken), false, "This week is closed.");
+            return new AnswerOutcome(await ViewAsync(answering, false, cancellationToken), false, t["Answer.WeekClosed"]);
         }
 
         var saved = await WriteAsync(squad, week, memberId, memberName, current => (EntryStatus.Quiet, current), cancellationToken);
-        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, null, open: true, closesAt), Saved: true);
+        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, null, open: true, closesAt, texts: t), Saved: true);
     }
 
     /// <summary>"Away until" a date picked on a card: away from now.</summary>
@@ -239,43 +243,45 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     public async Task<AnswerOutcome> AwayAsync(AnswerFor answering, AwayPeriod? away, CancellationToken cancellationToken)
     {
         var (squad, week, memberId, memberName) = answering;
+        var t = answering.Texts;
         var closesAt = ClosesAt(squad, week);
         var today = WeeklySchedule.LocalDate(squad.TimeZone, time.GetUtcNow());
         if (away is null || away.Until < today)
         {
             var current = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
             return new AnswerOutcome(
-                PromptCards.Form(squad, week, current?.Entry.Answers ?? new Dictionary<string, string>(), ["Pick the last day you're away (today or later)."], false, memberId, closesAt, open: await OpenChoicesAsync(squad, memberId, current?.Entry, cancellationToken), carried: await CarriedAsync(squad, week, memberId, cancellationToken)),
+                PromptCards.Form(squad, week, current?.Entry.Answers ?? new Dictionary<string, string>(), [t["Answer.PickAwayDay"]], false, memberId, closesAt, open: await OpenChoicesAsync(squad, memberId, current?.Entry, cancellationToken), carried: await CarriedAsync(squad, week, memberId, cancellationToken), texts: t),
                 Saved: false);
         }
 
         await members.SetAwayAsync(squad.Id, memberId, away, cancellationToken);
         var noted = away.From > today
-            ? $"Noted: away {away.From.ToString("d MMM", CultureInfo.InvariantCulture)} to {away.Until.ToString("d MMM", CultureInfo.InvariantCulture)}."
-            : $"Noted: away until {away.Until.ToString("d MMM", CultureInfo.InvariantCulture)}.";
+            ? t.Format("Answer.AwayFromTo", away.From.ToString("d MMM", t.DateCulture), away.Until.ToString("d MMM", t.DateCulture))
+            : t.Format("Answer.AwayUntil", away.Until.ToString("d MMM", t.DateCulture));
         if (await IsClosedAsync(squad, week, cancellationToken))
         {
             // The dates count for the weeks ahead; a closed (perhaps published) week keeps what it had.
-            return new AnswerOutcome(await ViewAsync(answering, false, cancellationToken), true, $"{noted} This week is already closed.");
+            return new AnswerOutcome(await ViewAsync(answering, false, cancellationToken), true, $"{noted} {t["Answer.AlreadyClosed"]}");
         }
 
         var stored = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
         if (!MemberWeekOf(memberId, stored, away).AwayMarksWeek(away, week, today))
         {
             var kept = stored?.Entry.Answers.Values.Any(v => !string.IsNullOrWhiteSpace(v)) == true
-                ? " What you gave for this week stays in it."
-                : " This week's update is still open if you want to answer before you go.";
-            return new AnswerOutcome(await ViewAsync(answering, false, cancellationToken), true, noted + kept);
+                ? t["Answer.AwayKeeps"]
+                : t["Answer.AwayStillOpen"];
+            return new AnswerOutcome(await ViewAsync(answering, false, cancellationToken), true, $"{noted} {kept}");
         }
 
         var saved = await WriteAsync(squad, week, memberId, memberName, current => (EntryStatus.Away, current), cancellationToken);
-        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, away.Until, open: true, closesAt), Saved: true);
+        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, away.Until, open: true, closesAt, texts: t), Saved: true);
     }
 
     /// <summary>The scheduler found the member away on a step's day: their week is marked away unless they have said something.</summary>
     public Task MarkAwayAsync(AnswerFor answering, CancellationToken cancellationToken)
     {
         var (squad, week, memberId, memberName) = answering;
+        var t = answering.Texts;
         return WriteAsync(squad, week, memberId, memberName, answers =>
             answers.Values.Any(v => !string.IsNullOrWhiteSpace(v)) ? null : (EntryStatus.Away, answers), cancellationToken);
     }
@@ -284,6 +290,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     public async Task BackAsync(AnswerFor answering, CancellationToken cancellationToken)
     {
         var (squad, week, memberId, memberName) = answering;
+        var t = answering.Texts;
         await members.SetAwayUntilAsync(squad.Id, memberId, null, cancellationToken);
         var current = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
         if (current?.Entry.Status == EntryStatus.Away && !await IsClosedAsync(squad, week, cancellationToken))
@@ -301,6 +308,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     public async Task<AnswerOutcome> CaptureAsync(AnswerFor answering, string text, CancellationToken cancellationToken, string? activityId = null, string? hint = null)
     {
         var (squad, week, memberId, memberName) = answering;
+        var t = answering.Texts;
         var cleaned = AnswerText.Clean(text);
         var section = squad.Settings.Sections[0];
         var (target, how) = await WhereWordsGoAsync(squad, week, cancellationToken);
@@ -318,11 +326,11 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         }, activityId, cancellationToken);
         if ((tooLong ?? written.TooLarge) is { } refusal)
         {
-            return new AnswerOutcome(PromptCards.Form(squad, target.Week, latest, [refusal, "Nothing was added; here is your update so you can trim it."], false, memberId, target.ClosesAt, open: await OpenChoicesAsync(squad, memberId, written.Entry, cancellationToken), carried: await CarriedAsync(squad, target.Week, memberId, cancellationToken)), Saved: false);
+            return new AnswerOutcome(PromptCards.Form(squad, target.Week, latest, [refusal, t["Answer.NothingAddedYour"]], false, memberId, target.ClosesAt, open: await OpenChoicesAsync(squad, memberId, written.Entry, cancellationToken), carried: await CarriedAsync(squad, target.Week, memberId, cancellationToken), texts: t), Saved: false);
         }
 
-        var note = string.Join(" ", new[] { LateNote(week, target, how), hint }.Where(n => n is not null));
-        return new AnswerOutcome(PromptCards.Captured(squad, target.Week, section.Id, cleaned, note.Length == 0 ? null : note), Saved: true);
+        var note = string.Join(" ", new[] { LateNote(week, target, how, t), hint }.Where(n => n is not null));
+        return new AnswerOutcome(PromptCards.Captured(squad, target.Week, section.Id, cleaned, note.Length == 0 ? null : note, texts: t), Saved: true);
     }
 
     private static string Appended(string? before, string text) => string.IsNullOrWhiteSpace(before) ? text : before + "\n" + text;
@@ -344,6 +352,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     public async Task<AnswerOutcome> MoveCaptureAsync(AnswerFor answering, string fromSectionId, string toSectionId, string capturedText, CancellationToken cancellationToken)
     {
         var (squad, week, memberId, memberName) = answering;
+        var t = answering.Texts;
         var target = squad.Settings.Sections.FirstOrDefault(s => s.Id == toSectionId);
         if (target is null || await IsClosedAsync(squad, week, cancellationToken))
         {
@@ -371,18 +380,19 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         }, null, cancellationToken);
         if ((tooLong ?? written.TooLarge) is { } refusal)
         {
-            return new AnswerOutcome(PromptCards.Captured(squad, week, fromSectionId, capturedText), false, refusal + " Nothing was moved.");
+            return new AnswerOutcome(PromptCards.Captured(squad, week, fromSectionId, capturedText, texts: t), false, $"{refusal} {t["Answer.NothingMoved"]}");
         }
 
-        return new AnswerOutcome(PromptCards.Captured(squad, week, toSectionId, capturedText), true);
+        return new AnswerOutcome(PromptCards.Captured(squad, week, toSectionId, capturedText, texts: t), true);
     }
 
     public async Task<AnswerOutcome> UndoCaptureAsync(AnswerFor answering, string sectionId, string capturedText, CancellationToken cancellationToken)
     {
         var (squad, week, memberId, memberName) = answering;
+        var t = answering.Texts;
         if (await IsClosedAsync(squad, week, cancellationToken))
         {
-            return new AnswerOutcome(await ViewAsync(answering, false, cancellationToken), false, "This week is closed; ask your squad lead if something needs changing.");
+            return new AnswerOutcome(await ViewAsync(answering, false, cancellationToken), false, t["Answer.ClosedAskLead"]);
         }
 
         var saved = await WriteAsync(squad, week, memberId, memberName, answers =>
@@ -391,7 +401,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             RemoveTail(updated, sectionId, capturedText);
             return (updated.Values.Any(v => !string.IsNullOrWhiteSpace(v)) ? EntryStatus.Answered : EntryStatus.Pending, updated);
         }, cancellationToken);
-        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, null, open: true, ClosesAt(squad, week)), true, "Removed.");
+        return new AnswerOutcome(PromptCards.Summary(squad, week, saved, null, open: true, ClosesAt(squad, week), texts: t), true, t["Answer.Removed"]);
     }
 
     private static bool RemoveTail(Dictionary<string, string> answers, string sectionId, string text)

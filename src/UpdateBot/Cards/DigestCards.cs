@@ -1,5 +1,6 @@
 using System.Text;
 using UpdateBot.Domain;
+using UpdateBot.Localisation;
 using UpdateBot.Teams.Cards;
 using static UpdateBot.Cards.CardParts;
 
@@ -18,20 +19,21 @@ public static class DigestCards
     /// readers"); when an action per item would make the post need more cards than it does without, each section has
     /// one instead, choosing the item in its box.
     /// </summary>
-    public static IReadOnlyList<AdaptiveCard> ChannelCards(Digest digest, string? squadId = null)
+    /// <param name="headings">The languages of the headings (the squad's setting); what members wrote is never translated.</param>
+    public static IReadOnlyList<AdaptiveCard> ChannelCards(Digest digest, string? squadId = null, HeadingLanguages headings = HeadingLanguages.English)
     {
-        var header = new List<CardElement>
-        {
-            Title(digest.Title),
-            Subtle($"{digest.DateRange} · {digest.ParticipationLine}"),
-        };
+        var words = new HeadingWords(digest, headings);
+        var titles = words.Each(words.Title);
+        var header = new List<CardElement> { Title(titles[0]) };
+        header.AddRange(titles.Skip(1).Select(title => new TextBlock(title) { Size = FontSize.Medium, Weight = FontWeight.Bolder, Spacing = Spacing.None }));
+        header.AddRange(words.Each(t => $"{words.DateRange(t)} · {words.Participation(t)}").Select(Subtle));
         if (!string.IsNullOrWhiteSpace(digest.Intro))
         {
             header.Add(new TextBlock(digest.Intro) { Spacing = Spacing.Medium });
         }
 
         IReadOnlyList<AdaptiveCard> Cards(Ask ask) =>
-            Pack(header, Blocks(digest, ask, squadId), continued => [Subtle($"{digest.Title} (continued)")], (body, _) => Channel(digest.Title, body));
+            Pack(header, Blocks(digest, ask, squadId, words), continued => [Subtle(words.Join(t => t.Format("Digest.Continued", words.Title(t))))], (body, _) => Channel(titles[0], body));
 
         var plain = Cards(Ask.None);
         if (squadId is null || digest.VisibleSections.Count == 0)
@@ -50,13 +52,13 @@ public static class DigestCards
         PerSection,
     }
 
-    private static List<CardElement> Blocks(Digest digest, Ask ask, string? squadId)
+    private static List<CardElement> Blocks(Digest digest, Ask ask, string? squadId, HeadingWords words)
     {
         var blocks = new List<CardElement>();
         var index = 0;
         foreach (var section in digest.VisibleSections)
         {
-            blocks.Add(Heading(section.Title));
+            blocks.Add(Heading(words.Join(t => words.SectionTitle(section, t))));
             foreach (var item in section.Items)
             {
                 // An item travels with its own Ask action when the post is cut into parts.
@@ -73,7 +75,7 @@ public static class DigestCards
 
         if (blocks.Count == 0)
         {
-            blocks.Add(Paragraph("A quiet week: nothing to report."));
+            blocks.Add(Paragraph(words.Join(t => t["Digest.Quiet"])));
         }
 
         return blocks;
@@ -164,8 +166,48 @@ public static class DigestCards
         Body = [Subtle($"{digest.Title}: this part was corrected and now appears in the post above.")],
     };
 
-    public static string NotificationSummary(Digest digest) =>
-        $"Update {digest.Edition} — {digest.VisibleSections.Sum(s => s.Items.Count)} contributions";
+    public static string NotificationSummary(Digest digest, HeadingLanguages headings = HeadingLanguages.English) =>
+        Texts.For(Languages.Of(headings)[0]).Format("Digest.Notify", digest.Edition, digest.VisibleSections.Sum(s => s.Items.Count));
+
+    /// <summary>
+    /// The channel post's own words in each of the squad's heading languages, Welsh first when both. English is the
+    /// digest's as composed (exactly what the post always said); a section keeps the title its lead gave it, and only a
+    /// default section still under its default English title is named in the other language too.
+    /// </summary>
+    private sealed class HeadingWords(Digest digest, HeadingLanguages headings)
+    {
+        private readonly IReadOnlyList<Texts> texts = Languages.Of(headings).Select(Texts.For).ToList();
+
+        /// <summary>One line per language (the same line once when the languages agree).</summary>
+        public List<string> Each(Func<Texts, string> say) => texts.Select(say).Distinct(StringComparer.Ordinal).ToList();
+
+        /// <summary>Both languages on one line, "Cymraeg / English".</summary>
+        public string Join(Func<Texts, string> say) => string.Join(" / ", Each(say));
+
+        public string Title(Texts t) => t.Language == Language.English ? digest.Title : t.Format("Digest.Title", digest.SquadName, digest.Edition);
+
+        public string DateRange(Texts t) => t.Language == Language.English ? digest.DateRange : DigestComposer.FormatDateRange(digest.Week, t["Date.MonthsShort"].Split(','));
+
+        public string Participation(Texts t)
+        {
+            if (t.Language == Language.English)
+            {
+                return digest.ParticipationLine;
+            }
+
+            var p = digest.Participation;
+            var line = new StringBuilder(t.Format("Digest.Participation", p.Contributed, p.Rostered));
+            line.Append(p.Quiet > 0 ? t.Format("Digest.Participation.Quiet", p.Quiet) : "");
+            line.Append(p.Away > 0 ? t.Format("Digest.Participation.Away", p.Away) : "");
+            line.Append(p.Unreachable > 0 ? t.Format("Digest.Participation.Unreachable", p.Unreachable) : "");
+            return line.ToString();
+        }
+
+        public string SectionTitle(DigestSection section, Texts t) =>
+            t.Language != Language.English && SettingsValidation.DefaultSections.Any(d => d.Id == section.SectionId && d.Title == section.Title)
+                ? t["Section." + section.SectionId]
+                : section.Title;
+    }
 
     /// <summary>A short fingerprint of text a lead saw, so a change by another lead is noticed, not overwritten.</summary>
     public static string Fingerprint(string? text) => TextFingerprint.Of(text);

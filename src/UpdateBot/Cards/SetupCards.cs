@@ -296,6 +296,10 @@ public static class SetupCards
     public static string Describe(WeeklyTime at) =>
         $"{at.Day} {at.Time.ToString("HH:mm", CultureInfo.InvariantCulture)}";
 
+    /// <summary>"Thursday 10:00" in the reader's language ("Dydd Iau 10:00").</summary>
+    public static string Describe(WeeklyTime at, Localisation.Texts texts) =>
+        $"{texts["Day." + at.Day]} {at.Time.ToString("HH:mm", CultureInfo.InvariantCulture)}";
+
     private static string? TypedDay(SquadSettingsInput? typed, CycleStep step) => typed is null ? null : step switch
     {
         CycleStep.Open => typed.OpenDay,

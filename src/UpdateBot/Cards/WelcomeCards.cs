@@ -1,65 +1,77 @@
 using UpdateBot.Domain;
+using UpdateBot.Localisation;
 using UpdateBot.Teams.Cards;
+using UpdateBot.Turns;
 using static UpdateBot.Cards.CardParts;
 
 namespace UpdateBot.Cards;
 
-/// <summary>The first card anyone sees, and the help card.</summary>
+/// <summary>The first card anyone sees, and the help card, in the reader's language (README, "Welsh and English").</summary>
 public static class WelcomeCards
 {
     public const string WelcomeTitle = "Welcome to UpdateBot";
     public const string HelpTitle = "UpdateBot help";
 
-    public static AdaptiveCard Welcome(bool inTeam, string? squadName, SquadSchedule? schedule = null) => new()
+    /// <param name="texts">The language: the team's welcome is in English (a channel has no one reader's language).</param>
+    public static AdaptiveCard Welcome(bool inTeam, string? squadName, SquadSchedule? schedule = null, Texts? texts = null)
     {
-        FallbackText = WelcomeTitle,
-        Body =
-        [
-            Title(WelcomeTitle),
-            Paragraph(inTeam
-                ? $"I run {(squadName is null ? "this squad" : $"**{squadName}**")}'s weekly update. Each week I ask everyone 1:1 for their highlights, gather the answers into a weeknote the lead reviews, and post it here for everyone to read."
-                : "I run your squad's weekly update. Each week I'll ask you here for your highlights; answer by section, or just type. You can say \"quiet week\" or \"away until 12 Dec\" any time."),
-            new FactSet(WeekFacts(schedule ?? SquadSchedule.Default)) { Spacing = Spacing.Medium },
-            Subtle(inTeam
-                ? "These are the defaults: the person who added me can change them in the setup card below. Type @UpdateBot help for commands."
-                : "Type **help** to see what I can do."),
-        ],
-    };
+        var t = texts ?? Texts.English;
+        return new AdaptiveCard
+        {
+            FallbackText = t["Welcome.Title"],
+            Body =
+            [
+                Title(t["Welcome.Title"]),
+                Paragraph(inTeam
+                    ? t.Format("Welcome.Team.Intro", squadName is null ? t["Welcome.ThisSquad"] : $"**{squadName}**")
+                    : t["Welcome.Personal.Intro"]),
+                new FactSet(WeekFacts(schedule ?? SquadSchedule.Default, t)) { Spacing = Spacing.Medium },
+                Subtle(inTeam
+                    ? t["Welcome.Team.Footer"]
+                    : t.Format("Welcome.Personal.Footer", Commands.Word(CommandKind.Help, t.Language))),
+            ],
+        };
+    }
 
     /// <summary>The week as this squad runs it (the defaults until the lead saves the setup card).</summary>
-    private static List<Fact> WeekFacts(SquadSchedule schedule) =>
+    private static List<Fact> WeekFacts(SquadSchedule schedule, Texts t) =>
     [
-        new(SetupCards.Describe(schedule.Open), "I ask each member 1:1 for their highlights"),
-        new(SetupCards.Describe(schedule.Remind), "one gentle reminder to anyone who hasn't answered"),
-        new(SetupCards.Describe(schedule.Compile), "the lead gets the draft weeknote to review"),
-        new(SetupCards.Describe(schedule.Publish), "the weeknote is posted in the channel"),
+        new(SetupCards.Describe(schedule.Open, t), t["Welcome.Fact.Open"]),
+        new(SetupCards.Describe(schedule.Remind, t), t["Welcome.Fact.Remind"]),
+        new(SetupCards.Describe(schedule.Compile, t), t["Welcome.Fact.Compile"]),
+        new(SetupCards.Describe(schedule.Publish, t), t["Welcome.Fact.Publish"]),
     ];
 
-    public static AdaptiveCard Help(bool isLead, string? hint = null)
+    /// <summary>The commands, with the words of the reader's language (either language's words work: <see cref="Commands"/>).</summary>
+    public static AdaptiveCard Help(bool isLead, string? hint = null, Texts? texts = null)
     {
+        var t = texts ?? Texts.English;
+        string W(CommandKind kind) => Commands.Word(kind, t.Language);
         var facts = new List<Fact>
         {
-            new("my update", "show or edit this week's answer"),
-            new("quiet", "nothing to report this week"),
-            new("away until 12 Dec", "skip the weeks you're away"),
-            new("back", "you're back: prompts resume"),
-            new("stop / start", "opt out of or back into the weekly prompts"),
-            new("my data / erase my data", "see or delete everything I hold about you"),
-            new("my time zone Europe/Lisbon", "get your prompts at the squad's hour on your own clock (Teams usually tells me your zone)"),
-            new("public name first / full / team", "how the open weeknote names you from now on (\"team\": a member of the team); add everywhere to change past ones too"),
+            new(W(CommandKind.MyUpdate), t["Help.MyUpdate"]),
+            new(W(CommandKind.Quiet), t["Help.Quiet"]),
+            new(t.Format("Help.Away.Command", W(CommandKind.Away)), t["Help.Away"]),
+            new(W(CommandKind.Back), t["Help.Back"]),
+            new($"{W(CommandKind.Stop)} / {W(CommandKind.Start)}", t["Help.StopStart"]),
+            new($"{W(CommandKind.MyData)} / {W(CommandKind.EraseMyData)}", t["Help.MyData"]),
+            new(t.Format("Help.MyTimeZone.Command", W(CommandKind.MyTimeZone)), t["Help.MyTimeZone"]),
+            new(t.Format("Help.PublicName.Command", W(CommandKind.PublicName)), t["Help.PublicName"]),
+            new(t.Format("Help.Language.Command", W(CommandKind.Language)), t["Help.Language"]),
         };
         var leadFacts = new List<Fact>
         {
-            new("status", "who has answered, who is pending, who can't be reached and why"),
-            new("prompt now / remind now", "send the prompts or the reminder now"),
-            new("send again", "send once more what Teams did not confirm (status shows it)"),
-            new("preview", "compile the draft weeknote for review"),
-            new("publish", "post this week's weeknote to the channel"),
-            new("export [2026-W47]", "the weeknote as Markdown for open publishing"),
-            new("export public [2026-W47]", "the open weeknote's Markdown: only what may be public"),
-            new("history", "recent editions"),
-            new("settings", "change the squad's schedule, sections, leads, carry-forward sections and open weeknote"),
-            new("glossary add ICB = integrated care board", "teach the review desk's plain-English check an acronym (glossary lists them, glossary remove ICB forgets one)"),
+            new(W(CommandKind.Status), t["Help.Status"]),
+            new($"{W(CommandKind.PromptNow)} / {W(CommandKind.RemindNow)}", t["Help.PromptRemind"]),
+            new(W(CommandKind.SendAgain), t["Help.SendAgain"]),
+            new(W(CommandKind.Preview), t["Help.Preview"]),
+            new(W(CommandKind.Publish), t["Help.Publish"]),
+            new(t.Format("Help.Export.Command", W(CommandKind.Export)), t["Help.Export"]),
+            new(t.Format("Help.ExportPublic.Command", W(CommandKind.Export)), t["Help.ExportPublic"]),
+            new(W(CommandKind.History), t["Help.History"]),
+            new(W(CommandKind.Settings), t["Help.Settings"]),
+            new(t.Format("Help.Glossary.Command", W(CommandKind.Glossary)), t.Format("Help.Glossary", W(CommandKind.Glossary))),
+            new(t.Format("Help.Headings.Command", W(CommandKind.Headings)), t["Help.Headings"]),
         };
         var body = new List<CardElement>();
         if (hint is not null)
@@ -69,21 +81,23 @@ public static class WelcomeCards
 
         body.AddRange(
         [
-            Title(HelpTitle),
-            Paragraph("Answer the weekly prompt card, or just type your highlights here while the week is open. These commands work in our 1:1 chat:"),
+            Title(t["Help.Title"]),
+            Paragraph(t["Help.Intro"]),
             new FactSet(facts),
         ]);
         if (isLead)
         {
-            body.Add(Heading("For squad leads"));
+            body.Add(Heading(t["Help.ForLeads"]));
             body.Add(new FactSet(leadFacts));
         }
         else
         {
-            body.Add(Subtle("Squad leads also have status, prompt now, remind now, send again, preview, publish, export, history, settings and glossary."));
+            CommandKind[] leadOnly = [CommandKind.Status, CommandKind.PromptNow, CommandKind.RemindNow, CommandKind.SendAgain, CommandKind.Preview, CommandKind.Publish, CommandKind.Export, CommandKind.History, CommandKind.Settings, CommandKind.Headings];
+            var list = t.Format("Help.ListAnd", string.Join(", ", leadOnly.Select(W)), W(CommandKind.Glossary));
+            body.Add(Subtle(t.Format("Help.LeadsAlso", list)));
         }
 
-        body.Add(Subtle("In the team channel, mention me: @UpdateBot help."));
-        return new AdaptiveCard { FallbackText = HelpTitle, Body = body };
+        body.Add(Subtle(t.Format("Help.ChannelMention", W(CommandKind.Help))));
+        return new AdaptiveCard { FallbackText = t["Help.Title"], Body = body };
     }
 }

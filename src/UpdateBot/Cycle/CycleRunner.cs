@@ -187,10 +187,12 @@ public sealed partial class CycleRunner(
 
         var record = await delivery.DeliverAsync(EntryStore.Partition(squad.Id, week), SendIntent.To(reminder ? IntentKind.Reminder : IntentKind.Prompt, member.UserId).Key, async (_, ct) =>
         {
+            // In the member's language, passed down: there is no turn (and no request culture) here.
+            var t = Localisation.Texts.For(member.Language);
             var card = send == MemberSend.Form
-                ? PromptCards.Form(squad, week, entry?.Answers ?? new Dictionary<string, string>(), [], reminder, member.UserId, closesAt, open: await answers.OpenChoicesAsync(squad, member.UserId, entry, ct), carried: await answers.CarriedAsync(squad, week, member.UserId, ct))
-                : PromptCards.Summary(squad, week, entry!, member.AwayUntil, open: true, closesAt);
-            var summary = reminder ? "A gentle reminder about this week's update" : $"{squad.Settings.Name}: what happened this week?";
+                ? PromptCards.Form(squad, week, entry?.Answers ?? new Dictionary<string, string>(), [], reminder, member.UserId, closesAt, open: await answers.OpenChoicesAsync(squad, member.UserId, entry, ct), carried: await answers.CarriedAsync(squad, week, member.UserId, ct), texts: t)
+                : PromptCards.Summary(squad, week, entry!, member.AwayUntil, open: true, closesAt, t);
+            var summary = reminder ? t["Reminder.Notify"] : t.Format("Prompt.Notify", squad.Settings.Name);
             return await messenger.SendToMemberAsync(squad, member.UserId, card, summary, ct);
         }, cancellationToken);
 

@@ -318,9 +318,9 @@ public sealed partial class DigestService(
 
             // The parts as split now are the post: stored before the first goes out, so every later part (and every
             // retry of one) comes from this split, whatever happens to the digest meanwhile.
-            split = DigestCards.ChannelCards(posted, squad.Id).Select(CardJson.Serialize).ToList();
+            split = DigestCards.ChannelCards(posted, squad.Id, squad.Settings.Headings).Select(CardJson.Serialize).ToList();
             await snapshots.SaveAsync(partition, split, ct);
-            return await messenger.PostToChannelAsync(squad, CardJson.Parse(split[0]), DigestCards.NotificationSummary(posted), ct);
+            return await messenger.PostToChannelAsync(squad, CardJson.Parse(split[0]), DigestCards.NotificationSummary(posted, squad.Settings.Headings), ct);
         }, cancellationToken);
         var edition = root.Marker.Edition;
 
@@ -350,7 +350,7 @@ public sealed partial class DigestService(
         // The post is in the channel (now or earlier): every continuation part follows, each exactly once, from the
         // stored split. A week published before snapshots were kept (or whose snapshot an erasure removed) is split now.
         var digestNow = posted ?? await ComposeAsync(squad, week, cancellationToken, edition);
-        split ??= await snapshots.GetAsync(partition, cancellationToken) ?? DigestCards.ChannelCards(digestNow, squad.Id).Select(CardJson.Serialize).ToList();
+        split ??= await snapshots.GetAsync(partition, cancellationToken) ?? DigestCards.ChannelCards(digestNow, squad.Id, squad.Settings.Headings).Select(CardJson.Serialize).ToList();
         var pending = 0;
         for (var i = 1; i < split.Count; i++)
         {
@@ -450,7 +450,7 @@ public sealed partial class DigestService(
         {
             var (_, draftBefore) = await cycle.GetDraftAsync(squad.Id, week, cancellationToken);
             var digest = await ComposeAsync(squad, week, cancellationToken, post.Edition);
-            var wanted = DigestCards.ChannelCards(digest, squad.Id).Select(CardJson.Serialize).ToList();
+            var wanted = DigestCards.ChannelCards(digest, squad.Id, squad.Settings.Headings).Select(CardJson.Serialize).ToList();
             var merged = CardJson.Serialize(DigestCards.MergedIntoPost(digest));
 
             // What the channel shows, part by part (null: not known, so every part is updated).

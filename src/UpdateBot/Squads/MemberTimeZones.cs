@@ -1,5 +1,6 @@
 using System.Text.Json;
 using UpdateBot.Domain;
+using UpdateBot.Localisation;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Schema;
 
@@ -45,39 +46,40 @@ public sealed class MemberTimeZones(ConversationStore conversations, PeopleStore
     /// <c>my time zone</c> (what is known and how), <c>my time zone Europe/Lisbon</c> (set it; it stands until they set
     /// another), <c>my time zone auto</c> (take it from Teams again). Returns what to tell the person.
     /// </summary>
-    public async Task<string> CommandAsync(string userId, string argument, CancellationToken cancellationToken)
+    public async Task<string> CommandAsync(string userId, string argument, CancellationToken cancellationToken, Texts? texts = null)
     {
+        var t = texts ?? Texts.English;
         var typed = argument.Trim();
         var current = await conversations.GetAsync(ConversationStore.User, userId, cancellationToken);
         if (typed.Length == 0)
         {
             return current?.TimeZoneId is { } zone
-                ? $"Your time zone is **{zone}** ({(current.TimeZoneSource == TimeZoneSource.Set ? "you set it" : "from Teams")}): your prompts and reminders come at your squad's hour on your clock. "
-                    + "Say **my time zone Europe/Lisbon** (your zone's IANA name) to change it, or **my time zone auto** to take it from Teams."
-                : "I don't know your time zone yet, so your prompts come at your squad's hour on the squad's clock. Say **my time zone Europe/Lisbon** (your zone's IANA name) to set it.";
+                ? t.Format(current.TimeZoneSource == TimeZoneSource.Set ? "TimeZone.Known.Set" : "TimeZone.Known.Teams", zone)
+                : t["TimeZone.Unknown"];
         }
 
         if (current is null)
         {
-            return "Message me here once more, then set your time zone: I don't have our chat on record yet.";
+            return t["TimeZone.NoChat"];
         }
 
         if (string.Equals(typed, "auto", StringComparison.OrdinalIgnoreCase))
         {
             await conversations.SetTimeZoneAsync(userId, null, cancellationToken);
             return current.TimeZoneId is { } known
-                ? $"Done: I'll take your time zone from Teams again (for now **{known}**)."
-                : "Done: I'll take your time zone from Teams as soon as it tells me.";
+                ? t.Format("TimeZone.Auto.Known", known)
+                : t["TimeZone.Auto.Unknown"];
         }
 
         var (zoneId, problem) = PersonTimeZone.Parse(typed);
         if (zoneId is null)
         {
-            return problem!;
+            // The domain's explanation is English; other languages say the same from their own file.
+            return t.Language == Language.English ? problem! : t.Format("TimeZone.NotAZone", typed);
         }
 
         await conversations.SetTimeZoneAsync(userId, zoneId, cancellationToken);
         await ApplyAsync(userId, zoneId, cancellationToken);
-        return $"Done: your time zone is **{zoneId}**. Your prompts and reminders now come at your squad's hour on your clock (never after the draft goes to your lead). Say **my time zone auto** to take it from Teams instead.";
+        return t.Format("TimeZone.Set", zoneId);
     }
 }

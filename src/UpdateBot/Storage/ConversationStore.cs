@@ -20,7 +20,21 @@ public sealed record ConversationReference(string Kind, string Key, string Conve
 
     /// <summary>How <see cref="TimeZoneId"/> became known.</summary>
     public TimeZoneSource? TimeZoneSource { get; init; }
+
+    /// <summary>On a person's 1:1 reference: the language of the locale Teams reported on this activity, or null.</summary>
+    public Language? ClientLanguage { get; init; }
+
+    /// <summary>The language the person chose (read back), or null when they follow Teams.</summary>
+    public Language? ChosenLanguage { get; init; }
+
+    /// <summary>The language the person is spoken to in (read back): their choice, else Teams', else English.</summary>
+    public Language Language { get; init; }
 }
+
+/// <summary>What saving a person's 1:1 reference changed, and the language they are spoken to in.</summary>
+/// <param name="ChangedTimeZoneId">Their time zone when this save changed it, otherwise null.</param>
+/// <param name="LanguageChanged">True when this save changed the language they are spoken to in.</param>
+public sealed record ReferenceSaved(string? ChangedTimeZoneId, bool LanguageChanged, Language Language);
 
 /// <summary>
 /// Conversation references per user (their 1:1 chat), per team and per channel, refreshed from every inbound
@@ -67,6 +81,10 @@ public sealed class ConversationStore : IDisposable
         return row is null ? null : ToReference(row);
     }
 
+    /// <summary>The one rule for a stored reference's language (<see cref="Languages.Choose"/>).</summary>
+    public static Language LanguageOf(ConversationRow row) =>
+        Languages.Choose(Languages.ReadStored(row.ChosenLanguage), Languages.ReadStored(row.TeamsLanguage));
+
     /// <summary>
     /// Whether <paramref name="conversationId"/> is the person's own 1:1 chat with the bot: the one stored for them, or
     /// any while none is stored. A chat this instance stored or read as theirs within <see cref="CacheLifetime"/>
@@ -84,18 +102,18 @@ public sealed class ConversationStore : IDisposable
     }
 
     /// <summary>
-    /// Creates or refreshes a reference. Writes only when something changed, so hot paths stay cheap. Returns the
-    /// person's time zone when this save changed it (a zone their client reported for the first time, or a new one),
-    /// otherwise null.
+    /// Creates or refreshes a reference. Writes only when something changed, so hot paths stay cheap. Returns what
+    /// changed: the person's time zone when this save changed it (a zone their client reported for the first time, or
+    /// a new one), and whether the language they are spoken to in changed, with that language.
     /// </summary>
-    public async Task<string?> SaveAsync(ConversationReference reference, CancellationToken cancellationToken)
+    public async Task<ReferenceSaved> SaveAsync(ConversationReference reference, CancellationToken cancellationToken)
     {
         var key = TableKey.Encode(reference.Key);
         var cacheKey = (reference.Kind, key);
         var row = cache.TryGetValue(cacheKey, out Stored? known) ? known!.ToRow(reference.Kind, key) : null;
         if (row is not null && Unchanged(row, reference))
         {
-            return null;
+            return new ReferenceSaved(null, false, LanguageOf(row));
         }
 
         for (var attempt = 0; attempt < WriteAttempts; attempt++)
@@ -105,14 +123,14 @@ public sealed class ConversationStore : IDisposable
             if (row is not null && Unchanged(row, reference))
             {
                 Remember(cacheKey, row);
-                return null;
+                return new ReferenceSaved(null, false, LanguageOf(row));
             }
 
             var updated = Merge(reference, key, row);
             if (row is null ? await tables.Conversations.TryAddAsync(updated, cancellationToken) : await tables.Conversations.TryReplaceAsync(updated, cancellationToken))
             {
                 Remember(cacheKey, updated);
-                return updated.TimeZoneId != row?.TimeZoneId ? updated.TimeZoneId : null;
+                return Saved(row, updated);
             }
 
             // Another writer got there first (409 on add, 412 or 404 on replace): read their value and decide again.
@@ -125,7 +143,29 @@ public sealed class ConversationStore : IDisposable
         var latest = await tables.Conversations.FindAsync<ConversationRow>(reference.Kind, key, cancellationToken);
         var merged = Merge(reference, key, latest);
         await tables.Conversations.UpsertEntityAsync(merged, TableUpdateMode.Replace, cancellationToken);
-        return merged.TimeZoneId != latest?.TimeZoneId ? merged.TimeZoneId : null;
+        return Saved(latest, merged);
+    }
+
+    private static ReferenceSaved Saved(ConversationRow? before, ConversationRow after) =>
+        // A person new to us is spoken to in English until something says otherwise, so only a change from that counts.
+        new(after.TimeZoneId != before?.TimeZoneId ? after.TimeZoneId : null, (before is null ? Languages.Default : LanguageOf(before)) != LanguageOf(after), LanguageOf(after));
+
+    /// <summary>
+    /// A person chooses the language they are spoken to in (<c>language Welsh</c>), or hands it back to their Teams
+    /// locale with null (<c>language auto</c>). Returns the language they are now spoken to in; null when they have no
+    /// 1:1 reference.
+    /// </summary>
+    public async Task<Language?> SetLanguageAsync(string userId, Language? chosen, CancellationToken cancellationToken)
+    {
+        var key = TableKey.Encode(userId);
+        cache.Remove((User, key));
+        var row = await tables.Conversations.UpdateAsync<ConversationRow>(User, key, row =>
+        {
+            var changed = row.ChosenLanguage != chosen?.ToString();
+            row.ChosenLanguage = chosen?.ToString();
+            return changed;
+        }, cancellationToken);
+        return row is null ? null : LanguageOf(row);
     }
 
     /// <summary>
@@ -179,7 +219,8 @@ public sealed class ConversationStore : IDisposable
         && row.Active == reference.Active
         && (reference.Name is null || row.Name == reference.Name)
         && (reference.AadObjectId is null || row.AadObjectId == reference.AadObjectId)
-        && LearnedTimeZone(row, reference) == row.TimeZoneId;
+        && LearnedTimeZone(row, reference) == row.TimeZoneId
+        && (reference.ClientLanguage is null || row.TeamsLanguage == reference.ClientLanguage.ToString());
 
     /// <summary>What the row's time zone becomes (<see cref="PersonTimeZone.Learn"/>).</summary>
     private static string? LearnedTimeZone(ConversationRow? row, ConversationReference reference) =>
@@ -201,6 +242,8 @@ public sealed class ConversationStore : IDisposable
         UpdatedAt = time.GetUtcNow(),
         TimeZoneId = LearnedTimeZone(row, reference),
         TimeZoneSource = LearnedTimeZone(row, reference) == row?.TimeZoneId ? row?.TimeZoneSource : nameof(TimeZoneSource.Client),
+        TeamsLanguage = reference.ClientLanguage?.ToString() ?? row?.TeamsLanguage,
+        ChosenLanguage = row?.ChosenLanguage,
     };
 
     private void Remember((string, string) cacheKey, ConversationRow row)
@@ -223,13 +266,15 @@ public sealed class ConversationStore : IDisposable
         {
             TimeZoneId = row.TimeZoneId,
             TimeZoneSource = Enum.TryParse<TimeZoneSource>(row.TimeZoneSource, out var source) ? source : null,
+            ChosenLanguage = Languages.ReadStored(row.ChosenLanguage),
+            Language = LanguageOf(row),
         };
 
     /// <summary>An immutable copy of a stored row (rows are mutable and a turn writes its own).</summary>
-    private sealed record Stored(string ConversationId, string ServiceUrl, string TenantId, string? BotId, string? Name, string? AadObjectId, string? TeamId, bool Active, DateTimeOffset UpdatedAt, ETag ETag, string? TimeZoneId, string? TimeZoneSource)
+    private sealed record Stored(string ConversationId, string ServiceUrl, string TenantId, string? BotId, string? Name, string? AadObjectId, string? TeamId, bool Active, DateTimeOffset UpdatedAt, ETag ETag, string? TimeZoneId, string? TimeZoneSource, string? TeamsLanguage, string? ChosenLanguage)
     {
         public static Stored Of(ConversationRow row) =>
-            new(row.ConversationId, row.ServiceUrl, row.TenantId, row.BotId, row.Name, row.AadObjectId, row.TeamId, row.Active, row.UpdatedAt, row.ETag, row.TimeZoneId, row.TimeZoneSource);
+            new(row.ConversationId, row.ServiceUrl, row.TenantId, row.BotId, row.Name, row.AadObjectId, row.TeamId, row.Active, row.UpdatedAt, row.ETag, row.TimeZoneId, row.TimeZoneSource, row.TeamsLanguage, row.ChosenLanguage);
 
         public ConversationRow ToRow(string kind, string key) => new()
         {
@@ -247,6 +292,8 @@ public sealed class ConversationStore : IDisposable
             UpdatedAt = UpdatedAt,
             TimeZoneId = TimeZoneId,
             TimeZoneSource = TimeZoneSource,
+            TeamsLanguage = TeamsLanguage,
+            ChosenLanguage = ChosenLanguage,
         };
     }
 

@@ -43,6 +43,9 @@ public sealed class SquadRow : TableRow
     /// <summary>Each publish also produces the open (public) edition (see <see cref="Domain.SquadSettings.PublishOpenly"/>).</summary>
     public bool PublishOpenly { get; set; }
 
+    /// <summary>The <see cref="Domain.HeadingLanguages"/> of the channel post; null: English. Set by its own command, never by the setup card.</summary>
+    public string? Headings { get; set; }
+
     /// <summary>The open weeknote's web address name, fixed when first saved (a later rename of the squad keeps its address).</summary>
     public string? OpenSlug { get; set; }
 
@@ -111,6 +114,9 @@ public sealed class MemberRow : TableRow
     /// <summary>The member's IANA time zone (a copy of their chat reference's, for the fan-out); null: not known.</summary>
     public string? TimeZoneId { get; set; }
 
+    /// <summary>The <see cref="Domain.Language"/> the member is spoken to in (a copy of their chat reference's, for the fan-out); null: English.</summary>
+    public string? Language { get; set; }
+
     /// <summary>True once the person's squad link (<see cref="SquadLinkRow"/>) is written; older rows get it at the next roster sync.</summary>
     public bool Indexed { get; set; }
 }
@@ -154,6 +160,12 @@ public sealed class ConversationRow : TableRow
 
     /// <summary><see cref="Domain.TimeZoneSource"/> of <see cref="TimeZoneId"/>.</summary>
     public string? TimeZoneSource { get; set; }
+
+    /// <summary>The <see cref="Domain.Language"/> of the locale the person's Teams client last reported (1:1 reference only).</summary>
+    public string? TeamsLanguage { get; set; }
+
+    /// <summary>The <see cref="Domain.Language"/> the person chose with <c>language</c> / <c>iaith</c>; it beats <see cref="TeamsLanguage"/>.</summary>
+    public string? ChosenLanguage { get; set; }
 }
 
 public sealed class EntryRow : TableRow

@@ -359,6 +359,18 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
         return row is null || tooLong ? null : ReadGlossary(row);
     }
 
+    /// <summary>
+    /// The languages of the squad's channel post headings (<c>headings Welsh</c>). Like the glossary, it has its own
+    /// command and leaves the settings version alone, so an open setup card does not go stale. False when the squad is gone.
+    /// </summary>
+    public async Task<bool> SetHeadingsAsync(string squadId, HeadingLanguages headings, CancellationToken cancellationToken) =>
+        await tables.Squads.UpdateAsync<SquadRow>(Partition, TableKey.Encode(squadId), row =>
+        {
+            var changed = Languages.ReadHeadings(row.Headings) != headings;
+            row.Headings = headings.ToString();
+            return changed;
+        }, cancellationToken) is not null;
+
     private static Dictionary<string, string> ReadGlossary(SquadRow row) =>
         row.GlossaryJson is { Length: > 0 } json
             ? new Dictionary<string, string>(JsonSerializer.Deserialize<Dictionary<string, string>>(json, Json) ?? [], StringComparer.Ordinal)
@@ -447,6 +459,7 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
         {
             RetiredSections = row.RetiredSectionsJson is null ? [] : JsonSerializer.Deserialize<List<Section>>(row.RetiredSectionsJson, Json) ?? [],
             PublishOpenly = row.PublishOpenly,
+            Headings = Languages.ReadHeadings(row.Headings),
             OpenSlug = row.OpenSlug,
             TeamOnlySectionIds = row.TeamOnlySectionsJson is null
                 ? SquadSettings.DefaultTeamOnlySectionIds

@@ -24,7 +24,8 @@ public sealed class BotActivityHandler(
     IOptions<TurnOptions> turnOptions,
     TimeProvider time,
     BotMetrics metrics,
-    UpdateBot.Squads.MemberTimeZones timeZones) : IActivityHandler
+    UpdateBot.Squads.MemberTimeZones timeZones,
+    UpdateBot.Squads.MemberLanguages languages) : IActivityHandler
 {
     private const string AdaptiveCardActionInvoke = "adaptiveCard/action";
 
@@ -40,7 +41,7 @@ public sealed class BotActivityHandler(
                 return await OnExecuteAsync(turn, cancellationToken);
         }
 
-        await RememberReferencesAsync(turn, cancellationToken);
+        turn = await RememberReferencesAsync(turn, cancellationToken);
         switch (activity.Type)
         {
             case ActivityTypes.Message:
@@ -74,8 +75,8 @@ public sealed class BotActivityHandler(
             return admission.Refusal;
         }
 
-        await RememberReferencesAsync(turn, cancellationToken);
-        var result = await cardActions.RunAsync(admission.Request, cancellationToken);
+        var remembered = await RememberReferencesAsync(turn, cancellationToken);
+        var result = await cardActions.RunAsync(admission.Request with { Turn = remembered }, cancellationToken);
         metrics.CardAction(admission.MetricVerb, result.StatusCode);
         return result;
     }
@@ -190,12 +191,16 @@ public sealed class BotActivityHandler(
             : null;
     }
 
-    /// <summary>Every inbound activity refreshes the references it carries, so the newest serviceUrl is used (docs/protocol.md, "Service URL").</summary>
-    private async Task RememberReferencesAsync(Turn turn, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every inbound activity refreshes the references it carries, so the newest serviceUrl is used (docs/protocol.md,
+    /// "Service URL"). Returns the turn with the language of its sender's 1:1 reference (their choice, or their Teams
+    /// locale's) when the activity is from their own chat.
+    /// </summary>
+    private async Task<Turn> RememberReferencesAsync(Turn turn, CancellationToken cancellationToken)
     {
         if (turn.ServiceUrl.Length == 0 || turn.UserId.Length == 0)
         {
-            return;
+            return turn;
         }
 
         var from = turn.Activity.From;
@@ -207,11 +212,21 @@ public sealed class BotActivityHandler(
             var reference = new ConversationReference(ConversationStore.User, turn.UserId, turn.ConversationId, turn.ServiceUrl, turn.TenantId, turn.BotId, from?.Name, from?.AadObjectId, null, true)
             {
                 ClientTimeZoneId = UpdateBot.Squads.MemberTimeZones.ClientTimeZone(turn.Activity),
+                ClientLanguage = UpdateBot.Domain.Languages.FromLocale(turn.Activity.Locale),
             };
-            if (await conversations.SaveAsync(reference, cancellationToken) is { } changedZone)
+            var saved = await conversations.SaveAsync(reference, cancellationToken);
+            if (saved.ChangedTimeZoneId is { } changedZone)
             {
                 await timeZones.ApplyAsync(turn.UserId, changedZone, cancellationToken);
             }
+
+            // The language likewise: copied to the person's roster rows (read by the fan-out) only when it changes.
+            if (saved.LanguageChanged)
+            {
+                await languages.ApplyAsync(turn.UserId, saved.Language, cancellationToken);
+            }
+
+            turn = turn with { Language = saved.Language };
         }
 
         if (turn.TeamId is { } teamId)
@@ -224,5 +239,7 @@ public sealed class BotActivityHandler(
         {
             await conversations.SaveAsync(new ConversationReference(ConversationStore.Channel, channelId, channelId, turn.ServiceUrl, turn.TenantId, turn.BotId, turn.Activity.ChannelData?.Channel?.Name, null, turn.TeamId, true), cancellationToken);
         }
+
+        return turn;
     }
 }

@@ -149,7 +149,7 @@ public sealed class CardActionHandler(
     }
 
     internal async Task<CardActionResult> ViewAnswerAsync(CardActionRequest request, PromptData data, bool forceForm, CancellationToken cancellationToken) =>
-        new(await answers.ViewAsync(new AnswerFor(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName), forceForm, cancellationToken), null);
+        new(await answers.ViewAsync(new AnswerFor(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName) { Language = request.Turn.Language }, forceForm, cancellationToken), null);
 
     internal async Task<CardActionResult> SubmitAsync(CardActionRequest request, PromptSubmitData data, CancellationToken cancellationToken)
     {
@@ -175,7 +175,7 @@ public sealed class CardActionHandler(
             typed["basis"] = data.Basis;
         }
 
-        return From(await answers.SubmitAsync(new AnswerFor(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName), typed, cancellationToken, OpenChange(data)));
+        return From(await answers.SubmitAsync(new AnswerFor(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName) { Language = request.Turn.Language }, typed, cancellationToken, OpenChange(data)));
     }
 
     /// <summary>
@@ -197,16 +197,16 @@ public sealed class CardActionHandler(
     }
 
     internal async Task<CardActionResult> QuietAsync(CardActionRequest request, PromptData data, CancellationToken cancellationToken) =>
-        From(await answers.QuietAsync(new AnswerFor(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName), cancellationToken));
+        From(await answers.QuietAsync(new AnswerFor(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName) { Language = request.Turn.Language }, cancellationToken));
 
     internal async Task<CardActionResult> AwayAsync(CardActionRequest request, PromptAwayData data, CancellationToken cancellationToken) =>
-        From(await answers.AwayAsync(new AnswerFor(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName), ParseDate(data.AwayUntil), cancellationToken));
+        From(await answers.AwayAsync(new AnswerFor(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName) { Language = request.Turn.Language }, ParseDate(data.AwayUntil), cancellationToken));
 
     internal async Task<CardActionResult> MoveCaptureAsync(CardActionRequest request, CaptureData data, CancellationToken cancellationToken) =>
-        From(await answers.MoveCaptureAsync(new AnswerFor(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName), data.SectionId, data.Target ?? "", data.Text, cancellationToken));
+        From(await answers.MoveCaptureAsync(new AnswerFor(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName) { Language = request.Turn.Language }, data.SectionId, data.Target ?? "", data.Text, cancellationToken));
 
     internal async Task<CardActionResult> UndoCaptureAsync(CardActionRequest request, CaptureData data, CancellationToken cancellationToken) =>
-        From(await answers.UndoCaptureAsync(new AnswerFor(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName), data.SectionId, data.Text, cancellationToken));
+        From(await answers.UndoCaptureAsync(new AnswerFor(request.Squad, data.Week, request.Turn.UserId, request.Turn.UserName) { Language = request.Turn.Language }, data.SectionId, data.Text, cancellationToken));
 
     /// <summary>
     /// A tap on a squad choice: the message that waited for it is taken (once, on any instance) and handled for the

@@ -31,7 +31,8 @@ public sealed class CommandHandler(
     TimeProvider time,
     OpenWeeknoteService openWeeknotes,
     SquadStore squads,
-    MemberTimeZones timeZones)
+    MemberTimeZones timeZones,
+    MemberLanguages languages)
 {
     /// <summary>A message longer than this cannot wait for a squad choice (one table property holds at most 32K characters).</summary>
     private const int MaxWaitingText = 30_000;
@@ -60,7 +61,7 @@ public sealed class CommandHandler(
         switch (command.Kind)
         {
             case CommandKind.Help:
-                await ReplyAsync(turn, WelcomeCards.Help(await LeadsAnyAsync(turn, mine, cancellationToken)), cancellationToken);
+                await ReplyAsync(turn, WelcomeCards.Help(await LeadsAnyAsync(turn, mine, cancellationToken), texts: turn.Texts), cancellationToken);
                 return;
             case CommandKind.MyData:
                 await ReplyTextAsync(turn, await privacy.DescribeAsync(turn.UserId, cancellationToken), cancellationToken);
@@ -73,11 +74,16 @@ public sealed class CommandHandler(
                 return;
             case CommandKind.MyTimeZone:
                 await ReplyTextAsync(turn, turn.IsPersonal
-                    ? await timeZones.CommandAsync(turn.UserId, command.Argument, cancellationToken)
-                    : "Let's keep that between us: message me 1:1 for that.", cancellationToken);
+                    ? await timeZones.CommandAsync(turn.UserId, command.Argument, cancellationToken, turn.Texts)
+                    : turn.Texts["Command.PersonalOnly"], cancellationToken);
+                return;
+            case CommandKind.Language:
+                await ReplyTextAsync(turn, turn.IsPersonal
+                    ? await languages.CommandAsync(turn.UserId, command.Argument, turn.Language, cancellationToken)
+                    : turn.Texts["Command.PersonalOnly"], cancellationToken);
                 return;
             case CommandKind.Status or CommandKind.PromptNow or CommandKind.RemindNow or CommandKind.SendAgain or CommandKind.Preview
-                or CommandKind.Publish or CommandKind.Export or CommandKind.History or CommandKind.Settings or CommandKind.Glossary:
+                or CommandKind.Publish or CommandKind.Export or CommandKind.History or CommandKind.Settings or CommandKind.Glossary or CommandKind.Headings:
                 await LeadCommandAsync(request, cancellationToken);
                 return;
             case CommandKind.Unknown:
@@ -99,7 +105,7 @@ public sealed class CommandHandler(
         // Before publication only authors and leads may see answers: what shows them is for the lead's 1:1 chat only.
         if (!turn.IsPersonal && command.Kind is CommandKind.Status or CommandKind.Preview or CommandKind.Export)
         {
-            await ReplyTextAsync(turn, "That shows people's answers, so I only do it in our 1:1 chat: message me there.", cancellationToken);
+            await ReplyTextAsync(turn, turn.Texts["Lead.PersonalOnly"], cancellationToken);
             return;
         }
 
@@ -110,7 +116,7 @@ public sealed class CommandHandler(
             if (squad is null)
             {
                 var anySquad = await directory.ForTeamAsync(teamId, turn.UserId, leadOnly: false, cancellationToken);
-                await ReplyTextAsync(turn, NotALead(anySquad), cancellationToken);
+                await ReplyTextAsync(turn, NotALead(anySquad, turn.Texts), cancellationToken);
                 return;
             }
         }
@@ -119,7 +125,7 @@ public sealed class CommandHandler(
             var led = request.Squads.Where(s => s.IsLead(turn.UserId)).ToList();
             if (led.Count == 0)
             {
-                await ReplyTextAsync(turn, NotALead(request.Squads.Count > 0 ? request.Squads[0] : null), cancellationToken);
+                await ReplyTextAsync(turn, NotALead(request.Squads.Count > 0 ? request.Squads[0] : null, turn.Texts), cancellationToken);
                 return;
             }
 
@@ -134,7 +140,7 @@ public sealed class CommandHandler(
 
         if (!squad.IsConfigured && command.Kind is not CommandKind.Settings)
         {
-            await ReplyAsync(turn, SetupCards.Form(squad, null, ["Set the squad up first: save this card, then try again."], await members.ListAsync(squad.Id, cancellationToken)), cancellationToken);
+            await ReplyAsync(turn, SetupCards.Form(squad, null, [turn.Texts["Lead.SetUpFirst"]], await members.ListAsync(squad.Id, cancellationToken)), cancellationToken);
             return;
         }
 
@@ -158,8 +164,8 @@ public sealed class CommandHandler(
                 var step = command.Kind == CommandKind.PromptNow ? CycleStep.Open : CycleStep.Remind;
                 // "Now" means now for everyone, whatever their own clock (the schedule waits for each member's time).
                 var report = await runner.RunAsync(squad, week, step, cancellationToken, now: true);
-                var what = step == CycleStep.Open ? "Prompts" : "Reminders";
-                await ReplyTextAsync(turn, $"{what} for {squad.Settings.Name}, week {week}: {report.Describe()}. Say **status** to see everyone.", cancellationToken);
+                var what = turn.Texts[step == CycleStep.Open ? "Lead.Prompts" : "Lead.Reminders"];
+                await ReplyTextAsync(turn, turn.Texts.Format("Lead.StepReport", what, squad.Settings.Name, week, report.Describe(), Commands.Word(CommandKind.Status, turn.Language)), cancellationToken);
                 break;
             }
 
@@ -167,8 +173,8 @@ public sealed class CommandHandler(
             {
                 var released = await runner.SendAgainAsync(squad, week, cancellationToken) + await welcome.SendAgainAsync(squad, cancellationToken);
                 await ReplyTextAsync(turn, released == 0
-                    ? $"Nothing of {squad.Settings.Name}'s week {week} is unconfirmed, so there is nothing to send again. Say **status** to see everyone."
-                    : $"Sent again: {released} message(s) of {squad.Settings.Name}'s week {week} whose delivery was unconfirmed. Say **status** to see where everyone stands.", cancellationToken);
+                    ? turn.Texts.Format("Lead.NothingToSendAgain", squad.Settings.Name, week, Commands.Word(CommandKind.Status, turn.Language))
+                    : turn.Texts.Format("Lead.SentAgain", released, squad.Settings.Name, week, Commands.Word(CommandKind.Status, turn.Language)), cancellationToken);
                 break;
             }
 
@@ -194,10 +200,10 @@ public sealed class CommandHandler(
             {
                 var exportWeek = week;
                 var open = Commands.IsPublicExport(command);
-                var weekArgument = open ? command.Argument["public".Length..].Trim() : command.Argument;
+                var weekArgument = Commands.ExportWeek(command);
                 if (weekArgument.Length > 0 && !IsoWeek.TryParse(weekArgument.Split(' ')[0], out exportWeek))
                 {
-                    await ReplyTextAsync(turn, $"I couldn't read \"{command.Argument}\" as a week. Try **export {week.Previous()}**.", cancellationToken);
+                    await ReplyTextAsync(turn, turn.Texts.Format("Lead.NotAWeek", command.Argument, Commands.Word(CommandKind.Export, turn.Language), week.Previous()), cancellationToken);
                     break;
                 }
 
@@ -233,7 +239,23 @@ public sealed class CommandHandler(
             case CommandKind.Glossary:
                 await ReplyTextAsync(turn, await GlossaryAsync(squad, GlossaryChange.Read(command.Argument), cancellationToken), cancellationToken);
                 break;
+            case CommandKind.Headings:
+                await ReplyTextAsync(turn, await HeadingsAsync(turn, squad, Languages.ParseHeadings(command.Argument), cancellationToken), cancellationToken);
+                break;
         }
+    }
+
+    /// <summary>Says which languages the squad's channel post headings are in, or changes them (README, "Welsh and English").</summary>
+    private async Task<string> HeadingsAsync(Turn turn, Squad squad, HeadingLanguages? chosen, CancellationToken cancellationToken)
+    {
+        var t = turn.Texts;
+        if (chosen is not { } headings)
+        {
+            return t.Format("Headings.Now", squad.Settings.Name, t["Headings." + squad.Settings.Headings]);
+        }
+
+        await squads.SetHeadingsAsync(squad.Id, headings, cancellationToken);
+        return t.Format("Headings.Done", squad.Settings.Name, t["Headings." + headings]);
     }
 
     /// <summary>Lists the squad's glossary, or adds or removes one acronym (the plain-English check on the review desk uses it).</summary>
@@ -274,22 +296,22 @@ public sealed class CommandHandler(
             : $"{squad.Settings.Name}'s glossary:\n\n" + string.Join("\n", glossary.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"- {g.Key} = {g.Value}")));
     }
 
-    private static string NotALead(Squad? squad) => squad is null
-        ? "I don't know your squad yet. Add UpdateBot to your squad's team to set it up."
-        : $"Only a lead of {squad.Settings.Name} can do that. Say **help** for what you can do.";
+    private static string NotALead(Squad? squad, Localisation.Texts t) => squad is null
+        ? t["Lead.NoSquad"]
+        : t.Format("Lead.NotALead", squad.Settings.Name, Commands.Word(CommandKind.Help, t.Language));
 
     private async Task MemberCommandAsync(Request request, CancellationToken cancellationToken)
     {
         var (turn, command) = (request.Turn, request.Command);
         if (!turn.IsPersonal)
         {
-            await ReplyTextAsync(turn, "Let's keep your answers between us: message me 1:1 for that.", cancellationToken);
+            await ReplyTextAsync(turn, turn.Texts["Command.PersonalAnswers"], cancellationToken);
             return;
         }
 
         if (request.Squads.Count == 0)
         {
-            await ReplyTextAsync(turn, "You're not on a squad that uses UpdateBot yet. Once your team adds me, I'll ask you each week.", cancellationToken);
+            await ReplyTextAsync(turn, turn.Texts["Member.NoSquad"], cancellationToken);
             return;
         }
 
@@ -313,10 +335,10 @@ public sealed class CommandHandler(
         switch (command.Kind)
         {
             case CommandKind.MyUpdate:
-                await ReplyAsync(turn, await answers.ViewAsync(new AnswerFor(squad, week, turn.UserId, turn.UserName), forceForm: false, cancellationToken), cancellationToken);
+                await ReplyAsync(turn, await answers.ViewAsync(new AnswerFor(squad, week, turn.UserId, turn.UserName) { Language = turn.Language }, forceForm: false, cancellationToken), cancellationToken);
                 break;
             case CommandKind.Quiet:
-                await ReplyAsync(turn, (await answers.QuietAsync(new AnswerFor(squad, week, turn.UserId, turn.UserName), cancellationToken)).Card, cancellationToken);
+                await ReplyAsync(turn, (await answers.QuietAsync(new AnswerFor(squad, week, turn.UserId, turn.UserName) { Language = turn.Language }, cancellationToken)).Card, cancellationToken);
                 break;
             case CommandKind.Away:
             {
@@ -324,11 +346,11 @@ public sealed class CommandHandler(
                 if (!AwayPeriod.TryParse(command.Argument, today, out var away))
                 {
                     // Only a bare "away" gets here: anything after it that is not a period was kept as an answer.
-                    await ReplyTextAsync(turn, "When are you away? Say, for example, **away until 12 Dec**, **away next week** or **away for 2 weeks**.", cancellationToken);
+                    await ReplyTextAsync(turn, turn.Texts["Member.WhenAway"], cancellationToken);
                     break;
                 }
 
-                var outcome = await answers.AwayAsync(new AnswerFor(squad, week, turn.UserId, turn.UserName), away, cancellationToken);
+                var outcome = await answers.AwayAsync(new AnswerFor(squad, week, turn.UserId, turn.UserName) { Language = turn.Language }, away, cancellationToken);
                 await ReplyAsync(turn, outcome.Card, cancellationToken);
                 if (outcome.Message is not null)
                 {
@@ -339,16 +361,16 @@ public sealed class CommandHandler(
             }
 
             case CommandKind.Back:
-                await answers.BackAsync(new AnswerFor(squad, week, turn.UserId, turn.UserName), cancellationToken);
-                await ReplyTextAsync(turn, $"Welcome back to {squad.Settings.Name}! Prompts resume with the next one. Say **my update** to answer this week.", cancellationToken);
+                await answers.BackAsync(new AnswerFor(squad, week, turn.UserId, turn.UserName) { Language = turn.Language }, cancellationToken);
+                await ReplyTextAsync(turn, turn.Texts.Format("Member.Back", squad.Settings.Name, Commands.Word(CommandKind.MyUpdate, turn.Language)), cancellationToken);
                 break;
             case CommandKind.Stop:
                 await members.SetOptedOutAsync(squad.Id, turn.UserId, true, cancellationToken);
-                await ReplyTextAsync(turn, $"Done: no more weekly prompts for {squad.Settings.Name}. Your lead will see you've opted out. Say **start** to rejoin.", cancellationToken);
+                await ReplyTextAsync(turn, turn.Texts.Format("Member.Stop", squad.Settings.Name, Commands.Word(CommandKind.Start, turn.Language)), cancellationToken);
                 break;
             case CommandKind.Start:
                 await members.SetOptedOutAsync(squad.Id, turn.UserId, false, cancellationToken);
-                await ReplyTextAsync(turn, $"You're back on {squad.Settings.Name}'s weekly update. Say **my update** to answer this week.", cancellationToken);
+                await ReplyTextAsync(turn, turn.Texts.Format("Member.Start", squad.Settings.Name, Commands.Word(CommandKind.MyUpdate, turn.Language)), cancellationToken);
                 break;
         }
     }
@@ -361,7 +383,7 @@ public sealed class CommandHandler(
     {
         if (!turn.IsPersonal)
         {
-            await ReplyTextAsync(turn, "Let's keep that between us: message me 1:1 for that.", cancellationToken);
+            await ReplyTextAsync(turn, turn.Texts["Command.PersonalOnly"], cancellationToken);
             return;
         }
 
@@ -395,7 +417,7 @@ public sealed class CommandHandler(
     {
         if (!turn.IsPersonal)
         {
-            await ReplyTextAsync(turn, "Let's keep your answers between us: message me 1:1 for that.", cancellationToken);
+            await ReplyTextAsync(turn, turn.Texts["Command.PersonalAnswers"], cancellationToken);
             return;
         }
 
@@ -425,15 +447,15 @@ public sealed class CommandHandler(
             {
                 var squad = configured[0];
                 var week = WeekWindow.CurrentWeek(squad, time.GetUtcNow());
-                var hint = command.LooksLike is { } kind ? Commands.DidYouMean(kind) : null;
+                var hint = command.LooksLike is { } kind ? Commands.DidYouMean(kind, turn.Texts) : null;
                 var text = request.Text.Length > 0 ? request.Text : command.Text;
-                var outcome = await answers.CaptureAsync(new AnswerFor(squad, week, turn.UserId, turn.UserName), text, cancellationToken, turn.Activity.Id, hint);
+                var outcome = await answers.CaptureAsync(new AnswerFor(squad, week, turn.UserId, turn.UserName) { Language = turn.Language }, text, cancellationToken, turn.Activity.Id, hint);
                 await ReplyAsync(turn, outcome.Card, cancellationToken);
                 return;
             }
         }
 
-        await ReplyAsync(turn, WelcomeCards.Help(await LeadsAnyAsync(turn, request.Squads, cancellationToken), "I didn't catch that. Here's what I can do:"), cancellationToken);
+        await ReplyAsync(turn, WelcomeCards.Help(await LeadsAnyAsync(turn, request.Squads, cancellationToken), turn.Texts["Help.DidNotCatch"], turn.Texts), cancellationToken);
     }
 
     /// <summary>The one-tap choice: the message waits in storage (any instance can take the tap) and is handled again for the squad picked.</summary>
@@ -441,7 +463,7 @@ public sealed class CommandHandler(
     {
         if (request.Text.Length > MaxWaitingText)
         {
-            await ReplyTextAsync(request.Turn, "That message is too long for me to keep while you choose a squad. Nothing was saved; send it in shorter parts.", cancellationToken);
+            await ReplyTextAsync(request.Turn, request.Turn.Texts["Choice.TooLong"], cancellationToken);
             return;
         }
 

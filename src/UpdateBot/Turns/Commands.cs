@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using UpdateBot.Domain;
+using UpdateBot.Localisation;
 
 namespace UpdateBot.Turns;
 
@@ -33,6 +34,12 @@ public enum CommandKind
     Glossary,
     /// <summary>"my time zone [Region/City|auto]": the person's own clock for prompts and reminders.</summary>
     MyTimeZone,
+
+    /// <summary>"language [English|Welsh|auto]" / "iaith [Cymraeg|Saesneg|awto]": the language the bot speaks to the person.</summary>
+    Language,
+
+    /// <summary>"headings English|Welsh|both" / "penawdau Saesneg|Cymraeg|y ddwy": the channel post's heading languages (leads).</summary>
+    Headings,
 }
 
 public sealed record Command(CommandKind Kind, string Argument, string Text)
@@ -43,36 +50,76 @@ public sealed record Command(CommandKind Kind, string Argument, string Text)
 
 public static partial class Commands
 {
-    private static readonly (string Phrase, CommandKind Kind)[] Phrases =
+    /// <summary>
+    /// The command words, in English and Welsh (README, "Welsh and English"): the one table that owns them. Either
+    /// language's words work for everyone; the first phrase of a kind in a language is the one the bot says back.
+    /// Longer phrases come before the shorter ones they start with ("publish now" before "publish").
+    /// </summary>
+    private static readonly (string Phrase, CommandKind Kind, Language Language)[] Phrases =
     [
-        ("erase my data", CommandKind.EraseMyData),
-        ("delete my data", CommandKind.EraseMyData),
-        ("my data", CommandKind.MyData),
-        ("my time zone", CommandKind.MyTimeZone),
-        ("my timezone", CommandKind.MyTimeZone),
-        ("public name", CommandKind.PublicName),
-        ("glossary", CommandKind.Glossary),
-        ("prompt now", CommandKind.PromptNow),
-        ("send prompts now", CommandKind.PromptNow),
-        ("remind now", CommandKind.RemindNow),
-        ("send again", CommandKind.SendAgain),
-        ("my update", CommandKind.MyUpdate),
-        ("quiet week", CommandKind.Quiet),
-        ("publish now", CommandKind.Publish),
-        ("help", CommandKind.Help),
-        ("status", CommandKind.Status),
-        ("preview", CommandKind.Preview),
-        ("publish", CommandKind.Publish),
-        ("export", CommandKind.Export),
-        ("history", CommandKind.History),
-        ("settings", CommandKind.Settings),
-        ("setup", CommandKind.Settings),
-        ("quiet", CommandKind.Quiet),
-        ("away", CommandKind.Away),
-        ("back", CommandKind.Back),
-        ("stop", CommandKind.Stop),
-        ("start", CommandKind.Start),
+        ("erase my data", CommandKind.EraseMyData, Language.English),
+        ("delete my data", CommandKind.EraseMyData, Language.English),
+        ("dileu fy nata", CommandKind.EraseMyData, Language.Welsh),
+        ("my data", CommandKind.MyData, Language.English),
+        ("fy nata", CommandKind.MyData, Language.Welsh),
+        ("my time zone", CommandKind.MyTimeZone, Language.English),
+        ("my timezone", CommandKind.MyTimeZone, Language.English),
+        ("fy nghylchfa amser", CommandKind.MyTimeZone, Language.Welsh),
+        ("public name", CommandKind.PublicName, Language.English),
+        ("enw cyhoeddus", CommandKind.PublicName, Language.Welsh),
+        ("glossary", CommandKind.Glossary, Language.English),
+        ("geirfa", CommandKind.Glossary, Language.Welsh),
+        ("prompt now", CommandKind.PromptNow, Language.English),
+        ("send prompts now", CommandKind.PromptNow, Language.English),
+        ("annog nawr", CommandKind.PromptNow, Language.Welsh),
+        ("remind now", CommandKind.RemindNow, Language.English),
+        ("atgoffa nawr", CommandKind.RemindNow, Language.Welsh),
+        ("send again", CommandKind.SendAgain, Language.English),
+        ("anfon eto", CommandKind.SendAgain, Language.Welsh),
+        ("my update", CommandKind.MyUpdate, Language.English),
+        ("fy niweddariad", CommandKind.MyUpdate, Language.Welsh),
+        ("quiet week", CommandKind.Quiet, Language.English),
+        ("wythnos dawel", CommandKind.Quiet, Language.Welsh),
+        ("publish now", CommandKind.Publish, Language.English),
+        ("cyhoeddi nawr", CommandKind.Publish, Language.Welsh),
+        ("help", CommandKind.Help, Language.English),
+        ("cymorth", CommandKind.Help, Language.Welsh),
+        ("status", CommandKind.Status, Language.English),
+        ("statws", CommandKind.Status, Language.Welsh),
+        ("preview", CommandKind.Preview, Language.English),
+        ("rhagolwg", CommandKind.Preview, Language.Welsh),
+        ("publish", CommandKind.Publish, Language.English),
+        ("cyhoeddi", CommandKind.Publish, Language.Welsh),
+        ("export", CommandKind.Export, Language.English),
+        ("allforio", CommandKind.Export, Language.Welsh),
+        ("history", CommandKind.History, Language.English),
+        ("hanes", CommandKind.History, Language.Welsh),
+        ("settings", CommandKind.Settings, Language.English),
+        ("setup", CommandKind.Settings, Language.English),
+        ("gosodiadau", CommandKind.Settings, Language.Welsh),
+        ("quiet", CommandKind.Quiet, Language.English),
+        ("tawel", CommandKind.Quiet, Language.Welsh),
+        ("away", CommandKind.Away, Language.English),
+        ("i ffwrdd", CommandKind.Away, Language.Welsh),
+        ("back", CommandKind.Back, Language.English),
+        ("yn ôl", CommandKind.Back, Language.Welsh),
+        ("yn ol", CommandKind.Back, Language.Welsh),
+        ("stop", CommandKind.Stop, Language.English),
+        ("stopio", CommandKind.Stop, Language.Welsh),
+        ("start", CommandKind.Start, Language.English),
+        ("dechrau", CommandKind.Start, Language.Welsh),
+        ("headings", CommandKind.Headings, Language.English),
+        ("penawdau", CommandKind.Headings, Language.Welsh),
+        ("language", CommandKind.Language, Language.English),
+        ("iaith", CommandKind.Language, Language.Welsh),
     ];
+
+    /// <summary>Greetings taken as a request for help, in both languages.</summary>
+    private static readonly string[] Greetings = ["?", "hi", "hello", "hey", "helo", "shwmae", "shw mae", "sut mae", "su'mae"];
+
+    /// <summary>The word for a command in a language ("fy niweddariad"), as the help card and replies say it.</summary>
+    public static string Word(CommandKind kind, Language language) =>
+        Phrases.FirstOrDefault(p => p.Kind == kind && p.Language == language).Phrase ?? Phrases.First(p => p.Kind == kind).Phrase;
 
     /// <summary>Any day will do to tell whether an away period is well formed ("until 12 Dec", "next week", "for 2 weeks").</summary>
     private static readonly DateOnly AnyDay = new(2026, 1, 1);
@@ -87,13 +134,13 @@ public static partial class Commands
         var cleaned = MentionPattern().Replace(text ?? "", " ");
         cleaned = WhitespacePattern().Replace(cleaned, " ").Trim().TrimEnd('.', '!', '?').Trim();
         var lower = cleaned.ToLowerInvariant();
-        if (lower is "?" or "hi" or "hello" or "hey")
+        if (Greetings.Contains(lower))
         {
             return new Command(CommandKind.Help, "", cleaned);
         }
 
         CommandKind? looksLike = null;
-        foreach (var (phrase, kind) in Phrases)
+        foreach (var (phrase, kind, _) in Phrases)
         {
             if (lower == phrase || lower.StartsWith(phrase + " ", StringComparison.Ordinal))
             {
@@ -109,6 +156,8 @@ public static partial class Commands
                     CommandKind.PublicName => ReadPublicName(argument) is not null,
                     CommandKind.Glossary => GlossaryChange.Read(argument) is not null,
                     CommandKind.MyTimeZone => TimeZoneArgument().IsMatch(argument),
+                    CommandKind.Language => Languages.ParseChoice(argument) is not null,
+                    CommandKind.Headings => Languages.ParseHeadings(argument) is not null,
                     _ => false,
                 };
                 if (argument.Length > 0 && !takesArgument)
@@ -124,9 +173,13 @@ public static partial class Commands
         return new Command(CommandKind.Unknown, "", cleaned) { LooksLike = looksLike };
     }
 
-    /// <summary>"export public" or "export public 2026-W48": the open edition's Markdown.</summary>
+    /// <summary>"export public" or "export public 2026-W48" ("allforio cyhoeddus"): the open edition's Markdown.</summary>
     public static bool IsPublicExport(Command command) =>
-        command.Kind == CommandKind.Export && command.Argument.StartsWith("public", StringComparison.OrdinalIgnoreCase);
+        command.Kind == CommandKind.Export && PublicExportArgument().IsMatch(command.Argument);
+
+    /// <summary>The week an export names ("2026-W48"), without "public": empty when it names none.</summary>
+    public static string ExportWeek(Command command) =>
+        IsPublicExport(command) ? PublicExportArgument().Match(command.Argument).Groups["week"].Value.Trim() : command.Argument;
 
     /// <summary>
     /// The argument of <c>public name</c>: a choice ("first", "full", "team"), and whether it is for past editions too
@@ -145,14 +198,10 @@ public static partial class Commands
     }
 
     /// <summary>The "did you mean the command?" line shown when a message that starts like one was kept as an answer.</summary>
-    public static string DidYouMean(CommandKind kind) => kind switch
+    public static string DidYouMean(CommandKind kind, Texts texts) => kind switch
     {
-        CommandKind.Away => "Did you mean the **away** command? Then say **away until 12 Dec**, **away next week** or **away for 2 weeks** on its own, and **Undo** this.",
-        CommandKind.Export => "Did you mean **export**? Then say **export**, **export 2026-W48** or **export public** on its own, and **Undo** this.",
-        CommandKind.Glossary => "Did you mean the **glossary** command? Then say **glossary**, **glossary add ICB = integrated care board** or **glossary remove ICB** on its own, and **Undo** this.",
-        CommandKind.MyTimeZone => "Did you mean the **my time zone** command? Then say **my time zone Europe/Lisbon** (your zone's IANA name) or **my time zone auto** on its own, and **Undo** this.",
-        CommandKind.PublicName => "Did you mean the **public name** command? Then say **public name first**, **public name full** or **public name team** (add **everywhere** for past weeknotes too) on its own, and **Undo** this.",
-        _ => $"Did you mean the **{Phrases.First(p => p.Kind == kind).Phrase}** command? Then say it on its own, and **Undo** this.",
+        CommandKind.Away or CommandKind.Export or CommandKind.Glossary or CommandKind.MyTimeZone or CommandKind.PublicName or CommandKind.Language or CommandKind.Headings => texts["Command.DidYouMean." + kind],
+        _ => texts.Format("Command.DidYouMean.Other", Word(kind, texts.Language)),
     };
 
     [GeneratedRegex("<at[^>]*>.*?</at>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
@@ -161,7 +210,7 @@ public static partial class Commands
     [GeneratedRegex(@"^\d{4}-[wW]\d{1,2}$")]
     private static partial Regex WeekArgument();
 
-    [GeneratedRegex(@"^public( \d{4}-[wW]\d{1,2})?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(public|cyhoeddus)(?<week> \d{4}-[wW]\d{1,2})?$", RegexOptions.IgnoreCase)]
     private static partial Regex PublicExportArgument();
 
     /// <summary>One word shaped like an IANA zone name ("Europe/Lisbon", "America/Argentina/Salta", "UTC") or "auto".</summary>

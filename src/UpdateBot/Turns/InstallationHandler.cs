@@ -144,7 +144,7 @@ public sealed partial class InstallationHandler(
     private async Task WelcomePersonallyAsync(Turn turn, CancellationToken cancellationToken)
     {
         await delivery.DeliverAsync(UserPartition(turn.UserId), WelcomeKey,
-            (_, ct) => messenger.SendCardAsync(turn.ServiceUrl, turn.ConversationId, WelcomeCards.Welcome(inTeam: false, null), ct), cancellationToken);
+            (_, ct) => messenger.SendCardAsync(turn.ServiceUrl, turn.ConversationId, WelcomeCards.Welcome(inTeam: false, null, texts: turn.Texts), ct), cancellationToken);
     }
 
     private static string UserPartition(string userId) => TableKey.Join("user", userId);

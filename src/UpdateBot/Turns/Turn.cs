@@ -1,3 +1,5 @@
+using UpdateBot.Domain;
+using UpdateBot.Localisation;
 using UpdateBot.Teams.Schema;
 
 namespace UpdateBot.Turns;
@@ -5,6 +7,15 @@ namespace UpdateBot.Turns;
 /// <summary>The facts of one inbound activity that the handlers need, read once.</summary>
 public sealed record Turn(Activity Activity)
 {
+    /// <summary>
+    /// The language to answer in: the sender's choice or their Teams locale's, set once the sender's 1:1 reference is
+    /// read (<c>BotActivityHandler</c>); until then (and in a channel) the activity's own locale's.
+    /// </summary>
+    public Language Language { get; init; } = Languages.Choose(null, Languages.FromLocale(Activity.Locale));
+
+    /// <summary>The strings of <see cref="Language"/>.</summary>
+    public Texts Texts => Texts.For(Language);
+
     public string UserId => Activity.From?.Id ?? "";
 
     public string UserName => string.IsNullOrWhiteSpace(Activity.From?.Name) ? "A squad member" : Activity.From!.Name!;

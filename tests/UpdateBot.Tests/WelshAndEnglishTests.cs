@@ -1,0 +1,263 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using UpdateBot.Cards;
+using UpdateBot.Domain;
+using UpdateBot.Localisation;
+using UpdateBot.Storage;
+using UpdateBot.Teams.Cards;
+using UpdateBot.Tests.Infrastructure;
+using UpdateBot.TestSupport;
+using UpdateBot.Turns;
+
+namespace UpdateBot.Tests;
+
+/// <summary>
+/// Welsh and English (README, "Welsh and English"): the strings of both languages, the command words of both, and a
+/// member spoken to in their Teams language or the one they chose, against real tables.
+/// </summary>
+public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClassFixture<AzuriteFixture>
+{
+    private static readonly DateTimeOffset ThursdayNoon = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+
+    private static string ResourceFile(string name) => Path.Combine(RepoPaths.Root, "src", "UpdateBot", "Localisation", name);
+
+    private static IReadOnlyDictionary<string, string> Read(string file) =>
+        XDocument.Load(ResourceFile(file)).Root!.Elements("data").ToDictionary(d => (string)d.Attribute("name")!, d => (string)d.Element("value")!, StringComparer.Ordinal);
+
+    [Fact]
+    public void Every_key_is_in_both_resource_files_and_in_the_built_service()
+    {
+        var english = Read("Strings.resx");
+        var welsh = Read("Strings.cy-GB.resx");
+        Assert.Equal(english.Keys.Order(StringComparer.Ordinal), welsh.Keys.Order(StringComparer.Ordinal));
+
+        // What the service reads at run time is what the files say, in each language.
+        var builtEnglish = Texts.All(Language.English);
+        var builtWelsh = Texts.All(Language.Welsh);
+        Assert.Equal(english.Keys.Order(StringComparer.Ordinal), builtEnglish.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(welsh.Keys.Order(StringComparer.Ordinal), builtWelsh.Keys.Order(StringComparer.Ordinal));
+        Assert.All(welsh, w => Assert.Equal(w.Value.ReplaceLineEndings("\n"), Texts.For(Language.Welsh)[w.Key].ReplaceLineEndings("\n")));
+    }
+
+    [Fact]
+    public void Each_Welsh_string_has_the_placeholders_of_its_English_one_and_is_translated()
+    {
+        var english = Read("Strings.resx");
+        var welsh = Read("Strings.cy-GB.resx");
+        foreach (var (key, text) in english)
+        {
+            Assert.True(Placeholders(text).SetEquals(Placeholders(welsh[key])), $"{key}: the placeholders differ between English and Welsh");
+        }
+
+        // Only strings made of names, examples or markup may read the same in both (a command's argument example).
+        var same = english.Where(e => welsh[e.Key] == e.Value && Regex.IsMatch(e.Value, "[a-z]{4,}") && !e.Value.StartsWith("{0} ", StringComparison.Ordinal)).Select(e => e.Key).ToList();
+        Assert.Empty(same);
+    }
+
+    private static HashSet<string> Placeholders(string text) => [.. Placeholder().Matches(text).Select(m => m.Value)];
+
+    [GeneratedRegex(@"\{\d+(:[^}]*)?\}")]
+    private static partial Regex Placeholder();
+
+    [Fact]
+    public void A_key_that_is_in_no_file_throws_rather_than_show_its_name() =>
+        Assert.Throws<KeyNotFoundException>(() => Texts.For(Language.Welsh)["No.Such.Key"]);
+
+    [Fact]
+    public void The_build_checks_every_culture_file_against_the_English_one()
+    {
+        // The check itself runs in every build (a key removed from one file fails it: docs/localisation.md); here, that
+        // the project imports it and it covers every Strings.*.resx there is.
+        var project = File.ReadAllText(Path.Combine(RepoPaths.Root, "src", "UpdateBot", "UpdateBot.csproj"));
+        Assert.Contains(@"Localisation\CheckStrings.targets", project, StringComparison.Ordinal);
+        var targets = File.ReadAllText(ResourceFile("CheckStrings.targets"));
+        Assert.Contains("Strings.*.resx", targets, StringComparison.Ordinal);
+        Assert.Contains("BeforeTargets=\"CoreCompile\"", targets, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("help", CommandKind.Help)]
+    [InlineData("cymorth", CommandKind.Help)]
+    [InlineData("Shwmae", CommandKind.Help)]
+    [InlineData("fy niweddariad", CommandKind.MyUpdate)]
+    [InlineData("wythnos dawel", CommandKind.Quiet)]
+    [InlineData("tawel", CommandKind.Quiet)]
+    [InlineData("i ffwrdd tan 12 Rhagfyr", CommandKind.Away)]
+    [InlineData("i ffwrdd wythnos nesaf", CommandKind.Away)]
+    [InlineData("away until 12 Dec", CommandKind.Away)]
+    [InlineData("yn ôl", CommandKind.Back)]
+    [InlineData("stopio", CommandKind.Stop)]
+    [InlineData("dechrau", CommandKind.Start)]
+    [InlineData("fy nata", CommandKind.MyData)]
+    [InlineData("dileu fy nata", CommandKind.EraseMyData)]
+    [InlineData("fy nghylchfa amser Europe/Lisbon", CommandKind.MyTimeZone)]
+    [InlineData("statws", CommandKind.Status)]
+    [InlineData("annog nawr", CommandKind.PromptNow)]
+    [InlineData("atgoffa nawr", CommandKind.RemindNow)]
+    [InlineData("anfon eto", CommandKind.SendAgain)]
+    [InlineData("rhagolwg", CommandKind.Preview)]
+    [InlineData("cyhoeddi", CommandKind.Publish)]
+    [InlineData("cyhoeddi nawr", CommandKind.Publish)]
+    [InlineData("allforio 2026-W47", CommandKind.Export)]
+    [InlineData("allforio cyhoeddus", CommandKind.Export)]
+    [InlineData("hanes", CommandKind.History)]
+    [InlineData("gosodiadau", CommandKind.Settings)]
+    [InlineData("geirfa", CommandKind.Glossary)]
+    [InlineData("iaith", CommandKind.Language)]
+    [InlineData("iaith Cymraeg", CommandKind.Language)]
+    [InlineData("language English", CommandKind.Language)]
+    [InlineData("Language Welsh.", CommandKind.Language)]
+    public void Commands_are_accepted_in_both_languages(string text, CommandKind kind) => Assert.Equal(kind, Commands.Parse(text).Kind);
+
+    [Theory]
+    [InlineData("Hanes y prosiect yn y cyfarfod", CommandKind.History)]
+    [InlineData("i ffwrdd o'r swyddfa ddydd Llun, ond gwaith da", CommandKind.Away)]
+    [InlineData("iaith glir yn y ddogfen", CommandKind.Language)]
+    [InlineData("Language of the report agreed", CommandKind.Language)]
+    public void A_Welsh_answer_that_starts_like_a_command_stays_an_answer(string text, CommandKind looksLike)
+    {
+        var command = Commands.Parse(text);
+        Assert.Equal(CommandKind.Unknown, command.Kind);
+        Assert.Equal(looksLike, command.LooksLike);
+    }
+
+    [Fact]
+    public void Export_public_names_its_week_in_either_language()
+    {
+        Assert.Equal("2026-W47", Commands.ExportWeek(Commands.Parse("allforio cyhoeddus 2026-W47")));
+        Assert.True(Commands.IsPublicExport(Commands.Parse("export public")));
+        Assert.Equal("2026-W47", Commands.ExportWeek(Commands.Parse("export 2026-W47")));
+    }
+
+    [Fact]
+    public void Each_command_has_a_word_in_each_language()
+    {
+        foreach (var kind in Enum.GetValues<CommandKind>().Where(k => k != CommandKind.Unknown))
+        {
+            foreach (var language in Enum.GetValues<Language>())
+            {
+                Assert.Equal(kind, Commands.Parse(Commands.Word(kind, language)).Kind);
+            }
+        }
+
+        Assert.Equal("fy niweddariad", Commands.Word(CommandKind.MyUpdate, Language.Welsh));
+        Assert.Equal("my update", Commands.Word(CommandKind.MyUpdate, Language.English));
+    }
+
+    [Fact]
+    public void The_help_card_in_Welsh_names_the_Welsh_commands()
+    {
+        var text = FakeTeams.Text(JsonNode.Parse(CardJson.Serialize(WelcomeCards.Help(isLead: true, texts: Texts.For(Language.Welsh)))));
+        Assert.Contains("Cymorth UpdateBot", text, StringComparison.Ordinal);
+        Assert.Contains("fy niweddariad", text, StringComparison.Ordinal);
+        Assert.Contains("iaith Cymraeg / Saesneg", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("UpdateBot help", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_member_whose_Teams_speaks_Welsh_gets_Welsh_help_until_they_say_language_English()
+    {
+        await using var squad = new TestSquad(tables, "cymraeg", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "help"), "cy-GB")));
+        var help = LastText(squad, "29:ada");
+        Assert.Contains("Cymorth UpdateBot", help, StringComparison.Ordinal);
+        Assert.Contains("fy niweddariad", help, StringComparison.Ordinal);
+
+        // Her roster row carries it, so the scheduler's prompts can be in Welsh without a turn.
+        Assert.Equal(Language.Welsh, (await host.Get<MemberStore>().GetAsync(TestSquad.TeamId, "29:ada", CancellationToken.None))!.Language);
+
+        // English words work for her too; the answer is in English from now on, whatever Teams says.
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "language English"), "cy-GB")));
+        Assert.Contains("I'll speak to you in English", LastText(squad, "29:ada"), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "cymorth"), "cy-GB")));
+        Assert.Contains(WelcomeCards.HelpTitle, LastText(squad, "29:ada"), StringComparison.Ordinal);
+        Assert.Equal(Language.English, (await host.Get<MemberStore>().GetAsync(TestSquad.TeamId, "29:ada", CancellationToken.None))!.Language);
+
+        // "iaith awto" hands it back to Teams, which says Welsh.
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "iaith awto"), "cy-GB")));
+        Assert.Contains("bydda i'n dilyn iaith eich Teams", LastText(squad, "29:ada"), StringComparison.Ordinal);
+        Assert.Equal(Language.Welsh, (await host.Get<MemberStore>().GetAsync(TestSquad.TeamId, "29:ada", CancellationToken.None))!.Language);
+    }
+
+    [Fact]
+    public async Task A_member_in_any_other_locale_is_spoken_to_in_English_and_can_choose_Welsh()
+    {
+        await using var squad = new TestSquad(tables, "saesneg", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "help"), "fr-FR")));
+        Assert.Contains(WelcomeCards.HelpTitle, LastText(squad, "29:bo"), StringComparison.Ordinal);
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "iaith Cymraeg"), "fr-FR")));
+        Assert.Contains("bydda i'n siarad Cymraeg", LastText(squad, "29:bo"), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "help"), "en-US")));
+        Assert.Contains("Cymorth UpdateBot", LastText(squad, "29:bo"), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "iaith"), "en-US")));
+        Assert.Contains("chi a'i dewisodd", LastText(squad, "29:bo"), StringComparison.Ordinal);
+    }
+
+    private static JsonObject InLocale(JsonObject activity, string locale)
+    {
+        activity["locale"] = locale;
+        return activity;
+    }
+
+    private static string LastText(TestSquad squad, string userId) => FakeTeams.Text(squad.Teams.SendsTo(userId)[^1].Json);
+
+    [Fact]
+    public void The_channel_post_has_its_headings_in_the_squads_languages_and_the_answers_as_written()
+    {
+        var settings = new SquadSettings("Platform", "Europe/London", SquadSchedule.Default, SettingsValidation.DefaultSections.Take(2).Append(new Section("wins", "Wins", "What did we win?")).ToList(), ["29:lead"], AutoPublish: true);
+        var answers = new Dictionary<string, string> { ["highlights"] = "Shipped the engine", ["wins"] = "A happy user" };
+        var entries = new[] { new Entry("29:ada", "Ada Lovelace", EntryStatus.Answered, answers, ThursdayNoon), new Entry("29:bo", "Bo Diddley", EntryStatus.Quiet, new Dictionary<string, string>(), ThursdayNoon) };
+        var digest = DigestComposer.Compose(settings, IsoWeek.Parse("2026-W48"), 3, entries, new Participation(2, 1, 1, 0, 0), DigestEdits.None);
+        string Text(HeadingLanguages headings) => string.Concat(DigestCards.ChannelCards(digest, "19:team", headings).Select(c => FakeTeams.Text(JsonNode.Parse(CardJson.Serialize(c)))));
+
+        var english = Text(HeadingLanguages.English);
+        Assert.Contains("Platform weeknotes — Update 3", english, StringComparison.Ordinal);
+        Assert.DoesNotContain("Nodiadau wythnos", english, StringComparison.Ordinal);
+
+        var welsh = Text(HeadingLanguages.Welsh);
+        Assert.Contains("Nodiadau wythnos Platform — Diweddariad 3", welsh, StringComparison.Ordinal);
+        Assert.Contains("23–27 Tach 2026", welsh, StringComparison.Ordinal);
+        Assert.Contains("1 o 2 wedi cyfrannu; 1 yn dawel", welsh, StringComparison.Ordinal);
+        Assert.Contains("Uchafbwyntiau", welsh, StringComparison.Ordinal);
+        Assert.DoesNotContain("Platform weeknotes", welsh, StringComparison.Ordinal);
+
+        // Both: Welsh first. A section the lead named keeps its name; what members wrote is never translated.
+        var both = Text(HeadingLanguages.Both);
+        Assert.True(both.IndexOf("Nodiadau wythnos Platform", StringComparison.Ordinal) < both.IndexOf("Platform weeknotes — Update 3", StringComparison.Ordinal));
+        Assert.Contains("Uchafbwyntiau / Highlights", both, StringComparison.Ordinal);
+        Assert.Contains("Wins", both, StringComparison.Ordinal);
+        Assert.DoesNotContain("Wins / Wins", both, StringComparison.Ordinal);
+        Assert.Contains("Shipped the engine", both, StringComparison.Ordinal);
+        Assert.Contains("A happy user", both, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_lead_sets_the_headings_to_both_and_the_published_post_has_Welsh_first()
+    {
+        await using var squad = new TestSquad(tables, "penawdau", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+
+        // Welsh words from a lead whose Teams speaks English: the command works, the answer is in her language.
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "penawdau y ddwy")));
+        Assert.Contains("headings in Welsh and English (Welsh first)", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
+        Assert.Equal(HeadingLanguages.Both, (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.Settings.Headings);
+
+        // A member's words go in as written.
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Wedi cyfarfod â'r bwrdd iechyd"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "publish")));
+        var post = FakeTeams.Text(Assert.Single(squad.Teams.ChannelPosts).Json);
+        Assert.True(post.IndexOf("Nodiadau wythnos", StringComparison.Ordinal) < post.IndexOf("weeknotes — Update", StringComparison.Ordinal), post);
+        Assert.Contains("Wedi cyfarfod â'r bwrdd iechyd", post, StringComparison.Ordinal);
+        Assert.Contains("Uchafbwyntiau / Highlights", post, StringComparison.Ordinal);
+    }
+}
