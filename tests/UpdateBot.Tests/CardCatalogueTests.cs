@@ -156,8 +156,8 @@ public sealed class CardCatalogueTests
                 yield return ($"channel-ask-{label}-{i}", asking[i], true);
             }
 
-            yield return ($"review-header-{label}", ReviewCards.Header(digest, "19:team", "29:lead", "Publishes automatically on Fri 27 Nov, 16:00.", published: false), true);
-            var items = ReviewCards.ItemCards(digest, "19:team", "29:lead");
+            yield return ($"review-header-{label}", ReviewCards.Header(digest, "19:team", "29:lead", t.Format("Review.PublishLine.Auto", "Fri 27 Nov, 16:00"), published: false, texts: t), true);
+            var items = ReviewCards.ItemCards(digest, "19:team", "29:lead", texts: t);
             for (var i = 0; i < items.Count; i++)
             {
                 yield return ($"review-items-{label}-{i}", items[i], true);
@@ -165,8 +165,8 @@ public sealed class CardCatalogueTests
 
             // A squad that publishes openly: each item says whether it will be public, with Withhold or Make public again.
             var openSettings = NewSquad().Settings with { PublishOpenly = true };
-            yield return ($"review-header-open-{label}", ReviewCards.Header(digest, "19:team", "29:lead", "Publishes automatically on Fri 27 Nov, 16:00.", published: false, openSettings), true);
-            var openItems = ReviewCards.ItemCards(digest, "19:team", "29:lead", openSettings);
+            yield return ($"review-header-open-{label}", ReviewCards.Header(digest, "19:team", "29:lead", t.Format("Review.PublishLine.Auto", "Fri 27 Nov, 16:00"), published: false, openSettings, t), true);
+            var openItems = ReviewCards.ItemCards(digest, "19:team", "29:lead", openSettings, t);
             for (var i = 0; i < openItems.Count; i++)
             {
                 yield return ($"review-items-open-{label}-{i}", openItems[i], true);

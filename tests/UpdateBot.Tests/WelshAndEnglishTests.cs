@@ -260,4 +260,31 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.Contains("Wedi cyfarfod â'r bwrdd iechyd", post, StringComparison.Ordinal);
         Assert.Contains("Uchafbwyntiau / Highlights", post, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_scheduler_prompts_a_Welsh_member_in_Welsh_and_the_others_in_English()
+    {
+        await using var squad = new TestSquad(tables, "anogaeth", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "shwmae"), "cy-GB")));
+
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "prompt now")));
+
+        // Her notification says it in Welsh too.
+        Assert.Empty(squad.Prompts("29:ada"));
+        var welsh = FakeTeams.Text(Assert.Single(squad.Teams.SendsTo("29:ada"), r => TestSquad.Summary(r) == "Platform: beth ddigwyddodd yr wythnos hon?").Json);
+        Assert.Contains("Platform: eich diweddariad wythnosol", welsh, StringComparison.Ordinal);
+        Assert.Contains("Beth ddigwyddodd yr wythnos hon?", welsh, StringComparison.Ordinal);
+        Assert.Contains("Cyflwyno", welsh, StringComparison.Ordinal);
+        var english = FakeTeams.Text(Assert.Single(squad.Prompts("29:bo")).Json);
+        Assert.Contains("Platform: your weekly update", english, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cyflwyno", english, StringComparison.Ordinal);
+
+        // Her answer, typed in the chat, is kept word for word, and the card around it is Welsh.
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Cyfarfod da gyda'r tîm ymchwil"), "cy-GB")));
+        var captured = LastText(squad, "29:ada");
+        Assert.Contains("Cyfarfod da gyda'r tîm ymchwil", captured, StringComparison.Ordinal);
+        Assert.Contains("Wedi'i ychwanegu at", captured, StringComparison.Ordinal);
+    }
 }
