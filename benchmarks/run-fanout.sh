@@ -5,6 +5,7 @@
 #   benchmarks/run-fanout.sh --global 50 --client-global 30   # newest published budget, service default
 #   benchmarks/run-fanout.sh --global 30 --global-window-ms 950  # emulates a 50 ms margin in the service's limiter
 #   benchmarks/run-fanout.sh --runs 1 --interactive 3 --prioritize true   # people clicking and typing help meanwhile
+#   benchmarks/run-fanout.sh --runs 1 --cold-roster true   # the roster first written inside the step (not at install)
 # Exit code 0 only when every run lost nothing, duplicated nothing and the re-run delivered nothing (and, with
 # --interactive, every person's turn was answered, with exactly one reply or card update each where one is due).
 set -euo pipefail

@@ -43,6 +43,7 @@ internal static partial class BenchmarkProgram
         var timeout = TimeSpan.FromSeconds(Int(options, "timeout", 900));
         var interactive = double.Parse(options.GetValueOrDefault("interactive", "0"), CultureInfo.InvariantCulture);
         var prioritize = !string.Equals(options.GetValueOrDefault("prioritize"), "false", StringComparison.OrdinalIgnoreCase);
+        var coldRoster = string.Equals(options.GetValueOrDefault("cold-roster"), "true", StringComparison.OrdinalIgnoreCase);
         switch (mode)
         {
             case "connector":
@@ -51,7 +52,7 @@ internal static partial class BenchmarkProgram
                 var tables = Require(options, "tables");
                 var connector = new Uri(Require(options, "connector"));
                 RequireLoopback(connector);
-                var result = await FanOutRun.RunAsync(tables, connector, roster, global, clientGlobal, timeout, interactive, prioritize);
+                var result = await FanOutRun.RunAsync(tables, connector, roster, global, clientGlobal, timeout, interactive, prioritize, coldRoster);
                 Console.Out.WriteLine("RESULT " + JsonSerializer.Serialize(result, Json));
                 return 0;
             case "seed":
@@ -61,9 +62,9 @@ internal static partial class BenchmarkProgram
                 Console.Out.WriteLine("SEEDED " + JsonSerializer.Serialize(seeded, Json));
                 return 0;
             case "fanout":
-                return await OrchestrateAsync(Require(options, "tables"), roster, global, clientGlobal, Int(options, "global-window-ms", 1000), Int(options, "runs", 3), timeout, options.GetValueOrDefault("out"), interactive, prioritize);
+                return await OrchestrateAsync(Require(options, "tables"), roster, global, clientGlobal, Int(options, "global-window-ms", 1000), Int(options, "runs", 3), timeout, options.GetValueOrDefault("out"), interactive, prioritize, coldRoster);
             default:
-                await Console.Error.WriteLineAsync($"Unknown mode '{mode}'. Use: [fanout|connector|run|seed] --tables <conn> [--roster 1000] [--global 30] [--client-global N] [--global-window-ms 1000] [--runs 3] [--out file.json] [--interactive turns-per-second] [--prioritize true|false]");
+                await Console.Error.WriteLineAsync($"Unknown mode '{mode}'. Use: [fanout|connector|run|seed] --tables <conn> [--roster 1000] [--global 30] [--client-global N] [--global-window-ms 1000] [--runs 3] [--out file.json] [--interactive turns-per-second] [--prioritize true|false] [--cold-roster true]");
                 return 2;
         }
     }
@@ -88,7 +89,7 @@ internal static partial class BenchmarkProgram
         return 0;
     }
 
-    private static async Task<int> OrchestrateAsync(string tables, int roster, int global, int clientGlobal, int globalWindowMs, int runs, TimeSpan timeout, string? outFile, double interactive, bool prioritize)
+    private static async Task<int> OrchestrateAsync(string tables, int roster, int global, int clientGlobal, int globalWindowMs, int runs, TimeSpan timeout, string? outFile, double interactive, bool prioritize, bool coldRoster)
     {
         if (runs is < 1 or > 20)
         {
@@ -98,15 +99,16 @@ internal static partial class BenchmarkProgram
         var results = new List<RunResult>();
         for (var i = 1; i <= runs; i++)
         {
-            await Console.Error.WriteLineAsync($"run {i}/{runs}: roster {roster}, connector global {global} per {globalWindowMs} ms, client global {clientGlobal}/s, {interactive.ToString(CultureInfo.InvariantCulture)} turns/s, interactive first {prioritize} …");
+            await Console.Error.WriteLineAsync($"run {i}/{runs}: roster {roster}, connector global {global} per {globalWindowMs} ms, client global {clientGlobal}/s, {interactive.ToString(CultureInfo.InvariantCulture)} turns/s, interactive first {prioritize}, roster {(coldRoster ? "first written in the step (--cold-roster)" : "stored at install")} …");
             await using var connector = await Child.StartAsync(["connector", "--roster", Str(roster), "--global", Str(global), "--global-window-ms", Str(globalWindowMs), "--max-seconds", Str((int)timeout.TotalSeconds + 60)]);
             var url = (await connector.WaitForLineAsync(ListeningLine(), TimeSpan.FromSeconds(60))).Groups[1].Value;
             await using var run = await Child.StartAsync(["run", "--tables", tables, "--connector", url, "--roster", Str(roster), "--global", Str(global), "--client-global", Str(clientGlobal), "--timeout", Str((int)timeout.TotalSeconds),
-                "--interactive", interactive.ToString(CultureInfo.InvariantCulture), "--prioritize", prioritize ? "true" : "false"]);
+                "--interactive", interactive.ToString(CultureInfo.InvariantCulture), "--prioritize", prioritize ? "true" : "false", "--cold-roster", coldRoster ? "true" : "false"]);
             var line = await run.WaitForLineAsync(ResultLine(), timeout + TimeSpan.FromSeconds(60));
             var result = JsonSerializer.Deserialize<RunResult>(line.Groups[1].Value, Json) ?? throw new InvalidOperationException("Unreadable result.");
             results.Add(result);
             await Console.Error.WriteLineAsync($"run {i}: {result.WallSeconds:0.0} s, {result.Connector.Throttled} × 429, lost {result.Connector.Lost}, duplicates {result.Connector.Duplicates}; {result.StepReport}");
+            await Console.Error.WriteLineAsync($"run {i}: limiter idle {result.LimiterIdleShare:P1} of samples, background limiter wait p50 {result.SlotWaits?.BackgroundP50Ms:0} ms");
             await Console.Error.WriteLineAsync($"run {i}: memory idle {result.IdleResidentBytes / 1048576.0:0.0} MiB, peak during the fan-out {result.PeakResidentBytes / 1048576.0:0.0} MiB (VmRSS/VmHWM)");
             if (result.Interactive is { TurnsPerSecond: > 0 } turns)
             {
@@ -155,6 +157,7 @@ internal static partial class BenchmarkProgram
         Row("minimum at the client's budget, s", r => r.ClientMinimumSeconds, "0.0");
         Row("total ÷ client minimum", r => r.WallSeconds / r.ClientMinimumSeconds, "0.000");
         Row("connector span first→last accepted, s", r => r.ConnectorSpanSeconds, "0.0");
+        Row("roster stored at install (1), or first written inside the step (0, --cold-roster)", r => r.ColdRoster ? 0 : 1, "0");
         Row("requests needed", r => r.RequestsNeeded, "0");
         Row("requests accepted", r => r.Connector.Accepted, "0");
         Row("429s served", r => r.Connector.Throttled, "0");
@@ -168,6 +171,8 @@ internal static partial class BenchmarkProgram
         Row("duplicates (must be 0)", r => r.Connector.Duplicates, "0");
         Row("unexpected requests", r => r.Connector.Unexpected, "0");
         Row("re-run: new deliveries (must be 0)", r => r.RerunDeliveries, "0");
+        Row("limiter had nobody waiting, share of 10 ms samples", r => r.LimiterIdleShare, "0.000");
+        Row("limiter wait of fan-out (background) requests, p50 ms", r => r.SlotWaits?.BackgroundP50Ms ?? 0, "0");
         if (results.Any(r => r.Interactive is { TurnsPerSecond: > 0 }))
         {
             var none = InteractiveStats.None;
@@ -184,7 +189,6 @@ internal static partial class BenchmarkProgram
             Row("limiter wait of interactive requests, p50 ms", r => r.SlotWaits?.InteractiveP50Ms ?? 0, "0");
             Row("limiter wait of interactive requests, p99 ms", r => r.SlotWaits?.InteractiveP99Ms ?? 0, "0");
             Row("limiter wait of interactive requests, max ms", r => r.SlotWaits?.InteractiveMaxMs ?? 0, "0");
-            Row("limiter wait of background requests, p50 ms", r => r.SlotWaits?.BackgroundP50Ms ?? 0, "0");
             Row("limiter wait of background requests, p99 ms", r => r.SlotWaits?.BackgroundP99Ms ?? 0, "0");
             Row("turns failed or unanswered (must be 0)", r => (r.Interactive ?? none).Failed, "0");
             Row("replies + card PUTs at the connector", r => r.Connector.Replies + r.Connector.Updates, "0");

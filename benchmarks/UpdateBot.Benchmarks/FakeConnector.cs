@@ -54,6 +54,10 @@ internal sealed class FakeConnector
     /// <summary>The 1:1 chat id this connector gives a user (stable, so the benchmark's people can write from it).</summary>
     public static string ConversationOf(string userId) => "a:bench-" + userId[3..];
 
+    /// <summary>The team's member number <paramref name="i"/>, as the roster pages list them.</summary>
+    public static UpdateBot.Storage.RosterEntry Member(int i) =>
+        new(UserId(i), "Member " + i.ToString(CultureInfo.InvariantCulture), new Guid(i, 0, 0, new byte[8]).ToString(), $"member{i}@bench.example", "user");
+
     public static string UserId(int i) => "29:bench-user-" + i.ToString("D5", CultureInfo.InvariantCulture);
 
     public async Task<WebApplication> StartAsync(CancellationToken cancellationToken)
@@ -100,14 +104,15 @@ internal sealed class FakeConnector
         var members = new JsonArray();
         for (var i = start; i < end; i++)
         {
+            var member = Member(i);
             members.Add(new JsonObject
             {
-                ["id"] = UserId(i),
-                ["name"] = "Member " + i.ToString(CultureInfo.InvariantCulture),
-                ["aadObjectId"] = new Guid(i, 0, 0, new byte[8]).ToString(),
-                ["email"] = $"member{i}@bench.example",
-                ["userPrincipalName"] = $"member{i}@bench.example",
-                ["userRole"] = "user",
+                ["id"] = member.UserId,
+                ["name"] = member.Name,
+                ["aadObjectId"] = member.AadObjectId,
+                ["email"] = member.Email,
+                ["userPrincipalName"] = member.Email,
+                ["userRole"] = member.UserRole,
                 ["tenantId"] = TenantId,
             });
         }

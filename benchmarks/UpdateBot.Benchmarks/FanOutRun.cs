@@ -40,7 +40,9 @@ internal sealed record RunResult(
     SlotWaitStats? SlotWaits = null,
     long IdleResidentBytes = 0,
     long PeakResidentBytes = 0,
-    bool PeakResidentIsFanOutOnly = false);
+    bool PeakResidentIsFanOutOnly = false,
+    double LimiterIdleShare = 0,
+    bool ColdRoster = false);
 
 /// <summary>
 /// Hosts the real service (<c>AddUpdateBot</c> on Kestrel, tables in Azurite, <c>Cycle:Enabled=false</c>), seeds one
@@ -48,7 +50,7 @@ internal sealed record RunResult(
 /// </summary>
 internal static class FanOutRun
 {
-    public static async Task<RunResult> RunAsync(string tables, Uri connector, int roster, int global, int clientGlobal, TimeSpan timeout, double turnsPerSecond, bool prioritize)
+    public static async Task<RunResult> RunAsync(string tables, Uri connector, int roster, int global, int clientGlobal, TimeSpan timeout, double turnsPerSecond, bool prioritize, bool coldRoster = false)
     {
         using var cts = new CancellationTokenSource(timeout);
         var ct = cts.Token;
@@ -96,6 +98,15 @@ internal static class FanOutRun
         }
 
         var squad = await squads.GetAsync(FakeConnector.TeamId, ct) ?? throw new InvalidOperationException("Squad missing.");
+        if (!coldRoster)
+        {
+            // As in the product: the install's welcome stores the team's roster (TeamWelcome), days before the first Open
+            // step, which then re-reads the roster pages and finds it unchanged. Stored here from the same list the fake
+            // connector serves, so the connector's counts stay those of the step. --cold-roster times the first-ever
+            // roster write inside the step instead (a team that gained every member since the install).
+            await app.Services.GetRequiredService<MemberStore>().SyncRosterAsync(squad.Id, [.. Enumerable.Range(0, roster).Select(FakeConnector.Member)], ct);
+        }
+
         var week = IsoWeek.FromDate(DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime));
 
         // Settle start-up garbage so the run's numbers are its own.
@@ -133,7 +144,24 @@ internal static class FanOutRun
         var load = new InteractiveLoad(people, app.Services.GetRequiredService<ConversationStore>(), squad, week, connector, roster, turnsPerSecond).RunAsync(fanOutDone.Token);
 
         using var slotWaits = new SlotWaits();
+        // How often the service's global limiter had nobody waiting for a slot during the fan-out: a share well above
+        // zero means the fan-out did not keep the budget busy (its own work between sends, not Teams' limits, set the pace).
+        var limits = app.Services.GetRequiredService<UpdateBot.Teams.Connector.ConnectorRateLimits>();
+        var (idleSamples, allSamples) = (0, 0);
+        var idlePerSecond = new int[3600];
         var watch = Stopwatch.StartNew();
+        var idleSampler = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+            while (await timer.WaitForNextTickAsync(fanOutDone.Token).ConfigureAwait(false))
+            {
+                allSamples++;
+                var idle = limits.WaitingForGlobalSlot == 0;
+                idleSamples += idle ? 1 : 0;
+                idlePerSecond[Math.Min(3599, (int)watch.Elapsed.TotalSeconds)] += idle ? 1 : 0;
+            }
+        }, CancellationToken.None);
+        watch.Restart();
         StepReport report;
         using (var scope = app.Services.CreateScope())
         {
@@ -143,6 +171,8 @@ internal static class FanOutRun
 
         var wall = watch.Elapsed;
         await fanOutDone.CancelAsync();
+        await idleSampler.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        await Console.Error.WriteLineAsync("limiter idle samples per second of the run: " + string.Join(' ', idlePerSecond.Take((int)wall.TotalSeconds + 1)));
         var interactive = await load;
         var waits = slotWaits.Snapshot();
         peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(forceFullCollection: false));
@@ -189,7 +219,8 @@ internal static class FanOutRun
             rerunSeconds, second.Delivered - first.Delivered, rerun.Describe(),
             peakWorkingSet, workingSetBefore, peakHeap, heapAfter, allocated,
             gens.Item1, gens.Item2, gens.Item3, gcPause.TotalMilliseconds,
-            prioritize, interactive, waits, idleResident, peakResident, peakIsFanOutOnly);
+            prioritize, interactive, waits, idleResident, peakResident, peakIsFanOutOnly,
+            allSamples == 0 ? 0 : idleSamples / (double)allSamples, coldRoster);
     }
 
     private static async Task WaitReadyAsync(HttpClient http, CancellationToken ct)

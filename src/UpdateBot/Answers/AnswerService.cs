@@ -179,6 +179,8 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             return new AnswerOutcome(PromptCards.Form(squad, week, kept, errors, reminder: false, memberId, closesAt, storedBasis, await OpenChoicesAsync(squad, memberId, stored?.Entry, cancellationToken), carried: await CarriedAsync(squad, week, memberId, cancellationToken), texts: t), Saved: false);
         }
 
+        // The entry just read is the first attempt's basis: the write is conditional on its ETag, so a change in
+        // between is a conflict, read again.
         var written = await WriteOnceAsync(squad, week, memberId, memberName, current =>
         {
             // The form shows only today's sections: answers under a section removed this week stay (in the draft, under its old title).
@@ -192,7 +194,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             }
 
             return (kept.Count == 0 ? EntryStatus.Pending : EntryStatus.Answered, kept);
-        }, null, cancellationToken, openChange.TeamOnly);
+        }, null, cancellationToken, openChange.TeamOnly, new ReadNow(stored));
         if (written.TooLarge is { } tooLarge)
         {
             return new AnswerOutcome(PromptCards.Form(squad, week, answers, [tooLarge], reminder: false, memberId, closesAt, storedBasis, await OpenChoicesAsync(squad, memberId, stored?.Entry, cancellationToken), carried: await CarriedAsync(squad, week, memberId, cancellationToken), texts: t), Saved: false);
@@ -435,6 +437,8 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     /// Read-modify-write of the member's entry with its ETag. With <paramref name="capturedActivityId"/>, a message
     /// already captured into the entry is not applied again (<c>Duplicate</c>), and the id is stored with the change.
     /// </summary>
+    /// <param name="readNow">The entry as the caller has just read it (null inside when absent): the first attempt starts
+    /// from it instead of reading it again.</param>
     private async Task<Written> WriteOnceAsync(
         Squad squad,
         IsoWeek week,
@@ -443,11 +447,12 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
         Func<IReadOnlyDictionary<string, string>, (EntryStatus Status, IReadOnlyDictionary<string, string> Answers)?> change,
         string? capturedActivityId,
         CancellationToken cancellationToken,
-        bool? teamOnly = null)
+        bool? teamOnly = null,
+        ReadNow? readNow = null)
     {
         for (var attempt = 0; attempt < MaxWriteAttempts; attempt++)
         {
-            var current = await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
+            var current = attempt == 0 && readNow is not null ? readNow.Entry : await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
             if (capturedActivityId is not null && current?.CapturedActivityIds.Contains(capturedActivityId, StringComparer.Ordinal) == true)
             {
                 return new Written(current.Entry, true, null);
@@ -479,6 +484,9 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     /// message to show) when the answers would not fit storage, and nothing was written.
     /// </summary>
     private sealed record Written(Entry Entry, bool Duplicate, string? TooLarge);
+
+    /// <summary>An entry as read a moment ago (<see cref="WriteOnceAsync"/>): null inside when there was none.</summary>
+    private sealed record ReadNow(StoredEntry? Entry);
 
     /// <summary>
     /// Each section is within its limit, yet all of them together (with characters such as emoji, which storage

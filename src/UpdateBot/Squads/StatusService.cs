@@ -11,13 +11,20 @@ namespace UpdateBot.Squads;
 /// <summary>The lead's view of the week: everyone on the roster with their state, and for anyone unreachable, why and what to do.</summary>
 public sealed class StatusService(MemberStore members, EntryStore entries, CycleStore cycle, TeamWelcome welcome, IOptions<CycleOptions> cycleOptions, TimeProvider time)
 {
-    /// <summary>The status, in as many cards as a large squad needs: the roster, the week's answers and its markers read once each.</summary>
+    /// <summary>
+    /// The status, in as many cards as a large squad needs: the roster and the week's markers read once each, and the
+    /// answers of the members it shows by point reads (so its cost follows the squad, not the size of the answers table).
+    /// </summary>
     public async Task<IReadOnlyList<AdaptiveCard>> StatusCardsAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {
-        var roster = await members.ListAsync(squad.Id, cancellationToken);
+        var everyone = await members.ListAsync(squad.Id, cancellationToken);
+        var roster = Shown(squad, week, everyone);
         var markers = await cycle.LoadWeekAsync(squad.Id, week, cancellationToken);
-        var statuses = Statuses(squad, week, roster, await entries.ListAsync(squad.Id, week, cancellationToken), markers);
-        var messages = MessageStatuses(squad, week, roster, markers);
+
+        // Only those on the roster who did not opt out show what they answered (Describe).
+        var answered = await entries.GetManyAsync(squad.Id, week, roster.Where(m => m.InRoster && !m.OptedOut).Select(m => m.UserId), cancellationToken);
+        var statuses = Statuses(squad, week, roster, answered, markers);
+        var messages = MessageStatuses(squad, week, everyone, markers);
         messages.AddRange(await WelcomeStatusesAsync(squad, cancellationToken));
         var (stepLine, stopped) = Steps(squad, week, markers);
         return StatusCards.Status(squad.Settings.Name, week, [.. statuses, .. messages, .. stopped, .. OpenQuestions(squad, markers)], stepLine);
@@ -122,11 +129,15 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
         time.GetUtcNow() - WeeklySchedule.BecameDueAt(new DueStep(week, step, WeeklySchedule.DueAt(squad.Settings.Schedule, squad.TimeZone, week, step)), squad.TimeZone, squad.ScheduleChangedAt)
             > cycleOptions.Value.CatchUpWindow;
 
-    private List<MemberWeekStatus> Statuses(Squad squad, IsoWeek week, IReadOnlyList<Member> members, IReadOnlyList<StoredEntry> stored, WeekMarkers markers)
+    /// <summary>People who left more than one cycle ago are no longer news: only leavers of this week or the one before show.</summary>
+    private static List<Member> Shown(Squad squad, IsoWeek week, IReadOnlyList<Member> members)
     {
-        // People who left more than one cycle ago are no longer news: only leavers of this week or the one before show.
         var shownSince = new DateTimeOffset(week.Previous().Monday.ToDateTime(TimeOnly.MinValue), squad.TimeZone.GetUtcOffset(week.Previous().Monday.ToDateTime(TimeOnly.MinValue)));
-        var roster = members.Where(m => m.InRoster || m.LeftAt is not { } left || left >= shownSince);
+        return members.Where(m => m.InRoster || m.LeftAt is not { } left || left >= shownSince).ToList();
+    }
+
+    private List<MemberWeekStatus> Statuses(Squad squad, IsoWeek week, IReadOnlyList<Member> roster, IReadOnlyList<StoredEntry> stored, WeekMarkers markers)
+    {
         var weekEntries = stored.ToDictionary(e => e.Entry.MemberId, StringComparer.Ordinal);
         var prompts = markers.Sends(IntentKind.Prompt);
         var reminders = markers.Sends(IntentKind.Reminder);

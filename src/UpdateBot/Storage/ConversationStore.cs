@@ -86,6 +86,22 @@ public sealed class ConversationStore : IDisposable
         Languages.Choose(Languages.ReadStored(row.ChosenLanguage), Languages.ReadStored(row.TeamsLanguage));
 
     /// <summary>
+    /// Whether <paramref name="conversationId"/> is the person's own 1:1 chat with the bot: the one stored for them, or
+    /// any while none is stored. A chat this instance stored or read as theirs within <see cref="CacheLifetime"/>
+    /// answers without a read (a card action's admission runs on every click).
+    /// </summary>
+    public async Task<bool> IsOwnChatAsync(string userId, string conversationId, CancellationToken cancellationToken)
+    {
+        if (cache.TryGetValue((User, TableKey.Encode(userId)), out Stored? known) && known!.ConversationId == conversationId)
+        {
+            return true;
+        }
+
+        var own = await GetAsync(User, userId, cancellationToken);
+        return own is null || string.Equals(own.ConversationId, conversationId, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// Creates or refreshes a reference. Writes only when something changed, so hot paths stay cheap. Returns what
     /// changed: the person's time zone when this save changed it (a zone their client reported for the first time, or
     /// a new one), and whether the language they are spoken to in changed, with that language.

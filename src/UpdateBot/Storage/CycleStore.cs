@@ -76,9 +76,6 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
     private const string LeadEditPrefix = "edit|";
     private const string LeadEditEnd = "edit}";
 
-    /// <summary>A table transaction holds at most 100 operations, in one partition (Azurite does not enforce either).</summary>
-    private const int MaxTransactionActions = 100;
-
     public async Task<bool> IsStepDoneAsync(string squadId, IsoWeek week, CycleStep step, CancellationToken cancellationToken)
     {
         var row = await tables.Cycle.FindAsync<MarkerRow>(EntryStore.Partition(squadId, week), StepKey(step), cancellationToken);
@@ -564,7 +561,7 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
         }
 
         // A review action changes one thing; only migrating an old draft writes many, and a transaction holds at most 100.
-        if (actions.Count > MaxTransactionActions)
+        if (actions.Count > TableClientExtensions.MaxTransactionActions)
         {
             return DraftWrite.TooLarge;
         }

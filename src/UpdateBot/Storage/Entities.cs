@@ -121,10 +121,19 @@ public sealed class MemberRow : TableRow
     public bool Indexed { get; set; }
 }
 
-/// <summary>PK user id, RK "squad|" + squad id: the person is on (or leads) that squad.</summary>
+/// <summary>
+/// PK user id, RK "squad|" + squad id: the person is on (or leads) that squad. The layout before <see cref="SquadListRow"/>:
+/// read once per person to make their list row, and deleted when the person leaves that squad.
+/// </summary>
 public sealed class SquadLinkRow : TableRow
 {
     public string SquadId { get; set; } = "";
+}
+
+/// <summary>PK user id, RK "squads|" + user id: every squad the person is on or leads (a JSON array of squad ids), read in one point read.</summary>
+public sealed class SquadListRow : TableRow
+{
+    public string SquadIdsJson { get; set; } = "[]";
 }
 
 /// <summary>PK user id, RK "choice|" + token: a message waiting for the person to say which squad it is for.</summary>

@@ -41,6 +41,30 @@ public sealed class EntryStore(Tables tables)
         return row is null ? null : ToStored(row);
     }
 
+    /// <summary>How many point reads <see cref="GetManyAsync"/> has in flight at once.</summary>
+    private const int ParallelReads = 8;
+
+    /// <summary>
+    /// These members' entries for the week (absent ones left out), by point reads. Unlike <see cref="ListAsync"/>, what
+    /// it costs never depends on how many other squads and weeks the table holds, on any store: Azurite answers every
+    /// query, even one on a single partition, by walking the whole table (docs/benchmarks.md, "Turns").
+    /// </summary>
+    public async Task<IReadOnlyList<StoredEntry>> GetManyAsync(string squadId, IsoWeek week, IEnumerable<string> memberIds, CancellationToken cancellationToken)
+    {
+        var found = new System.Collections.Concurrent.ConcurrentBag<StoredEntry>();
+        await Parallel.ForEachAsync(
+            memberIds.Distinct(StringComparer.Ordinal),
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
+            async (memberId, ct) =>
+            {
+                if (await GetAsync(squadId, week, memberId, ct) is { } entry)
+                {
+                    found.Add(entry);
+                }
+            });
+        return [.. found];
+    }
+
     /// <summary>How many captured message ids an entry remembers: far more than a redelivery can lag behind.</summary>
     public const int CapturedActivityIdsKept = 20;
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using UpdateBot.Domain;
 
@@ -57,6 +58,8 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
     public Task<IReadOnlyList<string>> SquadIdsForUserAsync(string userId, CancellationToken cancellationToken) =>
         people.SquadIdsAsync(userId, cancellationToken);
 
+    private const int RosterWriteParallelism = 8;
+
     /// <summary>
     /// Brings the stored roster in line with Teams: new members added, names refreshed, members no longer in the team
     /// kept but marked out of the roster (so the lead still sees "left the team").
@@ -66,13 +69,25 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
         var partition = TableKey.Encode(squadId);
         var existing = (await tables.Members.QueryPartitionAsync<MemberRow>(partition, cancellationToken))
             .ToDictionary(r => r.UserId, StringComparer.Ordinal);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var entry in roster)
+        var seen = roster.Select(e => e.UserId).ToHashSet(StringComparer.Ordinal);
+
+        // Each member's rows are their own, so they are written side by side, and newcomers' roster rows go 100 to a
+        // request: one after another, a new 1,000-member team's 3,000 writes held its first prompt back by seconds
+        // (docs/benchmarks.md, "Fan-out").
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = RosterWriteParallelism, CancellationToken = cancellationToken };
+        var newcomers = new ConcurrentBag<MemberRow>();
+        await Parallel.ForEachAsync(roster.DistinctBy(e => e.UserId, StringComparer.Ordinal), parallel, async (entry, ct) =>
         {
-            seen.Add(entry.UserId);
-            existing.TryGetValue(entry.UserId, out var row);
-            await UpsertRosterEntryAsync(squadId, entry, row, cancellationToken);
-        }
+            if (existing.TryGetValue(entry.UserId, out var row))
+            {
+                await RefreshRosterEntryAsync(squadId, entry, row, ct);
+            }
+            else
+            {
+                newcomers.Add(await NewcomerRowAsync(squadId, entry, ct));
+            }
+        });
+        await tables.Members.AddInBatchesAsync(newcomers, cancellationToken);
 
         foreach (var row in existing.Values.Where(r => r.InRoster && !seen.Contains(r.UserId)))
         {
@@ -162,36 +177,47 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
 
     private async Task UpsertRosterEntryAsync(string squadId, RosterEntry entry, MemberRow? row, CancellationToken cancellationToken)
     {
-        var partition = TableKey.Encode(squadId);
-        if (row is null || !row.Indexed)
-        {
-            // The link first: a link without a roster row is harmless, a member nobody can find is not.
-            await people.LinkAsync(entry.UserId, squadId, cancellationToken);
-        }
-
         if (row is null)
         {
-            // A newcomer whose zone is already known (from their chat with the bot) is asked on their own clock at once.
-            var known = await tables.Conversations.FindAsync<ConversationRow>(ConversationStore.User, TableKey.Encode(entry.UserId), cancellationToken);
-            await tables.Members.TryAddAsync(
-                new MemberRow
-                {
-                    PartitionKey = partition,
-                    RowKey = TableKey.Encode(entry.UserId),
-                    UserId = entry.UserId,
-                    Name = entry.Name,
-                    AadObjectId = entry.AadObjectId,
-                    Email = entry.Email,
-                    UserRole = entry.UserRole,
-                    InRoster = true,
-                    Indexed = true,
-                    TimeZoneId = known?.TimeZoneId,
-                    Language = known is null ? null : ConversationStore.LanguageOf(known).ToString(),
-                    Reach = nameof(ReachStatus.Reachable),
-                    ReachCheckedAt = time.GetUtcNow(),
-                },
-                cancellationToken);
-            return;
+            await tables.Members.TryAddAsync(await NewcomerRowAsync(squadId, entry, cancellationToken), cancellationToken);
+        }
+        else
+        {
+            await RefreshRosterEntryAsync(squadId, entry, row, cancellationToken);
+        }
+    }
+
+    /// <summary>Links the newcomer to the squad (first) and makes their roster row, ready to add.</summary>
+    private async Task<MemberRow> NewcomerRowAsync(string squadId, RosterEntry entry, CancellationToken cancellationToken)
+    {
+        // The link first: a link without a roster row is harmless, a member nobody can find is not.
+        await people.LinkAsync(entry.UserId, squadId, cancellationToken);
+
+        // A newcomer whose zone is already known (from their chat with the bot) is asked on their own clock at once.
+        var known = await tables.Conversations.FindAsync<ConversationRow>(ConversationStore.User, TableKey.Encode(entry.UserId), cancellationToken);
+        return new MemberRow
+        {
+            PartitionKey = TableKey.Encode(squadId),
+            RowKey = TableKey.Encode(entry.UserId),
+            UserId = entry.UserId,
+            Name = entry.Name,
+            AadObjectId = entry.AadObjectId,
+            Email = entry.Email,
+            UserRole = entry.UserRole,
+            InRoster = true,
+            Indexed = true,
+            TimeZoneId = known?.TimeZoneId,
+            Language = known is null ? null : ConversationStore.LanguageOf(known).ToString(),
+            Reach = nameof(ReachStatus.Reachable),
+            ReachCheckedAt = time.GetUtcNow(),
+        };
+    }
+
+    private async Task RefreshRosterEntryAsync(string squadId, RosterEntry entry, MemberRow row, CancellationToken cancellationToken)
+    {
+        if (!row.Indexed)
+        {
+            await people.LinkAsync(entry.UserId, squadId, cancellationToken);
         }
 
         if (row.InRoster && row.Indexed && row.Name == entry.Name && row.AadObjectId == (entry.AadObjectId ?? row.AadObjectId))

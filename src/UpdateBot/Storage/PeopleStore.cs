@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using UpdateBot.Domain;
@@ -7,12 +8,13 @@ namespace UpdateBot.Storage;
 
 /// <summary>
 /// The per-person index (<see cref="Tables.People"/>): which squads someone is on or leads, kept in step with the roster
-/// and the settings, so that finding a person's squads is one partition query; and the squad choices waiting for a tap.
-/// A link says "look at this squad", never "is a member": the squad and roster rows stay the truth.
+/// and the settings, so that finding a person's squads is one point read (<see cref="SquadListRow"/>); and the squad
+/// choices waiting for a tap. A link says "look at this squad", never "is a member": the squad and roster rows stay the truth.
 /// </summary>
 public sealed class PeopleStore(Tables tables, TimeProvider time)
 {
     private const string SquadPrefix = "squad|";
+    private const string SquadListPrefix = "squads|";
     private const string ChoicePrefix = "choice|";
     private const string ProfileKey = "profile";
 
@@ -20,16 +22,92 @@ public sealed class PeopleStore(Tables tables, TimeProvider time)
     public static readonly TimeSpan ChoiceLifetime = TimeSpan.FromDays(1);
 
     public Task LinkAsync(string userId, string squadId, CancellationToken cancellationToken) =>
-        tables.People.UpsertEntityAsync(
-            new SquadLinkRow { PartitionKey = TableKey.Encode(userId), RowKey = SquadPrefix + TableKey.Encode(squadId), SquadId = squadId },
-            TableUpdateMode.Replace,
-            cancellationToken);
+        ChangeSquadsAsync(userId, ids => !ids.Contains(squadId, StringComparer.Ordinal) && Added(ids, squadId), cancellationToken);
 
-    public async Task UnlinkAsync(string userId, string squadId, CancellationToken cancellationToken) =>
-        await tables.People.DeleteEntityAsync(TableKey.Encode(userId), SquadPrefix + TableKey.Encode(squadId), ETag.All, cancellationToken);
+    public async Task UnlinkAsync(string userId, string squadId, CancellationToken cancellationToken)
+    {
+        await ChangeSquadsAsync(userId, ids => ids.Remove(squadId), cancellationToken);
 
-    /// <summary>The squads linked to this person (one partition query).</summary>
-    public async Task<IReadOnlyList<string>> SquadIdsAsync(string userId, CancellationToken cancellationToken) =>
+        // A link row of the earlier layout goes too, if this person still has one (the list row was made from them).
+        try
+        {
+            await tables.People.DeleteEntityAsync(TableKey.Encode(userId), SquadPrefix + TableKey.Encode(squadId), ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+        }
+    }
+
+    /// <summary>
+    /// The squads linked to this person: one point read. A person stored before the list row existed has one link row
+    /// per squad instead; those are read once (a partition query) and their list row written, so the next read is a
+    /// point read again (written even when empty, so that someone on no squad costs no query either).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SquadIdsAsync(string userId, CancellationToken cancellationToken)
+    {
+        if (await tables.People.FindAsync<SquadListRow>(TableKey.Encode(userId), SquadListKey(userId), cancellationToken) is { } row)
+        {
+            return Read(row);
+        }
+
+        var linked = await LinkedEarlierAsync(userId, cancellationToken);
+        await tables.People.TryAddAsync(ListRow(userId, linked), cancellationToken);
+        return linked;
+    }
+
+    /// <summary>
+    /// Adds or removes a squad in the person's list row, under its ETag (roster syncs of two squads may link the same
+    /// person at once). <paramref name="change"/> returns false when the list already says so.
+    /// </summary>
+    private async Task ChangeSquadsAsync(string userId, Func<List<string>, bool> change, CancellationToken cancellationToken)
+    {
+        const int attempts = 8;
+        for (var attempt = 0; attempt < attempts; attempt++)
+        {
+            var row = await tables.People.FindAsync<SquadListRow>(TableKey.Encode(userId), SquadListKey(userId), cancellationToken);
+            var ids = row is null ? [.. await LinkedEarlierAsync(userId, cancellationToken)] : Read(row);
+            var changed = change(ids);
+            if (row is not null && !changed)
+            {
+                return;
+            }
+
+            var written = row is null
+                ? await tables.People.TryAddAsync(ListRow(userId, ids), cancellationToken)
+                : await tables.People.TryReplaceAsync(ListRow(userId, ids, row.ETag), cancellationToken);
+            if (written)
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"The squad list of {userId} kept changing under concurrent writers; gave up after {attempts} attempts.");
+    }
+
+    /// <summary>
+    /// The row key repeats the person's id: Azurite (the local and test store) finds a point read by its row key first
+    /// and then filters on the partition key, so a row key every person shared would make each read there walk everyone's.
+    /// </summary>
+    private static string SquadListKey(string userId) => SquadListPrefix + TableKey.Encode(userId);
+
+    private static SquadListRow ListRow(string userId, IEnumerable<string> squadIds, ETag etag = default) => new()
+    {
+        PartitionKey = TableKey.Encode(userId),
+        RowKey = SquadListKey(userId),
+        SquadIdsJson = JsonSerializer.Serialize(squadIds.Distinct(StringComparer.Ordinal).ToList(), StoredText.Json),
+        ETag = etag,
+    };
+
+    private static bool Added(List<string> ids, string squadId)
+    {
+        ids.Add(squadId);
+        return true;
+    }
+
+    private static List<string> Read(SquadListRow row) => JsonSerializer.Deserialize<List<string>>(row.SquadIdsJson, StoredText.Json) ?? [];
+
+    /// <summary>The link rows of the layout before <see cref="SquadListRow"/> (one per squad): one partition, a row-key range.</summary>
+    private async Task<List<string>> LinkedEarlierAsync(string userId, CancellationToken cancellationToken) =>
         (await QueryAsync<SquadLinkRow>(userId, SquadPrefix, cancellationToken)).Select(r => r.SquadId).ToList();
 
     /// <summary>How the person chose to be named in open weeknotes; null until they chose (then "a member of the team" is used).</summary>

@@ -21,9 +21,6 @@ public sealed class PostSnapshotStore(Tables tables)
 
     private const string JsonProperty = "Json";
 
-    /// <summary>A table transaction holds at most 100 operations.</summary>
-    private const int MaxTransactionActions = 100;
-
     /// <summary>The parts' card JSON in order, or null when the week has no snapshot (published before snapshots, or erased).</summary>
     public async Task<IReadOnlyList<string>?> GetAsync(string partition, CancellationToken cancellationToken)
     {
@@ -69,7 +66,7 @@ public sealed class PostSnapshotStore(Tables tables)
         actions.AddRange(existing.Where(r => !keep.Contains(r.RowKey))
             .Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, r.RowKey), ETag.All)));
 
-        foreach (var batch in actions.Chunk(MaxTransactionActions))
+        foreach (var batch in actions.Chunk(TableClientExtensions.MaxTransactionActions))
         {
             await tables.Cycle.SubmitTransactionAsync(batch, cancellationToken);
         }

@@ -71,6 +71,9 @@ public sealed class Tables
 /// <summary>Small helpers that turn the SDK's expected failures (404, 409, 412) into values.</summary>
 public static class TableClientExtensions
 {
+    /// <summary>The most actions one entity-group transaction may hold, all in one partition (Azurite enforces neither).</summary>
+    public const int MaxTransactionActions = 100;
+
     public static async Task<T?> FindAsync<T>(this TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken)
         where T : class, ITableEntity
     {
@@ -168,13 +171,47 @@ public static class TableClientExtensions
         return await table.DeleteInBatchesAsync(rows, cancellationToken);
     }
 
+    /// <summary>
+    /// Adds new rows in entity-group transactions (one request per 100 rows of a partition instead of one per row). If a
+    /// batch fails (a row was added meanwhile: one 409 fails them all), that batch's rows are added one by one and the
+    /// rows already there are left as they are. Returns the rows this call added.
+    /// </summary>
+    public static async Task<IReadOnlyList<T>> AddInBatchesAsync<T>(this TableClient table, IEnumerable<T> rows, CancellationToken cancellationToken)
+        where T : ITableEntity
+    {
+        var added = new List<T>();
+        foreach (var partition in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
+        {
+            foreach (var chunk in partition.DistinctBy(r => r.RowKey, StringComparer.Ordinal).Chunk(MaxTransactionActions))
+            {
+                try
+                {
+                    await table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)), cancellationToken);
+                    added.AddRange(chunk);
+                }
+                catch (TableTransactionFailedException)
+                {
+                    foreach (var row in chunk)
+                    {
+                        if (await table.TryAddAsync(row, cancellationToken))
+                        {
+                            added.Add(row);
+                        }
+                    }
+                }
+            }
+        }
+
+        return added;
+    }
+
     /// <summary>Deletes rows in entity-group transactions: at most 100 rows, one partition each (the service's batch limits).</summary>
     public static async Task<int> DeleteInBatchesAsync(this TableClient table, IEnumerable<ITableEntity> rows, CancellationToken cancellationToken)
     {
         var deleted = 0;
         foreach (var partition in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
         {
-            foreach (var chunk in partition.DistinctBy(r => r.RowKey, StringComparer.Ordinal).Chunk(100))
+            foreach (var chunk in partition.DistinctBy(r => r.RowKey, StringComparer.Ordinal).Chunk(MaxTransactionActions))
             {
                 try
                 {

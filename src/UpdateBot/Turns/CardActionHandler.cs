@@ -96,9 +96,7 @@ public sealed class CardActionHandler(
 
         // A personal card action is answered in the chat it came from: it must be the sender's own 1:1 chat with the
         // bot (the one their cards are sent to), not a chat id they chose.
-        if (from == CardConversations.Personal
-            && await conversations.GetAsync(ConversationStore.User, turn.UserId, cancellationToken) is { } own
-            && !string.Equals(own.ConversationId, turn.ConversationId, StringComparison.Ordinal))
+        if (from == CardConversations.Personal && !await conversations.IsOwnChatAsync(turn.UserId, turn.ConversationId, cancellationToken))
         {
             return CardAdmission.Refuse(CardActionResult.Refused("This card only works in your own chat with me. Nothing was changed."), route);
         }
