@@ -287,4 +287,27 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.Contains("Cyfarfod da gyda'r tîm ymchwil", captured, StringComparison.Ordinal);
         Assert.Contains("Wedi'i ychwanegu at", captured, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_Welsh_speaking_lead_gets_the_review_desk_in_Welsh_from_the_scheduler_and_from_rhagolwg()
+    {
+        await using var squad = new TestSquad(tables, "desg", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot")));
+
+        // The desk the scheduler sends at compile time is in her language, with the member's words as written.
+        await squad.TickThroughAsync(host, new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero), TimeSpan.FromMinutes(30));
+        var desk = string.Concat(squad.Reviews(TestSquad.Lead).Select(r => FakeTeams.Text(r.Json)));
+        Assert.Contains("Drafft i'w adolygu: Nodiadau wythnos Platform", desk, StringComparison.Ordinal);
+        Assert.Contains("Cuddio", desk, StringComparison.Ordinal);
+        Assert.Contains("Shipped the referral pilot", desk, StringComparison.Ordinal);
+        Assert.DoesNotContain(ReviewCards.HeaderTitlePrefix, desk, StringComparison.Ordinal);
+
+        // Asked for again with the Welsh word, the same.
+        var before = squad.Teams.SendsTo(TestSquad.Lead).Count;
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "rhagolwg"), "cy-GB")));
+        Assert.Contains("Drafft i'w adolygu", FakeTeams.Text(squad.Teams.SendsTo(TestSquad.Lead)[before].Json), StringComparison.Ordinal);
+    }
 }
