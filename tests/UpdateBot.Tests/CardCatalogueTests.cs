@@ -111,7 +111,7 @@ public sealed class CardCatalogueTests
             new MemberWeekStatus("Cy Twombly", "Quiet", "Quiet week.", null),
             new MemberWeekStatus("Di Fawcett", "Away", "Until 12 Dec.", null),
             new MemberWeekStatus("Ed Ruscha", "Pending", "Delivery unconfirmed: a restart interrupted the send.", "Ask them whether they got the prompt, or say remind now."),
-        ], "next: remind Fri 27 Nov, 10:00")[0], false);
+        ], "next: remind Fri 27 Nov, 10:00", texts: t)[0], false);
         var question = new QuestionRow
         {
             PartitionKey = "19:team|2026-W49", RowKey = QuestionStore.Key("0123456789abcdef"), Week = "2026-W48", ItemId = "29:ada/highlights",

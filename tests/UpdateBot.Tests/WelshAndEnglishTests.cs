@@ -310,4 +310,20 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "rhagolwg"), "cy-GB")));
         Assert.Contains("Drafft i'w adolygu", FakeTeams.Text(squad.Teams.SendsTo(TestSquad.Lead)[before].Json), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_Welsh_speaking_lead_gets_status_in_Welsh_with_names_as_they_are()
+    {
+        await using var squad = new TestSquad(tables, "statws", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "quiet")));
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "statws"), "cy-GB")));
+        var status = LastText(squad, TestSquad.Lead);
+        Assert.Contains("Platform: statws yr wythnos hon", status, StringComparison.Ordinal);
+        Assert.Contains("Tawel", status, StringComparison.Ordinal);
+        Assert.Contains("Ada Lovelace", status, StringComparison.Ordinal);
+        Assert.DoesNotContain(StatusCards.StatusTitle.ToLowerInvariant(), status, StringComparison.Ordinal);
+    }
 }

@@ -152,7 +152,7 @@ public sealed class CommandHandler(
         switch (command.Kind)
         {
             case CommandKind.Status:
-                foreach (var card in await status.StatusCardsAsync(squad, week, cancellationToken))
+                foreach (var card in await status.StatusCardsAsync(squad, week, cancellationToken, turn.Texts))
                 {
                     await ReplyAsync(turn, card, cancellationToken);
                 }
