@@ -118,10 +118,10 @@ public sealed class CardCatalogueTests
             ItemText = "Shipped the engine, **with** [notes](https://example.org)", AskerId = "29:bo", AskerName = "Bo *Diddley*", AuthorId = "29:ada", AuthorName = "Ada Lovelace",
             Question = "# What engine?\n> quoted", AskedAt = ClosesAt,
         };
-        yield return ("question-to-author", QuestionCards.ToAuthor("19:team", IsoWeek.Parse("2026-W49"), question), true);
+        yield return ("question-to-author", QuestionCards.ToAuthor("19:team", IsoWeek.Parse("2026-W49"), question, t), true);
         question.Answer = "The **difference** engine.";
-        yield return ("question-answered", QuestionCards.Answered("19:team", IsoWeek.Parse("2026-W49"), question, "Posted as a reply to the weeknote in the channel."), true);
-        yield return ("question-answered-again", QuestionCards.Answered("19:team", IsoWeek.Parse("2026-W49"), question, "Saved, but Teams is busy.", postAgain: true), true);
+        yield return ("question-answered", QuestionCards.Answered("19:team", IsoWeek.Parse("2026-W49"), question, t["Question.Posted"], texts: t), true);
+        yield return ("question-answered-again", QuestionCards.Answered("19:team", IsoWeek.Parse("2026-W49"), question, t["Question.Busy"], postAgain: true, t), true);
         yield return ("question-in-thread", QuestionCards.InThread(question, question.ItemText), true);
         yield return ("question-in-thread-item-gone", QuestionCards.InThread(question, null), true);
         yield return ("history", HistoryCards.History("Platform",

@@ -82,40 +82,49 @@ public static class QuestionCards
     private static string English(Func<Texts, string> say) => say(Texts.English);
 
     /// <summary>The question, 1:1 to the item's author, with the item quoted and a box for the answer.</summary>
-    public static AdaptiveCard ToAuthor(string squadId, IsoWeek askedWeek, QuestionRow question) => new()
+    /// <param name="texts">The author's language (the question and the item stay as written).</param>
+    public static AdaptiveCard ToAuthor(string squadId, IsoWeek askedWeek, QuestionRow question, Texts? texts = null)
     {
-        FallbackText = $"{question.AskerName} asked about your weeknote item",
-        Body =
-        [
-            Title("A question about your weeknote"),
-            Subtle($"{DigestCards.PlainName(question.AskerName)} asked about your item in the weeknote of {question.Week}:"),
-            new TextBlock(Quote(question.ItemText)) { IsSubtle = true },
-            new TextBlock(MemberMarkdown.Neutralise(question.Question)) { Spacing = Spacing.Medium },
-            Subtle("Nobody else sees this question until you answer. Your answer is posted as a reply to the weeknote in the channel, naming you both."),
-            new TextInput { Id = QuestionAnswerData.AnswerInput, IsMultiline = true, MaxLength = MaxLength, Label = "Your answer" },
-            Actions(Action("Post my answer", Verbs.QuestionAnswer, new QuestionAnswerData(squadId, askedWeek, question.Id))),
-        ],
-    };
+        var t = texts ?? Texts.English;
+        return new AdaptiveCard
+        {
+            FallbackText = t.Format("Question.Notify", question.AskerName),
+            Body =
+            [
+                Title(t["Question.Title"]),
+                Subtle(t.Format("Question.AskedAbout", DigestCards.PlainName(question.AskerName), question.Week)),
+                new TextBlock(Quote(question.ItemText)) { IsSubtle = true },
+                new TextBlock(MemberMarkdown.Neutralise(question.Question)) { Spacing = Spacing.Medium },
+                Subtle(t["Question.NobodyElse"]),
+                new TextInput { Id = QuestionAnswerData.AnswerInput, IsMultiline = true, MaxLength = MaxLength, Label = t["Question.YourAnswer"] },
+                Actions(Action(t["Question.Post"], Verbs.QuestionAnswer, new QuestionAnswerData(squadId, askedWeek, question.Id))),
+            ],
+        };
+    }
 
     /// <summary>
     /// The author's card once answered, with <paramref name="note"/> saying where the answer went; with
     /// <paramref name="postAgain"/> (Teams was busy) a button that posts the saved answer.
     /// </summary>
-    public static AdaptiveCard Answered(string squadId, IsoWeek askedWeek, QuestionRow question, string note, bool postAgain = false) => new()
+    public static AdaptiveCard Answered(string squadId, IsoWeek askedWeek, QuestionRow question, string note, bool postAgain = false, Texts? texts = null)
     {
-        FallbackText = "Your answer",
-        Body =
-        [
-            Title("A question about your weeknote"),
-            Subtle($"{DigestCards.PlainName(question.AskerName)} asked about your item in the weeknote of {question.Week}:"),
-            new TextBlock(Quote(question.ItemText)) { IsSubtle = true },
-            new TextBlock(MemberMarkdown.Neutralise(question.Question)) { Spacing = Spacing.Medium },
-            Heading("Your answer"),
-            new TextBlock(MemberMarkdown.Neutralise(question.Answer ?? "")),
-            Subtle(note),
-            .. postAgain ? new CardElement[] { Actions(Action("Post again", Verbs.QuestionAnswer, new QuestionAnswerData(squadId, askedWeek, question.Id))) } : [],
-        ],
-    };
+        var t = texts ?? Texts.English;
+        return new AdaptiveCard
+        {
+            FallbackText = t["Question.YourAnswer"],
+            Body =
+            [
+                Title(t["Question.Title"]),
+                Subtle(t.Format("Question.AskedAbout", DigestCards.PlainName(question.AskerName), question.Week)),
+                new TextBlock(Quote(question.ItemText)) { IsSubtle = true },
+                new TextBlock(MemberMarkdown.Neutralise(question.Question)) { Spacing = Spacing.Medium },
+                Heading(t["Question.YourAnswer"]),
+                new TextBlock(MemberMarkdown.Neutralise(question.Answer ?? "")),
+                Subtle(note),
+                .. postAgain ? new CardElement[] { Actions(Action(t["Question.PostAgain"], Verbs.QuestionAnswer, new QuestionAnswerData(squadId, askedWeek, question.Id))) } : [],
+            ],
+        };
+    }
 
     /// <summary>
     /// The reply in the weeknote's thread: who asked whom, the question and the answer, quoting <paramref name="itemText"/>

@@ -166,29 +166,30 @@ public sealed partial class DigestService(
     {
         var digest = await ComposeAsync(squad, week, cancellationToken);
         var published = await IsPublishedAsync(squad, week, cancellationToken);
-        var t = await LeadTextsAsync(squad, leadId, cancellationToken);
+        var t = await TextsForAsync(squad, leadId, cancellationToken);
         return [ReviewCards.Header(digest, squad.Id, leadId, PublishLine(squad, week, published, t), published, squad.Settings, t), .. ReviewCards.ItemCards(digest, squad.Id, leadId, squad.Settings, t)];
     }
 
     /// <summary>
-    /// The lead's language, from their roster row (one point read): the review desk is the same card whether the
-    /// scheduler sends it or the lead's own click asks for it again. English for a lead not on the roster.
+    /// A person's language, from their roster row (one point read): a lead's review desk, or an author's question card,
+    /// is the same card whether background work sends it or their own click asks for it again. English for someone not
+    /// on the roster.
     /// </summary>
-    public async Task<Texts> LeadTextsAsync(Squad squad, string leadId, CancellationToken cancellationToken) =>
+    public async Task<Texts> TextsForAsync(Squad squad, string leadId, CancellationToken cancellationToken) =>
         Texts.For((await members.GetAsync(squad.Id, leadId, cancellationToken))?.Language ?? Languages.Default);
 
     public async Task<AdaptiveCard> ReviewHeaderAsync(Squad squad, IsoWeek week, string leadId, CancellationToken cancellationToken)
     {
         var digest = await ComposeAsync(squad, week, cancellationToken);
         var published = await IsPublishedAsync(squad, week, cancellationToken);
-        var t = await LeadTextsAsync(squad, leadId, cancellationToken);
+        var t = await TextsForAsync(squad, leadId, cancellationToken);
         return ReviewCards.Header(digest, squad.Id, leadId, PublishLine(squad, week, published, t), published, squad.Settings, t);
     }
 
     public async Task<AdaptiveCard?> ReviewItemCardAsync(Squad squad, IsoWeek week, string leadId, string itemId, CancellationToken cancellationToken)
     {
         var digest = await ComposeAsync(squad, week, cancellationToken);
-        return ReviewCards.CardForItem(digest, squad.Id, leadId, itemId, squad.Settings, await LeadTextsAsync(squad, leadId, cancellationToken));
+        return ReviewCards.CardForItem(digest, squad.Id, leadId, itemId, squad.Settings, await TextsForAsync(squad, leadId, cancellationToken));
     }
 
     /// <summary>Sends the review desk to every lead, once per squad-week. Returns how many got it and how many wait for a retry.</summary>

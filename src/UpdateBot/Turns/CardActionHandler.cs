@@ -450,7 +450,7 @@ public sealed class CardActionHandler(
         {
             var card = await digests.ReviewItemCardAsync(request.Squad, data.Week, request.Turn.UserId, data.ItemId, cancellationToken);
             return new CardActionResult(
-                ReviewCards.ChangedSinceCard(card, changedSinceCard.Text, text, await digests.LeadTextsAsync(request.Squad, request.Turn.UserId, cancellationToken)),
+                ReviewCards.ChangedSinceCard(card, changedSinceCard.Text, text, await digests.TextsForAsync(request.Squad, request.Turn.UserId, cancellationToken)),
                 "Another lead changed this, or its author did, since your card was built; your text was not saved. The card shows both; edit again to keep yours.");
         }
 
