@@ -326,4 +326,39 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.Contains("Ada Lovelace", status, StringComparison.Ordinal);
         Assert.DoesNotContain(StatusCards.StatusTitle.ToLowerInvariant(), status, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_readers_question_reaches_a_Welsh_speaking_author_in_Welsh_with_the_question_as_written()
+    {
+        await using var squad = new TestSquad(tables, "cwestiwn", new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero));
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "shwmae"), "cy-GB")));
+        var (submitted, _) = await host.InvokeAsync(Activities.Execute("29:ada", "Ada Lovelace", Verbs.PromptSubmit,
+            new JsonObject { ["squadId"] = TestSquad.TeamId, ["week"] = "2026-W48", ["s_highlights"] = "Shipped the roster sync" }));
+        Assert.Equal(System.Net.HttpStatusCode.OK, submitted);
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "publish")));
+        var post = Assert.Single(squad.Teams.ChannelPosts).Json!["activity"]!.AsObject();
+
+        // The squad's headings are English, so the post's Ask about this is too; Bo asks in English.
+        var ask = FindExecute(FakeTeams.Card(post), Verbs.DigestAsk)!;
+        ask[(string)ask["inputId"]!] = "How long did the sync take?";
+        var (asked, _) = await host.InvokeAsync(Activities.Execute("29:bo", "Bo Diddley", Verbs.DigestAsk, ask, teamId: TestSquad.TeamId));
+        Assert.Equal(System.Net.HttpStatusCode.OK, asked);
+
+        var toAda = squad.Teams.SendsTo("29:ada")[^1];
+        var card = FakeTeams.Text(toAda.Json);
+        Assert.Contains("Cwestiwn am eich nodyn wythnos", card, StringComparison.Ordinal);
+        Assert.Contains("How long did the sync take?", card, StringComparison.Ordinal);
+        Assert.Contains("Postio fy ateb", card, StringComparison.Ordinal);
+        Assert.Equal("Gofynnodd Bo Diddley am eich eitem yn y nodyn wythnos", TestSquad.Summary(toAda));
+    }
+
+    private static JsonObject? FindExecute(JsonNode? node, string verb) => node switch
+    {
+        JsonObject o when (string?)o["type"] == "Action.Execute" && (string?)o["verb"] == verb && o["data"] is JsonObject data => (JsonObject)data.DeepClone(),
+        JsonObject o => o.Select(p => FindExecute(p.Value, verb)).FirstOrDefault(found => found is not null),
+        JsonArray a => a.Select(child => FindExecute(child, verb)).FirstOrDefault(found => found is not null),
+        _ => null,
+    };
 }
