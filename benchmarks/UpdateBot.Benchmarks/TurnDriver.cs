@@ -17,7 +17,7 @@ namespace UpdateBot.Benchmarks;
 /// </summary>
 /// <remarks>
 /// Options: <c>--target name=url</c> (repeatable) <c>--service-url url</c> [<c>--kind help|submit|status</c>]
-/// [<c>--text help</c>] [<c>--connections 32</c>] [<c>--duration 10</c>] [<c>--rounds 3</c>] [<c>--warmup 3</c>]
+/// [<c>--text help</c>] [<c>--connections 32</c>] [<c>--duration 10</c>] [<c>--rounds 3</c>] [<c>--warmup 15</c>]
 /// [<c>--once 1|all</c>] [<c>--seeded json</c>] [<c>--pid name=PID</c>, repeatable: that target's server process, whose
 /// CPU time is read around each round]. Kinds: help (a message from each member in their 1:1 chat); submit (an
 /// <c>adaptiveCard/action</c> invoke, verb <c>prompt.submit</c>, writing the member's answer: the card it answers with is
@@ -68,7 +68,7 @@ internal sealed class TurnDriver
         connections = int.Parse(Get("connections") ?? "32", CultureInfo.InvariantCulture);
         duration = int.Parse(Get("duration") ?? "10", CultureInfo.InvariantCulture);
         rounds = int.Parse(Get("rounds") ?? "3", CultureInfo.InvariantCulture);
-        warmup = int.Parse(Get("warmup") ?? "3", CultureInfo.InvariantCulture);
+        warmup = int.Parse(Get("warmup") ?? "15", CultureInfo.InvariantCulture);
         once = Get("once");
         if (targets.Count == 0)
         {
