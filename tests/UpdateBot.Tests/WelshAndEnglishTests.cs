@@ -361,4 +361,19 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         JsonArray a => a.Select(child => FindExecute(child, verb)).FirstOrDefault(found => found is not null),
         _ => null,
     };
+
+    [Fact]
+    public void The_English_titles_the_code_names_are_the_English_strings()
+    {
+        // The constants stay for the tests and the Playground driver that look for these cards; the resource file is
+        // what is shown, so the two must agree.
+        var english = Texts.English;
+        Assert.Equal(WelcomeCards.WelcomeTitle, english["Welcome.Title"]);
+        Assert.Equal(WelcomeCards.HelpTitle, english["Help.Title"]);
+        Assert.Equal(ReviewCards.HeaderTitlePrefix, english["Review.Fallback"]);
+        Assert.Equal(StatusCards.StatusTitle, english["Status.Fallback"]);
+        Assert.Equal(SquadChoiceCards.ChoiceTitle, english["Choice.Title"]);
+        Assert.Equal(SquadChoiceCards.AllMySquads, english["Choice.All"]);
+        Assert.StartsWith("{0} · " + PromptCards.LastWeekPrefix + ":", english["Prompt.LastWeek"], StringComparison.Ordinal);
+    }
 }
