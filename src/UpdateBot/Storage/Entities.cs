@@ -134,6 +134,9 @@ public sealed class SquadLinkRow : TableRow
 public sealed class SquadListRow : TableRow
 {
     public string SquadIdsJson { get; set; } = "[]";
+
+    /// <summary>True once the person's <see cref="SquadLinkRow"/>s (if any) are folded in; until then the next read does it.</summary>
+    public bool EarlierLinksRead { get; set; }
 }
 
 /// <summary>PK user id, RK "choice|" + token: a message waiting for the person to say which squad it is for.</summary>

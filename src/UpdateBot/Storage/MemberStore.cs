@@ -54,7 +54,7 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
         return row is null ? null : ToMember(squadId, row);
     }
 
-    /// <summary>The squads linked to this user (on the roster, or leading): one partition query of the person index.</summary>
+    /// <summary>The squads linked to this user (on the roster, or leading): one point read of the person index.</summary>
     public Task<IReadOnlyList<string>> SquadIdsForUserAsync(string userId, CancellationToken cancellationToken) =>
         people.SquadIdsAsync(userId, cancellationToken);
 
