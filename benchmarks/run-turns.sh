@@ -8,7 +8,7 @@
 #   benchmarks/run-turns.sh                       # 3 rounds of 10 s each per comparison
 #   benchmarks/run-turns.sh --duration 20 --rounds 5 --connections 32
 #   SEED_SQUADS=20 SEED_WEEKS=4 benchmarks/run-turns.sh --duration 2 --rounds 1 --warmup 1   # a smoke run
-# Every extra argument goes to the load driver (benchmarks/turns/drive.mjs).
+# Every extra argument goes to the load driver (the benchmark program's `drive` mode, benchmarks/UpdateBot.Benchmarks/TurnDriver.cs).
 set -euo pipefail
 LOG_TAG=run-turns
 # shellcheck source=../scripts/lib/common.sh
@@ -32,7 +32,9 @@ log "building src/UpdateBot and the seeder (Release)…"
 { dotnet build "$UPDATEBOT_ROOT/src/UpdateBot/UpdateBot.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly &&
   dotnet build "$UPDATEBOT_ROOT/benchmarks/UpdateBot.Benchmarks" -c Release -nologo -v quiet -clp:ErrorsOnly; } > "$LOGS/build.log" 2>&1 ||
   { cat "$LOGS/build.log" >&2; die "build failed"; }
-SEEDER="$UPDATEBOT_ROOT/benchmarks/UpdateBot.Benchmarks/bin/Release/net10.0/UpdateBot.Benchmarks"
+BENCH_BIN="$UPDATEBOT_ROOT/benchmarks/UpdateBot.Benchmarks/bin/Release/net10.0/UpdateBot.Benchmarks"
+# The harness (seeder, fake connector, load driver) in .NET with the workstation GC: a small part of each turn's CPU.
+drive() { DOTNET_gcServer=0 "$BENCH_BIN" drive "$@"; }
 
 table_port=$(free_port)
 start_bg "$LOGS/azurite.log" "$UPDATEBOT_ROOT/node_modules/.bin/azurite-table" --tableHost 127.0.0.1 --tablePort "$table_port" \
@@ -45,7 +47,7 @@ start_bg "$LOGS/azurite-queue.log" "$UPDATEBOT_ROOT/node_modules/.bin/azurite-qu
 wait_until 30 "Azurite Queue" "$BG_PID" port_open "$queue_port" || exit 1
 
 connector_port=$(free_port)
-start_bg "$LOGS/connector.log" node "$BENCH/fake-connector.mjs" "$connector_port"
+start_bg "$LOGS/connector.log" env DOTNET_gcServer=0 "$BENCH_BIN" turn-connector --port "$connector_port"
 wait_until 10 "the fake connector" "$BG_PID" port_open "$connector_port" || exit 1
 service_url="http://127.0.0.1:$connector_port/"
 
@@ -75,7 +77,7 @@ start_ours seeded 1000000 1000000
 seeded=$OURS seeded_pid=$OURS_PID
 
 # The peer sends the very card UpdateBot sends: ask UpdateBot once and keep the card the connector received.
-node "$BENCH/drive.mjs" --target "lifted=$lifted" --target "default=$default" --service-url "$service_url" --once 1
+drive --target "lifted=$lifted" --target "default=$default" --service-url "$service_url" --once 1
 node -e 'fetch(process.argv[1]).then(r=>r.json()).then(a=>process.stdout.write(JSON.stringify(a.attachments[0].content)))' \
   "${service_url}__last" > "$LOGS/help-card.json"
 peer_port=$(free_port)
@@ -84,17 +86,17 @@ wait_until 10 "the peer bot" "$BG_PID" port_open "$peer_port" || exit 1
 peer="http://127.0.0.1:$peer_port/api/messages" peer_pid=$BG_PID
 
 log "help, Teams' send limits lifted: UpdateBot vs botbuilder CloudAdapter"
-node "$BENCH/drive.mjs" --target "updatebot=$lifted" --target "botbuilder=$peer" --pid "updatebot=$lifted_pid" --pid "botbuilder=$peer_pid" \
+drive --target "updatebot=$lifted" --target "botbuilder=$peer" --pid "updatebot=$lifted_pid" --pid "botbuilder=$peer_pid" \
   --service-url "$service_url" "$@"
 log "help, default limits (30 requests/s, 7 per conversation per second): UpdateBot vs botbuilder CloudAdapter"
-node "$BENCH/drive.mjs" --target "updatebot=$default" --target "botbuilder=$peer" --pid "updatebot=$default_pid" --pid "botbuilder=$peer_pid" \
+drive --target "updatebot=$default" --target "botbuilder=$peer" --pid "updatebot=$default_pid" --pid "botbuilder=$peer_pid" \
   --service-url "$service_url" "$@"
 
 # seed PREFIX SQUADS WEEKS: the benchmark squad (50 members, the driver's 32 among them, bench-user-0 leads), SQUADS more
 # squads of SEED_MEMBERS, all with WEEKS weeks of answers and editions, through the service's own stores. Sets SEEDED.
 seed() {
   local out
-  out=$("$SEEDER" seed --tables "$(azurite_connection_string "$table_port" "$queue_port")" --prefix "$1" --service-url "$service_url" \
+  out=$("$BENCH_BIN" seed --tables "$(azurite_connection_string "$table_port" "$queue_port")" --prefix "$1" --service-url "$service_url" \
     --squads "$2" --members "$SEED_MEMBERS" --weeks "$3" --bench-members 50 2> >(tee -a "$LOGS/seed.log" >&2)) || die "seeding $1 failed"
   SEEDED=$(sed -n 's/^SEEDED //p' <<< "$out")
   [[ -n $SEEDED ]] || die "the seeder printed no SEEDED line"
@@ -109,11 +111,11 @@ seed benchseeded "$SEED_SQUADS" "$SEED_WEEKS"
 
 # Every member's first turn stores their 1:1 chat (as on a first day); one Submit each checks it is answered with the card.
 for target in "$lifted" "$seeded"; do
-  node "$BENCH/drive.mjs" --target "warm=$target" --service-url "$service_url" --once all "$@"
-  node "$BENCH/drive.mjs" --target "warm=$target" --service-url "$service_url" --kind submit --seeded "$SEEDED" --once all "$@"
+  drive --target "warm=$target" --service-url "$service_url" --once all "$@"
+  drive --target "warm=$target" --service-url "$service_url" --kind submit --seeded "$SEEDED" --once all "$@"
 done
 for kind in help submit status; do
   log "$kind, limits lifted: UpdateBot on the seeded store vs the empty one"
-  node "$BENCH/drive.mjs" --target "seeded=$seeded" --target "empty=$lifted" --pid "seeded=$seeded_pid" --pid "empty=$lifted_pid" \
+  drive --target "seeded=$seeded" --target "empty=$lifted" --pid "seeded=$seeded_pid" --pid "empty=$lifted_pid" \
     --service-url "$service_url" --kind "$kind" --seeded "$SEEDED" "$@"
 done

@@ -12,7 +12,8 @@ namespace UpdateBot.Benchmarks;
 /// <item>default: runs <c>--runs</c> independent runs, each with a fresh fake connector process and a fresh service process, and prints the table;</item>
 /// <item><c>connector</c>: the fake Bot Connector alone (prints <c>LISTENING url</c>; exits when stdin closes or after <c>--max-seconds</c>);</item>
 /// <item><c>run</c>: one fan-out against <c>--connector</c> (prints <c>RESULT json</c>);</item>
-/// <item><c>seed</c>: seeds a store for the turn benchmark (<see cref="StoreSeeder"/>; prints <c>SEEDED json</c>).</item>
+/// <item><c>seed</c>: seeds a store for the turn benchmark (<see cref="StoreSeeder"/>; prints <c>SEEDED json</c>);</item>
+/// <item><c>turn-connector</c> and <c>drive</c>: the turn benchmark's fake connector and load driver (<see cref="TurnConnector"/>, <see cref="TurnDriver"/>).</item>
 /// </list>
 /// Every address used is 127.0.0.1; every wait is bounded.
 /// </summary>
@@ -36,6 +37,12 @@ internal static partial class BenchmarkProgram
     private static async Task<int> MainAsync(string[] args)
     {
         var mode = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "fanout";
+        if (mode == "drive")
+        {
+            // Its options repeat (--target, --pid): it parses them itself.
+            return await TurnDriver.RunAsync(args[1..]);
+        }
+
         var options = ParseOptions(args.SkipWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray());
         var roster = Int(options, "roster", 1000);
         var global = Int(options, "global", 30);
@@ -46,6 +53,8 @@ internal static partial class BenchmarkProgram
         var coldRoster = string.Equals(options.GetValueOrDefault("cold-roster"), "true", StringComparison.OrdinalIgnoreCase);
         switch (mode)
         {
+            case "turn-connector":
+                return await TurnConnector.RunAsync(Int(options, "port", 0), TimeSpan.FromSeconds(Int(options, "max-seconds", 7200)));
             case "connector":
                 return await ConnectorAsync(roster, global, TimeSpan.FromMilliseconds(Int(options, "global-window-ms", 1000)), TimeSpan.FromSeconds(Int(options, "max-seconds", 1800)));
             case "run":
@@ -64,7 +73,7 @@ internal static partial class BenchmarkProgram
             case "fanout":
                 return await OrchestrateAsync(Require(options, "tables"), roster, global, clientGlobal, Int(options, "global-window-ms", 1000), Int(options, "runs", 3), timeout, options.GetValueOrDefault("out"), interactive, prioritize, coldRoster);
             default:
-                await Console.Error.WriteLineAsync($"Unknown mode '{mode}'. Use: [fanout|connector|run|seed] --tables <conn> [--roster 1000] [--global 30] [--client-global N] [--global-window-ms 1000] [--runs 3] [--out file.json] [--interactive turns-per-second] [--prioritize true|false] [--cold-roster true]");
+                await Console.Error.WriteLineAsync($"Unknown mode '{mode}'. Use: [fanout|connector|run|seed|turn-connector|drive] --tables <conn> [--roster 1000] [--global 30] [--client-global N] [--global-window-ms 1000] [--runs 3] [--out file.json] [--interactive turns-per-second] [--prioritize true|false] [--cold-roster true]");
                 return 2;
         }
     }

@@ -98,15 +98,6 @@ internal static class FanOutRun
         }
 
         var squad = await squads.GetAsync(FakeConnector.TeamId, ct) ?? throw new InvalidOperationException("Squad missing.");
-        if (!coldRoster)
-        {
-            // As in the product: the install's welcome stores the team's roster (TeamWelcome), days before the first Open
-            // step, which then re-reads the roster pages and finds it unchanged. Stored here from the same list the fake
-            // connector serves, so the connector's counts stay those of the step. --cold-roster times the first-ever
-            // roster write inside the step instead (a team that gained every member since the install).
-            await app.Services.GetRequiredService<MemberStore>().SyncRosterAsync(squad.Id, [.. Enumerable.Range(0, roster).Select(FakeConnector.Member)], ct);
-        }
-
         var week = IsoWeek.FromDate(DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime));
 
         // Settle start-up garbage so the run's numbers are its own.
@@ -117,9 +108,23 @@ internal static class FanOutRun
         process.Refresh();
         var workingSetBefore = process.WorkingSet64;
 
-        // Idle: started, tables ready, squad configured, garbage settled, nothing running (VmRSS). The fan-out's own
+        // Idle: started, tables ready, squad configured, garbage settled, nothing running (VmRSS; before the roster below
+        // is stored, as a service is between its weekly steps). The fan-out's own
         // peak: VmHWM after resetting it here, and VmRSS sampled every 50 ms in case the kernel refuses the reset.
         var idleResident = ProcessMemory.ResidentBytes();
+
+        if (!coldRoster)
+        {
+            // As in the product: the install's welcome stores the team's roster (TeamWelcome), days before the first Open
+            // step, which then re-reads the roster pages and finds it unchanged. Stored here from the same list the fake
+            // connector serves, so the connector's counts stay those of the step. --cold-roster times the first-ever
+            // roster write inside the step instead (a team that gained every member since the install).
+            await app.Services.GetRequiredService<MemberStore>().SyncRosterAsync(squad.Id, [.. Enumerable.Range(0, roster).Select(FakeConnector.Member)], ct);
+        }
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
         var peakIsFanOutOnly = ProcessMemory.TryResetPeak();
         var peakResident = idleResident;
         var gen = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));

@@ -111,17 +111,17 @@ public sealed class CardCatalogueTests
             new MemberWeekStatus("Cy Twombly", "Quiet", "Quiet week.", null),
             new MemberWeekStatus("Di Fawcett", "Away", "Until 12 Dec.", null),
             new MemberWeekStatus("Ed Ruscha", "Pending", "Delivery unconfirmed: a restart interrupted the send.", "Ask them whether they got the prompt, or say remind now."),
-        ], "next: remind Fri 27 Nov, 10:00")[0], false);
+        ], "next: remind Fri 27 Nov, 10:00", texts: t)[0], false);
         var question = new QuestionRow
         {
             PartitionKey = "19:team|2026-W49", RowKey = QuestionStore.Key("0123456789abcdef"), Week = "2026-W48", ItemId = "29:ada/highlights",
             ItemText = "Shipped the engine, **with** [notes](https://example.org)", AskerId = "29:bo", AskerName = "Bo *Diddley*", AuthorId = "29:ada", AuthorName = "Ada Lovelace",
             Question = "# What engine?\n> quoted", AskedAt = ClosesAt,
         };
-        yield return ("question-to-author", QuestionCards.ToAuthor("19:team", IsoWeek.Parse("2026-W49"), question), true);
+        yield return ("question-to-author", QuestionCards.ToAuthor("19:team", IsoWeek.Parse("2026-W49"), question, t), true);
         question.Answer = "The **difference** engine.";
-        yield return ("question-answered", QuestionCards.Answered("19:team", IsoWeek.Parse("2026-W49"), question, "Posted as a reply to the weeknote in the channel."), true);
-        yield return ("question-answered-again", QuestionCards.Answered("19:team", IsoWeek.Parse("2026-W49"), question, "Saved, but Teams is busy.", postAgain: true), true);
+        yield return ("question-answered", QuestionCards.Answered("19:team", IsoWeek.Parse("2026-W49"), question, t["Question.Posted"], texts: t), true);
+        yield return ("question-answered-again", QuestionCards.Answered("19:team", IsoWeek.Parse("2026-W49"), question, t["Question.Busy"], postAgain: true, t), true);
         yield return ("question-in-thread", QuestionCards.InThread(question, question.ItemText), true);
         yield return ("question-in-thread-item-gone", QuestionCards.InThread(question, null), true);
         yield return ("history", HistoryCards.History("Platform",
@@ -156,8 +156,8 @@ public sealed class CardCatalogueTests
                 yield return ($"channel-ask-{label}-{i}", asking[i], true);
             }
 
-            yield return ($"review-header-{label}", ReviewCards.Header(digest, "19:team", "29:lead", "Publishes automatically on Fri 27 Nov, 16:00.", published: false), true);
-            var items = ReviewCards.ItemCards(digest, "19:team", "29:lead");
+            yield return ($"review-header-{label}", ReviewCards.Header(digest, "19:team", "29:lead", t.Format("Review.PublishLine.Auto", "Fri 27 Nov, 16:00"), published: false, texts: t), true);
+            var items = ReviewCards.ItemCards(digest, "19:team", "29:lead", texts: t);
             for (var i = 0; i < items.Count; i++)
             {
                 yield return ($"review-items-{label}-{i}", items[i], true);
@@ -165,8 +165,8 @@ public sealed class CardCatalogueTests
 
             // A squad that publishes openly: each item says whether it will be public, with Withhold or Make public again.
             var openSettings = NewSquad().Settings with { PublishOpenly = true };
-            yield return ($"review-header-open-{label}", ReviewCards.Header(digest, "19:team", "29:lead", "Publishes automatically on Fri 27 Nov, 16:00.", published: false, openSettings), true);
-            var openItems = ReviewCards.ItemCards(digest, "19:team", "29:lead", openSettings);
+            yield return ($"review-header-open-{label}", ReviewCards.Header(digest, "19:team", "29:lead", t.Format("Review.PublishLine.Auto", "Fri 27 Nov, 16:00"), published: false, openSettings, t), true);
+            var openItems = ReviewCards.ItemCards(digest, "19:team", "29:lead", openSettings, t);
             for (var i = 0; i < openItems.Count; i++)
             {
                 yield return ($"review-items-open-{label}-{i}", openItems[i], true);

@@ -260,4 +260,120 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.Contains("Wedi cyfarfod â'r bwrdd iechyd", post, StringComparison.Ordinal);
         Assert.Contains("Uchafbwyntiau / Highlights", post, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_scheduler_prompts_a_Welsh_member_in_Welsh_and_the_others_in_English()
+    {
+        await using var squad = new TestSquad(tables, "anogaeth", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "shwmae"), "cy-GB")));
+
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "prompt now")));
+
+        // Her notification says it in Welsh too.
+        Assert.Empty(squad.Prompts("29:ada"));
+        var welsh = FakeTeams.Text(Assert.Single(squad.Teams.SendsTo("29:ada"), r => TestSquad.Summary(r) == "Platform: beth ddigwyddodd yr wythnos hon?").Json);
+        Assert.Contains("Platform: eich diweddariad wythnosol", welsh, StringComparison.Ordinal);
+        Assert.Contains("Beth ddigwyddodd yr wythnos hon?", welsh, StringComparison.Ordinal);
+        Assert.Contains("Cyflwyno", welsh, StringComparison.Ordinal);
+        var english = FakeTeams.Text(Assert.Single(squad.Prompts("29:bo")).Json);
+        Assert.Contains("Platform: your weekly update", english, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cyflwyno", english, StringComparison.Ordinal);
+
+        // Her answer, typed in the chat, is kept word for word, and the card around it is Welsh.
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Cyfarfod da gyda'r tîm ymchwil"), "cy-GB")));
+        var captured = LastText(squad, "29:ada");
+        Assert.Contains("Cyfarfod da gyda'r tîm ymchwil", captured, StringComparison.Ordinal);
+        Assert.Contains("Wedi'i ychwanegu at", captured, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_Welsh_speaking_lead_gets_the_review_desk_in_Welsh_from_the_scheduler_and_from_rhagolwg()
+    {
+        await using var squad = new TestSquad(tables, "desg", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot")));
+
+        // The desk the scheduler sends at compile time is in her language, with the member's words as written.
+        await squad.TickThroughAsync(host, new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero), TimeSpan.FromMinutes(30));
+        var desk = string.Concat(squad.Reviews(TestSquad.Lead).Select(r => FakeTeams.Text(r.Json)));
+        Assert.Contains("Drafft i'w adolygu: Nodiadau wythnos Platform", desk, StringComparison.Ordinal);
+        Assert.Contains("Cuddio", desk, StringComparison.Ordinal);
+        Assert.Contains("Shipped the referral pilot", desk, StringComparison.Ordinal);
+        Assert.DoesNotContain(ReviewCards.HeaderTitlePrefix, desk, StringComparison.Ordinal);
+
+        // Asked for again with the Welsh word, the same.
+        var before = squad.Teams.SendsTo(TestSquad.Lead).Count;
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "rhagolwg"), "cy-GB")));
+        Assert.Contains("Drafft i'w adolygu", FakeTeams.Text(squad.Teams.SendsTo(TestSquad.Lead)[before].Json), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_Welsh_speaking_lead_gets_status_in_Welsh_with_names_as_they_are()
+    {
+        await using var squad = new TestSquad(tables, "statws", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "quiet")));
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "statws"), "cy-GB")));
+        var status = LastText(squad, TestSquad.Lead);
+        Assert.Contains("Platform: statws yr wythnos hon", status, StringComparison.Ordinal);
+        Assert.Contains("Tawel", status, StringComparison.Ordinal);
+        Assert.Contains("Ada Lovelace", status, StringComparison.Ordinal);
+        Assert.DoesNotContain(StatusCards.StatusTitle.ToLowerInvariant(), status, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_readers_question_reaches_a_Welsh_speaking_author_in_Welsh_with_the_question_as_written()
+    {
+        await using var squad = new TestSquad(tables, "cwestiwn", new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero));
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "shwmae"), "cy-GB")));
+        var (submitted, _) = await host.InvokeAsync(Activities.Execute("29:ada", "Ada Lovelace", Verbs.PromptSubmit,
+            new JsonObject { ["squadId"] = TestSquad.TeamId, ["week"] = "2026-W48", ["s_highlights"] = "Shipped the roster sync" }));
+        Assert.Equal(System.Net.HttpStatusCode.OK, submitted);
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "publish")));
+        var post = Assert.Single(squad.Teams.ChannelPosts).Json!["activity"]!.AsObject();
+
+        // The squad's headings are English, so the post's Ask about this is too; Bo asks in English.
+        var ask = FindExecute(FakeTeams.Card(post), Verbs.DigestAsk)!;
+        ask[(string)ask["inputId"]!] = "How long did the sync take?";
+        var (asked, _) = await host.InvokeAsync(Activities.Execute("29:bo", "Bo Diddley", Verbs.DigestAsk, ask, teamId: TestSquad.TeamId));
+        Assert.Equal(System.Net.HttpStatusCode.OK, asked);
+
+        var toAda = squad.Teams.SendsTo("29:ada")[^1];
+        var card = FakeTeams.Text(toAda.Json);
+        Assert.Contains("Cwestiwn am eich nodyn wythnos", card, StringComparison.Ordinal);
+        Assert.Contains("How long did the sync take?", card, StringComparison.Ordinal);
+        Assert.Contains("Postio fy ateb", card, StringComparison.Ordinal);
+        Assert.Equal("Gofynnodd Bo Diddley am eich eitem yn y nodyn wythnos", TestSquad.Summary(toAda));
+    }
+
+    private static JsonObject? FindExecute(JsonNode? node, string verb) => node switch
+    {
+        JsonObject o when (string?)o["type"] == "Action.Execute" && (string?)o["verb"] == verb && o["data"] is JsonObject data => (JsonObject)data.DeepClone(),
+        JsonObject o => o.Select(p => FindExecute(p.Value, verb)).FirstOrDefault(found => found is not null),
+        JsonArray a => a.Select(child => FindExecute(child, verb)).FirstOrDefault(found => found is not null),
+        _ => null,
+    };
+
+    [Fact]
+    public void The_English_titles_the_code_names_are_the_English_strings()
+    {
+        // The constants stay for the tests and the Playground driver that look for these cards; the resource file is
+        // what is shown, so the two must agree.
+        var english = Texts.English;
+        Assert.Equal(WelcomeCards.WelcomeTitle, english["Welcome.Title"]);
+        Assert.Equal(WelcomeCards.HelpTitle, english["Help.Title"]);
+        Assert.Equal(ReviewCards.HeaderTitlePrefix, english["Review.Fallback"]);
+        Assert.Equal(StatusCards.StatusTitle, english["Status.Fallback"]);
+        Assert.Equal(SquadChoiceCards.ChoiceTitle, english["Choice.Title"]);
+        Assert.Equal(SquadChoiceCards.AllMySquads, english["Choice.All"]);
+        Assert.StartsWith("{0} · " + PromptCards.LastWeekPrefix + ":", english["Prompt.LastWeek"], StringComparison.Ordinal);
+    }
 }

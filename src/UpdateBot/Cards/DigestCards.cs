@@ -63,13 +63,13 @@ public static class DigestCards
             {
                 // An item travels with its own Ask action when the post is cut into parts.
                 blocks.Add(ask == Ask.PerItem
-                    ? new Container([ItemBlock(item), QuestionCards.AskAboutItem(squadId!, digest.Week, item, index++)]) { Spacing = Spacing.Small }
+                    ? new Container([ItemBlock(item), QuestionCards.AskAboutItem(squadId!, digest.Week, item, index++, words.Join)]) { Spacing = Spacing.Small }
                     : ItemBlock(item));
             }
 
             if (ask == Ask.PerSection)
             {
-                blocks.Add(QuestionCards.AskAboutSection(squadId!, digest.Week, section, index++));
+                blocks.Add(QuestionCards.AskAboutSection(squadId!, digest.Week, section, index++, words.Join));
             }
         }
 
@@ -184,30 +184,42 @@ public static class DigestCards
         /// <summary>Both languages on one line, "Cymraeg / English".</summary>
         public string Join(Func<Texts, string> say) => string.Join(" / ", Each(say));
 
-        public string Title(Texts t) => t.Language == Language.English ? digest.Title : t.Format("Digest.Title", digest.SquadName, digest.Edition);
+        public string Title(Texts t) => TitleIn(digest, t);
 
-        public string DateRange(Texts t) => t.Language == Language.English ? digest.DateRange : DigestComposer.FormatDateRange(digest.Week, t["Date.MonthsShort"].Split(','));
+        public string DateRange(Texts t) => DateRangeIn(digest, t);
 
-        public string Participation(Texts t)
+        public string Participation(Texts t) => ParticipationIn(digest, t);
+
+        public string SectionTitle(DigestSection section, Texts t) => SectionTitleIn(section, t);
+    }
+
+    /// <summary>The weeknote's title in a language (English: as composed, "Platform weeknotes — Update 3").</summary>
+    public static string TitleIn(Digest digest, Texts t) => t.Language == Language.English ? digest.Title : t.Format("Digest.Title", digest.SquadName, digest.Edition);
+
+    /// <summary>The week's dates in a language ("23–27 Nov 2026", "23–27 Tach 2026").</summary>
+    public static string DateRangeIn(Digest digest, Texts t) => t.Language == Language.English ? digest.DateRange : DigestComposer.FormatDateRange(digest.Week, t["Date.MonthsShort"].Split(','));
+
+    /// <summary>"7 of 9 contributed; 1 quiet" in a language.</summary>
+    public static string ParticipationIn(Digest digest, Texts t)
+    {
+        if (t.Language == Language.English)
         {
-            if (t.Language == Language.English)
-            {
-                return digest.ParticipationLine;
-            }
-
-            var p = digest.Participation;
-            var line = new StringBuilder(t.Format("Digest.Participation", p.Contributed, p.Rostered));
-            line.Append(p.Quiet > 0 ? t.Format("Digest.Participation.Quiet", p.Quiet) : "");
-            line.Append(p.Away > 0 ? t.Format("Digest.Participation.Away", p.Away) : "");
-            line.Append(p.Unreachable > 0 ? t.Format("Digest.Participation.Unreachable", p.Unreachable) : "");
-            return line.ToString();
+            return digest.ParticipationLine;
         }
 
-        public string SectionTitle(DigestSection section, Texts t) =>
-            t.Language != Language.English && SettingsValidation.DefaultSections.Any(d => d.Id == section.SectionId && d.Title == section.Title)
-                ? t["Section." + section.SectionId]
-                : section.Title;
+        var p = digest.Participation;
+        var line = new StringBuilder(t.Format("Digest.Participation", p.Contributed, p.Rostered));
+        line.Append(p.Quiet > 0 ? t.Format("Digest.Participation.Quiet", p.Quiet) : "");
+        line.Append(p.Away > 0 ? t.Format("Digest.Participation.Away", p.Away) : "");
+        line.Append(p.Unreachable > 0 ? t.Format("Digest.Participation.Unreachable", p.Unreachable) : "");
+        return line.ToString();
     }
+
+    /// <summary>A section's heading in a language: a default section still under its default English title is translated; a lead's own title stays.</summary>
+    public static string SectionTitleIn(DigestSection section, Texts t) =>
+        t.Language != Language.English && SettingsValidation.DefaultSections.Any(d => d.Id == section.SectionId && d.Title == section.Title)
+            ? t["Section." + section.SectionId]
+            : section.Title;
 
     /// <summary>A short fingerprint of text a lead saw, so a change by another lead is noticed, not overwritten.</summary>
     public static string Fingerprint(string? text) => TextFingerprint.Of(text);

@@ -1,4 +1,5 @@
 using UpdateBot.Domain;
+using UpdateBot.Localisation;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Cards;
 using static UpdateBot.Cards.CardParts;
@@ -19,8 +20,10 @@ public static class QuestionCards
     private const int QuoteLength = 300;
 
     /// <summary><i>Ask about this</i> on one item: a question box that only the reader sees until they send it.</summary>
-    public static ActionSet AskAboutItem(string squadId, IsoWeek week, DigestItem item, int index)
+    /// <param name="say">Puts a string in the channel post's heading languages (<c>DigestCards</c>); English when not given.</param>
+    public static ActionSet AskAboutItem(string squadId, IsoWeek week, DigestItem item, int index, Func<Func<Texts, string>, string>? say = null)
     {
+        say ??= English;
         var inputId = $"q{index}";
         return new ActionSet(
         [
@@ -33,11 +36,11 @@ public static class QuestionCards
                         Id = inputId,
                         IsMultiline = true,
                         MaxLength = MaxLength,
-                        Label = $"Your question for {DigestCards.PlainName(item.AuthorName)}. Only they see it; their answer is posted in this thread.",
+                        Label = say(t => t.Format("Ask.ForAuthor", DigestCards.PlainName(item.AuthorName))),
                     },
-                    Actions(Action("Send question", Verbs.DigestAsk, new AskData(squadId, week, inputId, ItemId: item.ItemId))),
+                    Actions(Action(say(t => t["Ask.Send"]), Verbs.DigestAsk, new AskData(squadId, week, inputId, ItemId: item.ItemId))),
                 ],
-            }) { Title = "Ask about this" },
+            }) { Title = say(t => t["Ask.Title"]) },
         ]) { Spacing = Spacing.None };
     }
 
@@ -45,8 +48,9 @@ public static class QuestionCards
     /// One <i>Ask about this</i> for a whole section, choosing the item in the box: used when an action per item would
     /// make the post need more cards than it does without (docs/protocol.md, "Card size").
     /// </summary>
-    public static ActionSet AskAboutSection(string squadId, IsoWeek week, DigestSection section, int index)
+    public static ActionSet AskAboutSection(string squadId, IsoWeek week, DigestSection section, int index, Func<Func<Texts, string>, string>? say = null)
     {
+        say ??= English;
         var inputId = $"q{index}";
         var itemInputId = $"i{index}";
         return new ActionSet(
@@ -58,7 +62,7 @@ public static class QuestionCards
                     new ChoiceSetInput(section.Items.Select(i => new Choice(DigestCards.PlainName(i.AuthorName), i.ItemId)).ToList())
                     {
                         Id = itemInputId,
-                        Label = "Whose item",
+                        Label = say(t => t["Ask.WhoseItem"]),
                         Value = section.Items[0].ItemId,
                         Style = ChoiceInputStyle.Compact,
                     },
@@ -67,49 +71,60 @@ public static class QuestionCards
                         Id = inputId,
                         IsMultiline = true,
                         MaxLength = MaxLength,
-                        Label = "Your question. Only the item's author sees it; their answer is posted in this thread.",
+                        Label = say(t => t["Ask.ForSection"]),
                     },
-                    Actions(Action("Send question", Verbs.DigestAsk, new AskData(squadId, week, inputId, ItemInputId: itemInputId))),
+                    Actions(Action(say(t => t["Ask.Send"]), Verbs.DigestAsk, new AskData(squadId, week, inputId, ItemInputId: itemInputId))),
                 ],
-            }) { Title = "Ask about this" },
+            }) { Title = say(t => t["Ask.Title"]) },
         ]) { Spacing = Spacing.Small };
     }
 
+    private static string English(Func<Texts, string> say) => say(Texts.English);
+
     /// <summary>The question, 1:1 to the item's author, with the item quoted and a box for the answer.</summary>
-    public static AdaptiveCard ToAuthor(string squadId, IsoWeek askedWeek, QuestionRow question) => new()
+    /// <param name="texts">The author's language (the question and the item stay as written).</param>
+    public static AdaptiveCard ToAuthor(string squadId, IsoWeek askedWeek, QuestionRow question, Texts? texts = null)
     {
-        FallbackText = $"{question.AskerName} asked about your weeknote item",
-        Body =
-        [
-            Title("A question about your weeknote"),
-            Subtle($"{DigestCards.PlainName(question.AskerName)} asked about your item in the weeknote of {question.Week}:"),
-            new TextBlock(Quote(question.ItemText)) { IsSubtle = true },
-            new TextBlock(MemberMarkdown.Neutralise(question.Question)) { Spacing = Spacing.Medium },
-            Subtle("Nobody else sees this question until you answer. Your answer is posted as a reply to the weeknote in the channel, naming you both."),
-            new TextInput { Id = QuestionAnswerData.AnswerInput, IsMultiline = true, MaxLength = MaxLength, Label = "Your answer" },
-            Actions(Action("Post my answer", Verbs.QuestionAnswer, new QuestionAnswerData(squadId, askedWeek, question.Id))),
-        ],
-    };
+        var t = texts ?? Texts.English;
+        return new AdaptiveCard
+        {
+            FallbackText = t.Format("Question.Notify", question.AskerName),
+            Body =
+            [
+                Title(t["Question.Title"]),
+                Subtle(t.Format("Question.AskedAbout", DigestCards.PlainName(question.AskerName), question.Week)),
+                new TextBlock(Quote(question.ItemText)) { IsSubtle = true },
+                new TextBlock(MemberMarkdown.Neutralise(question.Question)) { Spacing = Spacing.Medium },
+                Subtle(t["Question.NobodyElse"]),
+                new TextInput { Id = QuestionAnswerData.AnswerInput, IsMultiline = true, MaxLength = MaxLength, Label = t["Question.YourAnswer"] },
+                Actions(Action(t["Question.Post"], Verbs.QuestionAnswer, new QuestionAnswerData(squadId, askedWeek, question.Id))),
+            ],
+        };
+    }
 
     /// <summary>
     /// The author's card once answered, with <paramref name="note"/> saying where the answer went; with
     /// <paramref name="postAgain"/> (Teams was busy) a button that posts the saved answer.
     /// </summary>
-    public static AdaptiveCard Answered(string squadId, IsoWeek askedWeek, QuestionRow question, string note, bool postAgain = false) => new()
+    public static AdaptiveCard Answered(string squadId, IsoWeek askedWeek, QuestionRow question, string note, bool postAgain = false, Texts? texts = null)
     {
-        FallbackText = "Your answer",
-        Body =
-        [
-            Title("A question about your weeknote"),
-            Subtle($"{DigestCards.PlainName(question.AskerName)} asked about your item in the weeknote of {question.Week}:"),
-            new TextBlock(Quote(question.ItemText)) { IsSubtle = true },
-            new TextBlock(MemberMarkdown.Neutralise(question.Question)) { Spacing = Spacing.Medium },
-            Heading("Your answer"),
-            new TextBlock(MemberMarkdown.Neutralise(question.Answer ?? "")),
-            Subtle(note),
-            .. postAgain ? new CardElement[] { Actions(Action("Post again", Verbs.QuestionAnswer, new QuestionAnswerData(squadId, askedWeek, question.Id))) } : [],
-        ],
-    };
+        var t = texts ?? Texts.English;
+        return new AdaptiveCard
+        {
+            FallbackText = t["Question.YourAnswer"],
+            Body =
+            [
+                Title(t["Question.Title"]),
+                Subtle(t.Format("Question.AskedAbout", DigestCards.PlainName(question.AskerName), question.Week)),
+                new TextBlock(Quote(question.ItemText)) { IsSubtle = true },
+                new TextBlock(MemberMarkdown.Neutralise(question.Question)) { Spacing = Spacing.Medium },
+                Heading(t["Question.YourAnswer"]),
+                new TextBlock(MemberMarkdown.Neutralise(question.Answer ?? "")),
+                Subtle(note),
+                .. postAgain ? new CardElement[] { Actions(Action(t["Question.PostAgain"], Verbs.QuestionAnswer, new QuestionAnswerData(squadId, askedWeek, question.Id))) } : [],
+            ],
+        };
+    }
 
     /// <summary>
     /// The reply in the weeknote's thread: who asked whom, the question and the answer, quoting <paramref name="itemText"/>

@@ -1,4 +1,5 @@
 using UpdateBot.Domain;
+using UpdateBot.Localisation;
 using UpdateBot.Teams.Cards;
 using static UpdateBot.Cards.CardParts;
 
@@ -15,29 +16,31 @@ public static class ReviewCards
     public const string HeaderTitlePrefix = "Draft for review";
 
     /// <param name="settings">The squad's settings: when it publishes openly, the header says how much will be public.</param>
-    public static AdaptiveCard Header(Digest digest, string squadId, string leadId, string publishLine, bool published, SquadSettings? settings = null)
+    /// <param name="texts">The lead's language (their review desk may be sent by the scheduler: it is passed in).</param>
+    public static AdaptiveCard Header(Digest digest, string squadId, string leadId, string publishLine, bool published, SquadSettings? settings = null, Texts? texts = null)
     {
+        var t = texts ?? Texts.English;
         var data = new ReviewData(squadId, digest.Week);
         var body = new List<CardElement>
         {
-            Title($"{HeaderTitlePrefix}: {digest.Title}"),
-            Subtle($"{digest.DateRange} · {digest.ParticipationLine}"),
+            Title(t.Format("Review.Title", DigestCards.TitleIn(digest, t))),
+            Subtle($"{DigestCards.DateRangeIn(digest, t)} · {DigestCards.ParticipationIn(digest, t)}"),
             Paragraph(publishLine),
         };
-        body.AddRange(OpenLine(digest, settings));
+        body.AddRange(OpenLine(digest, settings, t));
         body.AddRange(
         [
             new TextInput
             {
                 Id = IntroInput,
-                Label = "Intro (optional, shown at the top)",
+                Label = t["Review.IntroLabel"],
                 IsMultiline = true,
                 Value = digest.Intro,
                 MaxLength = AnswerText.MaxSectionLength,
-                Placeholder = "A line or two on the week as a whole",
+                Placeholder = t["Review.IntroPlaceholder"],
             },
-            Actions(Action("Save intro", Verbs.DigestIntro, new ReviewIntroData(squadId, digest.Week, DigestCards.Fingerprint(digest.Intro)))),
-            Heading("Section order"),
+            Actions(Action(t["Review.SaveIntro"], Verbs.DigestIntro, new ReviewIntroData(squadId, digest.Week, DigestCards.Fingerprint(digest.Intro)))),
+            Heading(t["Review.SectionOrder"]),
         ]);
         var sections = digest.Sections;
         for (var i = 0; i < sections.Count; i++)
@@ -56,29 +59,29 @@ public static class ReviewCards
 
             body.Add(new ColumnSet(
             [
-                new Column([new TextBlock($"{section.Title} · {Count(section.Items.Count(it => !it.Hidden))}")]) { Width = "stretch", VerticalContentAlignment = VerticalContentAlignment.Center },
+                new Column([new TextBlock($"{section.Title} · {Count(section.Items.Count(it => !it.Hidden), t)}")]) { Width = "stretch", VerticalContentAlignment = VerticalContentAlignment.Center },
                 new Column([new ActionSet(moves)]) { Width = "auto" },
             ]));
         }
 
         if (sections.Count == 0)
         {
-            body.Add(Paragraph("No contributions yet. Answers that arrive before publishing appear here."));
+            body.Add(Paragraph(t["Review.NoContributions"]));
         }
 
         body.Add(published
-            ? Subtle("Published. Hiding or editing an item now corrects the channel post in place.")
-            : Actions(Action("Publish now", Verbs.DigestPublish, data)));
+            ? Subtle(t["Review.Published"])
+            : Actions(Action(t["Review.PublishNow"], Verbs.DigestPublish, data)));
         return new AdaptiveCard
         {
-            FallbackText = HeaderTitlePrefix,
+            FallbackText = t["Review.Fallback"],
             Refresh = RefreshFor(new ReviewRefreshData(squadId, digest.Week), leadId),
             Body = body,
         };
     }
 
     /// <summary>"Open weeknote: 3 of 5 items will be public at /weeknotes/slug/ …" (nothing when the squad does not publish openly).</summary>
-    private static IEnumerable<CardElement> OpenLine(Digest digest, SquadSettings? settings)
+    private static IEnumerable<CardElement> OpenLine(Digest digest, SquadSettings? settings, Texts t)
     {
         if (settings is not { PublishOpenly: true })
         {
@@ -87,33 +90,33 @@ public static class ReviewCards
 
         var shown = digest.Sections.SelectMany(s => s.Items.Where(i => !i.Hidden).Select(i => OpenConsent.AudienceOf(settings, s.SectionId, i))).ToList();
         var published = shown.Count(a => a == OpenAudience.Public);
-        yield return Subtle($"Open weeknote: {published} of {shown.Count} item{(shown.Count == 1 ? "" : "s")} will be public at /weeknotes/{settings.EffectiveOpenSlug}/. Each item says whether it is; Withhold keeps one for the team.");
+        yield return Subtle(t.Format(shown.Count == 1 ? "Review.OpenLine.One" : "Review.OpenLine", published, shown.Count, settings.EffectiveOpenSlug));
     }
 
     // Not "1. Title": the renderer would take that for a Markdown numbered list.
-    private static string Count(int visible) => visible == 1 ? "1 item" : $"{visible} items";
+    private static string Count(int visible, Texts t) => visible == 1 ? t["Review.OneItem"] : t.Format("Review.Items", visible);
 
     /// <summary>The item cards of every section, packed under the message budget.</summary>
-    public static IReadOnlyList<AdaptiveCard> ItemCards(Digest digest, string squadId, string leadId, SquadSettings? settings = null)
+    public static IReadOnlyList<AdaptiveCard> ItemCards(Digest digest, string squadId, string leadId, SquadSettings? settings = null, Texts? texts = null)
     {
         var cards = new List<AdaptiveCard>();
         foreach (var section in digest.Sections)
         {
-            cards.AddRange(SectionCards(digest, section, squadId, leadId, settings, out _));
+            cards.AddRange(SectionCards(digest, section, squadId, leadId, settings, out _, texts ?? Texts.English));
         }
 
         return cards;
     }
 
     /// <summary>The item card that shows the given item (to answer an action on it, or a refresh of that card).</summary>
-    public static AdaptiveCard? CardForItem(Digest digest, string squadId, string leadId, string itemId, SquadSettings? settings = null)
+    public static AdaptiveCard? CardForItem(Digest digest, string squadId, string leadId, string itemId, SquadSettings? settings = null, Texts? texts = null)
     {
         foreach (var section in digest.Sections)
         {
             var index = section.Items.ToList().FindIndex(i => i.ItemId == itemId);
             if (index >= 0)
             {
-                var cards = SectionCards(digest, section, squadId, leadId, settings, out var firstItems);
+                var cards = SectionCards(digest, section, squadId, leadId, settings, out var firstItems, texts ?? Texts.English);
                 var card = firstItems.Count(first => first <= index) - 1;
                 return cards[Math.Max(card, 0)];
             }
@@ -122,14 +125,14 @@ public static class ReviewCards
         return null;
     }
 
-    private static IReadOnlyList<AdaptiveCard> SectionCards(Digest digest, DigestSection section, string squadId, string leadId, SquadSettings? settings, out List<int> firstItems)
+    private static IReadOnlyList<AdaptiveCard> SectionCards(Digest digest, DigestSection section, string squadId, string leadId, SquadSettings? settings, out List<int> firstItems, Texts t)
     {
-        var blocks = section.Items.Select((item, index) => (CardElement)ItemBlock(squadId, digest.Week, item, index, settings is { PublishOpenly: true } ? OpenConsent.AudienceOf(settings, section.SectionId, item) : null, settings?.Glossary)).ToList();
+        var blocks = section.Items.Select((item, index) => (CardElement)ItemBlock(squadId, digest.Week, item, index, settings is { PublishOpenly: true } ? OpenConsent.AudienceOf(settings, section.SectionId, item) : null, settings?.Glossary, t)).ToList();
         var starts = new List<int>();
         var cards = DigestCards.Pack(
             [Heading(section.Title)],
             blocks,
-            _ => [Heading($"{section.Title} (continued)")],
+            _ => [Heading(t.Format("Digest.Continued", section.Title))],
             (body, first) =>
             {
                 // The refresh carries the card's first item, so Teams gets back this same card.
@@ -151,51 +154,52 @@ public static class ReviewCards
     /// A lead's edit refused because the item changed since their card was built: what the draft says now and what
     /// they typed, side by side, above the latest item card (so they can edit again from the current text).
     /// </summary>
-    public static AdaptiveCard ChangedSinceCard(AdaptiveCard? latest, string now, string yours)
+    public static AdaptiveCard ChangedSinceCard(AdaptiveCard? latest, string now, string yours, Texts? texts = null)
     {
+        var t = texts ?? Texts.English;
         var body = new List<CardElement>
         {
-            Error("Not saved: this item changed since your card was built (another lead edited it, or its author changed their answer)."),
-            Heading("Now in the draft"),
+            Error(t["Review.ChangedSince"]),
+            Heading(t["Review.NowInDraft"]),
             new Container([Paragraph(now)]) { Style = ContainerStyle.Emphasis },
-            Heading("Your text (not saved)"),
+            Heading(t["Review.YourText"]),
             new Container([Paragraph(yours)]) { Style = ContainerStyle.Emphasis },
         };
         body.AddRange(latest?.Body ?? []);
 
         // No refresh: it would replace this explanation before the lead has read it; their next action brings the usual card back.
-        return new AdaptiveCard { FallbackText = "Your edit was not saved", Body = body };
+        return new AdaptiveCard { FallbackText = t["Review.NotSavedFallback"], Body = body };
     }
 
     /// <param name="audience">Who may read the item when the squad publishes openly (null: it does not).</param>
     /// <param name="glossary">The squad's glossary, for the plain-English check.</param>
-    private static Container ItemBlock(string squadId, IsoWeek week, DigestItem item, int index, OpenAudience? audience, IReadOnlyDictionary<string, string>? glossary)
+    private static Container ItemBlock(string squadId, IsoWeek week, DigestItem item, int index, OpenAudience? audience, IReadOnlyDictionary<string, string>? glossary, Texts t)
     {
         var itemData = new ReviewItemData(squadId, week, item.ItemId);
         var inputId = $"text{index}";
-        var text = new TextBlock(item.Hidden ? "(hidden) " + DigestCards.AttributedText(item) : DigestCards.AttributedText(item))
+        var text = new TextBlock(item.Hidden ? t["Review.HiddenPrefix"] + DigestCards.AttributedText(item) : DigestCards.AttributedText(item))
         {
             IsSubtle = item.Hidden ? true : null,
         };
         var toggle = item.Hidden
-            ? Action("Restore", Verbs.DigestRestore, itemData)
-            : Action("Hide", Verbs.DigestHide, itemData);
+            ? Action(t["Review.Restore"], Verbs.DigestRestore, itemData)
+            : Action(t["Review.Hide"], Verbs.DigestHide, itemData);
         var edit = new ShowCardAction(new AdaptiveCard
         {
             Body =
             [
-                new TextInput { Id = inputId, IsMultiline = true, Value = item.Text, Label = "Text in the weeknote (the member's own answer is kept as they wrote it)" },
-                Actions(Action("Save", Verbs.DigestEdit, new ReviewEditData(squadId, week, item.ItemId, DigestCards.Fingerprint(item.Text), inputId))),
+                new TextInput { Id = inputId, IsMultiline = true, Value = item.Text, Label = t["Review.EditLabel"] },
+                Actions(Action(t["Prompt.Save"], Verbs.DigestEdit, new ReviewEditData(squadId, week, item.ItemId, DigestCards.Fingerprint(item.Text), inputId))),
             ],
-        }) { Title = "Edit" };
+        }) { Title = t["Summary.Edit"] };
         List<CardElement> parts = [text];
         if (item.ChangedByAuthor)
         {
             // The member's latest words win over a lead's edit; the lead sees that it happened.
-            parts.Add(Subtle($"{item.AuthorName} changed their answer after a lead edited it: their new words are shown. Edit again if needed."));
+            parts.Add(Subtle(t.Format("Review.ChangedByAuthor", item.AuthorName)));
         }
 
-        parts.AddRange(BlockerRows(squadId, week, item));
+        parts.AddRange(BlockerRows(squadId, week, item, t));
         if (!item.Hidden && PlainEnglishLine(item.Text, glossary) is { } advice)
         {
             parts.Add(advice);
@@ -204,16 +208,16 @@ public static class ReviewCards
         List<CardAction> actions = [toggle, edit];
         if (audience is { } open)
         {
-            parts.Add(Subtle(AudienceText(open)));
+            parts.Add(Subtle(AudienceText(open, t)));
 
             // Only what could be public can be withheld or released: nothing its author kept for the team, nor a team-only section.
             if (open is OpenAudience.Public)
             {
-                actions.Add(Action("Withhold from public", Verbs.DigestWithhold, itemData));
+                actions.Add(Action(t["Review.Withhold"], Verbs.DigestWithhold, itemData));
             }
             else if (open is OpenAudience.Withheld)
             {
-                actions.Add(Action("Make public again", Verbs.DigestRelease, itemData));
+                actions.Add(Action(t["Review.Release"], Verbs.DigestRelease, itemData));
             }
         }
 
@@ -231,7 +235,7 @@ public static class ReviewCards
     /// Each blocker of the item with its age and a button to mark it resolved (or reopen it): a lead who knows it is
     /// dealt with says so, and the next time its author repeats it, it counts as new.
     /// </summary>
-    private static IEnumerable<CardElement> BlockerRows(string squadId, IsoWeek week, DigestItem item)
+    private static IEnumerable<CardElement> BlockerRows(string squadId, IsoWeek week, DigestItem item, Texts t)
     {
         foreach (var blocker in item.Blockers)
         {
@@ -241,7 +245,7 @@ public static class ReviewCards
             yield return new ColumnSet(
             [
                 new Column([Subtle(label)]) { Width = "stretch", VerticalContentAlignment = VerticalContentAlignment.Center },
-                new Column([new ActionSet([blocker.Resolved ? Action("Reopen", Verbs.DigestReopen, data) : Action("Mark resolved", Verbs.DigestResolve, data)])]) { Width = "auto" },
+                new Column([new ActionSet([blocker.Resolved ? Action(t["Review.Reopen"], Verbs.DigestReopen, data) : Action(t["Review.MarkResolved"], Verbs.DigestResolve, data)])]) { Width = "auto" },
             ]);
         }
     }
@@ -265,15 +269,15 @@ public static class ReviewCards
     }
 
     /// <summary>What the review desk says about an item's place in the open weeknote.</summary>
-    public static string AudienceText(OpenAudience audience) => audience switch
+    public static string AudienceText(OpenAudience audience, Texts? texts = null) => (texts ?? Texts.English)[audience switch
     {
-        OpenAudience.Public => "🌐 Public: in the open weeknote too.",
-        OpenAudience.AuthorKeptTeamOnly => "Team only: its author kept this week's answers for the team.",
-        OpenAudience.SectionTeamOnly => "Team only: this section is not public.",
-        OpenAudience.Withheld => "Team only: withheld from the open weeknote by a lead.",
-        OpenAudience.Hidden => "Hidden: in neither the channel post nor the open weeknote.",
-        _ => "Team only.",
-    };
+        OpenAudience.Public => "Review.Audience.Public",
+        OpenAudience.AuthorKeptTeamOnly => "Review.Audience.AuthorKeptTeamOnly",
+        OpenAudience.SectionTeamOnly => "Review.Audience.SectionTeamOnly",
+        OpenAudience.Withheld => "Review.Audience.Withheld",
+        OpenAudience.Hidden => "Review.Audience.Hidden",
+        _ => "Review.Audience.TeamOnly",
+    }];
 
     private static Refresh RefreshFor(ReviewRefreshData data, string leadId) => new()
     {

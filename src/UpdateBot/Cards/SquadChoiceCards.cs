@@ -1,4 +1,5 @@
 using UpdateBot.Storage;
+using UpdateBot.Localisation;
 using UpdateBot.Teams.Cards;
 using static UpdateBot.Cards.CardParts;
 
@@ -15,33 +16,38 @@ public static class SquadChoiceCards
 
     /// <param name="what">What is waiting: the command, or the start of the typed answer.</param>
     /// <param name="offerAll">Adds "All my squads" (stop, start, away and back can apply to every squad at once).</param>
-    public static AdaptiveCard Choose(string what, IReadOnlyList<Squad> squads, string token, bool offerAll)
+    public static AdaptiveCard Choose(string what, IReadOnlyList<Squad> squads, string token, bool offerAll, Texts? texts = null)
     {
+        var t = texts ?? Texts.English;
         var actions = squads.Select(s => (CardAction)Action(s.Settings.Name, Verbs.SquadChoose, new SquadChoiceData(s.Id, token, All: false))).ToList();
         if (offerAll)
         {
-            actions.Add(Action(AllMySquads, Verbs.SquadChoose, new SquadChoiceData(squads[0].Id, token, All: true)));
+            actions.Add(Action(t["Choice.All"], Verbs.SquadChoose, new SquadChoiceData(squads[0].Id, token, All: true)));
         }
 
         return new AdaptiveCard
         {
-            FallbackText = ChoiceTitle,
+            FallbackText = t["Choice.Title"],
             Body =
             [
-                Title(ChoiceTitle),
-                Paragraph($"You're in {squads.Count} squads that use UpdateBot. Pick one for: {what}"),
+                Title(t["Choice.Title"]),
+                Paragraph(t.Format("Choice.Pick", squads.Count, what)),
                 Actions([.. actions]),
-                Subtle("Next time you can name it, for example **status " + squads[0].Settings.Name + "**."),
+                Subtle(t.Format("Choice.NextTime", Turns.Commands.Word(Turns.CommandKind.Status, t.Language), squads[0].Settings.Name)),
             ],
         };
     }
 
     /// <summary>What the choice card becomes once tapped.</summary>
-    public static AdaptiveCard Chosen(string? squadName, string what) => new()
+    public static AdaptiveCard Chosen(string? squadName, string what, Texts? texts = null)
     {
-        FallbackText = ChoiceTitle,
-        Body = [Subtle($"For {(squadName is null ? "all your squads" : squadName)}: {what}")],
-    };
+        var t = texts ?? Texts.English;
+        return new AdaptiveCard
+        {
+            FallbackText = t["Choice.Title"],
+            Body = [Subtle(t.Format("Choice.For", squadName ?? t["Choice.AllYours"], what))],
+        };
+    }
 
     /// <summary>The message as the choice card quotes it: short, on one line.</summary>
     public static string Quote(string text)

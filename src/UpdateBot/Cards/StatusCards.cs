@@ -1,4 +1,5 @@
 using UpdateBot.Domain;
+using UpdateBot.Localisation;
 using UpdateBot.Teams.Cards;
 using static UpdateBot.Cards.CardParts;
 
@@ -19,16 +20,19 @@ public static class StatusCards
     /// The status, in as many cards as it needs: each measured as the activity Teams will store and kept within one
     /// message's budget (<see cref="CardJson.MaxMessageUtf16Bytes"/>; docs/protocol.md, "Card size").
     /// </summary>
-    public static IReadOnlyList<AdaptiveCard> Status(string squadName, IsoWeek week, IReadOnlyList<MemberWeekStatus> members, string stepLine, int budget = CardJson.MaxMessageUtf16Bytes)
+    /// <param name="texts">The lead's language. <see cref="MemberWeekStatus.State"/> is a key ("Pending"); its name is in the language.</param>
+    public static IReadOnlyList<AdaptiveCard> Status(string squadName, IsoWeek week, IReadOnlyList<MemberWeekStatus> members, string stepLine, int budget = CardJson.MaxMessageUtf16Bytes, Texts? texts = null)
     {
+        var t = texts ?? Texts.English;
+        string Name(string state) => t["Status.State." + state.Replace(" ", "", StringComparison.Ordinal)];
         var groups = members.GroupBy(m => m.State).OrderBy(g => Order(g.Key)).ToList();
-        var counts = string.Join(" · ", groups.Select(g => $"{g.Count()} {g.Key.ToLowerInvariant()}"));
-        var title = $"{squadName}: {StatusTitle.ToLowerInvariant()}";
+        var counts = string.Join(" · ", groups.Select(g => $"{g.Count()} {Name(g.Key).ToLowerInvariant()}"));
+        var title = t.Format("Status.Title", squadName);
         var header = new List<CardElement>
         {
             Title(title),
-            Subtle($"Week {week} · {DigestComposer.FormatDateRange(week)} · {stepLine}"),
-            Paragraph(members.Count == 0 ? "Nobody on the roster yet. I read the roster from the team when prompts go out." : counts),
+            Subtle($"{t.Format("Prompt.WeekLine", week, t.DateRange(week))} · {stepLine}"),
+            Paragraph(members.Count == 0 ? t["Status.NobodyYet"] : counts),
         };
         var blocks = new List<CardElement>();
         foreach (var group in groups)
@@ -36,14 +40,14 @@ public static class StatusCards
             var chunks = group.Chunk(PeoplePerBlock).ToList();
             for (var i = 0; i < chunks.Count; i++)
             {
-                blocks.Add(Heading(i == 0 ? group.Key : $"{group.Key} (continued)"));
+                blocks.Add(Heading(i == 0 ? Name(group.Key) : t.Format("Digest.Continued", Name(group.Key))));
                 blocks.Add(new FactSet(chunks[i].Select(m => new Fact(m.Name, Describe(m))).ToList()));
             }
         }
 
         // A heading is never left alone at the end of a card: it travels with the facts that follow it.
         var pairs = blocks.Chunk(2).Select(pair => (CardElement)new Container([.. pair])).ToList();
-        return DigestCards.Pack(header, pairs, _ => [Subtle($"{title} (continued)")], (body, _) => new AdaptiveCard { FallbackText = StatusTitle, Body = body }, budget);
+        return DigestCards.Pack(header, pairs, _ => [Subtle(t.Format("Digest.Continued", title))], (body, _) => new AdaptiveCard { FallbackText = t["Status.Fallback"], Body = body }, budget);
     }
 
     private static string Describe(MemberWeekStatus member) =>

@@ -1,6 +1,7 @@
 using UpdateBot.Cards;
 using UpdateBot.Deliveries;
 using UpdateBot.Domain;
+using UpdateBot.Localisation;
 using UpdateBot.Hosting;
 using UpdateBot.Messaging;
 using UpdateBot.Storage;
@@ -165,20 +166,30 @@ public sealed partial class DigestService(
     {
         var digest = await ComposeAsync(squad, week, cancellationToken);
         var published = await IsPublishedAsync(squad, week, cancellationToken);
-        return [ReviewCards.Header(digest, squad.Id, leadId, PublishLine(squad, week, published), published, squad.Settings), .. ReviewCards.ItemCards(digest, squad.Id, leadId, squad.Settings)];
+        var t = await TextsForAsync(squad, leadId, cancellationToken);
+        return [ReviewCards.Header(digest, squad.Id, leadId, PublishLine(squad, week, published, t), published, squad.Settings, t), .. ReviewCards.ItemCards(digest, squad.Id, leadId, squad.Settings, t)];
     }
+
+    /// <summary>
+    /// A person's language, from their roster row (one point read): a lead's review desk, or an author's question card,
+    /// is the same card whether background work sends it or their own click asks for it again. English for someone not
+    /// on the roster.
+    /// </summary>
+    public async Task<Texts> TextsForAsync(Squad squad, string leadId, CancellationToken cancellationToken) =>
+        Texts.For((await members.GetAsync(squad.Id, leadId, cancellationToken))?.Language ?? Languages.Default);
 
     public async Task<AdaptiveCard> ReviewHeaderAsync(Squad squad, IsoWeek week, string leadId, CancellationToken cancellationToken)
     {
         var digest = await ComposeAsync(squad, week, cancellationToken);
         var published = await IsPublishedAsync(squad, week, cancellationToken);
-        return ReviewCards.Header(digest, squad.Id, leadId, PublishLine(squad, week, published), published, squad.Settings);
+        var t = await TextsForAsync(squad, leadId, cancellationToken);
+        return ReviewCards.Header(digest, squad.Id, leadId, PublishLine(squad, week, published, t), published, squad.Settings, t);
     }
 
     public async Task<AdaptiveCard?> ReviewItemCardAsync(Squad squad, IsoWeek week, string leadId, string itemId, CancellationToken cancellationToken)
     {
         var digest = await ComposeAsync(squad, week, cancellationToken);
-        return ReviewCards.CardForItem(digest, squad.Id, leadId, itemId, squad.Settings);
+        return ReviewCards.CardForItem(digest, squad.Id, leadId, itemId, squad.Settings, await TextsForAsync(squad, leadId, cancellationToken));
     }
 
     /// <summary>Sends the review desk to every lead, once per squad-week. Returns how many got it and how many wait for a retry.</summary>
@@ -549,17 +560,16 @@ public sealed partial class DigestService(
     public Task<IReadOnlyList<EditionRow>> HistoryAsync(Squad squad, CancellationToken cancellationToken) =>
         editions.ListAsync(squad.Id, 10, cancellationToken);
 
-    public string PublishLine(Squad squad, IsoWeek week, bool published)
+    public string PublishLine(Squad squad, IsoWeek week, bool published, Texts? texts = null)
     {
+        var t = texts ?? Texts.English;
         if (published)
         {
-            return "Published in the channel.";
+            return t["Review.PublishLine.Published"];
         }
 
-        var at = PromptCards.FormatLocal(WeeklySchedule.DueAt(squad.Settings.Schedule, squad.TimeZone, week, CycleStep.Publish), squad.TimeZone);
-        return squad.Settings.AutoPublish
-            ? $"Publishes automatically on {at}. Hide or edit items before then, or publish now."
-            : $"Waiting for a lead to publish (due {at}). Answers that arrive meanwhile appear here.";
+        var at = PromptCards.FormatLocal(WeeklySchedule.DueAt(squad.Settings.Schedule, squad.TimeZone, week, CycleStep.Publish), squad.TimeZone, t);
+        return t.Format(squad.Settings.AutoPublish ? "Review.PublishLine.Auto" : "Review.PublishLine.Waiting", at);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the weeknote failed: {Reach} {Detail}")]

@@ -71,6 +71,10 @@ public sealed class Texts
     /// </summary>
     public string Format(string key, params object?[] args) => string.Format(CultureInfo.InvariantCulture, this[key], args);
 
+    /// <summary>Monday to Friday of a week in this language ("23–27 Nov 2026", "23–27 Tach 2026").</summary>
+    public string DateRange(IsoWeek week) =>
+        Language == Language.English ? DigestComposer.FormatDateRange(week) : DigestComposer.FormatDateRange(week, this["Date.MonthsShort"].Split(','));
+
     /// <summary>Every key and value of one language's own file (no fallback): for the checks in the tests.</summary>
     public static IReadOnlyDictionary<string, string> All(Language language)
     {

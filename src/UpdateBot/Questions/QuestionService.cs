@@ -3,6 +3,7 @@ using UpdateBot.Cycle;
 using UpdateBot.Deliveries;
 using UpdateBot.Digests;
 using UpdateBot.Domain;
+using UpdateBot.Localisation;
 using UpdateBot.Messaging;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Cards;
@@ -121,7 +122,12 @@ public sealed class QuestionService(
     /// <summary>The question, 1:1 to the item's author, once (its intent is keyed by the question).</summary>
     private Task<SendRecord> SendToAuthorAsync(Squad squad, IsoWeek askedWeek, QuestionRow question, CancellationToken cancellationToken) =>
         delivery.DeliverAsync(question.PartitionKey, SendIntent.Question(question.AuthorId, question.Id).Key,
-            (_, ct) => messenger.SendToMemberAsync(squad, question.AuthorId, QuestionCards.ToAuthor(squad.Id, askedWeek, question), $"{question.AskerName} asked about your weeknote item", ct),
+            async (_, ct) =>
+            {
+                // In the author's language: this is sent from the reader's turn, not the author's.
+                var t = await digests.TextsForAsync(squad, question.AuthorId, ct);
+                return await messenger.SendToMemberAsync(squad, question.AuthorId, QuestionCards.ToAuthor(squad.Id, askedWeek, question, t), t.Format("Question.Notify", question.AskerName), ct);
+            },
             cancellationToken);
 
     /// <summary>The author's answer from the question card, 1:1. Only the question's author may answer it.</summary>
@@ -144,7 +150,7 @@ public sealed class QuestionService(
             if (text.Length == 0 || text.Length > QuestionCards.MaxLength)
             {
                 var problem = text.Length == 0 ? "Write your answer in the box first." : $"That answer is {text.Length:N0} characters; keep it under {QuestionCards.MaxLength:N0}.";
-                return new QuestionReply(QuestionCards.ToAuthor(squad.Id, askedWeek, question), problem + " Nothing was posted.");
+                return new QuestionReply(QuestionCards.ToAuthor(squad.Id, askedWeek, question, await digests.TextsForAsync(squad, userId, cancellationToken)), problem + " Nothing was posted.");
             }
 
             question.Answer = text;
@@ -162,10 +168,11 @@ public sealed class QuestionService(
     /// <summary>The answer as a reply in the weeknote's thread, once.</summary>
     private async Task<QuestionReply> PostAnswerAsync(Squad squad, IsoWeek askedWeek, QuestionRow question, CancellationToken cancellationToken)
     {
+        var t = await digests.TextsForAsync(squad, question.AuthorId, cancellationToken);
         if (!IsoWeek.TryParse(question.Week, out var week)
             || await cycle.GetMarkerAsync(squad.Id, week, CycleStore.PostKey, cancellationToken) is not { State: MarkerStates.Sent, ConversationId: { } thread } post)
         {
-            return new QuestionReply(QuestionCards.Answered(squad.Id, askedWeek, question, "Saved, but the weeknote's post is not in the channel any more, so it could not be posted."), "Your answer is saved.");
+            return new QuestionReply(QuestionCards.Answered(squad.Id, askedWeek, question, t["Question.PostGone"], texts: t), t["Question.Saved"]);
         }
 
         var record = await delivery.DeliverAsync(question.PartitionKey, SendIntent.QuestionAnswer(question.AskerId, question.Id).Key,
@@ -173,13 +180,13 @@ public sealed class QuestionService(
             cancellationToken);
         var note = record.State switch
         {
-            SendState.Sent or SendState.AlreadySent => "Posted as a reply to the weeknote in the channel.",
-            SendState.InFlight => "Being posted as a reply to the weeknote in the channel.",
-            SendState.Retry => "Saved, but Teams is busy: it is not in the weeknote's thread yet. Press Post again in a minute.",
-            SendState.Unconfirmed => "Teams did not confirm the reply in the weeknote's thread: look there; the squad's lead can send it again.",
-            _ => $"Teams refused the reply in the weeknote's thread: {record.Marker.Detail}",
+            SendState.Sent or SendState.AlreadySent => t["Question.Posted"],
+            SendState.InFlight => t["Question.BeingPosted"],
+            SendState.Retry => t["Question.Busy"],
+            SendState.Unconfirmed => t["Question.Unconfirmed"],
+            _ => t.Format("Question.Refused", record.Marker.Detail),
         };
-        return new QuestionReply(QuestionCards.Answered(squad.Id, askedWeek, question, note, postAgain: record.State == SendState.Retry), note);
+        return new QuestionReply(QuestionCards.Answered(squad.Id, askedWeek, question, note, postAgain: record.State == SendState.Retry, t), note);
     }
 
     /// <summary>

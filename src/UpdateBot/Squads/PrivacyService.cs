@@ -54,6 +54,13 @@ public sealed class PrivacyService(
                 .AppendLine(", kept with each squad's roster so your prompts come on your clock.");
         }
 
+        if (reference is not null)
+        {
+            // The language is held on the same chat reference (and copied to each roster row): erasure deletes both.
+            builder.Append("- The language I speak to you in: ").Append(reference.Language).Append(reference.ChosenLanguage is null ? " (from Teams)" : " (you chose it)")
+                .AppendLine(", kept with each squad's roster so your prompts are in it.");
+        }
+
         foreach (var held in await HeldAsync(userId, cancellationToken))
         {
             builder.AppendLine().Append("**").Append(held.Name).AppendLine("**");

@@ -87,7 +87,7 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
                 newcomers.Add(await NewcomerRowAsync(squadId, entry, ct));
             }
         });
-        await tables.Members.AddInBatchesAsync(newcomers, cancellationToken);
+        await AddNewcomersAsync(newcomers, cancellationToken);
 
         foreach (var row in existing.Values.Where(r => r.InRoster && !seen.Contains(r.UserId)))
         {
@@ -179,7 +179,7 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
     {
         if (row is null)
         {
-            await tables.Members.TryAddAsync(await NewcomerRowAsync(squadId, entry, cancellationToken), cancellationToken);
+            await AddNewcomersAsync([await NewcomerRowAsync(squadId, entry, cancellationToken)], cancellationToken);
         }
         else
         {
@@ -192,9 +192,6 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
     {
         // The link first: a link without a roster row is harmless, a member nobody can find is not.
         await people.LinkAsync(entry.UserId, squadId, cancellationToken);
-
-        // A newcomer whose zone is already known (from their chat with the bot) is asked on their own clock at once.
-        var known = await tables.Conversations.FindAsync<ConversationRow>(ConversationStore.User, TableKey.Encode(entry.UserId), cancellationToken);
         return new MemberRow
         {
             PartitionKey = TableKey.Encode(squadId),
@@ -206,11 +203,33 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
             UserRole = entry.UserRole,
             InRoster = true,
             Indexed = true,
-            TimeZoneId = known?.TimeZoneId,
-            Language = known is null ? null : ConversationStore.LanguageOf(known).ToString(),
             Reach = nameof(ReachStatus.Reachable),
             ReachCheckedAt = time.GetUtcNow(),
         };
+    }
+
+    /// <summary>
+    /// Adds the newcomers' roster rows, then copies what each one's chat with the bot already knows (time zone, language)
+    /// onto their row. Read only once the row exists: read before, an erasure or a new language arriving while the rows
+    /// wait for their batch would find no row to change, and the copy would then write back what was erased or replaced.
+    /// </summary>
+    private async Task AddNewcomersAsync(IEnumerable<MemberRow> newcomers, CancellationToken cancellationToken)
+    {
+        var added = await tables.Members.AddInBatchesAsync(newcomers, cancellationToken);
+        await Parallel.ForEachAsync(added, new ParallelOptions { MaxDegreeOfParallelism = RosterWriteParallelism, CancellationToken = cancellationToken }, async (row, ct) =>
+        {
+            // A newcomer whose zone is already known (from their chat with the bot) is asked on their own clock at once.
+            if (await tables.Conversations.FindAsync<ConversationRow>(ConversationStore.User, TableKey.Encode(row.UserId), ct) is { } known)
+            {
+                await tables.Members.UpdateAsync<MemberRow>(row.PartitionKey, row.RowKey, stored =>
+                {
+                    var language = ConversationStore.LanguageOf(known).ToString();
+                    var changed = stored.TimeZoneId != known.TimeZoneId || stored.Language != language;
+                    (stored.TimeZoneId, stored.Language) = (known.TimeZoneId, language);
+                    return changed;
+                }, ct);
+            }
+        });
     }
 
     private async Task RefreshRosterEntryAsync(string squadId, RosterEntry entry, MemberRow row, CancellationToken cancellationToken)

@@ -226,7 +226,7 @@ public sealed class CardActionHandler(
             await services.GetRequiredService<CommandHandler>().HandleAsync(turn, text, choice, ct);
             return true;
         }, turnOptions.Value.InvokeDeadline, cancellationToken);
-        return new CardActionResult(SquadChoiceCards.Chosen(data.All ? null : squad.Settings.Name, SquadChoiceCards.Quote(text)), null);
+        return new CardActionResult(SquadChoiceCards.Chosen(data.All ? null : squad.Settings.Name, SquadChoiceCards.Quote(text), request.Turn.Texts), null);
     }
 
     internal async Task<CardActionResult> SaveSetupAsync(CardActionRequest request, SetupSaveData data, CancellationToken cancellationToken)
@@ -450,7 +450,7 @@ public sealed class CardActionHandler(
         {
             var card = await digests.ReviewItemCardAsync(request.Squad, data.Week, request.Turn.UserId, data.ItemId, cancellationToken);
             return new CardActionResult(
-                ReviewCards.ChangedSinceCard(card, changedSinceCard.Text, text),
+                ReviewCards.ChangedSinceCard(card, changedSinceCard.Text, text, await digests.TextsForAsync(request.Squad, request.Turn.UserId, cancellationToken)),
                 "Another lead changed this, or its author did, since your card was built; your text was not saved. The card shows both; edit again to keep yours.");
         }
 

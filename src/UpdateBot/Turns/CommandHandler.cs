@@ -152,7 +152,7 @@ public sealed class CommandHandler(
         switch (command.Kind)
         {
             case CommandKind.Status:
-                foreach (var card in await status.StatusCardsAsync(squad, week, cancellationToken))
+                foreach (var card in await status.StatusCardsAsync(squad, week, cancellationToken, turn.Texts))
                 {
                     await ReplyAsync(turn, card, cancellationToken);
                 }
@@ -387,23 +387,26 @@ public sealed class CommandHandler(
             return;
         }
 
+        var t = turn.Texts;
         if (Commands.ReadPublicName(command.Argument) is not var (name, everywhere))
         {
             var current = await people.GetPublicNameAsync(turn.UserId, cancellationToken);
-            await ReplyTextAsync(turn, $"In public weeknotes you are named as {OpenConsent.Describe(current ?? PublicName.Anonymous)}{(current is null ? " (you have not chosen yet)" : "")}. "
-                + "Say **public name first**, **public name full** or **public name team** to change it for weeknotes published from now on; add **everywhere** to change it in those already published too.", cancellationToken);
+            await ReplyTextAsync(turn, t.Format(current is null ? "PublicName.Now.NotChosen" : "PublicName.Now", Describe(current ?? PublicName.Anonymous), Commands.Word(CommandKind.PublicName, turn.Language)), cancellationToken);
             return;
         }
 
         await people.SetPublicNameAsync(turn.UserId, name, cancellationToken);
         if (!everywhere)
         {
-            await ReplyTextAsync(turn, $"Done: public weeknotes published from now on name you as {OpenConsent.Describe(name)}. Those already published keep the name they had; say **public name {Word(name)} everywhere** to change them too.", cancellationToken);
+            await ReplyTextAsync(turn, t.Format("PublicName.Done", Describe(name), Commands.Word(CommandKind.PublicName, turn.Language), Word(name)), cancellationToken);
             return;
         }
 
         var changed = await openWeeknotes.RenameEverywhereAsync(turn.UserId, name, cancellationToken);
-        await ReplyTextAsync(turn, $"Done: public weeknotes name you as {OpenConsent.Describe(name)}, from now on and in {changed} already published.", cancellationToken);
+        await ReplyTextAsync(turn, t.Format("PublicName.DoneEverywhere", Describe(name), changed), cancellationToken);
+
+        // "your full name" (OpenConsent.Describe) in the person's language.
+        string Describe(PublicName choice) => t["PublicName." + (Enum.IsDefined(choice) ? choice : PublicName.Anonymous)];
 
         static string Word(PublicName name) => name switch
         {
@@ -469,7 +472,7 @@ public sealed class CommandHandler(
 
         var token = await people.SaveChoiceAsync(request.Turn.UserId, request.Text, cancellationToken);
         var what = request.Command.Kind == CommandKind.Unknown ? SquadChoiceCards.Quote(request.Text) : $"**{request.Command.Text}**";
-        await ReplyAsync(request.Turn, SquadChoiceCards.Choose(what, squads, token, offerAll), cancellationToken);
+        await ReplyAsync(request.Turn, SquadChoiceCards.Choose(what, squads, token, offerAll, request.Turn.Texts), cancellationToken);
     }
 
     /// <summary>
