@@ -108,7 +108,7 @@ public sealed class FlatTurnTests(AzuriteFixture tables) : IClassFixture<Azurite
         await using var squad = new TestSquad(tables, "flatrace", ThursdayNoon);
         var host = squad.StartHost();
         var people = host.Get<PeopleStore>();
-        var squadIds = Enumerable.Range(0, 8).Select(i => $"19:team-{i}@thread.tacv2").ToList();
+        var squadIds = Enumerable.Range(0, 12).Select(i => $"19:team-{i}@thread.tacv2").ToList(); // more writers than one round each of the first 8 attempts
 
         await Task.WhenAll(squadIds.Select(id => people.LinkAsync("29:many", id, CancellationToken.None)));
 

@@ -50,7 +50,8 @@ public sealed class PeopleStore(Tables tables, TimeProvider time)
     /// <summary>
     /// The squads linked to this person: one point read. A person stored before the list row existed has one link row
     /// per squad instead; those are read once (a partition query) into their list row, so every later read is a point
-    /// read (the row is written even when empty, so that someone on no squad costs no query either).
+    /// read (the row is written even when empty, so that someone on no squad costs no query either; it goes when they
+    /// erase their data, and a list that an unlink empties is deleted).
     /// </summary>
     public async Task<IReadOnlyList<string>> SquadIdsAsync(string userId, CancellationToken cancellationToken)
     {
@@ -73,11 +74,13 @@ public sealed class PeopleStore(Tables tables, TimeProvider time)
         throw new InvalidOperationException($"The squad list of {userId} kept changing under concurrent writers; gave up after {WriteAttempts} attempts.");
     }
 
-    private const int WriteAttempts = 8;
+    /// <summary>Writers of one person's list row at once (roster syncs of several squads) each win a round in turn: this many can meet.</summary>
+    private const int WriteAttempts = 16;
 
     /// <summary>
     /// Adds or removes a squad in the person's list row, under its ETag (roster syncs of two squads may link the same
-    /// person at once). <paramref name="change"/> returns false when the list already says so.
+    /// person at once). <paramref name="change"/> returns false when the list already says so. A list left empty is
+    /// deleted: someone on no squad keeps no row with their id (a leaver swept by retention, an erasure).
     /// </summary>
     private async Task ChangeSquadsAsync(string userId, Func<List<string>, bool> change, CancellationToken cancellationToken)
     {
@@ -86,7 +89,17 @@ public sealed class PeopleStore(Tables tables, TimeProvider time)
             var row = await tables.People.FindAsync<SquadListRow>(TableKey.Encode(userId), SquadListKey(userId), cancellationToken);
             var ids = row is null ? [] : Read(row);
             var changed = change(ids);
-            if (!changed && (row is not null || ids.Count == 0))
+            if (ids.Count == 0)
+            {
+                if (row is null || await tables.People.TryDeleteAsync(row, cancellationToken))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            if (!changed && row is not null)
             {
                 return;
             }
@@ -100,6 +113,10 @@ public sealed class PeopleStore(Tables tables, TimeProvider time)
 
         throw new InvalidOperationException($"The squad list of {userId} kept changing under concurrent writers; gave up after {WriteAttempts} attempts.");
     }
+
+    /// <summary>Erasure: the person's list row goes if it lists no squad (their squads' links stay while they are on the roster).</summary>
+    public Task ForgetIfOnNoSquadAsync(string userId, CancellationToken cancellationToken) =>
+        ChangeSquadsAsync(userId, _ => false, cancellationToken);
 
     /// <summary>
     /// The row key repeats the person's id: Azurite (the local and test store) finds a point read by its row key first
