@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using Microsoft.Extensions.DependencyInjection;
 using UpdateBot.Cards;
 using UpdateBot.Domain;
 using UpdateBot.Localisation;
@@ -352,6 +353,37 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.Contains("How long did the sync take?", card, StringComparison.Ordinal);
         Assert.Contains("Postio fy ateb", card, StringComparison.Ordinal);
         Assert.Equal("Gofynnodd Bo Diddley am eich eitem yn y nodyn wythnos", TestSquad.Summary(toAda));
+    }
+
+    [Fact]
+    public async Task A_Welsh_speaking_lead_is_notified_and_answered_in_Welsh_when_a_desk_click_finds_its_item_gone()
+    {
+        await using var squad = new TestSquad(tables, "clic", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "shwmae"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot")));
+
+        // Her desk's notification line is in Welsh: each lead's desk is sent on its own.
+        await squad.TickThroughAsync(host, new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero), TimeSpan.FromMinutes(30));
+        var desk = squad.Reviews(TestSquad.Lead);
+        Assert.NotEmpty(desk);
+        Assert.All(desk, r => Assert.Equal("Mae drafft eich nodyn wythnos yn barod i'w adolygu", TestSquad.Summary(r)));
+        var hide = desk.Select(r => FindExecute(r.Json, Verbs.DigestHide)).First(d => d is not null)!;
+
+        // A Welsh-speaking member who is not a lead is refused in Welsh.
+        var (_, refused) = await host.InvokeAsync(InLocale(Activities.Execute("29:bo", "Bo Diddley", Verbs.DigestHide, (JsonObject)hide.DeepClone()), "cy-GB"));
+        Assert.Equal(403, refused?["statusCode"]?.GetValue<int>());
+        Assert.Equal("Dim ond arweinydd y sgwad all adolygu neu gyhoeddi'r nodyn wythnos.", refused?["value"]?["message"]?.GetValue<string>());
+
+        // Ada's words leave the draft; the lead's click on the card built before is refused in Welsh.
+        await host.InScopeAsync(sp => sp.GetRequiredService<UpdateBot.Squads.PrivacyService>().EraseAsync("29:ada", CancellationToken.None));
+        var before = squad.Teams.SendsTo(TestSquad.Lead).Count;
+        var (_, gone) = await host.InvokeAsync(InLocale(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.DigestHide, hide), "cy-GB"));
+        var told = FakeTeams.Text(gone) + string.Concat(squad.Teams.SendsTo(TestSquad.Lead).Skip(before).Select(r => FakeTeams.Text(r.Json)));
+        Assert.Contains("Dydy'r eitem honno ddim yn y drafft mwyach", told, StringComparison.Ordinal);
+        Assert.DoesNotContain("no longer in the draft", told, StringComparison.Ordinal);
     }
 
     private static JsonObject? FindExecute(JsonNode? node, string verb) => node switch

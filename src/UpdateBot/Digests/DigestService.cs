@@ -1,3 +1,4 @@
+using System.Globalization;
 using UpdateBot.Cards;
 using UpdateBot.Deliveries;
 using UpdateBot.Domain;
@@ -7,6 +8,7 @@ using UpdateBot.Messaging;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Cards;
 using UpdateBot.Teams.Connector;
+using UpdateBot.Turns;
 
 namespace UpdateBot.Digests;
 
@@ -144,7 +146,7 @@ public sealed partial class DigestService(
         var item = digest.Sections.SelectMany(s => s.Items).FirstOrDefault(i => i.ItemId == itemId);
         if (item is null || item.Blockers.All(b => b.Key != key))
         {
-            return new DraftSave(false, "That blocker is no longer in the draft (its author may have changed it). Here is the latest version.");
+            return new DraftSave(false, (await TextsForAsync(squad, leadId, cancellationToken))["Card.BlockerGone"]);
         }
 
         await cycle.SetBlockerResolvedAsync(squad.Id, week, item.MemberId, key, resolved, leadId, cancellationToken);
@@ -194,24 +196,25 @@ public sealed partial class DigestService(
 
     /// <summary>Sends the review desk to every lead, once per squad-week. Returns how many got it and how many wait for a retry.</summary>
     public Task<(int Sent, int Retrying)> SendReviewToLeadsAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken) =>
-        SendToLeadsOnceAsync(squad, week, IntentKind.ReviewDesk, "Your weeknote draft is ready to review", leadId => ReviewCardsAsync(squad, week, leadId, cancellationToken), cancellationToken);
+        SendToLeadsOnceAsync(squad, week, IntentKind.ReviewDesk, "Review.Notify", leadId => ReviewCardsAsync(squad, week, leadId, cancellationToken), cancellationToken);
 
     /// <summary>The one reminder each lead gets when the publish time comes and review is required: the header with its publish button.</summary>
     public Task<(int Sent, int Retrying)> RemindLeadsToPublishAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken) =>
-        SendToLeadsOnceAsync(squad, week, IntentKind.PublishReminder, "The weeknote is waiting for you to publish it", async leadId => [await ReviewHeaderAsync(squad, week, leadId, cancellationToken)], cancellationToken);
+        SendToLeadsOnceAsync(squad, week, IntentKind.PublishReminder, "Review.NotifyPublish", async leadId => [await ReviewHeaderAsync(squad, week, leadId, cancellationToken)], cancellationToken);
 
     /// <summary>
     /// Sends each lead their cards once per squad-week and kind: each card is its own intent, so a partial send is
     /// completed in place and never repeated. A card waiting for a retry is counted, so the step that asked stays due.
     /// </summary>
     private async Task<(int Sent, int Retrying)> SendToLeadsOnceAsync(
-        Squad squad, IsoWeek week, IntentKind kind, string summary, Func<string, Task<IReadOnlyList<AdaptiveCard>>> cardsFor, CancellationToken cancellationToken)
+        Squad squad, IsoWeek week, IntentKind kind, string summaryKey, Func<string, Task<IReadOnlyList<AdaptiveCard>>> cardsFor, CancellationToken cancellationToken)
     {
         var sent = 0;
         var retrying = 0;
         foreach (var leadId in squad.Settings.LeadIds)
         {
             IReadOnlyList<AdaptiveCard>? cards = null;
+            string? summary = null;
             var complete = true;
             for (var i = 0; cards is null || i < cards.Count; i++)
             {
@@ -219,6 +222,8 @@ public sealed partial class DigestService(
                 var record = await delivery.DeliverAsync(EntryStore.Partition(squad.Id, week), SendIntent.To(kind, leadId, index).Key, async (_, ct) =>
                 {
                     cards ??= await cardsFor(leadId);
+                    // Each lead's desk is sent on its own, so its notification line is in that lead's language.
+                    summary ??= (await TextsForAsync(squad, leadId, ct))[summaryKey];
                     return await messenger.SendToMemberAsync(squad, leadId, cards[index], summary, ct);
                 }, cancellationToken);
                 if (record.IsPending)
@@ -282,7 +287,7 @@ public sealed partial class DigestService(
             var updated = change(edits, digest);
             if (updated is null)
             {
-                return new DraftSave(false, "Another lead changed this a moment ago. Here is the latest version; make your change again if it is still needed.");
+                return new DraftSave(false, (await TextsForAsync(squad, leadId, cancellationToken))["Card.EditedMeanwhile"]);
             }
 
             if (ReferenceEquals(updated, edits))
@@ -296,11 +301,11 @@ public sealed partial class DigestService(
                 case DraftWrite.Saved:
                     return new DraftSave(true, null);
                 case DraftWrite.TooLarge:
-                    return new DraftSave(false, $"Nothing was saved: the draft's edits would pass what storage holds ({StoredText.MaxPropertyChars:N0} characters a value). Shorten the intro or restore some hidden items.");
+                    return new DraftSave(false, (await TextsForAsync(squad, leadId, cancellationToken)).Format("Card.DraftTooLarge", StoredText.MaxPropertyChars.ToString("N0", CultureInfo.InvariantCulture)));
             }
         }
 
-        return new DraftSave(false, "The draft kept changing; please try again.");
+        return new DraftSave(false, (await TextsForAsync(squad, leadId, cancellationToken))["Card.DraftBusy"]);
     }
 
     public async Task<bool> IsPublishedAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken) =>
@@ -434,8 +439,10 @@ public sealed partial class DigestService(
     /// updates again, so the channel always ends on the latest version.
     /// </summary>
     /// <returns>Null when the channel shows the latest version; otherwise what the lead should know.</returns>
-    public async Task<string?> CorrectPublishedAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
+    public async Task<string?> CorrectPublishedAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken, Texts? texts = null)
     {
+        // What the lead is told is in the language of whoever acted (English when the schedule did).
+        var t = texts ?? Texts.English;
         // The channel's copy is the bot's own work, not the lead's answer: it never takes a slot ahead of anyone's turn.
         using var background = ConnectorTraffic.Use(ConnectorPriority.Background);
         var partition = EntryStore.Partition(squad.Id, week);
@@ -445,7 +452,7 @@ public sealed partial class DigestService(
             // The post is on its way, made from an earlier draft: the publish that sends it compares the draft once it is
             // in and corrects it; should that instance stop first, the publish step, due again, does.
             await cycle.ReopenStepAsync(squad.Id, week, CycleStep.Publish, cancellationToken);
-            return "Saved. The weeknote is being posted right now; the channel post will show this change once it is in.";
+            return t["Card.PostSending"];
         }
 
         if (post is not { State: MarkerStates.Sent, ConversationId: not null, ActivityId: not null })
@@ -532,10 +539,10 @@ public sealed partial class DigestService(
                 return null;
             }
 
-            return "Saved, but Teams did not take the update of the channel post: it may still show the earlier version. Say **publish** (or make any change) to try again; **status** shows it until then.";
+            return t.Format("Card.PostCorrectionRefused", Commands.Word(CommandKind.Publish, t.Language), Commands.Word(CommandKind.Status, t.Language));
         }
 
-        return "The draft kept changing while the channel post was being updated; make your change again to be sure the channel shows it.";
+        return t["Card.PostKeptChanging"];
     }
 
     /// <summary>The Markdown weeknote: the published edition when there is one, else the current draft.</summary>
