@@ -386,6 +386,35 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.DoesNotContain("no longer in the draft", told, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_Welsh_speaking_lead_is_told_in_Welsh_what_prompt_now_remind_now_and_publish_did()
+    {
+        await using var squad = new TestSquad(tables, "canlyniad", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "annog nawr"), "cy-GB")));
+        var prompted = LastText(squad, TestSquad.Lead);
+        Assert.Contains("wedi'u hanfon", prompted, StringComparison.Ordinal);
+        Assert.DoesNotContain(" sent", prompted, StringComparison.Ordinal);
+
+        // Everyone already has this week's prompt, which the reminder report says in Welsh too.
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "atgoffa nawr"), "cy-GB")));
+        var reminded = LastText(squad, TestSquad.Lead);
+        Assert.Contains("wedi'u hanfon", reminded, StringComparison.Ordinal);
+
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot")));
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "cyhoeddi"), "cy-GB")));
+        Assert.Contains("Wedi cyhoeddi Diweddariad 1 yn y sianel.", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
+
+        // Again: already in the channel, said in Welsh, with the Welsh command words.
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "cyhoeddi"), "cy-GB")));
+        var again = LastText(squad, TestSquad.Lead);
+        Assert.Contains("Mae Diweddariad 1 yn y sianel yn barod", again, StringComparison.Ordinal);
+        Assert.DoesNotContain("already in the channel", again, StringComparison.Ordinal);
+    }
+
     private static JsonObject? FindExecute(JsonNode? node, string verb) => node switch
     {
         JsonObject o when (string?)o["type"] == "Action.Execute" && (string?)o["verb"] == verb && o["data"] is JsonObject data => (JsonObject)data.DeepClone(),

@@ -323,7 +323,7 @@ public sealed class CardActionHandler(
         var publishing = await background.RunWithinAsync((services, ct) =>
             services.GetRequiredService<DigestService>().PublishByLeadAsync(request.Squad, data.Week, request.Turn.UserName, ct), turnOptions.Value.InvokeDeadline, cancellationToken);
         var message = publishing.IsCompleted
-            ? (await publishing).Describe()
+            ? (await publishing).Describe(request.Turn.Texts)
             : request.Turn.Texts.Format("Card.PublishBusy", Commands.Word(CommandKind.Status, request.Turn.Language));
         var header = await digests.ReviewHeaderAsync(request.Squad, data.Week, request.Turn.UserId, cancellationToken);
         return new CardActionResult(header, message);

@@ -165,7 +165,7 @@ public sealed class CommandHandler(
                 // "Now" means now for everyone, whatever their own clock (the schedule waits for each member's time).
                 var report = await runner.RunAsync(squad, week, step, cancellationToken, now: true);
                 var what = turn.Texts[step == CycleStep.Open ? "Lead.Prompts" : "Lead.Reminders"];
-                await ReplyTextAsync(turn, turn.Texts.Format("Lead.StepReport", what, squad.Settings.Name, week, report.Describe(), Commands.Word(CommandKind.Status, turn.Language)), cancellationToken);
+                await ReplyTextAsync(turn, turn.Texts.Format("Lead.StepReport", what, squad.Settings.Name, week, report.Describe(turn.Texts), Commands.Word(CommandKind.Status, turn.Language)), cancellationToken);
                 break;
             }
 
@@ -192,7 +192,7 @@ public sealed class CommandHandler(
             case CommandKind.Publish:
             {
                 var result = await digests.PublishByLeadAsync(squad, week, turn.UserName, cancellationToken);
-                await ReplyTextAsync(turn, result.Describe(), cancellationToken);
+                await ReplyTextAsync(turn, result.Describe(turn.Texts), cancellationToken);
                 break;
             }
 
