@@ -87,6 +87,9 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
     [InlineData("tawel", CommandKind.Quiet)]
     [InlineData("i ffwrdd tan 12 Rhagfyr", CommandKind.Away)]
     [InlineData("i ffwrdd wythnos nesaf", CommandKind.Away)]
+    [InlineData("i ffwrdd tan ddydd Gwener", CommandKind.Away)]
+    [InlineData("i ffwrdd tan Mawrth", CommandKind.Away)]
+    [InlineData("i ffwrdd gwener", CommandKind.Away)]
     [InlineData("away until 12 Dec", CommandKind.Away)]
     [InlineData("yn ôl", CommandKind.Back)]
     [InlineData("stopio", CommandKind.Stop)]
@@ -108,6 +111,7 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
     [InlineData("geirfa", CommandKind.Glossary)]
     [InlineData("iaith", CommandKind.Language)]
     [InlineData("iaith Cymraeg", CommandKind.Language)]
+    [InlineData("iaith Gymraeg", CommandKind.Language)]
     [InlineData("language English", CommandKind.Language)]
     [InlineData("Language Welsh.", CommandKind.Language)]
     public void Commands_are_accepted_in_both_languages(string text, CommandKind kind) => Assert.Equal(kind, Commands.Parse(text).Kind);
@@ -201,6 +205,23 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.Contains("Cymorth UpdateBot", LastText(squad, "29:bo"), StringComparison.Ordinal);
         host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "iaith"), "en-US")));
         Assert.Contains("chi a'i dewisodd", LastText(squad, "29:bo"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_member_who_says_iaith_Gymraeg_and_i_ffwrdd_tan_ddydd_Gwener_is_understood()
+    {
+        await using var squad = new TestSquad(tables, "treiglad", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+
+        // The mutated form after "iaith" chooses Welsh.
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "iaith Gymraeg"), "en-GB")));
+        Assert.Contains("bydda i'n siarad Cymraeg", LastText(squad, "29:bo"), StringComparison.Ordinal);
+
+        // "tan ddydd Gwener" (mutated "dydd", then the weekday) on Thursday 26 November is Friday 27 November.
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "i ffwrdd tan ddydd Gwener"), "en-GB")));
+        Assert.Contains("i ffwrdd tan 27 Tach", LastText(squad, "29:bo"), StringComparison.Ordinal);
+        Assert.Equal(new DateOnly(2026, 11, 27), (await host.Get<MemberStore>().GetAsync(TestSquad.TeamId, "29:bo", CancellationToken.None))!.AwayUntil);
     }
 
     private static JsonObject InLocale(JsonObject activity, string locale)
