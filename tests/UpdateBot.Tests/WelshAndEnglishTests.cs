@@ -436,6 +436,48 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.DoesNotContain("already in the channel", again, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_Welsh_speaking_lead_gets_history_export_and_the_setup_card_in_Welsh()
+    {
+        await using var squad = new TestSquad(tables, "hanes", ThursdayNoon);
+        var host = squad.StartHost();
+        var seeded = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "hanes"), "cy-GB")));
+        var history = LastText(squad, TestSquad.Lead);
+        Assert.Contains("Platform: nodiadau wythnos diweddar", history, StringComparison.Ordinal);
+        Assert.Contains("Does dim wedi'i gyhoeddi eto.", history, StringComparison.Ordinal);
+        Assert.Contains("Dywedwch allforio 2026-W47", history, StringComparison.Ordinal);
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "allforio cyhoeddus"), "cy-GB")));
+        Assert.Contains("Dydy Platform ddim yn cyhoeddi'n agored", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "gosodiadau"), "cy-GB")));
+        var form = LastText(squad, TestSquad.Lead);
+        Assert.Contains("Gosod diweddariad wythnosol eich sgwad", form, StringComparison.Ordinal);
+        Assert.Contains("Cadw'r gosodiadau", form, StringComparison.Ordinal);
+        Assert.DoesNotContain(SetupCards.SetupTitle, form, StringComparison.Ordinal);
+
+        // Saved from the channel by a lead whose Teams speaks Welsh: the saved card and its next-step line are Welsh.
+        var values = new JsonObject
+        {
+            ["squadId"] = TestSquad.TeamId, ["version"] = seeded.SettingsVersion, ["week"] = "",
+            [SetupCards.Inputs.Name] = "Platform", [SetupCards.Inputs.TimeZone] = "Europe/London",
+            [SetupCards.Inputs.Day(CycleStep.Open)] = "Thursday", [SetupCards.Inputs.Time(CycleStep.Open)] = "10:00",
+            [SetupCards.Inputs.Day(CycleStep.Remind)] = "Friday", [SetupCards.Inputs.Time(CycleStep.Remind)] = "10:00",
+            [SetupCards.Inputs.Day(CycleStep.Compile)] = "Friday", [SetupCards.Inputs.Time(CycleStep.Compile)] = "14:00",
+            [SetupCards.Inputs.Day(CycleStep.Publish)] = "Friday", [SetupCards.Inputs.Time(CycleStep.Publish)] = "16:00",
+            [SetupCards.Inputs.Sections] = "Highlights", [SetupCards.Inputs.AutoPublish] = "true",
+        };
+        var (_, body) = await host.InvokeAsync(InLocale(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.SetupSave, values, TestSquad.TeamId), "cy-GB"));
+        var saved = FakeTeams.Text(body!["value"]);
+        Assert.Contains("Mae'r diweddariad wythnosol wedi'i osod", saved, StringComparison.Ordinal);
+        Assert.Contains("Nesaf:", saved, StringComparison.Ordinal);
+        Assert.Contains("Dydd Gwener 16:00", saved, StringComparison.Ordinal);
+        Assert.DoesNotContain(SetupCards.SavedTitle, saved, StringComparison.Ordinal);
+    }
+
     private static JsonObject? FindExecute(JsonNode? node, string verb) => node switch
     {
         JsonObject o when (string?)o["type"] == "Action.Execute" && (string?)o["verb"] == verb && o["data"] is JsonObject data => (JsonObject)data.DeepClone(),
@@ -455,6 +497,10 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.Equal(ReviewCards.HeaderTitlePrefix, english["Review.Fallback"]);
         Assert.Equal(StatusCards.StatusTitle, english["Status.Fallback"]);
         Assert.Equal(SquadChoiceCards.ChoiceTitle, english["Choice.Title"]);
+        Assert.Equal(SetupCards.SetupTitle, english["Setup.Title"]);
+        Assert.Equal(SetupCards.SavedTitle, english["Setup.SavedTitle"]);
+        Assert.Equal(SetupCards.ChangedSinceCard, english["Setup.ChangedSinceCard"]);
+        Assert.Equal(HistoryCards.HistoryTitle, english["History.Title"]);
         Assert.Equal(SquadChoiceCards.AllMySquads, english["Choice.All"]);
         Assert.StartsWith("{0} · " + PromptCards.LastWeekPrefix + ":", english["Prompt.LastWeek"], StringComparison.Ordinal);
     }

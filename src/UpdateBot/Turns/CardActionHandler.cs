@@ -254,45 +254,45 @@ public sealed class CardActionHandler(
 
         // A card built from older settings never overwrites newer ones silently (nor brings back a removed lead): the
         // lead sees what their card would change and saves again from the settings as they are now.
-        if (data.Version != squad.SettingsVersion && SetupCards.Differences(squad.Settings, input, leads, roster) is { Count: > 0 } differences)
+        if (data.Version != squad.SettingsVersion && SetupCards.Differences(squad.Settings, input, leads, roster, turn.Texts) is { Count: > 0 } differences)
         {
-            return new CardActionResult(SetupCards.Form(squad, null, [SetupCards.ChangedSinceCard, .. differences], roster), null);
+            return new CardActionResult(SetupCards.Form(squad, null, [turn.Texts["Setup.ChangedSinceCard"], .. differences], roster, texts: turn.Texts), null);
         }
 
         var result = SettingsValidation.Validate(input, squad.Settings, leads);
         var errors = result.Errors.ToList();
         if (leads.Count == 0)
         {
-            errors.Add("Choose at least one lead.");
+            errors.Add(turn.Texts["Setup.ChooseLead"]);
         }
 
         if (!result.IsValid || errors.Count > 0)
         {
             // Nothing is saved; the card comes back with everything the lead typed and what to fix.
-            return new CardActionResult(SetupCards.Form(squad, input, errors, roster, data.Leads), null);
+            return new CardActionResult(SetupCards.Form(squad, input, errors, roster, data.Leads, turn.Texts), null);
         }
 
         switch (await squads.TrySaveSettingsAsync(squad, result.Settings!, cancellationToken))
         {
             case SettingsWrite.SlugTaken:
-                return new CardActionResult(SetupCards.Form(squad, input, [$"Another squad's open weeknote already has the web address name '{result.Settings!.EffectiveOpenSlug}'. Choose another; nothing was saved."], roster, data.Leads), null);
+                return new CardActionResult(SetupCards.Form(squad, input, [turn.Texts.Format("Setup.SlugTaken", result.Settings!.EffectiveOpenSlug)], roster, data.Leads, turn.Texts), null);
             case SettingsWrite.Conflict:
                 var latest = await squads.GetAsync(squad.Id, cancellationToken) ?? squad;
-                return new CardActionResult(SetupCards.Form(latest, null, ["Another lead saved the settings a moment ago. Here they are; change them again if needed."], roster), null);
+                return new CardActionResult(SetupCards.Form(latest, null, [turn.Texts["Setup.Conflict"]], roster, texts: turn.Texts), null);
         }
 
         // Consent follows the data: turning Publish openly off takes the pages down; a new address moves them.
         await openWeeknotes.SettingsChangedAsync(squad, result.Settings!, cancellationToken);
 
-        var next = await NextStepLineAsync(squad, result.Settings!, cancellationToken);
-        return new CardActionResult(SetupCards.Saved(result.Settings!, turn.UserName, next, squad.Settings), "Settings saved. " + next);
+        var next = await NextStepLineAsync(squad, result.Settings!, turn.Texts, cancellationToken);
+        return new CardActionResult(SetupCards.Saved(result.Settings!, turn.UserName, next, squad.Settings, turn.Texts), turn.Texts.Format("Setup.Saved", next));
     }
 
     /// <summary>
     /// What the saved schedule does next, said plainly: the steps of this week it put in the past (they run now, as the
     /// scheduler treats them as due from the save: <see cref="WeeklySchedule.BecameDueAt"/>), then the next step's time.
     /// </summary>
-    private async Task<string> NextStepLineAsync(Squad before, SquadSettings settings, CancellationToken cancellationToken)
+    private async Task<string> NextStepLineAsync(Squad before, SquadSettings settings, UpdateBot.Localisation.Texts t, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var zone = TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZoneId);
@@ -303,15 +303,15 @@ public sealed class CardActionHandler(
             if (SquadWeek.Of(before.SquadId, settings, zone, step.Week, published: false).StepSendsAt(step.Step, now)
                 && !await cycle.IsStepDoneAsync(before.Id, step.Week, step.Step, cancellationToken))
             {
-                runNow.Add(SetupCards.StepLabel(step.Step));
+                runNow.Add(SetupCards.StepLabel(step.Step, t));
             }
         }
 
         var upcoming = WeeklySchedule.NextStep(settings.Schedule, zone, now);
-        var nextLine = $"Next: {SetupCards.StepLabel(upcoming.Step)} on {PromptCards.FormatLocal(upcoming.DueAt, zone)}.";
+        var nextLine = t.Format("Setup.Next", SetupCards.StepLabel(upcoming.Step, t), PromptCards.FormatLocal(upcoming.DueAt, zone, t));
         return runNow.Count == 0
             ? nextLine
-            : $"This week's {string.Join(", ", runNow)} time has already passed, so {(runNow.Count == 1 ? "it runs" : "they run")} now. {nextLine}";
+            : t.Format(runNow.Count == 1 ? "Setup.RunNow.One" : "Setup.RunNow.Many", string.Join(", ", runNow), nextLine);
     }
 
     internal async Task<CardActionResult> RefreshReviewAsync(CardActionRequest request, ReviewRefreshData data, CancellationToken cancellationToken) =>

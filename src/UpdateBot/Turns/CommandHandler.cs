@@ -140,7 +140,7 @@ public sealed class CommandHandler(
 
         if (!squad.IsConfigured && command.Kind is not CommandKind.Settings)
         {
-            await ReplyAsync(turn, SetupCards.Form(squad, null, [turn.Texts["Lead.SetUpFirst"]], await members.ListAsync(squad.Id, cancellationToken)), cancellationToken);
+            await ReplyAsync(turn, SetupCards.Form(squad, null, [turn.Texts["Lead.SetUpFirst"]], await members.ListAsync(squad.Id, cancellationToken), texts: turn.Texts), cancellationToken);
             return;
         }
 
@@ -212,7 +212,7 @@ public sealed class CommandHandler(
                     : await digests.ExportAsync(squad, exportWeek, cancellationToken);
                 if (markdown is null)
                 {
-                    await ReplyTextAsync(turn, $"{squad.Settings.Name} does not publish openly, so there is no public weeknote. A lead can turn on **Publish openly** with **settings**.", cancellationToken);
+                    await ReplyTextAsync(turn, turn.Texts.Format("Export.NotOpen", squad.Settings.Name, Commands.Word(CommandKind.Settings, turn.Language)), cancellationToken);
                     break;
                 }
 
@@ -229,12 +229,12 @@ public sealed class CommandHandler(
             case CommandKind.History:
             {
                 var history = await digests.HistoryAsync(squad, cancellationToken);
-                await ReplyAsync(turn, HistoryCards.History(squad.Settings.Name, history, e => squad.LinkToPost(e.ActivityId)), cancellationToken);
+                await ReplyAsync(turn, HistoryCards.History(squad.Settings.Name, history, e => squad.LinkToPost(e.ActivityId), turn.Texts), cancellationToken);
                 break;
             }
 
             case CommandKind.Settings:
-                await ReplyAsync(turn, SetupCards.Form(squad, null, [], await members.ListAsync(squad.Id, cancellationToken)), cancellationToken);
+                await ReplyAsync(turn, SetupCards.Form(squad, null, [], await members.ListAsync(squad.Id, cancellationToken), texts: turn.Texts), cancellationToken);
                 break;
             case CommandKind.Glossary:
                 await ReplyTextAsync(turn, await GlossaryAsync(squad, GlossaryChange.Read(command.Argument), cancellationToken), cancellationToken);
