@@ -478,6 +478,25 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.DoesNotContain(SetupCards.SavedTitle, saved, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_Welsh_speaking_lead_gets_glossary_replies_in_Welsh_with_the_acronym_as_written()
+    {
+        await using var squad = new TestSquad(tables, "geirfa", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa"), "cy-GB")));
+        Assert.Contains("Mae geirfa Platform yn wag", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa add BIP = bwrdd iechyd prifysgol"), "cy-GB")));
+        var added = LastText(squad, TestSquad.Lead);
+        Assert.Contains("Wedi'i ychwanegu at eirfa Platform: BIP = bwrdd iechyd prifysgol", added, StringComparison.Ordinal);
+        Assert.Contains("Geirfa Platform:", added, StringComparison.Ordinal);
+        Assert.DoesNotContain("glossary", added, StringComparison.Ordinal);
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa remove BIP"), "cy-GB")));
+        Assert.Contains("Dydy BIP ddim yng ngeirfa Platform nawr.", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
+    }
+
     private static JsonObject? FindExecute(JsonNode? node, string verb) => node switch
     {
         JsonObject o when (string?)o["type"] == "Action.Execute" && (string?)o["verb"] == verb && o["data"] is JsonObject data => (JsonObject)data.DeepClone(),

@@ -237,7 +237,7 @@ public sealed class CommandHandler(
                 await ReplyAsync(turn, SetupCards.Form(squad, null, [], await members.ListAsync(squad.Id, cancellationToken), texts: turn.Texts), cancellationToken);
                 break;
             case CommandKind.Glossary:
-                await ReplyTextAsync(turn, await GlossaryAsync(squad, GlossaryChange.Read(command.Argument), cancellationToken), cancellationToken);
+                await ReplyTextAsync(turn, await GlossaryAsync(squad, GlossaryChange.Read(command.Argument), turn.Texts, cancellationToken), cancellationToken);
                 break;
             case CommandKind.Headings:
                 await ReplyTextAsync(turn, await HeadingsAsync(turn, squad, Languages.ParseHeadings(command.Argument), cancellationToken), cancellationToken);
@@ -259,7 +259,7 @@ public sealed class CommandHandler(
     }
 
     /// <summary>Lists the squad's glossary, or adds or removes one acronym (the plain-English check on the review desk uses it).</summary>
-    private async Task<string> GlossaryAsync(Squad squad, GlossaryChange? change, CancellationToken cancellationToken)
+    private async Task<string> GlossaryAsync(Squad squad, GlossaryChange? change, Localisation.Texts t, CancellationToken cancellationToken)
     {
         if (change is { Problem: { } problem })
         {
@@ -282,18 +282,18 @@ public sealed class CommandHandler(
             : squad.Settings.Glossary;
         if (glossary is null)
         {
-            return "Nothing was saved: the glossary is full. Remove an entry you no longer need with **glossary remove …**.";
+            return t.Format("Glossary.Full", Commands.Word(CommandKind.Glossary, t.Language));
         }
 
         var said = change switch
         {
-            { Acronym: { } a, Expansion: { } e } => $"Added to {squad.Settings.Name}'s glossary: {a} = {e}. The review desk now suggests it where {a} is not explained.\n\n",
-            { Acronym: { } a } => $"{a} is not in {squad.Settings.Name}'s glossary now.\n\n",
+            { Acronym: { } a, Expansion: { } e } => t.Format("Glossary.Added", squad.Settings.Name, a, e) + "\n\n",
+            { Acronym: { } a } => t.Format("Glossary.Removed", a, squad.Settings.Name) + "\n\n",
             _ => "",
         };
         return said + (glossary.Count == 0
-            ? $"{squad.Settings.Name}'s glossary is empty. Add an acronym with **glossary add ICB = integrated care board**; the review desk also knows common ones (such as DPIA and IG)."
-            : $"{squad.Settings.Name}'s glossary:\n\n" + string.Join("\n", glossary.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"- {g.Key} = {g.Value}")));
+            ? t.Format("Glossary.Empty", squad.Settings.Name, Commands.Word(CommandKind.Glossary, t.Language))
+            : t.Format("Glossary.List", squad.Settings.Name) + "\n\n" + string.Join("\n", glossary.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"- {g.Key} = {g.Value}")));
     }
 
     private static string NotALead(Squad? squad, Localisation.Texts t) => squad is null
