@@ -48,7 +48,7 @@ wait_until 30 "Azurite Queue" "$BG_PID" port_open "$queue_port" || exit 1
 
 connector_port=$(free_port)
 start_bg "$LOGS/connector.log" env DOTNET_gcServer=0 "$BENCH_BIN" turn-connector --port "$connector_port"
-wait_until 10 "the fake connector" "$BG_PID" port_open "$connector_port" || exit 1
+wait_until 30 "the fake connector" "$BG_PID" port_open "$connector_port" || exit 1
 service_url="http://127.0.0.1:$connector_port/"
 
 # start_ours NAME GLOBAL_PER_SECOND PER_CONVERSATION_PER_SECOND: sets OURS to the /api/messages URL of UpdateBot as run.sh runs it (development mode, no
@@ -82,7 +82,7 @@ node -e 'fetch(process.argv[1]).then(r=>r.json()).then(a=>process.stdout.write(J
   "${service_url}__last" > "$LOGS/help-card.json"
 peer_port=$(free_port)
 start_bg "$LOGS/peer.log" node "$BENCH/peer-bot.mjs" "$peer_port" "$LOGS/help-card.json"
-wait_until 10 "the peer bot" "$BG_PID" port_open "$peer_port" || exit 1
+wait_until 30 "the peer bot" "$BG_PID" port_open "$peer_port" || exit 1
 peer="http://127.0.0.1:$peer_port/api/messages" peer_pid=$BG_PID
 
 log "help, Teams' send limits lifted: UpdateBot vs botbuilder CloudAdapter"

@@ -108,11 +108,35 @@ public sealed class FlatTurnTests(AzuriteFixture tables) : IClassFixture<Azurite
         await using var squad = new TestSquad(tables, "flatrace", ThursdayNoon);
         var host = squad.StartHost();
         var people = host.Get<PeopleStore>();
-        var squadIds = Enumerable.Range(0, 8).Select(i => $"19:team-{i}@thread.tacv2").ToList();
+        var squadIds = Enumerable.Range(0, 12).Select(i => $"19:team-{i}@thread.tacv2").ToList(); // more writers than one round each of the first 8 attempts
 
         await Task.WhenAll(squadIds.Select(id => people.LinkAsync("29:many", id, CancellationToken.None)));
 
         Assert.Equal(squadIds.Order(StringComparer.Ordinal), (await people.SquadIdsAsync("29:many", CancellationToken.None)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_newcomer_is_linked_by_one_insert_and_a_link_of_the_earlier_layout_is_kept_at_the_first_read()
+    {
+        await using var squad = new TestSquad(tables, "flatnew", ThursdayNoon);
+        var host = squad.StartHost();
+        var people = host.Get<PeopleStore>();
+
+        // Linked by an older version to one squad; this version's roster sync links them to another.
+        await host.Get<Tables>().People.UpsertEntityAsync(new SquadLinkRow { PartitionKey = TableKey.Encode("29:old"), RowKey = "squad|" + TableKey.Encode("19:old@thread.tacv2"), SquadId = "19:old@thread.tacv2" });
+        squad.Storage.Calls.Clear();
+        await people.LinkAsync("29:old", "19:new@thread.tacv2", CancellationToken.None);
+        await people.LinkAsync("29:fresh", "19:new@thread.tacv2", CancellationToken.None);
+        Assert.Equal(2, squad.Storage.Calls.Count);
+        Assert.All(squad.Storage.Calls, c => Assert.StartsWith("POST ", c, StringComparison.Ordinal));
+
+        Assert.Equal(["19:new@thread.tacv2", "19:old@thread.tacv2"], (await people.SquadIdsAsync("29:old", CancellationToken.None)).Order(StringComparer.Ordinal));
+        Assert.Equal(["19:new@thread.tacv2"], await people.SquadIdsAsync("29:fresh", CancellationToken.None));
+
+        // Folded in once: from now on a point read.
+        squad.Storage.Queries.Clear();
+        Assert.Equal(2, (await people.SquadIdsAsync("29:old", CancellationToken.None)).Count);
+        Assert.Empty(squad.Storage.Queries);
     }
 
     private async Task<string> SayAsync(BotTestHost host, string text)

@@ -57,7 +57,7 @@ public sealed partial class RetentionSweep(Tables tables, SquadStore squads, Peo
             }
 
             var roster = await tables.Members.QueryPartitionAsync<MemberRow>(TableKey.Encode(squad.TeamId), cancellationToken);
-            await LinkUnindexedAsync(squad, roster, cancellationToken);
+            await LinkUnlistedAsync(squad, roster, cancellationToken);
             var leavers = roster.Where(m => !m.InRoster && (m.LeftAt ?? m.ReachCheckedAt ?? m.Timestamp) < cutoff).ToList();
             foreach (var leaver in leavers)
             {
@@ -85,20 +85,22 @@ public sealed partial class RetentionSweep(Tables tables, SquadStore squads, Peo
     }
 
     /// <summary>
-    /// Roster rows written before the person index existed get their link here (the first sweep after an upgrade), so
+    /// Roster rows not yet on their person's list row (written before it existed, or by an earlier version during a
+    /// rolling upgrade) get their link here (the first sweep after an upgrade), so
     /// nobody waits for the next roster sync to be found; leads are linked again too (an idempotent upsert each).
     /// </summary>
-    private async Task LinkUnindexedAsync(SquadRow squad, IReadOnlyList<MemberRow> roster, CancellationToken cancellationToken)
+    private async Task LinkUnlistedAsync(SquadRow squad, IReadOnlyList<MemberRow> roster, CancellationToken cancellationToken)
     {
         if (squad.Removed)
         {
             return;
         }
 
-        foreach (var row in roster.Where(r => r.InRoster && !r.Indexed))
+        foreach (var row in roster.Where(r => r.InRoster && !r.Listed))
         {
             await people.LinkAsync(row.UserId, squad.TeamId, cancellationToken);
             row.Indexed = true;
+            row.Listed = true;
             await tables.Members.TryReplaceAsync(row, cancellationToken);
         }
 

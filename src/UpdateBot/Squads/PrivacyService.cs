@@ -199,6 +199,7 @@ public sealed class PrivacyService(
         await cycle.ForgetAsync(TableKey.Join("user", userId), WelcomeKey, cancellationToken);
         var waiting = await people.DeleteChoicesAsync(userId, cancellationToken);
         await people.ForgetPublicNameAsync(userId, cancellationToken);
+        await people.ForgetIfOnNoSquadAsync(userId, cancellationToken);
         return new ErasureReport(weeks, leadEdits, editionCount, markers, waiting) { PublicEditions = publicEditions, Questions = questionCount };
     }
 

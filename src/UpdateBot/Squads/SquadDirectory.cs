@@ -6,7 +6,7 @@ namespace UpdateBot.Squads;
 public sealed class SquadDirectory(SquadStore squads, MemberStore members)
 {
     /// <summary>
-    /// The squads this person is on (rostered) or leads, led ones first: one partition query of the person index, then a
+    /// The squads this person is on (rostered) or leads, led ones first: one point read of the person index, then a
     /// point read of each linked squad and roster row (the index only says where to look).
     /// </summary>
     public async Task<IReadOnlyList<Squad>> ForUserAsync(string userId, CancellationToken cancellationToken)

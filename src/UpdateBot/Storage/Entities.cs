@@ -117,8 +117,15 @@ public sealed class MemberRow : TableRow
     /// <summary>The <see cref="Domain.Language"/> the member is spoken to in (a copy of their chat reference's, for the fan-out); null: English.</summary>
     public string? Language { get; set; }
 
-    /// <summary>True once the person's squad link (<see cref="SquadLinkRow"/>) is written; older rows get it at the next roster sync.</summary>
+    /// <summary>True once the person's squad link of the first layout (<see cref="SquadLinkRow"/>) is written. Still written, for an instance of an earlier version during a rolling upgrade.</summary>
     public bool Indexed { get; set; }
+
+    /// <summary>
+    /// True once the squad is on the person's list row (<see cref="SquadListRow"/>). A row an instance of an earlier
+    /// version wrote (it linked by a link row, which a list row that already exists never reads) is listed at the next
+    /// roster sync or retention sweep.
+    /// </summary>
+    public bool Listed { get; set; }
 }
 
 /// <summary>
@@ -134,6 +141,9 @@ public sealed class SquadLinkRow : TableRow
 public sealed class SquadListRow : TableRow
 {
     public string SquadIdsJson { get; set; } = "[]";
+
+    /// <summary>True once the person's <see cref="SquadLinkRow"/>s (if any) are folded in; until then the next read does it.</summary>
+    public bool EarlierLinksRead { get; set; }
 }
 
 /// <summary>PK user id, RK "choice|" + token: a message waiting for the person to say which squad it is for.</summary>

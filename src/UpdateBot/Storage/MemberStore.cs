@@ -54,7 +54,7 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
         return row is null ? null : ToMember(squadId, row);
     }
 
-    /// <summary>The squads linked to this user (on the roster, or leading): one partition query of the person index.</summary>
+    /// <summary>The squads linked to this user (on the roster, or leading): one point read of the person index.</summary>
     public Task<IReadOnlyList<string>> SquadIdsForUserAsync(string userId, CancellationToken cancellationToken) =>
         people.SquadIdsAsync(userId, cancellationToken);
 
@@ -203,6 +203,7 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
             UserRole = entry.UserRole,
             InRoster = true,
             Indexed = true,
+            Listed = true,
             Reach = nameof(ReachStatus.Reachable),
             ReachCheckedAt = time.GetUtcNow(),
         };
@@ -234,12 +235,12 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
 
     private async Task RefreshRosterEntryAsync(string squadId, RosterEntry entry, MemberRow row, CancellationToken cancellationToken)
     {
-        if (!row.Indexed)
+        if (!row.Listed)
         {
             await people.LinkAsync(entry.UserId, squadId, cancellationToken);
         }
 
-        if (row.InRoster && row.Indexed && row.Name == entry.Name && row.AadObjectId == (entry.AadObjectId ?? row.AadObjectId))
+        if (row.InRoster && row.Listed && row.Name == entry.Name && row.AadObjectId == (entry.AadObjectId ?? row.AadObjectId))
         {
             return;
         }
@@ -253,6 +254,7 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
 
         row.InRoster = true;
         row.Indexed = true;
+        row.Listed = true;
         row.Name = entry.Name;
         row.AadObjectId = entry.AadObjectId ?? row.AadObjectId;
         row.Email = entry.Email ?? row.Email;

@@ -21,14 +21,23 @@ public sealed class PeopleStore(Tables tables, TimeProvider time)
     /// <summary>How long a squad choice waits for its tap.</summary>
     public static readonly TimeSpan ChoiceLifetime = TimeSpan.FromDays(1);
 
-    public Task LinkAsync(string userId, string squadId, CancellationToken cancellationToken) =>
-        ChangeSquadsAsync(userId, ids => !ids.Contains(squadId, StringComparer.Ordinal) && Added(ids, squadId), cancellationToken);
+    /// <summary>
+    /// Puts the squad on the person's list. A person with no list row yet (a newcomer, at a roster sync) gets one in a
+    /// single insert; the link rows of the earlier layout, if they have any, are folded in at the first read.
+    /// </summary>
+    public async Task LinkAsync(string userId, string squadId, CancellationToken cancellationToken)
+    {
+        if (!await tables.People.TryAddAsync(ListRow(userId, [squadId], earlierLinksRead: false), cancellationToken))
+        {
+            await ChangeSquadsAsync(userId, ids => !ids.Contains(squadId, StringComparer.Ordinal) && Added(ids, squadId), cancellationToken);
+        }
+    }
 
     public async Task UnlinkAsync(string userId, string squadId, CancellationToken cancellationToken)
     {
         await ChangeSquadsAsync(userId, ids => ids.Remove(squadId), cancellationToken);
 
-        // A link row of the earlier layout goes too, if this person still has one (the list row was made from them).
+        // A link row of the earlier layout goes too, if this person still has one.
         try
         {
             await tables.People.DeleteEntityAsync(TableKey.Encode(userId), SquadPrefix + TableKey.Encode(squadId), ETag.All, cancellationToken);
@@ -40,49 +49,74 @@ public sealed class PeopleStore(Tables tables, TimeProvider time)
 
     /// <summary>
     /// The squads linked to this person: one point read. A person stored before the list row existed has one link row
-    /// per squad instead; those are read once (a partition query) and their list row written, so the next read is a
-    /// point read again (written even when empty, so that someone on no squad costs no query either).
+    /// per squad instead; those are read once (a partition query) into their list row, so every later read is a point
+    /// read (the row is written even when empty, so that someone on no squad costs no query either; it goes when they
+    /// erase their data, and a list that an unlink empties is deleted).
     /// </summary>
     public async Task<IReadOnlyList<string>> SquadIdsAsync(string userId, CancellationToken cancellationToken)
     {
-        if (await tables.People.FindAsync<SquadListRow>(TableKey.Encode(userId), SquadListKey(userId), cancellationToken) is { } row)
+        for (var attempt = 0; attempt < WriteAttempts; attempt++)
         {
-            return Read(row);
+            var row = await tables.People.FindAsync<SquadListRow>(TableKey.Encode(userId), SquadListKey(userId), cancellationToken);
+            if (row is { EarlierLinksRead: true })
+            {
+                return Read(row);
+            }
+
+            List<string> ids = [.. row is null ? [] : Read(row), .. await LinkedEarlierAsync(userId, cancellationToken)];
+            var merged = ListRow(userId, ids, earlierLinksRead: true, row?.ETag ?? default);
+            if (row is null ? await tables.People.TryAddAsync(merged, cancellationToken) : await tables.People.TryReplaceAsync(merged, cancellationToken))
+            {
+                return Read(merged);
+            }
         }
 
-        var linked = await LinkedEarlierAsync(userId, cancellationToken);
-        await tables.People.TryAddAsync(ListRow(userId, linked), cancellationToken);
-        return linked;
+        throw new InvalidOperationException($"The squad list of {userId} kept changing under concurrent writers; gave up after {WriteAttempts} attempts.");
     }
+
+    /// <summary>Writers of one person's list row at once (roster syncs of several squads) each win a round in turn: this many can meet.</summary>
+    private const int WriteAttempts = 16;
 
     /// <summary>
     /// Adds or removes a squad in the person's list row, under its ETag (roster syncs of two squads may link the same
-    /// person at once). <paramref name="change"/> returns false when the list already says so.
+    /// person at once). <paramref name="change"/> returns false when the list already says so. A list left empty is
+    /// deleted: someone on no squad keeps no row with their id (a leaver swept by retention, an erasure).
     /// </summary>
     private async Task ChangeSquadsAsync(string userId, Func<List<string>, bool> change, CancellationToken cancellationToken)
     {
-        const int attempts = 8;
-        for (var attempt = 0; attempt < attempts; attempt++)
+        for (var attempt = 0; attempt < WriteAttempts; attempt++)
         {
             var row = await tables.People.FindAsync<SquadListRow>(TableKey.Encode(userId), SquadListKey(userId), cancellationToken);
-            var ids = row is null ? [.. await LinkedEarlierAsync(userId, cancellationToken)] : Read(row);
+            var ids = row is null ? [] : Read(row);
             var changed = change(ids);
-            if (row is not null && !changed)
+            if (ids.Count == 0)
+            {
+                if (row is null || await tables.People.TryDeleteAsync(row, cancellationToken))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            if (!changed && row is not null)
             {
                 return;
             }
 
-            var written = row is null
-                ? await tables.People.TryAddAsync(ListRow(userId, ids), cancellationToken)
-                : await tables.People.TryReplaceAsync(ListRow(userId, ids, row.ETag), cancellationToken);
-            if (written)
+            var updated = ListRow(userId, ids, row?.EarlierLinksRead ?? false, row?.ETag ?? default);
+            if (row is null ? await tables.People.TryAddAsync(updated, cancellationToken) : await tables.People.TryReplaceAsync(updated, cancellationToken))
             {
                 return;
             }
         }
 
-        throw new InvalidOperationException($"The squad list of {userId} kept changing under concurrent writers; gave up after {attempts} attempts.");
+        throw new InvalidOperationException($"The squad list of {userId} kept changing under concurrent writers; gave up after {WriteAttempts} attempts.");
     }
+
+    /// <summary>Erasure: the person's list row goes if it lists no squad (their squads' links stay while they are on the roster).</summary>
+    public Task ForgetIfOnNoSquadAsync(string userId, CancellationToken cancellationToken) =>
+        ChangeSquadsAsync(userId, _ => false, cancellationToken);
 
     /// <summary>
     /// The row key repeats the person's id: Azurite (the local and test store) finds a point read by its row key first
@@ -90,11 +124,12 @@ public sealed class PeopleStore(Tables tables, TimeProvider time)
     /// </summary>
     private static string SquadListKey(string userId) => SquadListPrefix + TableKey.Encode(userId);
 
-    private static SquadListRow ListRow(string userId, IEnumerable<string> squadIds, ETag etag = default) => new()
+    private static SquadListRow ListRow(string userId, IEnumerable<string> squadIds, bool earlierLinksRead, ETag etag = default) => new()
     {
         PartitionKey = TableKey.Encode(userId),
         RowKey = SquadListKey(userId),
         SquadIdsJson = JsonSerializer.Serialize(squadIds.Distinct(StringComparer.Ordinal).ToList(), StoredText.Json),
+        EarlierLinksRead = earlierLinksRead,
         ETag = etag,
     };
 

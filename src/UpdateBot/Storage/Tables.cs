@@ -97,6 +97,25 @@ public static class TableClientExtensions
         }
     }
 
+    /// <summary>Deletes only if unchanged since read (ETag). True when it is gone (deleted now, or already), false on a concurrent change (412).</summary>
+    public static async Task<bool> TryDeleteAsync<T>(this TableClient table, T entity, CancellationToken cancellationToken)
+        where T : ITableEntity
+    {
+        try
+        {
+            await table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, entity.ETag, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Replaces only if unchanged since read (ETag). False on a concurrent change (412).</summary>
     public static async Task<bool> TryReplaceAsync<T>(this TableClient table, T entity, CancellationToken cancellationToken)
         where T : ITableEntity
