@@ -263,6 +263,24 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
     }
 
     [Fact]
+    public void A_repeated_blockers_age_is_said_in_the_posts_heading_languages_and_on_a_Welsh_leads_desk()
+    {
+        var settings = new SquadSettings("Platform", "Europe/London", SquadSchedule.Default, SettingsValidation.DefaultSections.ToList(), ["29:lead"], AutoPublish: true);
+        var week = IsoWeek.Parse("2026-W48");
+        Entry Blocker(string text) => new("29:ada", "Ada Lovelace", EntryStatus.Answered, new Dictionary<string, string> { [Continuity.BlockersSectionId] = text }, ThursdayNoon);
+        var now = new[] { Blocker("Waiting for IG sign-off") };
+        var digest = DigestComposer.Compose(settings, week, 4, now, new Participation(1, 1, 0, 0, 0), DigestEdits.None);
+        digest = Continuity.WithAges(digest, Continuity.Age(week, now, [(week.Previous(), new[] { Blocker("Waiting for IG sign-off") })], []));
+        string Post(HeadingLanguages headings) => string.Concat(DigestCards.ChannelCards(digest, "19:team", headings).Select(c => FakeTeams.Text(JsonNode.Parse(CardJson.Serialize(c)))));
+
+        Assert.Contains("⏳ open 2 weeks", Post(HeadingLanguages.English), StringComparison.Ordinal);
+        Assert.Contains("⏳ ar agor ers 2 wythnos / open 2 weeks", Post(HeadingLanguages.Both), StringComparison.Ordinal);
+        var desk = string.Concat(ReviewCards.ItemCards(digest, "19:team", "29:lead", settings, Texts.For(Language.Welsh)).Select(c => FakeTeams.Text(JsonNode.Parse(CardJson.Serialize(c)))));
+        Assert.Contains("⏳ Rhwystr: ar agor ers 2 wythnos (ers 2026-W47)", desk, StringComparison.Ordinal);
+        Assert.DoesNotContain("open 2 weeks", desk, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_lead_sets_the_headings_to_both_and_the_published_post_has_Welsh_first()
     {
         await using var squad = new TestSquad(tables, "penawdau", ThursdayNoon);
