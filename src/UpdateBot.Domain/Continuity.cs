@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace UpdateBot.Domain;
@@ -19,10 +18,6 @@ public sealed record TrackedBlocker(string Text, string Key, IsoWeek FirstSeen, 
     /// <summary>Said more than once, or resolved by a lead: worth showing its age.</summary>
     public bool IsWorthShowing => WeeksOpen >= 2 || Resolved;
 
-    /// <summary>"open 3 weeks", "resolved after 3 weeks", "new this week".</summary>
-    public string AgeText => Resolved
-        ? (WeeksOpen <= 1 ? "resolved" : string.Create(CultureInfo.InvariantCulture, $"resolved after {WeeksOpen} weeks"))
-        : WeeksOpen <= 1 ? "new this week" : string.Create(CultureInfo.InvariantCulture, $"open {WeeksOpen} weeks");
 }
 
 /// <summary>

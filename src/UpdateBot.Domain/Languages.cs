@@ -67,6 +67,8 @@ public static class Languages
         ("en-gb", Language.English),
         ("welsh", Language.Welsh),
         ("cymraeg", Language.Welsh),
+        // Mutated after "iaith" (a feminine noun): "iaith Gymraeg".
+        ("gymraeg", Language.Welsh),
         ("cy", Language.Welsh),
         ("cy-gb", Language.Welsh),
     ];

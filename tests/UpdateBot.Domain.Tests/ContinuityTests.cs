@@ -99,7 +99,7 @@ public class ContinuityTests
         var blocker = ages.ByItem["m-ana/blockers-and-asks"].Single();
         Assert.Equal(Week.Previous().Previous(), blocker.FirstSeen);
         Assert.Equal(3, blocker.WeeksOpen);
-        Assert.Equal("open 3 weeks", blocker.AgeText);
+        Assert.False(blocker.Resolved);
         Assert.False(ages.NeedsEarlierWeek);
     }
 
@@ -126,7 +126,7 @@ public class ContinuityTests
 
         var blocker = ages.ByItem["m-ana/blockers-and-asks"].Single();
         Assert.Equal(Week, blocker.FirstSeen);
-        Assert.Equal("new this week", blocker.AgeText);
+        Assert.Equal((1, false), (blocker.WeeksOpen, blocker.Resolved));
         Assert.False(blocker.IsWorthShowing);
     }
 
@@ -151,7 +151,7 @@ public class ContinuityTests
         Assert.Equal(1, now.ByItem["m-ana/blockers-and-asks"].Single().WeeksOpen); // said again after it was resolved: new
         var resolved = then.ByItem["m-ana/blockers-and-asks"].Single();
         Assert.True(resolved.Resolved);
-        Assert.Equal("resolved after 2 weeks", resolved.AgeText);
+        Assert.Equal(2, resolved.WeeksOpen);
     }
 
     [Fact]
@@ -191,7 +191,7 @@ public class ContinuityTests
 
         var aged = Continuity.WithAges(digest, Continuity.Age(Week, entries, [WeeksAgo(1, Answered("m-ana", (Blockers, "need a designer!")))], []));
 
-        Assert.Equal("open 2 weeks", aged.Sections.Single().Items.Single().Blockers.Single().AgeText);
+        Assert.Equal((2, false), (aged.Sections.Single().Items.Single().Blockers.Single().WeeksOpen, aged.Sections.Single().Items.Single().Blockers.Single().Resolved));
     }
 
     [Fact]

@@ -39,6 +39,7 @@ public sealed class LanguagesTests
     [InlineData("en", Language.English)]
     [InlineData("Welsh", Language.Welsh)]
     [InlineData("Cymraeg", Language.Welsh)]
+    [InlineData("Gymraeg", Language.Welsh)]
     [InlineData(" cy-GB ", Language.Welsh)]
     public void The_language_command_names_a_language_in_either_language(string argument, Language expected) =>
         Assert.Equal((expected, false), Languages.ParseChoice(argument));
@@ -82,6 +83,18 @@ public sealed class LanguagesTests
     [InlineData("tan 2026-12-12", "2026-12-12")]
     [InlineData("am 2 wythnos", "2026-12-09")]
     [InlineData("am 3 diwrnod", "2026-11-28")]
+    [InlineData("tan ddydd Gwener", "2026-11-27")]
+    [InlineData("tan dydd Gwener", "2026-11-27")]
+    [InlineData("ddydd Llun", "2026-11-30")]
+    [InlineData("gwener", "2026-11-27")]
+    [InlineData("llun", "2026-11-30")]
+    [InlineData("tan Sul", "2026-11-29")]
+    [InlineData("mawrth", "2026-12-01")]
+    [InlineData("tan Mawrth", "2026-12-01")]
+    [InlineData("tan ddydd Mawrth", "2026-12-01")]
+    [InlineData("tan 12 Mawrth", "2027-03-12")]
+    [InlineData("tan 12fed Mawrth", "2027-03-12")]
+    [InlineData("tan Mawrth 12", "2027-03-12")]
     public void Away_reads_Welsh_dates_and_spans(string argument, string until)
     {
         var today = new DateOnly(2026, 11, 26);

@@ -85,18 +85,18 @@ public sealed class CardCatalogueTests
         yield return ("welcome-personal", WelcomeCards.Welcome(inTeam: false, null, texts: t), false);
         yield return ("help-lead", WelcomeCards.Help(isLead: true, texts: t), false);
         yield return ("help-member", WelcomeCards.Help(isLead: false, t["Help.DidNotCatch"], t), false);
-        yield return ("setup-form", SetupCards.Form(squad, null, []), false);
+        yield return ("setup-form", SetupCards.Form(squad, null, [], texts: t), false);
         yield return ("setup-form-errors", SetupCards.Form(squad, new SquadSettingsInput("Platform", "Mars/Base", "Thursday", "10:00", "Friday", "15:00", "Friday", "14:00", "Friday", "16:00", "Highlights\n\nBlockers", true),
-            ["Unknown time zone \"Mars/Base\".", "The reminder must come before the draft is compiled."]), false);
-        yield return ("setup-saved", SetupCards.Saved(squad.Settings, "Lena Lead"), false);
+            ["Unknown time zone \"Mars/Base\".", "The reminder must come before the draft is compiled."], texts: t), false);
+        yield return ("setup-saved", SetupCards.Saved(squad.Settings, "Lena Lead", texts: t), false);
         yield return ("prompt-form", PromptCards.Form(squad, Week, new Dictionary<string, string>(), [], reminder: false, "29:ada", ClosesAt, texts: t), false);
         yield return ("prompt-reminder", PromptCards.Form(squad, Week, answers, [], reminder: true, "29:ada", ClosesAt, texts: t), false);
         var carried = Continuity.FromLastWeek(NewSquad(8).Settings, NewEntry("29:ada", "Ada", EntryStatus.Answered, new Dictionary<string, string> { ["next-week"] = "Book the **research** venue", ["blockers-and-asks"] = Filler("long", 1_900) }));
         yield return ("prompt-form-carried", PromptCards.Form(NewSquad(8), Week, answers, [], reminder: false, "29:ada", ClosesAt, carried: carried, texts: t), true);
         yield return ("prompt-form-errors", PromptCards.Form(squad, Week, answers, ["Highlights is 2,001 characters; the limit is 2,000."], reminder: false, "29:ada", ClosesAt, texts: t), false);
         var open = squad with { Settings = squad.Settings with { PublishOpenly = true } };
-        yield return ("setup-form-open", SetupCards.Form(open, null, []), false);
-        yield return ("setup-saved-open", SetupCards.Saved(open.Settings, "Lena Lead"), false);
+        yield return ("setup-form-open", SetupCards.Form(open, null, [], texts: t), false);
+        yield return ("setup-saved-open", SetupCards.Saved(open.Settings, "Lena Lead", texts: t), false);
         yield return ("prompt-form-open", PromptCards.Form(open, Week, answers, [], reminder: false, "29:ada", ClosesAt, open: new OpenChoices(TeamOnly: true, PublicName.FirstName), texts: t), false);
         yield return ("summary-answered-open", PromptCards.Summary(open, Week, NewEntry("29:ada", "Ada", EntryStatus.Answered, answers) with { TeamOnly = true }, null, open: true, ClosesAt, texts: t), false);
         yield return ("summary-quiet", PromptCards.Summary(squad, Week, NewEntry("29:ada", "Ada", EntryStatus.Quiet), null, open: true, ClosesAt, texts: t), false);
@@ -128,7 +128,7 @@ public sealed class CardCatalogueTests
         [
             new EditionRow { Edition = 2, Week = "2026-W48", Title = "Platform weeknotes — Update 2", DateRange = "23–27 Nov 2026", Participation = "7 of 9 contributed", ConversationId = "19:c;messageid=2", ActivityId = "2" },
             new EditionRow { Edition = 1, Week = "2026-W47", Title = "Platform weeknotes — Update 1", DateRange = "16–20 Nov 2026", Participation = "6 of 9 contributed" },
-        ], _ => null), false);
+        ], _ => null, t), false);
 
         foreach (var (label, digest) in new[] { ("small", SmallDigest()), ("hidden", SmallDigest(hidden: true)), ("big", BigDigest()), ("continuity", ContinuityDigest()) })
         {

@@ -5,6 +5,7 @@ using UpdateBot.Cards;
 using UpdateBot.Cycle;
 using UpdateBot.Digests;
 using UpdateBot.Domain;
+using UpdateBot.Localisation;
 using UpdateBot.Squads;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Cards;
@@ -82,8 +83,8 @@ public sealed class ContinuityTests(AzuriteFixture tables) : IClassFixture<Azuri
 
         var digest = await ComposeAsync(host);
         var bo = digest.Sections.Single().Items.Single(i => i.MemberId == "29:bo");
-        Assert.Equal("open 3 weeks", bo.Blockers.Single().AgeText);
-        Assert.Equal("new this week", digest.Sections.Single().Items.Single(i => i.MemberId == "29:ada").Blockers.Single().AgeText);
+        Assert.Equal("open 3 weeks", DigestCards.AgeText(bo.Blockers.Single(), Texts.English));
+        Assert.Equal("new this week", DigestCards.AgeText(digest.Sections.Single().Items.Single(i => i.MemberId == "29:ada").Blockers.Single(), Texts.English));
         Assert.Contains("⏳ open 3 weeks", string.Concat(DigestCards.ChannelCards(digest).Select(Text)), StringComparison.Ordinal);
 
         var desk = Text((await host.InScopeAsync(async sp => await sp.GetRequiredService<DigestService>().ReviewItemCardAsync(seeded, Week, TestSquad.Lead, bo.ItemId, CancellationToken.None)))!);

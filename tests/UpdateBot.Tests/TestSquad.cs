@@ -61,8 +61,9 @@ public sealed class TestSquad : IAsyncDisposable
     public IReadOnlyList<RecordedRequest> Reminders(string userId) =>
         Teams.SendsTo(userId).Where(r => Summary(r) == ReminderSummary).ToList();
 
+    /// <summary>The review desk's cards sent to a lead, in either language (the notification line is in the lead's).</summary>
     public IReadOnlyList<RecordedRequest> Reviews(string userId) =>
-        Teams.SendsTo(userId).Where(r => Summary(r) == ReviewSummary).ToList();
+        Teams.SendsTo(userId).Where(r => Summary(r) is { } summary && (summary == ReviewSummary || summary == UpdateBot.Localisation.Texts.For(UpdateBot.Domain.Language.Welsh)["Review.Notify"])).ToList();
 
     public static string? Summary(RecordedRequest request) => request.Json?["summary"]?.GetValue<string>();
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using Microsoft.Extensions.DependencyInjection;
 using UpdateBot.Cards;
 using UpdateBot.Domain;
 using UpdateBot.Localisation;
@@ -86,6 +87,9 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
     [InlineData("tawel", CommandKind.Quiet)]
     [InlineData("i ffwrdd tan 12 Rhagfyr", CommandKind.Away)]
     [InlineData("i ffwrdd wythnos nesaf", CommandKind.Away)]
+    [InlineData("i ffwrdd tan ddydd Gwener", CommandKind.Away)]
+    [InlineData("i ffwrdd tan Mawrth", CommandKind.Away)]
+    [InlineData("i ffwrdd gwener", CommandKind.Away)]
     [InlineData("away until 12 Dec", CommandKind.Away)]
     [InlineData("yn ôl", CommandKind.Back)]
     [InlineData("stopio", CommandKind.Stop)]
@@ -107,6 +111,7 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
     [InlineData("geirfa", CommandKind.Glossary)]
     [InlineData("iaith", CommandKind.Language)]
     [InlineData("iaith Cymraeg", CommandKind.Language)]
+    [InlineData("iaith Gymraeg", CommandKind.Language)]
     [InlineData("language English", CommandKind.Language)]
     [InlineData("Language Welsh.", CommandKind.Language)]
     public void Commands_are_accepted_in_both_languages(string text, CommandKind kind) => Assert.Equal(kind, Commands.Parse(text).Kind);
@@ -202,6 +207,23 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.Contains("chi a'i dewisodd", LastText(squad, "29:bo"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_member_who_says_iaith_Gymraeg_and_i_ffwrdd_tan_ddydd_Gwener_is_understood()
+    {
+        await using var squad = new TestSquad(tables, "treiglad", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+
+        // The mutated form after "iaith" chooses Welsh.
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "iaith Gymraeg"), "en-GB")));
+        Assert.Contains("bydda i'n siarad Cymraeg", LastText(squad, "29:bo"), StringComparison.Ordinal);
+
+        // "tan ddydd Gwener" (mutated "dydd", then the weekday) on Thursday 26 November is Friday 27 November.
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "i ffwrdd tan ddydd Gwener"), "en-GB")));
+        Assert.Contains("i ffwrdd tan 27 Tach", LastText(squad, "29:bo"), StringComparison.Ordinal);
+        Assert.Equal(new DateOnly(2026, 11, 27), (await host.Get<MemberStore>().GetAsync(TestSquad.TeamId, "29:bo", CancellationToken.None))!.AwayUntil);
+    }
+
     private static JsonObject InLocale(JsonObject activity, string locale)
     {
         activity["locale"] = locale;
@@ -238,6 +260,24 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.DoesNotContain("Wins / Wins", both, StringComparison.Ordinal);
         Assert.Contains("Shipped the engine", both, StringComparison.Ordinal);
         Assert.Contains("A happy user", both, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_repeated_blockers_age_is_said_in_the_posts_heading_languages_and_on_a_Welsh_leads_desk()
+    {
+        var settings = new SquadSettings("Platform", "Europe/London", SquadSchedule.Default, SettingsValidation.DefaultSections.ToList(), ["29:lead"], AutoPublish: true);
+        var week = IsoWeek.Parse("2026-W48");
+        Entry Blocker(string text) => new("29:ada", "Ada Lovelace", EntryStatus.Answered, new Dictionary<string, string> { [Continuity.BlockersSectionId] = text }, ThursdayNoon);
+        var now = new[] { Blocker("Waiting for IG sign-off") };
+        var digest = DigestComposer.Compose(settings, week, 4, now, new Participation(1, 1, 0, 0, 0), DigestEdits.None);
+        digest = Continuity.WithAges(digest, Continuity.Age(week, now, [(week.Previous(), new[] { Blocker("Waiting for IG sign-off") })], []));
+        string Post(HeadingLanguages headings) => string.Concat(DigestCards.ChannelCards(digest, "19:team", headings).Select(c => FakeTeams.Text(JsonNode.Parse(CardJson.Serialize(c)))));
+
+        Assert.Contains("⏳ open 2 weeks", Post(HeadingLanguages.English), StringComparison.Ordinal);
+        Assert.Contains("⏳ ar agor ers 2 wythnos / open 2 weeks", Post(HeadingLanguages.Both), StringComparison.Ordinal);
+        var desk = string.Concat(ReviewCards.ItemCards(digest, "19:team", "29:lead", settings, Texts.For(Language.Welsh)).Select(c => FakeTeams.Text(JsonNode.Parse(CardJson.Serialize(c)))));
+        Assert.Contains("⏳ Rhwystr: ar agor ers 2 wythnos (ers 2026-W47)", desk, StringComparison.Ordinal);
+        Assert.DoesNotContain("open 2 weeks", desk, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -354,6 +394,127 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.Equal("Gofynnodd Bo Diddley am eich eitem yn y nodyn wythnos", TestSquad.Summary(toAda));
     }
 
+    [Fact]
+    public async Task A_Welsh_speaking_lead_is_notified_and_answered_in_Welsh_when_a_desk_click_finds_its_item_gone()
+    {
+        await using var squad = new TestSquad(tables, "clic", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "shwmae"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot")));
+
+        // Her desk's notification line is in Welsh: each lead's desk is sent on its own.
+        await squad.TickThroughAsync(host, new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero), TimeSpan.FromMinutes(30));
+        var desk = squad.Reviews(TestSquad.Lead);
+        Assert.NotEmpty(desk);
+        Assert.All(desk, r => Assert.Equal("Mae drafft eich nodyn wythnos yn barod i'w adolygu", TestSquad.Summary(r)));
+        var hide = desk.Select(r => FindExecute(r.Json, Verbs.DigestHide)).First(d => d is not null)!;
+
+        // A Welsh-speaking member who is not a lead is refused in Welsh.
+        var (_, refused) = await host.InvokeAsync(InLocale(Activities.Execute("29:bo", "Bo Diddley", Verbs.DigestHide, (JsonObject)hide.DeepClone()), "cy-GB"));
+        Assert.Equal(403, refused?["statusCode"]?.GetValue<int>());
+        Assert.Equal("Dim ond arweinydd y sgwad all adolygu neu gyhoeddi'r nodyn wythnos.", refused?["value"]?["message"]?.GetValue<string>());
+
+        // Ada's words leave the draft; the lead's click on the card built before is refused in Welsh.
+        await host.InScopeAsync(sp => sp.GetRequiredService<UpdateBot.Squads.PrivacyService>().EraseAsync("29:ada", CancellationToken.None));
+        var before = squad.Teams.SendsTo(TestSquad.Lead).Count;
+        var (_, gone) = await host.InvokeAsync(InLocale(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.DigestHide, hide), "cy-GB"));
+        var told = FakeTeams.Text(gone) + string.Concat(squad.Teams.SendsTo(TestSquad.Lead).Skip(before).Select(r => FakeTeams.Text(r.Json)));
+        Assert.Contains("Dydy'r eitem honno ddim yn y drafft mwyach", told, StringComparison.Ordinal);
+        Assert.DoesNotContain("no longer in the draft", told, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_Welsh_speaking_lead_is_told_in_Welsh_what_prompt_now_remind_now_and_publish_did()
+    {
+        await using var squad = new TestSquad(tables, "canlyniad", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "annog nawr"), "cy-GB")));
+        var prompted = LastText(squad, TestSquad.Lead);
+        Assert.Contains("wedi'u hanfon", prompted, StringComparison.Ordinal);
+        Assert.DoesNotContain(" sent", prompted, StringComparison.Ordinal);
+
+        // Everyone already has this week's prompt, which the reminder report says in Welsh too.
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "atgoffa nawr"), "cy-GB")));
+        var reminded = LastText(squad, TestSquad.Lead);
+        Assert.Contains("wedi'u hanfon", reminded, StringComparison.Ordinal);
+
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot")));
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "cyhoeddi"), "cy-GB")));
+        Assert.Contains("Wedi cyhoeddi Diweddariad 1 yn y sianel.", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
+
+        // Again: already in the channel, said in Welsh, with the Welsh command words.
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "cyhoeddi"), "cy-GB")));
+        var again = LastText(squad, TestSquad.Lead);
+        Assert.Contains("Mae Diweddariad 1 yn y sianel yn barod", again, StringComparison.Ordinal);
+        Assert.DoesNotContain("already in the channel", again, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_Welsh_speaking_lead_gets_history_export_and_the_setup_card_in_Welsh()
+    {
+        await using var squad = new TestSquad(tables, "hanes", ThursdayNoon);
+        var host = squad.StartHost();
+        var seeded = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "hanes"), "cy-GB")));
+        var history = LastText(squad, TestSquad.Lead);
+        Assert.Contains("Platform: nodiadau wythnos diweddar", history, StringComparison.Ordinal);
+        Assert.Contains("Does dim wedi'i gyhoeddi eto.", history, StringComparison.Ordinal);
+        Assert.Contains("Dywedwch allforio 2026-W47", history, StringComparison.Ordinal);
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "allforio cyhoeddus"), "cy-GB")));
+        Assert.Contains("Dydy Platform ddim yn cyhoeddi'n agored", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "gosodiadau"), "cy-GB")));
+        var form = LastText(squad, TestSquad.Lead);
+        Assert.Contains("Gosod diweddariad wythnosol eich sgwad", form, StringComparison.Ordinal);
+        Assert.Contains("Cadw'r gosodiadau", form, StringComparison.Ordinal);
+        Assert.DoesNotContain(SetupCards.SetupTitle, form, StringComparison.Ordinal);
+
+        // Saved from the channel by a lead whose Teams speaks Welsh: the saved card and its next-step line are Welsh.
+        var values = new JsonObject
+        {
+            ["squadId"] = TestSquad.TeamId, ["version"] = seeded.SettingsVersion, ["week"] = "",
+            [SetupCards.Inputs.Name] = "Platform", [SetupCards.Inputs.TimeZone] = "Europe/London",
+            [SetupCards.Inputs.Day(CycleStep.Open)] = "Thursday", [SetupCards.Inputs.Time(CycleStep.Open)] = "10:00",
+            [SetupCards.Inputs.Day(CycleStep.Remind)] = "Friday", [SetupCards.Inputs.Time(CycleStep.Remind)] = "10:00",
+            [SetupCards.Inputs.Day(CycleStep.Compile)] = "Friday", [SetupCards.Inputs.Time(CycleStep.Compile)] = "14:00",
+            [SetupCards.Inputs.Day(CycleStep.Publish)] = "Friday", [SetupCards.Inputs.Time(CycleStep.Publish)] = "16:00",
+            [SetupCards.Inputs.Sections] = "Highlights", [SetupCards.Inputs.AutoPublish] = "true",
+        };
+        var (_, body) = await host.InvokeAsync(InLocale(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.SetupSave, values, TestSquad.TeamId), "cy-GB"));
+        var saved = FakeTeams.Text(body!["value"]);
+        Assert.Contains("Mae'r diweddariad wythnosol wedi'i osod", saved, StringComparison.Ordinal);
+        Assert.Contains("Nesaf:", saved, StringComparison.Ordinal);
+        Assert.Contains("Dydd Gwener 16:00", saved, StringComparison.Ordinal);
+        Assert.DoesNotContain(SetupCards.SavedTitle, saved, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_Welsh_speaking_lead_gets_glossary_replies_in_Welsh_with_the_acronym_as_written()
+    {
+        await using var squad = new TestSquad(tables, "geirfa", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa"), "cy-GB")));
+        Assert.Contains("Mae geirfa Platform yn wag", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa add BIP = bwrdd iechyd prifysgol"), "cy-GB")));
+        var added = LastText(squad, TestSquad.Lead);
+        Assert.Contains("Wedi'i ychwanegu at eirfa Platform: BIP = bwrdd iechyd prifysgol", added, StringComparison.Ordinal);
+        Assert.Contains("Geirfa Platform:", added, StringComparison.Ordinal);
+        Assert.DoesNotContain("glossary", added, StringComparison.Ordinal);
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa remove BIP"), "cy-GB")));
+        Assert.Contains("Dydy BIP ddim yng ngeirfa Platform nawr.", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
+    }
+
     private static JsonObject? FindExecute(JsonNode? node, string verb) => node switch
     {
         JsonObject o when (string?)o["type"] == "Action.Execute" && (string?)o["verb"] == verb && o["data"] is JsonObject data => (JsonObject)data.DeepClone(),
@@ -373,6 +534,10 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.Equal(ReviewCards.HeaderTitlePrefix, english["Review.Fallback"]);
         Assert.Equal(StatusCards.StatusTitle, english["Status.Fallback"]);
         Assert.Equal(SquadChoiceCards.ChoiceTitle, english["Choice.Title"]);
+        Assert.Equal(SetupCards.SetupTitle, english["Setup.Title"]);
+        Assert.Equal(SetupCards.SavedTitle, english["Setup.SavedTitle"]);
+        Assert.Equal(SetupCards.ChangedSinceCard, english["Setup.ChangedSinceCard"]);
+        Assert.Equal(HistoryCards.HistoryTitle, english["History.Title"]);
         Assert.Equal(SquadChoiceCards.AllMySquads, english["Choice.All"]);
         Assert.StartsWith("{0} · " + PromptCards.LastWeekPrefix + ":", english["Prompt.LastWeek"], StringComparison.Ordinal);
     }

@@ -63,8 +63,8 @@ public static class DigestCards
             {
                 // An item travels with its own Ask action when the post is cut into parts.
                 blocks.Add(ask == Ask.PerItem
-                    ? new Container([ItemBlock(item), QuestionCards.AskAboutItem(squadId!, digest.Week, item, index++, words.Join)]) { Spacing = Spacing.Small }
-                    : ItemBlock(item));
+                    ? new Container([ItemBlock(item, words.Join), QuestionCards.AskAboutItem(squadId!, digest.Week, item, index++, words.Join)]) { Spacing = Spacing.Small }
+                    : ItemBlock(item, words.Join));
             }
 
             if (ask == Ask.PerSection)
@@ -82,10 +82,11 @@ public static class DigestCards
     }
 
     /// <summary>One contribution: the member's text, attributed (and how long its blockers have been open, when repeated).</summary>
-    public static CardElement ItemBlock(DigestItem item)
+    /// <param name="say">Says a string in the post's heading language(s) (<see cref="HeadingWords.Join"/>).</param>
+    public static CardElement ItemBlock(DigestItem item, Func<Func<Texts, string>, string> say)
     {
         var text = new TextBlock(AttributedText(item)) { Spacing = Spacing.Small };
-        return AgeLine(item) is { } age
+        return AgeLine(item, say) is { } age
             ? new Container([text, new TextBlock(age) { IsSubtle = true, Spacing = Spacing.None }]) { Spacing = Spacing.Small }
             : text;
     }
@@ -94,7 +95,7 @@ public static class DigestCards
     /// "⏳ open 3 weeks" under a blocker its author has repeated (or a lead resolved); with several blockers in one
     /// item, each is named: "⏳ IG sign-off: open 3 weeks · A designer: resolved after 2 weeks". Null when none is.
     /// </summary>
-    public static string? AgeLine(DigestItem item)
+    public static string? AgeLine(DigestItem item, Func<Func<Texts, string>, string> say)
     {
         var shown = item.Blockers.Where(b => b.IsWorthShowing).ToList();
         if (shown.Count == 0)
@@ -102,8 +103,13 @@ public static class DigestCards
             return null;
         }
 
-        return "⏳ " + (item.Blockers.Count == 1 ? shown[0].AgeText : string.Join(" · ", shown.Select(b => $"{Short(b.Text)}: {b.AgeText}")));
+        return "⏳ " + (item.Blockers.Count == 1 ? say(t => AgeText(shown[0], t)) : string.Join(" · ", shown.Select(b => $"{Short(b.Text)}: {say(t => AgeText(b, t))}")));
     }
+
+    /// <summary>"open 3 weeks", "resolved after 3 weeks", "new this week", in <paramref name="t"/>'s language.</summary>
+    public static string AgeText(TrackedBlocker blocker, Texts t) => blocker.Resolved
+        ? (blocker.WeeksOpen <= 1 ? t["Age.Resolved"] : t.Format("Age.ResolvedAfter", blocker.WeeksOpen))
+        : blocker.WeeksOpen <= 1 ? t["Age.New"] : t.Format("Age.Open", blocker.WeeksOpen);
 
     /// <summary>The start of a member's blocker line, made safe to show (<see cref="MemberMarkdown.Neutralise"/>).</summary>
     public static string Short(string text)

@@ -1,5 +1,7 @@
+using UpdateBot.Localisation;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Cards;
+using UpdateBot.Turns;
 using static UpdateBot.Cards.CardParts;
 
 namespace UpdateBot.Cards;
@@ -9,12 +11,14 @@ public static class HistoryCards
 {
     public const string HistoryTitle = "Recent weeknotes";
 
-    public static AdaptiveCard History(string squadName, IReadOnlyList<EditionRow> editions, Func<EditionRow, string?> linkFor)
+    /// <summary>The frame is in the reader's language; each edition's title, dates and participation line as stored when it was published.</summary>
+    public static AdaptiveCard History(string squadName, IReadOnlyList<EditionRow> editions, Func<EditionRow, string?> linkFor, Texts? texts = null)
     {
-        var body = new List<CardElement> { Title($"{squadName}: {HistoryTitle.ToLowerInvariant()}") };
+        var t = texts ?? Texts.English;
+        var body = new List<CardElement> { Title(t.Format("History.Heading", squadName)) };
         if (editions.Count == 0)
         {
-            body.Add(Paragraph("Nothing published yet."));
+            body.Add(Paragraph(t["History.Nothing"]));
         }
 
         foreach (var edition in editions)
@@ -24,7 +28,7 @@ public static class HistoryCards
             body.Add(Subtle($"{edition.Week} · {edition.DateRange} · {edition.Participation}"));
         }
 
-        body.Add(Subtle("Say export 2026-W47 (any week) for an edition as Markdown."));
-        return new AdaptiveCard { FallbackText = HistoryTitle, Body = body };
+        body.Add(Subtle(t.Format("History.Footer", Commands.Word(CommandKind.Export, t.Language))));
+        return new AdaptiveCard { FallbackText = t["History.Title"], Body = body };
     }
 }

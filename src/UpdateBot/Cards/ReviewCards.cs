@@ -240,8 +240,8 @@ public static class ReviewCards
         foreach (var blocker in item.Blockers)
         {
             var data = new ReviewBlockerData(squadId, week, item.ItemId, blocker.Key);
-            var age = blocker.WeeksOpen <= 1 && !blocker.Resolved ? blocker.AgeText : $"{blocker.AgeText} (since {blocker.FirstSeen})";
-            var label = item.Blockers.Count == 1 ? $"⏳ Blocker: {age}" : $"⏳ {DigestCards.Short(blocker.Text)}: {age}";
+            var age = blocker.WeeksOpen <= 1 && !blocker.Resolved ? DigestCards.AgeText(blocker, t) : t.Format("Age.Since", DigestCards.AgeText(blocker, t), blocker.FirstSeen);
+            var label = item.Blockers.Count == 1 ? t.Format("Age.Blocker", age) : $"⏳ {DigestCards.Short(blocker.Text)}: {age}";
             yield return new ColumnSet(
             [
                 new Column([Subtle(label)]) { Width = "stretch", VerticalContentAlignment = VerticalContentAlignment.Center },

@@ -5,6 +5,7 @@ using UpdateBot.Deliveries;
 using UpdateBot.Digests;
 using UpdateBot.Domain;
 using UpdateBot.Hosting;
+using UpdateBot.Localisation;
 using UpdateBot.Messaging;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Connector;
@@ -23,12 +24,26 @@ public sealed record StepReport(CycleStep Step, bool Complete, int Sent, int Alr
     /// <summary>When the step should run again for them (null: as soon as possible, or never).</summary>
     public DateTimeOffset? NotBefore { get; init; }
 
-    public string Describe() => Step switch
+    /// <summary>A note of a prompt or reminder step, as a string key and its values: said in the lead's language.</summary>
+    public (string Key, object?[] Args)? NoteText { get; init; }
+
+    /// <summary>As stored in a step's marker (English, as the delivery engine's reasons are).</summary>
+    public string Describe() => Describe(Texts.English);
+
+    /// <summary>What a lead is told in <paramref name="t"/>'s language (<c>prompt now</c>, <c>remind now</c>).</summary>
+    public string Describe(Texts t) => Step switch
     {
         CycleStep.Open or CycleStep.Remind =>
-            $"{Sent} sent" + (AlreadyDone > 0 ? $", {AlreadyDone} already had it" : "") + (Skipped > 0 ? $", {Skipped} away or opted out" : "")
-            + (Unreachable > 0 ? $", {Unreachable} unreachable" : "") + (Retrying > 0 ? $", {Retrying} to retry" : "")
-            + (Later > 0 ? $", {Later} later at their own time" : "") + (Note is null ? "" : $". {Note}"),
+            string.Join(", ", new[]
+            {
+                t.Format("Step.Sent", Sent),
+                AlreadyDone > 0 ? t.Format("Step.AlreadyHad", AlreadyDone) : null,
+                Skipped > 0 ? t.Format("Step.Skipped", Skipped) : null,
+                Unreachable > 0 ? t.Format("Step.Unreachable", Unreachable) : null,
+                Retrying > 0 ? t.Format("Step.Retrying", Retrying) : null,
+                Later > 0 ? t.Format("Step.Later", Later) : null,
+            }.OfType<string>())
+            + (NoteText is { } note ? ". " + t.Format(note.Key, note.Args) : Note is null ? "" : $". {Note}"),
         _ => Note ?? (Complete ? "done" : "to retry"),
     };
 
@@ -109,7 +124,7 @@ public sealed partial class CycleRunner(
         if (!squad.Week(week, published).StepSendsAt(step, time.GetUtcNow()))
         {
             // The week closed (at its time, or published early): its remaining prompts and reminders never go out.
-            return new StepReport(step, true, 0, 0, 0, 0, 0, published ? $"Week {week} is already published: nothing more is sent for it" : $"Week {week} has closed: nothing more is sent for it");
+            return new StepReport(step, true, 0, 0, 0, 0, 0) { NoteText = (published ? "Step.WeekPublished" : "Step.WeekClosed", [week]) };
         }
 
         var rosterFresh = await SyncRosterAsync(squad, cancellationToken);
@@ -160,10 +175,11 @@ public sealed partial class CycleRunner(
         });
 
         int Count(string key) => counts.GetValueOrDefault(key);
-        var note = rosterFresh ? null : "The roster could not be refreshed from Teams; used the last known one";
+        (string, object?[])? note = rosterFresh ? null : ("Step.RosterStale", []);
         var settled = Count("retry") == 0 && Count("inflight") == 0 && (rosterFresh || roster.Count > 0);
-        return new StepReport(step, settled && later.IsEmpty, Count("sent"), Count("done"), Count("unreachable"), Count("retry"), Count("skipped"), note)
+        return new StepReport(step, settled && later.IsEmpty, Count("sent"), Count("done"), Count("unreachable"), Count("retry"), Count("skipped"))
         {
+            NoteText = note,
             Later = Count("later"),
             NotBefore = settled && !later.IsEmpty ? later.Min() : null,
         };
@@ -256,7 +272,7 @@ public sealed partial class CycleRunner(
             // Complete once the post is settled: in full in the channel, or unconfirmed / refused and told to the leads.
             var result = await digests.PublishAsync(squad, week, "the schedule", cancellationToken);
             return new StepReport(CycleStep.Publish, result.IsSettled, result.State == PublishState.Published ? 1 : 0, 0, 0, result.PartsPending, 0,
-                $"{result.State} (Update {result.Edition})" + (result.Detail is null ? "" : $": {result.Detail}"));
+                $"{result.State} (Update {result.Edition})" + (result.Details(Texts.English) is { } detail ? $": {detail}" : ""));
         }
 
         if (send == LeadSend.Nothing)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using UpdateBot.Cards;
 using UpdateBot.Deliveries;
 using UpdateBot.Domain;
@@ -7,6 +8,7 @@ using UpdateBot.Messaging;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Cards;
 using UpdateBot.Teams.Connector;
+using UpdateBot.Turns;
 
 namespace UpdateBot.Digests;
 
@@ -37,28 +39,85 @@ public enum PublishState
 public sealed record PublishResult(PublishState State, int Edition, string? Detail, int PartsPending = 0, int NoticesPending = 0)
 {
     /// <summary>The post is out, but a correction of it has still not reached Teams (tried again while the step is due).</summary>
-    public bool CorrectionPending { get; init; }
+    public bool CorrectionPending => Correction.IsPending();
+
+    /// <summary>What a correction made while publishing did, said after the result (nothing when none was needed).</summary>
+    public PostCorrection Correction { get; init; }
 
     /// <summary>True when nothing more will happen automatically: posted in full (and corrected), or settled and the leads told.</summary>
     public bool IsSettled => (State is PublishState.Unconfirmed or PublishState.Refused && NoticesPending == 0)
         || (State is PublishState.Published or PublishState.AlreadyPublished && PartsPending == 0 && !CorrectionPending);
 
-    /// <summary>What a lead is told, wherever they asked to publish (a command or the review card).</summary>
-    public string Describe() => State switch
+    /// <summary>
+    /// What a lead is told in <paramref name="t"/>'s language, wherever they asked to publish (a command or the review
+    /// card). Teams' own reason (<see cref="Detail"/>) is quoted as recorded.
+    /// </summary>
+    public string Describe(Texts t) => State switch
     {
-        PublishState.Published => $"Published Update {Edition} in the channel." + (Detail is null ? "" : " " + Detail),
-        PublishState.AlreadyPublished => $"Update {Edition} is already in the channel; nothing was posted again. Edits in the review cards correct it in place."
-            + (Detail is null ? "" : " " + Detail),
-        PublishState.InProgress => $"Update {Edition} is being published right now; say **status** in a moment.",
-        PublishState.Unconfirmed => $"I can't tell whether Update {Edition} reached the channel ({Detail}). Look in the channel; if it is not there, say **send again**. Nothing more is posted automatically.",
-        PublishState.Refused => $"Teams refused to post Update {Edition}: {Detail} Check that UpdateBot is still in the team and the channel exists, then say **publish** again.",
-        _ => $"Nothing was posted yet: {Detail} I will try again automatically; you can also say **publish** again.",
+        PublishState.Published => t.Format("Publish.Published", Edition) + (Details(t) is { } published ? " " + published : ""),
+        PublishState.AlreadyPublished => t.Format("Publish.AlreadyPublished", Edition) + (Details(t) is { } already ? " " + already : ""),
+        PublishState.InProgress => t.Format("Publish.InProgress", Edition, Commands.Word(CommandKind.Status, t.Language)),
+        PublishState.Unconfirmed => t.Format("Publish.Unconfirmed", Edition, Detail, Commands.Word(CommandKind.SendAgain, t.Language)),
+        PublishState.Refused => t.Format("Publish.Refused", Edition, Detail, Commands.Word(CommandKind.Publish, t.Language)),
+        _ => t.Format("Publish.Failed", Detail, Commands.Word(CommandKind.Publish, t.Language)),
     };
+
+    /// <summary>Teams' reason when the post failed; after a post, the parts still waiting and what a correction did.</summary>
+    public string? Details(Texts t)
+    {
+        if (State is not (PublishState.Published or PublishState.AlreadyPublished))
+        {
+            return Detail;
+        }
+
+        var parts = PartsPending > 0 ? t.Format("Publish.PartsWaiting", PartsPending) : null;
+        var correction = Correction.Describe(t);
+        return parts is null ? correction : correction is null ? parts : parts + " " + correction;
+    }
 }
 
 /// <summary>How a review change ended: <paramref name="Saved"/> when the draft changed (a published weeknote then needs correcting).</summary>
 /// <param name="Problem">What the lead should know when nothing was saved; null when there was nothing to say.</param>
 public sealed record DraftSave(bool Saved, string? Problem);
+
+/// <summary>How a correction of the published channel post ended.</summary>
+public enum PostCorrection
+{
+    /// <summary>Nothing to correct, or corrected: the channel shows the latest version.</summary>
+    None,
+
+    /// <summary>Made while publishing: the post shows the edits made while it was being posted.</summary>
+    ShowsEditsMadeWhilePosting,
+
+    /// <summary>Made while publishing: the post now shows the latest version of the draft.</summary>
+    ShowsLatest,
+
+    /// <summary>The post is on its way; the publish that sends it corrects it.</summary>
+    PostBeingSent,
+
+    /// <summary>Teams did not take the update; the post may show an earlier version.</summary>
+    NotTaken,
+
+    /// <summary>The draft kept changing while the post was being updated.</summary>
+    KeptChanging,
+}
+
+public static class PostCorrections
+{
+    /// <summary>True while the channel may not show the latest version.</summary>
+    public static bool IsPending(this PostCorrection correction) => correction is PostCorrection.PostBeingSent or PostCorrection.NotTaken or PostCorrection.KeptChanging;
+
+    /// <summary>What the lead is told in <paramref name="t"/>'s language; null when there is nothing to say.</summary>
+    public static string? Describe(this PostCorrection correction, Texts t) => correction switch
+    {
+        PostCorrection.ShowsEditsMadeWhilePosting => t["Publish.ShowsEditsWhilePosting"],
+        PostCorrection.ShowsLatest => t["Publish.ShowsLatest"],
+        PostCorrection.PostBeingSent => t["Card.PostSending"],
+        PostCorrection.NotTaken => t.Format("Card.PostCorrectionRefused", Commands.Word(CommandKind.Publish, t.Language), Commands.Word(CommandKind.Status, t.Language)),
+        PostCorrection.KeptChanging => t["Card.PostKeptChanging"],
+        _ => null,
+    };
+}
 
 /// <summary>
 /// Compiling the week into a digest, the lead's review edits, publishing exactly once, corrections in place,
@@ -144,7 +203,7 @@ public sealed partial class DigestService(
         var item = digest.Sections.SelectMany(s => s.Items).FirstOrDefault(i => i.ItemId == itemId);
         if (item is null || item.Blockers.All(b => b.Key != key))
         {
-            return new DraftSave(false, "That blocker is no longer in the draft (its author may have changed it). Here is the latest version.");
+            return new DraftSave(false, (await TextsForAsync(squad, leadId, cancellationToken))["Card.BlockerGone"]);
         }
 
         await cycle.SetBlockerResolvedAsync(squad.Id, week, item.MemberId, key, resolved, leadId, cancellationToken);
@@ -194,24 +253,25 @@ public sealed partial class DigestService(
 
     /// <summary>Sends the review desk to every lead, once per squad-week. Returns how many got it and how many wait for a retry.</summary>
     public Task<(int Sent, int Retrying)> SendReviewToLeadsAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken) =>
-        SendToLeadsOnceAsync(squad, week, IntentKind.ReviewDesk, "Your weeknote draft is ready to review", leadId => ReviewCardsAsync(squad, week, leadId, cancellationToken), cancellationToken);
+        SendToLeadsOnceAsync(squad, week, IntentKind.ReviewDesk, "Review.Notify", leadId => ReviewCardsAsync(squad, week, leadId, cancellationToken), cancellationToken);
 
     /// <summary>The one reminder each lead gets when the publish time comes and review is required: the header with its publish button.</summary>
     public Task<(int Sent, int Retrying)> RemindLeadsToPublishAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken) =>
-        SendToLeadsOnceAsync(squad, week, IntentKind.PublishReminder, "The weeknote is waiting for you to publish it", async leadId => [await ReviewHeaderAsync(squad, week, leadId, cancellationToken)], cancellationToken);
+        SendToLeadsOnceAsync(squad, week, IntentKind.PublishReminder, "Review.NotifyPublish", async leadId => [await ReviewHeaderAsync(squad, week, leadId, cancellationToken)], cancellationToken);
 
     /// <summary>
     /// Sends each lead their cards once per squad-week and kind: each card is its own intent, so a partial send is
     /// completed in place and never repeated. A card waiting for a retry is counted, so the step that asked stays due.
     /// </summary>
     private async Task<(int Sent, int Retrying)> SendToLeadsOnceAsync(
-        Squad squad, IsoWeek week, IntentKind kind, string summary, Func<string, Task<IReadOnlyList<AdaptiveCard>>> cardsFor, CancellationToken cancellationToken)
+        Squad squad, IsoWeek week, IntentKind kind, string summaryKey, Func<string, Task<IReadOnlyList<AdaptiveCard>>> cardsFor, CancellationToken cancellationToken)
     {
         var sent = 0;
         var retrying = 0;
         foreach (var leadId in squad.Settings.LeadIds)
         {
             IReadOnlyList<AdaptiveCard>? cards = null;
+            string? summary = null;
             var complete = true;
             for (var i = 0; cards is null || i < cards.Count; i++)
             {
@@ -219,6 +279,8 @@ public sealed partial class DigestService(
                 var record = await delivery.DeliverAsync(EntryStore.Partition(squad.Id, week), SendIntent.To(kind, leadId, index).Key, async (_, ct) =>
                 {
                     cards ??= await cardsFor(leadId);
+                    // Each lead's desk is sent on its own, so its notification line is in that lead's language.
+                    summary ??= (await TextsForAsync(squad, leadId, ct))[summaryKey];
                     return await messenger.SendToMemberAsync(squad, leadId, cards[index], summary, ct);
                 }, cancellationToken);
                 if (record.IsPending)
@@ -282,7 +344,7 @@ public sealed partial class DigestService(
             var updated = change(edits, digest);
             if (updated is null)
             {
-                return new DraftSave(false, "Another lead changed this a moment ago. Here is the latest version; make your change again if it is still needed.");
+                return new DraftSave(false, (await TextsForAsync(squad, leadId, cancellationToken))["Card.EditedMeanwhile"]);
             }
 
             if (ReferenceEquals(updated, edits))
@@ -296,11 +358,11 @@ public sealed partial class DigestService(
                 case DraftWrite.Saved:
                     return new DraftSave(true, null);
                 case DraftWrite.TooLarge:
-                    return new DraftSave(false, $"Nothing was saved: the draft's edits would pass what storage holds ({StoredText.MaxPropertyChars:N0} characters a value). Shorten the intro or restore some hidden items.");
+                    return new DraftSave(false, (await TextsForAsync(squad, leadId, cancellationToken)).Format("Card.DraftTooLarge", StoredText.MaxPropertyChars.ToString("N0", CultureInfo.InvariantCulture)));
             }
         }
 
-        return new DraftSave(false, "The draft kept changing; please try again.");
+        return new DraftSave(false, (await TextsForAsync(squad, leadId, cancellationToken))["Card.DraftBusy"]);
     }
 
     public async Task<bool> IsPublishedAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken) =>
@@ -396,23 +458,17 @@ public sealed partial class DigestService(
         // The open edition likewise, made from the same digest as the post (nothing when the squad does not publish openly).
         await openWeeknotes.SaveAsync(squad, digestNow, cancellationToken);
 
-        string? correction = null;
-        var correctionPending = false;
+        var correction = PostCorrection.None;
         if (root.Marker.ShownDraft is { } shown && shown != CycleStore.DraftVersion((await cycle.GetDraftAsync(squad.Id, week, cancellationToken)).Row))
         {
             // A correction that Teams refused or a stopped instance never made (status shows it), or an edit saved while
             // this post was on its way (its own correction found nothing in the channel yet): made now, in place.
-            var left = await CorrectPublishedAsync(squad, week, cancellationToken);
-            correctionPending = left is not null;
-            correction = left ?? (root.State == SendState.Sent ? "It shows the edits made while it was being posted." : "It now shows the latest version of the draft.");
+            var left = await CorrectAsync(squad, week, cancellationToken);
+            correction = left != PostCorrection.None ? left : root.State == SendState.Sent ? PostCorrection.ShowsEditsMadeWhilePosting : PostCorrection.ShowsLatest;
         }
 
         var state = root.State == SendState.Sent ? PublishState.Published : PublishState.AlreadyPublished;
-        var partsLine = pending > 0 ? $"{pending} part(s) of the weeknote wait to be posted in its thread; retrying automatically." : null;
-        return new PublishResult(state, edition, partsLine is null ? correction : correction is null ? partsLine : partsLine + " " + correction, pending)
-        {
-            CorrectionPending = correctionPending,
-        };
+        return new PublishResult(state, edition, null, pending) { Correction = correction };
     }
 
     /// <summary>
@@ -433,8 +489,12 @@ public sealed partial class DigestService(
     /// (perhaps hidden) item. When two corrections race, the one that finishes last sees the draft moved on and
     /// updates again, so the channel always ends on the latest version.
     /// </summary>
-    /// <returns>Null when the channel shows the latest version; otherwise what the lead should know.</returns>
-    public async Task<string?> CorrectPublishedAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
+    /// <returns>Null when the channel shows the latest version; otherwise what the lead should know, in <paramref name="texts"/>' language.</returns>
+    public async Task<string?> CorrectPublishedAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken, Texts? texts = null) =>
+        (await CorrectAsync(squad, week, cancellationToken)).Describe(texts ?? Texts.English);
+
+    /// <summary>As <see cref="CorrectPublishedAsync"/>, saying how it ended rather than what to tell the lead.</summary>
+    private async Task<PostCorrection> CorrectAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken)
     {
         // The channel's copy is the bot's own work, not the lead's answer: it never takes a slot ahead of anyone's turn.
         using var background = ConnectorTraffic.Use(ConnectorPriority.Background);
@@ -445,12 +505,12 @@ public sealed partial class DigestService(
             // The post is on its way, made from an earlier draft: the publish that sends it compares the draft once it is
             // in and corrects it; should that instance stop first, the publish step, due again, does.
             await cycle.ReopenStepAsync(squad.Id, week, CycleStep.Publish, cancellationToken);
-            return "Saved. The weeknote is being posted right now; the channel post will show this change once it is in.";
+            return PostCorrection.PostBeingSent;
         }
 
         if (post is not { State: MarkerStates.Sent, ConversationId: not null, ActivityId: not null })
         {
-            return null;
+            return PostCorrection.None;
         }
 
         // The publish step runs again on the next tick (inside its catch-up window): should this correction not reach
@@ -529,13 +589,13 @@ public sealed partial class DigestService(
             {
                 // Last, so that a failure anywhere before leaves the post reported as out of date (status, publish).
                 await cycle.MarkPostShowsAsync(squad.Id, week, CycleStore.DraftVersion(draftBefore), cancellationToken);
-                return null;
+                return PostCorrection.None;
             }
 
-            return "Saved, but Teams did not take the update of the channel post: it may still show the earlier version. Say **publish** (or make any change) to try again; **status** shows it until then.";
+            return PostCorrection.NotTaken;
         }
 
-        return "The draft kept changing while the channel post was being updated; make your change again to be sure the channel shows it.";
+        return PostCorrection.KeptChanging;
     }
 
     /// <summary>The Markdown weeknote: the published edition when there is one, else the current draft.</summary>

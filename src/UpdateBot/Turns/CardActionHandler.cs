@@ -47,7 +47,7 @@ public sealed class CardActionHandler(
             services.GetRequiredService<UpdateBot.Questions.QuestionService>().AskAsync(squad, data.Week, itemId, turn.UserId, turn.UserName, question, ct), turnOptions.Value.InvokeDeadline, cancellationToken);
         return new CardActionResult(null, asking.IsCompleted
             ? await asking
-            : "Your question is on its way to the item's author (Teams is busy). Nobody else sees it; their answer will be posted as a reply to this weeknote.");
+            : turn.Texts["Card.AskBusy"]);
     }
 
     /// <summary>The item's author answers a reader's question on its 1:1 card; the answer goes to the weeknote's thread.</summary>
@@ -58,7 +58,7 @@ public sealed class CardActionHandler(
             services.GetRequiredService<UpdateBot.Questions.QuestionService>().AnswerAsync(squad, data.AskedWeek, data.QuestionId, turn.UserId, data.TypedAnswer(), ct), turnOptions.Value.InvokeDeadline, cancellationToken);
         if (!answering.IsCompleted)
         {
-            return new CardActionResult(null, "Your answer is saved and on its way to the weeknote's thread (Teams is busy).");
+            return new CardActionResult(null, turn.Texts["Card.AnswerBusy"]);
         }
 
         var reply = await answering;
@@ -72,53 +72,53 @@ public sealed class CardActionHandler(
     {
         if (CardRoutes.Find(verb) is not { } route)
         {
-            return CardAdmission.Refuse(CardActionResult.BadRequest("This card sent an action I don't know. Nothing was changed."), null);
+            return CardAdmission.Refuse(CardActionResult.BadRequest(turn.Texts["Card.UnknownAction"]), null);
         }
 
         var from = ConversationOf(turn);
         if ((route.From & from) == CardConversations.None)
         {
             return CardAdmission.Refuse(CardActionResult.Refused(route.From == CardConversations.Personal
-                ? "This card only works in your own chat with me. Nothing was changed."
-                : "This card doesn't work here. Nothing was changed."), route);
+                ? turn.Texts["Card.OwnChatOnly"]
+                : turn.Texts["Card.NotHere"]), route);
         }
 
         var (typed, problem) = route.Read(data);
         if (typed is null || typed.SquadId.Length is 0 or > MaxSquadIdLength || typed.SquadId.Any(char.IsControl))
         {
-            return CardAdmission.Refuse(CardActionResult.BadRequest($"This card could not be read ({problem ?? "it names no squad"}). Nothing was changed; ask for a fresh card."), route);
+            return CardAdmission.Refuse(CardActionResult.BadRequest(turn.Texts.Format("Card.Unreadable", problem ?? turn.Texts["Card.NoSquadNamed"])), route);
         }
 
         if (turn.UserId.Length == 0)
         {
-            return CardAdmission.Refuse(CardActionResult.Refused("I can't tell who pressed that. Nothing was changed."), route);
+            return CardAdmission.Refuse(CardActionResult.Refused(turn.Texts["Card.WhoPressed"]), route);
         }
 
         // A personal card action is answered in the chat it came from: it must be the sender's own 1:1 chat with the
         // bot (the one their cards are sent to), not a chat id they chose.
         if (from == CardConversations.Personal && !await conversations.IsOwnChatAsync(turn.UserId, turn.ConversationId, cancellationToken))
         {
-            return CardAdmission.Refuse(CardActionResult.Refused("This card only works in your own chat with me. Nothing was changed."), route);
+            return CardAdmission.Refuse(CardActionResult.Refused(turn.Texts["Card.OwnChatOnly"]), route);
         }
 
         var squad = await squads.GetAsync(typed.SquadId, cancellationToken);
         if (squad is null)
         {
-            return CardAdmission.Refuse(CardActionResult.BadRequest("This card belongs to a squad I no longer know (the app may have been removed from the team)."), route);
+            return CardAdmission.Refuse(CardActionResult.BadRequest(turn.Texts["Card.SquadGone"]), route);
         }
 
         var refusal = route.Audience switch
         {
-            CardAudience.Lead => squad.IsLead(turn.UserId) ? null : "Only a squad lead can review or publish the weeknote.",
+            CardAudience.Lead => squad.IsLead(turn.UserId) ? null : turn.Texts["Card.LeadOnly"],
             CardAudience.LeadOrFirstSetup => await SetupRefusalAsync(turn, squad, cancellationToken),
             CardAudience.Reader => string.Equals(turn.TeamId, squad.Id, StringComparison.Ordinal)
                 && string.Equals(turn.TenantId, squad.TenantId, StringComparison.OrdinalIgnoreCase)
                 && await directory.IsMemberOrLeadAsync(squad, turn.UserId, cancellationToken)
                     ? null
-                    : $"Only people in {squad.Settings.Name}'s team can ask about its weeknote. Nothing was sent.",
+                    : turn.Texts.Format("Card.ReaderOnly", squad.Settings.Name),
             _ => await directory.IsMemberOrLeadAsync(squad, turn.UserId, cancellationToken)
                 ? null
-                : $"You're not on {squad.Settings.Name}'s roster, so you can't answer for it.",
+                : turn.Texts.Format("Card.NotOnRoster", squad.Settings.Name),
         };
         return refusal is null
             ? CardAdmission.Accept(new CardActionRequest(turn, route, squad, typed))
@@ -133,7 +133,7 @@ public sealed class CardActionHandler(
             var current = WeekWindow.CurrentWeek(request.Squad, time.GetUtcNow());
             if (week < current.Previous() || week > current.Next())
             {
-                return new CardActionResult(null, "That week is long closed.");
+                return new CardActionResult(null, request.Turn.Texts["Card.LongClosed"]);
             }
         }
 
@@ -142,7 +142,7 @@ public sealed class CardActionHandler(
         {
             // An old desk card acts only on its own week, and only while that week can still be reviewed or corrected:
             // it can never publish a week long gone under a new number.
-            return new CardActionResult(null, $"This review card is for week {deskWeek}, which can no longer be reviewed or published. Nothing was changed. Say **preview** for the current draft.");
+            return new CardActionResult(null, request.Turn.Texts.Format("Card.OldDesk", deskWeek, Commands.Word(CommandKind.Preview, request.Turn.Language)));
         }
 
         return await request.Route.RunAsync(this, request, cancellationToken);
@@ -163,7 +163,7 @@ public sealed class CardActionHandler(
             {
                 if (value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
                 {
-                    return CardActionResult.BadRequest($"This card sent something other than text for {section.Title}. Nothing was changed.");
+                    return CardActionResult.BadRequest(request.Turn.Texts.Format("Card.NotText", section.Title));
                 }
 
                 typed[id] = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
@@ -217,7 +217,7 @@ public sealed class CardActionHandler(
         var (turn, squad) = (request.Turn, request.Squad);
         if (await people.TakeChoiceAsync(turn.UserId, data.Token, cancellationToken) is not { } text)
         {
-            return new CardActionResult(null, "That choice was already made, or it waited more than a day. Nothing was changed; say it again if it is still needed.");
+            return new CardActionResult(null, turn.Texts["Card.ChoiceGone"]);
         }
 
         var choice = new SquadChoice(data.All ? null : squad, data.All);
@@ -254,45 +254,45 @@ public sealed class CardActionHandler(
 
         // A card built from older settings never overwrites newer ones silently (nor brings back a removed lead): the
         // lead sees what their card would change and saves again from the settings as they are now.
-        if (data.Version != squad.SettingsVersion && SetupCards.Differences(squad.Settings, input, leads, roster) is { Count: > 0 } differences)
+        if (data.Version != squad.SettingsVersion && SetupCards.Differences(squad.Settings, input, leads, roster, turn.Texts) is { Count: > 0 } differences)
         {
-            return new CardActionResult(SetupCards.Form(squad, null, [SetupCards.ChangedSinceCard, .. differences], roster), null);
+            return new CardActionResult(SetupCards.Form(squad, null, [turn.Texts["Setup.ChangedSinceCard"], .. differences], roster, texts: turn.Texts), null);
         }
 
         var result = SettingsValidation.Validate(input, squad.Settings, leads);
         var errors = result.Errors.ToList();
         if (leads.Count == 0)
         {
-            errors.Add("Choose at least one lead.");
+            errors.Add(turn.Texts["Setup.ChooseLead"]);
         }
 
         if (!result.IsValid || errors.Count > 0)
         {
             // Nothing is saved; the card comes back with everything the lead typed and what to fix.
-            return new CardActionResult(SetupCards.Form(squad, input, errors, roster, data.Leads), null);
+            return new CardActionResult(SetupCards.Form(squad, input, errors, roster, data.Leads, turn.Texts), null);
         }
 
         switch (await squads.TrySaveSettingsAsync(squad, result.Settings!, cancellationToken))
         {
             case SettingsWrite.SlugTaken:
-                return new CardActionResult(SetupCards.Form(squad, input, [$"Another squad's open weeknote already has the web address name '{result.Settings!.EffectiveOpenSlug}'. Choose another; nothing was saved."], roster, data.Leads), null);
+                return new CardActionResult(SetupCards.Form(squad, input, [turn.Texts.Format("Setup.SlugTaken", result.Settings!.EffectiveOpenSlug)], roster, data.Leads, turn.Texts), null);
             case SettingsWrite.Conflict:
                 var latest = await squads.GetAsync(squad.Id, cancellationToken) ?? squad;
-                return new CardActionResult(SetupCards.Form(latest, null, ["Another lead saved the settings a moment ago. Here they are; change them again if needed."], roster), null);
+                return new CardActionResult(SetupCards.Form(latest, null, [turn.Texts["Setup.Conflict"]], roster, texts: turn.Texts), null);
         }
 
         // Consent follows the data: turning Publish openly off takes the pages down; a new address moves them.
         await openWeeknotes.SettingsChangedAsync(squad, result.Settings!, cancellationToken);
 
-        var next = await NextStepLineAsync(squad, result.Settings!, cancellationToken);
-        return new CardActionResult(SetupCards.Saved(result.Settings!, turn.UserName, next, squad.Settings), "Settings saved. " + next);
+        var next = await NextStepLineAsync(squad, result.Settings!, turn.Texts, cancellationToken);
+        return new CardActionResult(SetupCards.Saved(result.Settings!, turn.UserName, next, squad.Settings, turn.Texts), turn.Texts.Format("Setup.Saved", next));
     }
 
     /// <summary>
     /// What the saved schedule does next, said plainly: the steps of this week it put in the past (they run now, as the
     /// scheduler treats them as due from the save: <see cref="WeeklySchedule.BecameDueAt"/>), then the next step's time.
     /// </summary>
-    private async Task<string> NextStepLineAsync(Squad before, SquadSettings settings, CancellationToken cancellationToken)
+    private async Task<string> NextStepLineAsync(Squad before, SquadSettings settings, UpdateBot.Localisation.Texts t, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var zone = TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZoneId);
@@ -303,15 +303,15 @@ public sealed class CardActionHandler(
             if (SquadWeek.Of(before.SquadId, settings, zone, step.Week, published: false).StepSendsAt(step.Step, now)
                 && !await cycle.IsStepDoneAsync(before.Id, step.Week, step.Step, cancellationToken))
             {
-                runNow.Add(SetupCards.StepLabel(step.Step));
+                runNow.Add(SetupCards.StepLabel(step.Step, t));
             }
         }
 
         var upcoming = WeeklySchedule.NextStep(settings.Schedule, zone, now);
-        var nextLine = $"Next: {SetupCards.StepLabel(upcoming.Step)} on {PromptCards.FormatLocal(upcoming.DueAt, zone)}.";
+        var nextLine = t.Format("Setup.Next", SetupCards.StepLabel(upcoming.Step, t), PromptCards.FormatLocal(upcoming.DueAt, zone, t));
         return runNow.Count == 0
             ? nextLine
-            : $"This week's {string.Join(", ", runNow)} time has already passed, so {(runNow.Count == 1 ? "it runs" : "they run")} now. {nextLine}";
+            : t.Format(runNow.Count == 1 ? "Setup.RunNow.One" : "Setup.RunNow.Many", string.Join(", ", runNow), nextLine);
     }
 
     internal async Task<CardActionResult> RefreshReviewAsync(CardActionRequest request, ReviewRefreshData data, CancellationToken cancellationToken) =>
@@ -323,8 +323,8 @@ public sealed class CardActionHandler(
         var publishing = await background.RunWithinAsync((services, ct) =>
             services.GetRequiredService<DigestService>().PublishByLeadAsync(request.Squad, data.Week, request.Turn.UserName, ct), turnOptions.Value.InvokeDeadline, cancellationToken);
         var message = publishing.IsCompleted
-            ? (await publishing).Describe()
-            : "Publishing: Teams is busy, so the weeknote goes to the channel as soon as it can. Say **status** in a minute to see it there.";
+            ? (await publishing).Describe(request.Turn.Texts)
+            : request.Turn.Texts.Format("Card.PublishBusy", Commands.Word(CommandKind.Status, request.Turn.Language));
         var header = await digests.ReviewHeaderAsync(request.Squad, data.Week, request.Turn.UserId, cancellationToken);
         return new CardActionResult(header, message);
     }
@@ -334,7 +334,7 @@ public sealed class CardActionHandler(
     /// cards name their item by its stable id (member and section), never by its place on the desk, so such an action
     /// is refused rather than applied to whatever item is there now.
     /// </summary>
-    internal const string ItemGone = "That item is no longer in the draft (its author withdrew or erased it, or left the squad), so nothing was changed. Here is the draft as it is now.";
+    private static string ItemGone(CardActionRequest request) => request.Turn.Texts["Card.ItemGone"];
 
     private static bool InDraft(Digest digest, string itemId) => digest.Sections.Any(s => s.Items.Any(i => i.ItemId == itemId));
 
@@ -362,7 +362,7 @@ public sealed class CardActionHandler(
 
             return edits with { HiddenItemIds = hidden };
         }, cancellationToken);
-        return await ReviewCardAsync(request, data.Week, data.ItemId, gone ? ItemGone : problem, cancellationToken);
+        return await ReviewCardAsync(request, data.Week, data.ItemId, gone ? ItemGone(request) : problem, cancellationToken);
     }
 
     /// <summary>
@@ -392,7 +392,7 @@ public sealed class CardActionHandler(
 
             return edits with { WithheldItemIds = withheld };
         }, cancellationToken);
-        return await ReviewCardAsync(request, data.Week, data.ItemId, gone ? ItemGone : problem, cancellationToken);
+        return await ReviewCardAsync(request, data.Week, data.ItemId, gone ? ItemGone(request) : problem, cancellationToken);
     }
 
     /// <summary>A lead marks one of a member's blockers resolved on the desk, or reopens it.</summary>
@@ -407,7 +407,7 @@ public sealed class CardActionHandler(
     {
         if (data.Inputs?.GetValueOrDefault(data.InputId) is { ValueKind: not (JsonValueKind.String or JsonValueKind.Null or JsonValueKind.Undefined) })
         {
-            return CardActionResult.BadRequest("This card sent something other than text for the item. Nothing was changed.");
+            return CardActionResult.BadRequest(request.Turn.Texts["Card.ItemNotText"]);
         }
 
         var text = AnswerText.Clean(data.Inputs?.GetValueOrDefault(data.InputId) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null);
@@ -416,7 +416,7 @@ public sealed class CardActionHandler(
         var gone = false;
         if (text.Length == 0 || AnswerText.CheckLength("This item", text) is not null)
         {
-            problem = text.Length == 0 ? "An item can't be empty; hide it instead." : AnswerText.CheckLength("This item", text);
+            problem = text.Length == 0 ? request.Turn.Texts["Card.ItemEmpty"] : AnswerText.CheckLength("This item", text);
         }
         else
         {
@@ -443,7 +443,7 @@ public sealed class CardActionHandler(
 
         if (gone)
         {
-            return await ReviewCardAsync(request, data.Week, data.ItemId, ItemGone, cancellationToken);
+            return await ReviewCardAsync(request, data.Week, data.ItemId, ItemGone(request), cancellationToken);
         }
 
         if (changedSinceCard is not null)
@@ -451,7 +451,7 @@ public sealed class CardActionHandler(
             var card = await digests.ReviewItemCardAsync(request.Squad, data.Week, request.Turn.UserId, data.ItemId, cancellationToken);
             return new CardActionResult(
                 ReviewCards.ChangedSinceCard(card, changedSinceCard.Text, text, await digests.TextsForAsync(request.Squad, request.Turn.UserId, cancellationToken)),
-                "Another lead changed this, or its author did, since your card was built; your text was not saved. The card shows both; edit again to keep yours.");
+                request.Turn.Texts["Card.ChangedSince"]);
         }
 
         return await ReviewCardAsync(request, data.Week, data.ItemId, problem, cancellationToken);
@@ -501,10 +501,10 @@ public sealed class CardActionHandler(
     private async Task<string?> CorrectWithinDeadlineAsync(CardActionRequest request, IsoWeek week, CancellationToken cancellationToken)
     {
         var correcting = await background.RunWithinAsync((services, ct) =>
-            services.GetRequiredService<DigestService>().CorrectPublishedAsync(request.Squad, week, ct), turnOptions.Value.InvokeDeadline, cancellationToken);
+            services.GetRequiredService<DigestService>().CorrectPublishedAsync(request.Squad, week, ct, request.Turn.Texts), turnOptions.Value.InvokeDeadline, cancellationToken);
         return correcting.IsCompleted
             ? await correcting
-            : "Saved. The channel post is being updated (Teams is busy); **status** shows it as showing an earlier version until it is.";
+            : request.Turn.Texts.Format("Card.Correcting", Commands.Word(CommandKind.Status, request.Turn.Language));
     }
 
     /// <summary>The review card the action came from: the item card holding <paramref name="itemId"/>, else the header.</summary>
@@ -522,12 +522,12 @@ public sealed class CardActionHandler(
         // Until someone is a lead (an install whose installer Teams did not name), the first person to save becomes one.
         if (squad.Settings.LeadIds.Count > 0)
         {
-            return squad.IsLead(turn.UserId) ? null : "Only a squad lead can change the settings.";
+            return squad.IsLead(turn.UserId) ? null : turn.Texts["Card.SetupLeadOnly"];
         }
 
         return string.Equals(turn.TenantId, squad.TenantId, StringComparison.OrdinalIgnoreCase) && await directory.IsMemberOrLeadAsync(squad, turn.UserId, cancellationToken)
             ? null
-            : "Only a member of this team can set the squad up.";
+            : turn.Texts["Card.SetupMemberOnly"];
     }
 
     private static CardConversations ConversationOf(Turn turn) =>

@@ -140,7 +140,7 @@ public sealed class CommandHandler(
 
         if (!squad.IsConfigured && command.Kind is not CommandKind.Settings)
         {
-            await ReplyAsync(turn, SetupCards.Form(squad, null, [turn.Texts["Lead.SetUpFirst"]], await members.ListAsync(squad.Id, cancellationToken)), cancellationToken);
+            await ReplyAsync(turn, SetupCards.Form(squad, null, [turn.Texts["Lead.SetUpFirst"]], await members.ListAsync(squad.Id, cancellationToken), texts: turn.Texts), cancellationToken);
             return;
         }
 
@@ -165,7 +165,7 @@ public sealed class CommandHandler(
                 // "Now" means now for everyone, whatever their own clock (the schedule waits for each member's time).
                 var report = await runner.RunAsync(squad, week, step, cancellationToken, now: true);
                 var what = turn.Texts[step == CycleStep.Open ? "Lead.Prompts" : "Lead.Reminders"];
-                await ReplyTextAsync(turn, turn.Texts.Format("Lead.StepReport", what, squad.Settings.Name, week, report.Describe(), Commands.Word(CommandKind.Status, turn.Language)), cancellationToken);
+                await ReplyTextAsync(turn, turn.Texts.Format("Lead.StepReport", what, squad.Settings.Name, week, report.Describe(turn.Texts), Commands.Word(CommandKind.Status, turn.Language)), cancellationToken);
                 break;
             }
 
@@ -192,7 +192,7 @@ public sealed class CommandHandler(
             case CommandKind.Publish:
             {
                 var result = await digests.PublishByLeadAsync(squad, week, turn.UserName, cancellationToken);
-                await ReplyTextAsync(turn, result.Describe(), cancellationToken);
+                await ReplyTextAsync(turn, result.Describe(turn.Texts), cancellationToken);
                 break;
             }
 
@@ -212,7 +212,7 @@ public sealed class CommandHandler(
                     : await digests.ExportAsync(squad, exportWeek, cancellationToken);
                 if (markdown is null)
                 {
-                    await ReplyTextAsync(turn, $"{squad.Settings.Name} does not publish openly, so there is no public weeknote. A lead can turn on **Publish openly** with **settings**.", cancellationToken);
+                    await ReplyTextAsync(turn, turn.Texts.Format("Export.NotOpen", squad.Settings.Name, Commands.Word(CommandKind.Settings, turn.Language)), cancellationToken);
                     break;
                 }
 
@@ -229,15 +229,15 @@ public sealed class CommandHandler(
             case CommandKind.History:
             {
                 var history = await digests.HistoryAsync(squad, cancellationToken);
-                await ReplyAsync(turn, HistoryCards.History(squad.Settings.Name, history, e => squad.LinkToPost(e.ActivityId)), cancellationToken);
+                await ReplyAsync(turn, HistoryCards.History(squad.Settings.Name, history, e => squad.LinkToPost(e.ActivityId), turn.Texts), cancellationToken);
                 break;
             }
 
             case CommandKind.Settings:
-                await ReplyAsync(turn, SetupCards.Form(squad, null, [], await members.ListAsync(squad.Id, cancellationToken)), cancellationToken);
+                await ReplyAsync(turn, SetupCards.Form(squad, null, [], await members.ListAsync(squad.Id, cancellationToken), texts: turn.Texts), cancellationToken);
                 break;
             case CommandKind.Glossary:
-                await ReplyTextAsync(turn, await GlossaryAsync(squad, GlossaryChange.Read(command.Argument), cancellationToken), cancellationToken);
+                await ReplyTextAsync(turn, await GlossaryAsync(squad, GlossaryChange.Read(command.Argument), turn.Texts, cancellationToken), cancellationToken);
                 break;
             case CommandKind.Headings:
                 await ReplyTextAsync(turn, await HeadingsAsync(turn, squad, Languages.ParseHeadings(command.Argument), cancellationToken), cancellationToken);
@@ -259,7 +259,7 @@ public sealed class CommandHandler(
     }
 
     /// <summary>Lists the squad's glossary, or adds or removes one acronym (the plain-English check on the review desk uses it).</summary>
-    private async Task<string> GlossaryAsync(Squad squad, GlossaryChange? change, CancellationToken cancellationToken)
+    private async Task<string> GlossaryAsync(Squad squad, GlossaryChange? change, Localisation.Texts t, CancellationToken cancellationToken)
     {
         if (change is { Problem: { } problem })
         {
@@ -282,18 +282,18 @@ public sealed class CommandHandler(
             : squad.Settings.Glossary;
         if (glossary is null)
         {
-            return "Nothing was saved: the glossary is full. Remove an entry you no longer need with **glossary remove …**.";
+            return t.Format("Glossary.Full", Commands.Word(CommandKind.Glossary, t.Language));
         }
 
         var said = change switch
         {
-            { Acronym: { } a, Expansion: { } e } => $"Added to {squad.Settings.Name}'s glossary: {a} = {e}. The review desk now suggests it where {a} is not explained.\n\n",
-            { Acronym: { } a } => $"{a} is not in {squad.Settings.Name}'s glossary now.\n\n",
+            { Acronym: { } a, Expansion: { } e } => t.Format("Glossary.Added", squad.Settings.Name, a, e) + "\n\n",
+            { Acronym: { } a } => t.Format("Glossary.Removed", a, squad.Settings.Name) + "\n\n",
             _ => "",
         };
         return said + (glossary.Count == 0
-            ? $"{squad.Settings.Name}'s glossary is empty. Add an acronym with **glossary add ICB = integrated care board**; the review desk also knows common ones (such as DPIA and IG)."
-            : $"{squad.Settings.Name}'s glossary:\n\n" + string.Join("\n", glossary.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"- {g.Key} = {g.Value}")));
+            ? t.Format("Glossary.Empty", squad.Settings.Name, Commands.Word(CommandKind.Glossary, t.Language))
+            : t.Format("Glossary.List", squad.Settings.Name) + "\n\n" + string.Join("\n", glossary.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"- {g.Key} = {g.Value}")));
     }
 
     private static string NotALead(Squad? squad, Localisation.Texts t) => squad is null
