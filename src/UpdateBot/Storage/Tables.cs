@@ -195,67 +195,57 @@ public static class TableClientExtensions
     /// batch fails (a row was added meanwhile: one 409 fails them all), that batch's rows are added one by one and the
     /// rows already there are left as they are. Returns the rows this call added.
     /// </summary>
-    public static async Task<IReadOnlyList<T>> AddInBatchesAsync<T>(this TableClient table, IEnumerable<T> rows, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<T>> AddInBatchesAsync<T>(this TableClient table, IEnumerable<T> rows, CancellationToken cancellationToken)
+        where T : ITableEntity =>
+        table.InBatchesAsync(rows, TableTransactionActionType.Add, row => table.TryAddAsync(row, cancellationToken), cancellationToken);
+
+    /// <summary>Deletes rows in entity-group transactions; a batch that meets a row gone meanwhile (one 404 fails them all) deletes the rest one by one. Returns how many went.</summary>
+    public static async Task<int> DeleteInBatchesAsync(this TableClient table, IEnumerable<ITableEntity> rows, CancellationToken cancellationToken) =>
+        (await table.InBatchesAsync(rows, TableTransactionActionType.Delete, async row =>
+        {
+            try
+            {
+                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return false;
+            }
+        }, cancellationToken)).Count;
+
+    /// <summary>
+    /// The service's batch limits in one place: at most <see cref="MaxTransactionActions"/> rows, one partition, each row
+    /// once, per transaction. A transaction that fails as a whole is done row by row with <paramref name="oneByOne"/>
+    /// (true when that row was done). Returns the rows done.
+    /// </summary>
+    private static async Task<IReadOnlyList<T>> InBatchesAsync<T>(this TableClient table, IEnumerable<T> rows, TableTransactionActionType action, Func<T, Task<bool>> oneByOne, CancellationToken cancellationToken)
         where T : ITableEntity
     {
-        var added = new List<T>();
+        var done = new List<T>();
         foreach (var partition in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
         {
             foreach (var chunk in partition.DistinctBy(r => r.RowKey, StringComparer.Ordinal).Chunk(MaxTransactionActions))
             {
                 try
                 {
-                    await table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)), cancellationToken);
-                    added.AddRange(chunk);
+                    await table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(action, r, ETag.All)), cancellationToken);
+                    done.AddRange(chunk);
                 }
                 catch (TableTransactionFailedException)
                 {
                     foreach (var row in chunk)
                     {
-                        if (await table.TryAddAsync(row, cancellationToken))
+                        if (await oneByOne(row))
                         {
-                            added.Add(row);
+                            done.Add(row);
                         }
                     }
                 }
             }
         }
 
-        return added;
-    }
-
-    /// <summary>Deletes rows in entity-group transactions: at most 100 rows, one partition each (the service's batch limits).</summary>
-    public static async Task<int> DeleteInBatchesAsync(this TableClient table, IEnumerable<ITableEntity> rows, CancellationToken cancellationToken)
-    {
-        var deleted = 0;
-        foreach (var partition in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
-        {
-            foreach (var chunk in partition.DistinctBy(r => r.RowKey, StringComparer.Ordinal).Chunk(MaxTransactionActions))
-            {
-                try
-                {
-                    await table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken);
-                    deleted += chunk.Length;
-                }
-                catch (TableTransactionFailedException)
-                {
-                    // A row went meanwhile (404 fails the whole batch): delete the rest one by one.
-                    foreach (var row in chunk)
-                    {
-                        try
-                        {
-                            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
-                            deleted++;
-                        }
-                        catch (RequestFailedException e) when (e.Status == 404)
-                        {
-                        }
-                    }
-                }
-            }
-        }
-
-        return deleted;
+        return done;
     }
 
     public static async Task<List<T>> QueryPartitionAsync<T>(this TableClient table, string partitionKey, CancellationToken cancellationToken)
