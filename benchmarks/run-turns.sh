@@ -8,6 +8,7 @@
 #   benchmarks/run-turns.sh                       # 3 rounds of 10 s each per comparison
 #   benchmarks/run-turns.sh --duration 20 --rounds 5 --connections 32
 #   SEED_SQUADS=20 SEED_WEEKS=4 benchmarks/run-turns.sh --duration 2 --rounds 1 --warmup 1   # a smoke run
+#   TURNS_PART=peer benchmarks/run-turns.sh       # only the first part (help beside the peer); TURNS_PART=stores only the second
 # Every extra argument goes to the load driver (the benchmark program's `drive` mode, benchmarks/UpdateBot.Benchmarks/TurnDriver.cs).
 set -euo pipefail
 LOG_TAG=run-turns
@@ -85,12 +86,16 @@ start_bg "$LOGS/peer.log" node "$BENCH/peer-bot.mjs" "$peer_port" "$LOGS/help-ca
 wait_until 30 "the peer bot" "$BG_PID" port_open "$peer_port" || exit 1
 peer="http://127.0.0.1:$peer_port/api/messages" peer_pid=$BG_PID
 
+TURNS_PART=${TURNS_PART:-all}
+if [[ $TURNS_PART != stores ]]; then
 log "help, Teams' send limits lifted: UpdateBot vs botbuilder CloudAdapter"
 drive --target "updatebot=$lifted" --target "botbuilder=$peer" --pid "updatebot=$lifted_pid" --pid "botbuilder=$peer_pid" \
   --service-url "$service_url" "$@"
 log "help, default limits (30 requests/s, 7 per conversation per second): UpdateBot vs botbuilder CloudAdapter"
 drive --target "updatebot=$default" --target "botbuilder=$peer" --pid "updatebot=$default_pid" --pid "botbuilder=$peer_pid" \
   --service-url "$service_url" "$@"
+fi
+[[ $TURNS_PART != peer ]] || exit 0
 
 # seed PREFIX SQUADS WEEKS: the benchmark squad (50 members, the driver's 32 among them, bench-user-0 leads), SQUADS more
 # squads of SEED_MEMBERS, all with WEEKS weeks of answers and editions, through the service's own stores. Sets SEEDED.
