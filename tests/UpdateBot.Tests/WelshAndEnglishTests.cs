@@ -395,6 +395,53 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
     }
 
     [Fact]
+    public async Task A_Welsh_speaking_reader_and_a_Welsh_speaker_who_is_not_the_author_are_answered_in_Welsh_and_the_thread_reply_follows_the_headings()
+    {
+        await using var squad = new TestSquad(tables, "edefyn", new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero));
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "penawdau y ddwy")));
+        var (submitted, _) = await host.InvokeAsync(Activities.Execute("29:ada", "Ada Lovelace", Verbs.PromptSubmit,
+            new JsonObject { ["squadId"] = TestSquad.TeamId, ["week"] = "2026-W48", ["s_highlights"] = "Shipped the roster sync" }));
+        Assert.Equal(System.Net.HttpStatusCode.OK, submitted);
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "publish")));
+        var post = Assert.Single(squad.Teams.ChannelPosts).Json!["activity"]!.AsObject();
+        var ask = FindExecute(FakeTeams.Card(post), Verbs.DigestAsk)!;
+
+        // Bo's Teams speaks Welsh: an empty box, then his question, are answered in Welsh (only he sees the reply).
+        var (_, empty) = await host.InvokeAsync(InLocale(Activities.Execute("29:bo", "Bo Diddley", Verbs.DigestAsk, (JsonObject)ask.DeepClone(), teamId: TestSquad.TeamId), "cy-GB"));
+        Assert.Equal("Ysgrifennwch eich cwestiwn yn y blwch yn gyntaf. Chafodd dim byd ei anfon.", (string?)empty?["value"]);
+        ask[(string)ask["inputId"]!] = "How long did the sync take?";
+        var (_, sent) = await host.InvokeAsync(InLocale(Activities.Execute("29:bo", "Bo Diddley", Verbs.DigestAsk, (JsonObject)ask.DeepClone(), teamId: TestSquad.TeamId), "cy-GB"));
+        Assert.StartsWith("Wedi'i anfon at Ada Lovelace, yn breifat", (string?)sent?["value"], StringComparison.Ordinal);
+
+        // Cy (Welsh) is refused Ada's question in Welsh; Ada (English) gets hers in English.
+        var answer = FindExecute(squad.Teams.SendsTo("29:ada")[^1].Json, Verbs.QuestionAnswer)!;
+        var (_, refused) = await host.InvokeAsync(InLocale(Activities.Execute("29:cy", "Cy Twombly", Verbs.QuestionAnswer, (JsonObject)answer.DeepClone()), "cy-GB"));
+        Assert.Equal("Dim ond awdur yr eitem all ateb y cwestiwn hwn. Chafodd dim byd ei bostio.", (string?)refused?["value"]);
+        answer["answer"] = "About a minute.";
+        var (_, posted) = await host.InvokeAsync(Activities.Execute("29:ada", "Ada Lovelace", Verbs.QuestionAnswer, answer));
+        Assert.Contains("Posted as a reply to the weeknote", FakeTeams.Text(posted?["value"]), StringComparison.Ordinal);
+
+        // The reply in the thread speaks the post's heading languages, Welsh first; the words are as written.
+        var reply = FakeTeams.Text(Assert.Single(squad.Teams.Requests, r => r.Succeeded && r.Method == HttpMethod.Post && Uri.UnescapeDataString(r.Path).Contains(";messageid=", StringComparison.Ordinal) && r.Body.Contains("About a minute.", StringComparison.Ordinal)).Json);
+        Assert.Contains("Gofynnodd **Bo Diddley** i **Ada Lovelace** am: / **Bo Diddley** asked **Ada Lovelace** about:", reply, StringComparison.Ordinal);
+        Assert.Contains("Atebodd **Ada Lovelace**: / **Ada Lovelace** answered:", reply, StringComparison.Ordinal);
+        Assert.Contains("How long did the sync take?", reply, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_thread_reply_is_in_English_alone_or_Welsh_alone_as_the_headings_say()
+    {
+        var question = new QuestionRow { AskerName = "Bo Diddley", AuthorName = "Ada Lovelace", Question = "Why?", Answer = "Because." };
+        string Text(HeadingLanguages headings) => FakeTeams.Text(JsonNode.Parse(CardJson.Serialize(QuestionCards.InThread(question, null, headings))));
+        Assert.Contains("**Bo Diddley** asked **Ada Lovelace**:", Text(HeadingLanguages.English), StringComparison.Ordinal);
+        Assert.DoesNotContain("Gofynnodd", Text(HeadingLanguages.English), StringComparison.Ordinal);
+        Assert.Contains("Gofynnodd **Bo Diddley** i **Ada Lovelace**:", Text(HeadingLanguages.Welsh), StringComparison.Ordinal);
+        Assert.DoesNotContain("asked", Text(HeadingLanguages.Welsh), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_Welsh_speaking_lead_is_notified_and_answered_in_Welsh_when_a_desk_click_finds_its_item_gone()
     {
         await using var squad = new TestSquad(tables, "clic", ThursdayNoon);
