@@ -114,6 +114,13 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
     [InlineData("iaith Gymraeg", CommandKind.Language)]
     [InlineData("language English", CommandKind.Language)]
     [InlineData("Language Welsh.", CommandKind.Language)]
+    [InlineData("enw cyhoeddus cyntaf", CommandKind.PublicName)]
+    [InlineData("enw cyhoeddus enw llawn ym mhobman", CommandKind.PublicName)]
+    [InlineData("enw cyhoeddus tîm", CommandKind.PublicName)]
+    [InlineData("public name aelod o'r tîm ymhobman", CommandKind.PublicName)]
+    [InlineData("geirfa ychwanegu BIP = bwrdd iechyd prifysgol", CommandKind.Glossary)]
+    [InlineData("geirfa tynnu BIP", CommandKind.Glossary)]
+    [InlineData("glossary dileu BIP", CommandKind.Glossary)]
     public void Commands_are_accepted_in_both_languages(string text, CommandKind kind) => Assert.Equal(kind, Commands.Parse(text).Kind);
 
     [Theory]
@@ -126,6 +133,50 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         var command = Commands.Parse(text);
         Assert.Equal(CommandKind.Unknown, command.Kind);
         Assert.Equal(looksLike, command.LooksLike);
+    }
+
+    [Theory]
+    [InlineData("cyntaf", PublicName.FirstName, false)]
+    [InlineData("Enw Cyntaf", PublicName.FirstName, false)]
+    [InlineData("llawn ym mhobman", PublicName.FullName, true)]
+    [InlineData("tîm", PublicName.Anonymous, false)]
+    [InlineData("tim ymhobman", PublicName.Anonymous, true)]
+    [InlineData("first everywhere", PublicName.FirstName, true)]
+    [InlineData("full", PublicName.FullName, false)]
+    public void Public_name_reads_its_choice_in_either_language(string argument, PublicName name, bool everywhere) =>
+        Assert.Equal((name, everywhere), Commands.ReadPublicName(argument));
+
+    [Fact]
+    public void Glossary_reads_add_and_remove_in_Welsh_and_keeps_the_acronym_and_its_words_as_written()
+    {
+        Assert.Equal(new GlossaryChange("BIP", "bwrdd iechyd tîm"), Commands.ReadGlossary("ychwanegu BIP = bwrdd iechyd tîm"));
+        Assert.Equal(new GlossaryChange("BIP", null), Commands.ReadGlossary("tynnu BIP"));
+        Assert.Equal(new GlossaryChange("ICB", null), Commands.ReadGlossary("remove ICB"));
+        Assert.Null(Commands.ReadGlossary("ychwanegu"));
+        Assert.Equal("cyntaf", Commands.ArgumentWord("first", Language.Welsh));
+        Assert.Equal("first", Commands.ArgumentWord("first", Language.English));
+    }
+
+    [Fact]
+    public void Every_command_a_Welsh_or_English_reply_tells_people_to_say_is_one_the_bot_reads()
+    {
+        // The bold phrases that start with a command's word (in the language of the file) are what people copy.
+        foreach (var language in Enum.GetValues<Language>())
+        {
+            var t = Texts.For(language);
+            foreach (var key in new[] { "PublicName.Now", "PublicName.Now.NotChosen", "Command.DidYouMean.PublicName", "Command.DidYouMean.Glossary" })
+            {
+                var said = t.Format(key, "x", Commands.Word(CommandKind.PublicName, language), Commands.ArgumentWord("first", language));
+                var phrases = Regex.Matches(said, @"\*\*([^*]+)\*\*").Select(m => m.Groups[1].Value)
+                    .Where(p => p.StartsWith(Commands.Word(CommandKind.PublicName, language) + " ", StringComparison.Ordinal) || p.StartsWith(Commands.Word(CommandKind.Glossary, language) + " ", StringComparison.Ordinal)).ToList();
+                Assert.NotEmpty(phrases);
+                Assert.All(phrases, p => Assert.NotEqual(CommandKind.Unknown, Commands.Parse(p).Kind));
+            }
+
+            var done = t.Format("PublicName.Done", "x", Commands.Word(CommandKind.PublicName, language), Commands.ArgumentWord("first", language));
+            var everywhere = Regex.Match(done, @"\*\*([^*]+)\*\*").Groups[1].Value;
+            Assert.Equal((PublicName.FirstName, true), Commands.ReadPublicName(everywhere[Commands.Word(CommandKind.PublicName, language).Length..]));
+        }
     }
 
     [Fact]
@@ -158,6 +209,8 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.Contains("Cymorth UpdateBot", text, StringComparison.Ordinal);
         Assert.Contains("fy niweddariad", text, StringComparison.Ordinal);
         Assert.Contains("iaith Cymraeg / Saesneg", text, StringComparison.Ordinal);
+        Assert.Contains("enw cyhoeddus cyntaf / llawn / tîm", text, StringComparison.Ordinal);
+        Assert.Contains("geirfa ychwanegu BIP = bwrdd iechyd prifysgol", text, StringComparison.Ordinal);
         Assert.DoesNotContain("UpdateBot help", text, StringComparison.Ordinal);
     }
 
@@ -559,6 +612,63 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.DoesNotContain("glossary", added, StringComparison.Ordinal);
 
         host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa remove BIP"), "cy-GB")));
+        Assert.Contains("Dydy BIP ddim yng ngeirfa Platform nawr.", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task My_data_erase_my_data_and_public_name_answer_each_person_in_their_language_and_take_the_Welsh_words()
+    {
+        await using var squad = new TestSquad(tables, "fynata", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot"), "cy-GB")));
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "enw cyhoeddus"), "cy-GB")));
+        Assert.Contains("Dywedwch **enw cyhoeddus cyntaf**", LastText(squad, "29:ada"), StringComparison.Ordinal);
+
+        // The Welsh words choose, "ym mhobman" included; the reply says them back in Welsh.
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "enw cyhoeddus llawn"), "cy-GB")));
+        Assert.Contains("**enw cyhoeddus llawn ym mhobman**", LastText(squad, "29:ada"), StringComparison.Ordinal);
+        Assert.Equal(PublicName.FullName, await host.Get<PeopleStore>().GetPublicNameAsync("29:ada", CancellationToken.None));
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "enw cyhoeddus cyntaf ym mhobman"), "cy-GB")));
+        Assert.Contains("Iawn: mae nodiadau wythnos cyhoeddus yn eich enwi fel eich enw cyntaf", LastText(squad, "29:ada"), StringComparison.Ordinal);
+        Assert.Equal(PublicName.FirstName, await host.Get<PeopleStore>().GetPublicNameAsync("29:ada", CancellationToken.None));
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "fy nata"), "cy-GB")));
+        var mine = LastText(squad, "29:ada");
+        Assert.Contains("Beth mae UpdateBot yn ei gadw amdanoch chi", mine, StringComparison.Ordinal);
+        Assert.Contains("Yr iaith rwy'n siarad â chi ynddi: Cymraeg (o Teams)", mine, StringComparison.Ordinal);
+        Assert.Contains("Eich atebion wythnosol: 1 wythnos.", mine, StringComparison.Ordinal);
+        Assert.Contains("2026-W48: Wedi ateb", mine, StringComparison.Ordinal);
+        Assert.Contains("Sut cewch eich enwi mewn nodiadau wythnos cyhoeddus: eich enw cyntaf.", mine, StringComparison.Ordinal);
+        Assert.Contains("Dywedwch **dileu fy nata**", mine, StringComparison.Ordinal);
+        Assert.DoesNotContain("What UpdateBot holds", mine, StringComparison.Ordinal);
+
+        // Bo's Teams speaks English: the same commands, in English.
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "my data"), "en-GB")));
+        var his = LastText(squad, "29:bo");
+        Assert.Contains("What UpdateBot holds about you", his, StringComparison.Ordinal);
+        Assert.Contains("The language I speak to you in: English (from Teams)", his, StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "public name tîm"), "en-GB")));
+        Assert.Contains("say **public name team everywhere**", LastText(squad, "29:bo"), StringComparison.Ordinal);
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "dileu fy nata"), "cy-GB")));
+        var erased = LastText(squad, "29:ada");
+        Assert.StartsWith("Wedi dileu: 1 wythnos o atebion", erased, StringComparison.Ordinal);
+        Assert.Contains("dywedwch **stopio**", erased, StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "erase my data"), "en-GB")));
+        Assert.StartsWith("Erased: 0 week(s) of answers", LastText(squad, "29:bo"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_Welsh_speaking_lead_adds_and_removes_a_glossary_entry_with_the_Welsh_words()
+    {
+        await using var squad = new TestSquad(tables, "geirfacy", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa ychwanegu BIP = bwrdd iechyd prifysgol"), "cy-GB")));
+        Assert.Contains("Wedi'i ychwanegu at eirfa Platform: BIP = bwrdd iechyd prifysgol", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa tynnu BIP"), "cy-GB")));
         Assert.Contains("Dydy BIP ddim yng ngeirfa Platform nawr.", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
     }
 
