@@ -130,6 +130,10 @@ public sealed class CardCatalogueTests
         {
             yield return ("question-in-thread-welsh", QuestionCards.InThread(question, question.ItemText, HeadingLanguages.Welsh), true);
         }
+        yield return ("notice-post-unconfirmed", NoticeCards.PostUnconfirmed(12, null, t), false);
+        yield return ("notice-post-refused", NoticeCards.PostRefused(12, "Forbidden: the bot is not in the conversation roster.", t), false);
+        yield return ("notice-lead-left", NoticeCards.LeadLeft("Ada Lovelace", "Platform", t), false);
+        yield return ("notice-lead-left-unnamed", NoticeCards.LeadLeft(null, "Platform", t), false);
         yield return ("history", HistoryCards.History("Platform",
         [
             new EditionRow { Edition = 2, Week = "2026-W48", Title = "Platform weeknotes — Update 2", DateRange = "23–27 Nov 2026", Participation = "7 of 9 contributed", ConversationId = "19:c;messageid=2", ActivityId = "2" },

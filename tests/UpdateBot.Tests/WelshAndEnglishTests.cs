@@ -672,6 +672,34 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.Contains("Dydy BIP ddim yng ngeirfa Platform nawr.", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Each_lead_gets_a_notice_in_their_own_language_when_Teams_refuses_the_post_or_a_lead_leaves()
+    {
+        await using var squad = new TestSquad(tables, "hysbysiad", ThursdayNoon);
+        var host = squad.StartHost();
+        var seeded = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead, "29:bo", "29:di"], autoPublish: false);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "hello"), "en-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot")));
+
+        // Teams refuses the channel post for good: Lena is told in Welsh, with the Welsh command words; Bo in English.
+        squad.Teams.ChannelPostFault = (ConnectorFault.None, System.Net.HttpStatusCode.Forbidden, 100);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "cyhoeddi"), "cy-GB")));
+        var toLena = string.Concat(squad.Teams.CardsSentTo(TestSquad.Lead).Select(FakeTeams.Text));
+        Assert.Contains("Nid oedd modd postio Diweddariad 1", toLena, StringComparison.Ordinal);
+        Assert.Contains("yna dywedwch cyhoeddi nawr yn y sgwrs hon", toLena, StringComparison.Ordinal);
+        Assert.DoesNotContain("could not be posted", toLena, StringComparison.Ordinal);
+        var toBo = string.Concat(squad.Teams.CardsSentTo("29:bo").Select(FakeTeams.Text));
+        Assert.Contains("Update 1 could not be posted", toBo, StringComparison.Ordinal);
+        Assert.Contains("then say publish now in this chat", toBo, StringComparison.Ordinal);
+
+        // Di leaves the team: each remaining lead is told, in their language.
+        squad.Teams.SetTeam(TestSquad.TeamId, TestSquad.People.Where(p => p.Id != "29:di"));
+        Assert.True(await host.InScopeAsync(sp => sp.GetRequiredService<UpdateBot.Cycle.CycleRunner>().SyncRosterAsync(seeded, CancellationToken.None)));
+        Assert.Single(squad.Teams.CardsSentTo(TestSquad.Lead), c => FakeTeams.Text(c).Contains("Dydy Di Fawcett ddim yn arweinydd Platform mwyach", StringComparison.Ordinal));
+        Assert.Single(squad.Teams.CardsSentTo("29:bo"), c => FakeTeams.Text(c).Contains("Di Fawcett is no longer a lead of Platform", StringComparison.Ordinal));
+    }
+
     private static JsonObject? FindExecute(JsonNode? node, string verb) => node switch
     {
         JsonObject o when (string?)o["type"] == "Action.Execute" && (string?)o["verb"] == verb && o["data"] is JsonObject data => (JsonObject)data.DeepClone(),
