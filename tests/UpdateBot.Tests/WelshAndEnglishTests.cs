@@ -700,6 +700,53 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.Single(squad.Teams.CardsSentTo("29:bo"), c => FakeTeams.Text(c).Contains("Di Fawcett is no longer a lead of Platform", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task The_team_welcome_and_its_setup_card_are_in_the_language_of_whoever_added_the_app_even_when_sent_later()
+    {
+        await using var squad = new TestSquad(tables, "croeso", ThursdayNoon);
+        var host = squad.StartHost();
+        squad.Teams.SetTeam(TestSquad.TeamId, TestSquad.People);
+
+        // Teams refuses the first two channel posts before writing them: the scheduler sends the welcome later, outside
+        // any turn, and it is still in the installer's language.
+        squad.Teams.ChannelPostFault = (ConnectorFault.RefusedBeforeWrite, System.Net.HttpStatusCode.OK, 2);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.TeamInstall(TestSquad.TeamId, TestSquad.Lead, "Lena Lead"), "cy-GB")));
+        Assert.Empty(squad.Teams.ChannelPosts);
+        for (var i = 0; i < 12; i++)
+        {
+            await host.TickAsync();
+            squad.Time.Advance(TimeSpan.FromMinutes(5));
+        }
+
+        var welcome = Assert.Single(squad.Teams.ChannelPosts).Json!["activity"]!;
+        var text = FakeTeams.Text(welcome);
+        Assert.Contains("Croeso i UpdateBot", text, StringComparison.Ordinal);
+        Assert.Contains("Teipiwch @UpdateBot cymorth", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(WelcomeCards.WelcomeTitle, text, StringComparison.Ordinal);
+        Assert.Equal("Mae UpdateBot yma i redeg eich diweddariad wythnosol", (string?)welcome["summary"]);
+        var setup = string.Concat(squad.Teams.Requests.Where(r => r.Succeeded && r.Method == HttpMethod.Post && r.Body.Contains("setup.save", StringComparison.Ordinal)).Select(r => FakeTeams.Text(r.Json)));
+        Assert.Contains("Gosod diweddariad wythnosol eich sgwad", setup, StringComparison.Ordinal);
+        Assert.DoesNotContain(SetupCards.SetupTitle, setup, StringComparison.Ordinal);
+
+        // Added by someone whose Teams speaks English: English.
+        await using var other = new TestSquad(tables, "welcome", ThursdayNoon);
+        var otherHost = other.StartHost();
+        other.Teams.SetTeam(TestSquad.TeamId, TestSquad.People);
+        otherHost.AssertOk(await otherHost.PostActivityAsync(InLocale(Activities.TeamInstall(TestSquad.TeamId, TestSquad.Lead, "Lena Lead"), "en-GB")));
+        var english = FakeTeams.Text(Assert.Single(other.Teams.ChannelPosts).Json);
+        Assert.Contains(WelcomeCards.WelcomeTitle, english, StringComparison.Ordinal);
+        Assert.DoesNotContain("Croeso", english, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(Language.Welsh, HeadingLanguages.English, Language.Welsh)]
+    [InlineData(Language.English, HeadingLanguages.Welsh, Language.English)]
+    [InlineData(null, HeadingLanguages.Welsh, Language.Welsh)]
+    [InlineData(null, HeadingLanguages.Both, Language.Welsh)]
+    [InlineData(null, HeadingLanguages.English, Language.English)]
+    public void What_is_said_to_a_whole_team_follows_the_installer_then_the_squads_headings_then_English(Language? installer, HeadingLanguages headings, Language expected) =>
+        Assert.Equal(expected, Languages.ForTeam(installer, headings));
+
     private static JsonObject? FindExecute(JsonNode? node, string verb) => node switch
     {
         JsonObject o when (string?)o["type"] == "Action.Execute" && (string?)o["verb"] == verb && o["data"] is JsonObject data => (JsonObject)data.DeepClone(),
