@@ -728,6 +728,11 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.Contains("Gosod diweddariad wythnosol eich sgwad", setup, StringComparison.Ordinal);
         Assert.DoesNotContain(SetupCards.SetupTitle, setup, StringComparison.Ordinal);
 
+        // Her language is hers: erasure forgets it with her id as the installer.
+        Assert.Equal(Language.Welsh, (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.InstallerLanguage);
+        await host.InScopeAsync(sp => sp.GetRequiredService<UpdateBot.Squads.PrivacyService>().EraseAsync(TestSquad.Lead, CancellationToken.None));
+        Assert.Null((await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.InstallerLanguage);
+
         // Added by someone whose Teams speaks English: English.
         await using var other = new TestSquad(tables, "welcome", ThursdayNoon);
         var otherHost = other.StartHost();
