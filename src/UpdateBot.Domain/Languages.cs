@@ -55,6 +55,13 @@ public static class Languages
         return primary.Equals("cy", StringComparison.OrdinalIgnoreCase) ? Language.Welsh : Language.English;
     }
 
+    /// <summary>
+    /// The language of what is said to a whole team at once (the welcome in the channel and its setup card), where
+    /// there is no one reader: the Teams language of whoever added the app, else the first of the squad's heading
+    /// languages (Welsh when both), which is English unless a lead chose otherwise.
+    /// </summary>
+    public static Language ForTeam(Language? installer, HeadingLanguages headings) => installer ?? Of(headings)[0];
+
     /// <summary>The one rule: a choice the person made beats what Teams says; with neither, English.</summary>
     public static Language Choose(Language? chosen, Language? fromTeams) => chosen ?? fromTeams ?? Default;
 

@@ -122,8 +122,18 @@ public sealed class CardCatalogueTests
         question.Answer = "The **difference** engine.";
         yield return ("question-answered", QuestionCards.Answered("19:team", IsoWeek.Parse("2026-W49"), question, t["Question.Posted"], texts: t), true);
         yield return ("question-answered-again", QuestionCards.Answered("19:team", IsoWeek.Parse("2026-W49"), question, t["Question.Busy"], postAgain: true, t), true);
-        yield return ("question-in-thread", QuestionCards.InThread(question, question.ItemText), true);
-        yield return ("question-in-thread-item-gone", QuestionCards.InThread(question, null), true);
+        // In the thread: the English catalogue has English headings, the Welsh one both (the longest).
+        var threadHeadings = t.Language == Language.Welsh ? HeadingLanguages.Both : HeadingLanguages.English;
+        yield return ("question-in-thread", QuestionCards.InThread(question, question.ItemText, threadHeadings), true);
+        yield return ("question-in-thread-item-gone", QuestionCards.InThread(question, null, threadHeadings), true);
+        if (t.Language == Language.Welsh)
+        {
+            yield return ("question-in-thread-welsh", QuestionCards.InThread(question, question.ItemText, HeadingLanguages.Welsh), true);
+        }
+        yield return ("notice-post-unconfirmed", NoticeCards.PostUnconfirmed(12, null, t), false);
+        yield return ("notice-post-refused", NoticeCards.PostRefused(12, "Forbidden: the bot is not in the conversation roster.", t), false);
+        yield return ("notice-lead-left", NoticeCards.LeadLeft("Ada Lovelace", "Platform", t), false);
+        yield return ("notice-lead-left-unnamed", NoticeCards.LeadLeft(null, "Platform", t), false);
         yield return ("history", HistoryCards.History("Platform",
         [
             new EditionRow { Edition = 2, Week = "2026-W48", Title = "Platform weeknotes — Update 2", DateRange = "23–27 Nov 2026", Participation = "7 of 9 contributed", ConversationId = "19:c;messageid=2", ActivityId = "2" },

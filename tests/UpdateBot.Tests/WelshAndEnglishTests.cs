@@ -114,6 +114,13 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
     [InlineData("iaith Gymraeg", CommandKind.Language)]
     [InlineData("language English", CommandKind.Language)]
     [InlineData("Language Welsh.", CommandKind.Language)]
+    [InlineData("enw cyhoeddus cyntaf", CommandKind.PublicName)]
+    [InlineData("enw cyhoeddus enw llawn ym mhobman", CommandKind.PublicName)]
+    [InlineData("enw cyhoeddus tîm", CommandKind.PublicName)]
+    [InlineData("public name aelod o'r tîm ymhobman", CommandKind.PublicName)]
+    [InlineData("geirfa ychwanegu BIP = bwrdd iechyd prifysgol", CommandKind.Glossary)]
+    [InlineData("geirfa tynnu BIP", CommandKind.Glossary)]
+    [InlineData("glossary dileu BIP", CommandKind.Glossary)]
     public void Commands_are_accepted_in_both_languages(string text, CommandKind kind) => Assert.Equal(kind, Commands.Parse(text).Kind);
 
     [Theory]
@@ -126,6 +133,50 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         var command = Commands.Parse(text);
         Assert.Equal(CommandKind.Unknown, command.Kind);
         Assert.Equal(looksLike, command.LooksLike);
+    }
+
+    [Theory]
+    [InlineData("cyntaf", PublicName.FirstName, false)]
+    [InlineData("Enw Cyntaf", PublicName.FirstName, false)]
+    [InlineData("llawn ym mhobman", PublicName.FullName, true)]
+    [InlineData("tîm", PublicName.Anonymous, false)]
+    [InlineData("tim ymhobman", PublicName.Anonymous, true)]
+    [InlineData("first everywhere", PublicName.FirstName, true)]
+    [InlineData("full", PublicName.FullName, false)]
+    public void Public_name_reads_its_choice_in_either_language(string argument, PublicName name, bool everywhere) =>
+        Assert.Equal((name, everywhere), Commands.ReadPublicName(argument));
+
+    [Fact]
+    public void Glossary_reads_add_and_remove_in_Welsh_and_keeps_the_acronym_and_its_words_as_written()
+    {
+        Assert.Equal(new GlossaryChange("BIP", "bwrdd iechyd tîm"), Commands.ReadGlossary("ychwanegu BIP = bwrdd iechyd tîm"));
+        Assert.Equal(new GlossaryChange("BIP", null), Commands.ReadGlossary("tynnu BIP"));
+        Assert.Equal(new GlossaryChange("ICB", null), Commands.ReadGlossary("remove ICB"));
+        Assert.Null(Commands.ReadGlossary("ychwanegu"));
+        Assert.Equal("cyntaf", Commands.ArgumentWord("first", Language.Welsh));
+        Assert.Equal("first", Commands.ArgumentWord("first", Language.English));
+    }
+
+    [Fact]
+    public void Every_command_a_Welsh_or_English_reply_tells_people_to_say_is_one_the_bot_reads()
+    {
+        // The bold phrases that start with a command's word (in the language of the file) are what people copy.
+        foreach (var language in Enum.GetValues<Language>())
+        {
+            var t = Texts.For(language);
+            foreach (var key in new[] { "PublicName.Now", "PublicName.Now.NotChosen", "Command.DidYouMean.PublicName", "Command.DidYouMean.Glossary" })
+            {
+                var said = t.Format(key, "x", Commands.Word(CommandKind.PublicName, language), Commands.ArgumentWord("first", language));
+                var phrases = Regex.Matches(said, @"\*\*([^*]+)\*\*").Select(m => m.Groups[1].Value)
+                    .Where(p => p.StartsWith(Commands.Word(CommandKind.PublicName, language) + " ", StringComparison.Ordinal) || p.StartsWith(Commands.Word(CommandKind.Glossary, language) + " ", StringComparison.Ordinal)).ToList();
+                Assert.NotEmpty(phrases);
+                Assert.All(phrases, p => Assert.NotEqual(CommandKind.Unknown, Commands.Parse(p).Kind));
+            }
+
+            var done = t.Format("PublicName.Done", "x", Commands.Word(CommandKind.PublicName, language), Commands.ArgumentWord("first", language));
+            var everywhere = Regex.Match(done, @"\*\*([^*]+)\*\*").Groups[1].Value;
+            Assert.Equal((PublicName.FirstName, true), Commands.ReadPublicName(everywhere[Commands.Word(CommandKind.PublicName, language).Length..]));
+        }
     }
 
     [Fact]
@@ -158,6 +209,8 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.Contains("Cymorth UpdateBot", text, StringComparison.Ordinal);
         Assert.Contains("fy niweddariad", text, StringComparison.Ordinal);
         Assert.Contains("iaith Cymraeg / Saesneg", text, StringComparison.Ordinal);
+        Assert.Contains("enw cyhoeddus cyntaf / llawn / tîm", text, StringComparison.Ordinal);
+        Assert.Contains("geirfa ychwanegu BIP = bwrdd iechyd prifysgol", text, StringComparison.Ordinal);
         Assert.DoesNotContain("UpdateBot help", text, StringComparison.Ordinal);
     }
 
@@ -395,6 +448,53 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
     }
 
     [Fact]
+    public async Task A_Welsh_speaking_reader_and_a_Welsh_speaker_who_is_not_the_author_are_answered_in_Welsh_and_the_thread_reply_follows_the_headings()
+    {
+        await using var squad = new TestSquad(tables, "edefyn", new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero));
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "penawdau y ddwy")));
+        var (submitted, _) = await host.InvokeAsync(Activities.Execute("29:ada", "Ada Lovelace", Verbs.PromptSubmit,
+            new JsonObject { ["squadId"] = TestSquad.TeamId, ["week"] = "2026-W48", ["s_highlights"] = "Shipped the roster sync" }));
+        Assert.Equal(System.Net.HttpStatusCode.OK, submitted);
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "publish")));
+        var post = Assert.Single(squad.Teams.ChannelPosts).Json!["activity"]!.AsObject();
+        var ask = FindExecute(FakeTeams.Card(post), Verbs.DigestAsk)!;
+
+        // Bo's Teams speaks Welsh: an empty box, then his question, are answered in Welsh (only he sees the reply).
+        var (_, empty) = await host.InvokeAsync(InLocale(Activities.Execute("29:bo", "Bo Diddley", Verbs.DigestAsk, (JsonObject)ask.DeepClone(), teamId: TestSquad.TeamId), "cy-GB"));
+        Assert.Equal("Ysgrifennwch eich cwestiwn yn y blwch yn gyntaf. Chafodd dim byd ei anfon.", (string?)empty?["value"]);
+        ask[(string)ask["inputId"]!] = "How long did the sync take?";
+        var (_, sent) = await host.InvokeAsync(InLocale(Activities.Execute("29:bo", "Bo Diddley", Verbs.DigestAsk, (JsonObject)ask.DeepClone(), teamId: TestSquad.TeamId), "cy-GB"));
+        Assert.StartsWith("Wedi'i anfon at Ada Lovelace, yn breifat", (string?)sent?["value"], StringComparison.Ordinal);
+
+        // Cy (Welsh) is refused Ada's question in Welsh; Ada (English) gets hers in English.
+        var answer = FindExecute(squad.Teams.SendsTo("29:ada")[^1].Json, Verbs.QuestionAnswer)!;
+        var (_, refused) = await host.InvokeAsync(InLocale(Activities.Execute("29:cy", "Cy Twombly", Verbs.QuestionAnswer, (JsonObject)answer.DeepClone()), "cy-GB"));
+        Assert.Equal("Dim ond awdur yr eitem all ateb y cwestiwn hwn. Chafodd dim byd ei bostio.", (string?)refused?["value"]);
+        answer["answer"] = "About a minute.";
+        var (_, posted) = await host.InvokeAsync(Activities.Execute("29:ada", "Ada Lovelace", Verbs.QuestionAnswer, answer));
+        Assert.Contains("Posted as a reply to the weeknote", FakeTeams.Text(posted?["value"]), StringComparison.Ordinal);
+
+        // The reply in the thread speaks the post's heading languages, Welsh first; the words are as written.
+        var reply = FakeTeams.Text(Assert.Single(squad.Teams.Requests, r => r.Succeeded && r.Method == HttpMethod.Post && Uri.UnescapeDataString(r.Path).Contains(";messageid=", StringComparison.Ordinal) && r.Body.Contains("About a minute.", StringComparison.Ordinal)).Json);
+        Assert.Contains("Gofynnodd **Bo Diddley** i **Ada Lovelace** am: / **Bo Diddley** asked **Ada Lovelace** about:", reply, StringComparison.Ordinal);
+        Assert.Contains("Atebodd **Ada Lovelace**: / **Ada Lovelace** answered:", reply, StringComparison.Ordinal);
+        Assert.Contains("How long did the sync take?", reply, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_thread_reply_is_in_English_alone_or_Welsh_alone_as_the_headings_say()
+    {
+        var question = new QuestionRow { AskerName = "Bo Diddley", AuthorName = "Ada Lovelace", Question = "Why?", Answer = "Because." };
+        string Text(HeadingLanguages headings) => FakeTeams.Text(JsonNode.Parse(CardJson.Serialize(QuestionCards.InThread(question, null, headings))));
+        Assert.Contains("**Bo Diddley** asked **Ada Lovelace**:", Text(HeadingLanguages.English), StringComparison.Ordinal);
+        Assert.DoesNotContain("Gofynnodd", Text(HeadingLanguages.English), StringComparison.Ordinal);
+        Assert.Contains("Gofynnodd **Bo Diddley** i **Ada Lovelace**:", Text(HeadingLanguages.Welsh), StringComparison.Ordinal);
+        Assert.DoesNotContain("asked", Text(HeadingLanguages.Welsh), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_Welsh_speaking_lead_is_notified_and_answered_in_Welsh_when_a_desk_click_finds_its_item_gone()
     {
         await using var squad = new TestSquad(tables, "clic", ThursdayNoon);
@@ -514,6 +614,143 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa remove BIP"), "cy-GB")));
         Assert.Contains("Dydy BIP ddim yng ngeirfa Platform nawr.", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task My_data_erase_my_data_and_public_name_answer_each_person_in_their_language_and_take_the_Welsh_words()
+    {
+        await using var squad = new TestSquad(tables, "fynata", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot"), "cy-GB")));
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "enw cyhoeddus"), "cy-GB")));
+        Assert.Contains("Dywedwch **enw cyhoeddus cyntaf**", LastText(squad, "29:ada"), StringComparison.Ordinal);
+
+        // The Welsh words choose, "ym mhobman" included; the reply says them back in Welsh.
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "enw cyhoeddus llawn"), "cy-GB")));
+        Assert.Contains("**enw cyhoeddus llawn ym mhobman**", LastText(squad, "29:ada"), StringComparison.Ordinal);
+        Assert.Equal(PublicName.FullName, await host.Get<PeopleStore>().GetPublicNameAsync("29:ada", CancellationToken.None));
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "enw cyhoeddus cyntaf ym mhobman"), "cy-GB")));
+        Assert.Contains("Iawn: mae nodiadau wythnos cyhoeddus yn eich enwi fel eich enw cyntaf", LastText(squad, "29:ada"), StringComparison.Ordinal);
+        Assert.Equal(PublicName.FirstName, await host.Get<PeopleStore>().GetPublicNameAsync("29:ada", CancellationToken.None));
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "fy nata"), "cy-GB")));
+        var mine = LastText(squad, "29:ada");
+        Assert.Contains("Beth mae UpdateBot yn ei gadw amdanoch chi", mine, StringComparison.Ordinal);
+        Assert.Contains("Yr iaith rwy'n siarad â chi ynddi: Cymraeg (o Teams)", mine, StringComparison.Ordinal);
+        Assert.Contains("Eich atebion wythnosol: 1 wythnos.", mine, StringComparison.Ordinal);
+        Assert.Contains("2026-W48: Wedi ateb", mine, StringComparison.Ordinal);
+        Assert.Contains("Sut cewch eich enwi mewn nodiadau wythnos cyhoeddus: eich enw cyntaf.", mine, StringComparison.Ordinal);
+        Assert.Contains("Dywedwch **dileu fy nata**", mine, StringComparison.Ordinal);
+        Assert.DoesNotContain("What UpdateBot holds", mine, StringComparison.Ordinal);
+
+        // Bo's Teams speaks English: the same commands, in English.
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "my data"), "en-GB")));
+        var his = LastText(squad, "29:bo");
+        Assert.Contains("What UpdateBot holds about you", his, StringComparison.Ordinal);
+        Assert.Contains("The language I speak to you in: English (from Teams)", his, StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "public name tîm"), "en-GB")));
+        Assert.Contains("say **public name team everywhere**", LastText(squad, "29:bo"), StringComparison.Ordinal);
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "dileu fy nata"), "cy-GB")));
+        var erased = LastText(squad, "29:ada");
+        Assert.StartsWith("Wedi dileu: 1 wythnos o atebion", erased, StringComparison.Ordinal);
+        Assert.Contains("dywedwch **stopio**", erased, StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "erase my data"), "en-GB")));
+        Assert.StartsWith("Erased: 0 week(s) of answers", LastText(squad, "29:bo"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_Welsh_speaking_lead_adds_and_removes_a_glossary_entry_with_the_Welsh_words()
+    {
+        await using var squad = new TestSquad(tables, "geirfacy", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa ychwanegu BIP = bwrdd iechyd prifysgol"), "cy-GB")));
+        Assert.Contains("Wedi'i ychwanegu at eirfa Platform: BIP = bwrdd iechyd prifysgol", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa tynnu BIP"), "cy-GB")));
+        Assert.Contains("Dydy BIP ddim yng ngeirfa Platform nawr.", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Each_lead_gets_a_notice_in_their_own_language_when_Teams_refuses_the_post_or_a_lead_leaves()
+    {
+        await using var squad = new TestSquad(tables, "hysbysiad", ThursdayNoon);
+        var host = squad.StartHost();
+        var seeded = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead, "29:bo", "29:di"], autoPublish: false);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "hello"), "en-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot")));
+
+        // Teams refuses the channel post for good: Lena is told in Welsh, with the Welsh command words; Bo in English.
+        squad.Teams.ChannelPostFault = (ConnectorFault.None, System.Net.HttpStatusCode.Forbidden, 100);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "cyhoeddi"), "cy-GB")));
+        var toLena = string.Concat(squad.Teams.CardsSentTo(TestSquad.Lead).Select(FakeTeams.Text));
+        Assert.Contains("Nid oedd modd postio Diweddariad 1", toLena, StringComparison.Ordinal);
+        Assert.Contains("yna dywedwch cyhoeddi nawr yn y sgwrs hon", toLena, StringComparison.Ordinal);
+        Assert.DoesNotContain("could not be posted", toLena, StringComparison.Ordinal);
+        var toBo = string.Concat(squad.Teams.CardsSentTo("29:bo").Select(FakeTeams.Text));
+        Assert.Contains("Update 1 could not be posted", toBo, StringComparison.Ordinal);
+        Assert.Contains("then say publish now in this chat", toBo, StringComparison.Ordinal);
+
+        // Di leaves the team: each remaining lead is told, in their language.
+        squad.Teams.SetTeam(TestSquad.TeamId, TestSquad.People.Where(p => p.Id != "29:di"));
+        Assert.True(await host.InScopeAsync(sp => sp.GetRequiredService<UpdateBot.Cycle.CycleRunner>().SyncRosterAsync(seeded, CancellationToken.None)));
+        Assert.Single(squad.Teams.CardsSentTo(TestSquad.Lead), c => FakeTeams.Text(c).Contains("Dydy Di Fawcett ddim yn arweinydd Platform mwyach", StringComparison.Ordinal));
+        Assert.Single(squad.Teams.CardsSentTo("29:bo"), c => FakeTeams.Text(c).Contains("Di Fawcett is no longer a lead of Platform", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_team_welcome_and_its_setup_card_are_in_the_language_of_whoever_added_the_app_even_when_sent_later()
+    {
+        await using var squad = new TestSquad(tables, "croeso", ThursdayNoon);
+        var host = squad.StartHost();
+        squad.Teams.SetTeam(TestSquad.TeamId, TestSquad.People);
+
+        // Teams refuses the first two channel posts before writing them: the scheduler sends the welcome later, outside
+        // any turn, and it is still in the installer's language.
+        squad.Teams.ChannelPostFault = (ConnectorFault.RefusedBeforeWrite, System.Net.HttpStatusCode.OK, 2);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.TeamInstall(TestSquad.TeamId, TestSquad.Lead, "Lena Lead"), "cy-GB")));
+        Assert.Empty(squad.Teams.ChannelPosts);
+        for (var i = 0; i < 12; i++)
+        {
+            await host.TickAsync();
+            squad.Time.Advance(TimeSpan.FromMinutes(5));
+        }
+
+        var welcome = Assert.Single(squad.Teams.ChannelPosts).Json!["activity"]!;
+        var text = FakeTeams.Text(welcome);
+        Assert.Contains("Croeso i UpdateBot", text, StringComparison.Ordinal);
+        Assert.Contains("Teipiwch @UpdateBot cymorth", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(WelcomeCards.WelcomeTitle, text, StringComparison.Ordinal);
+        Assert.Equal("Mae UpdateBot yma i redeg eich diweddariad wythnosol", (string?)welcome["summary"]);
+        var setup = string.Concat(squad.Teams.Requests.Where(r => r.Succeeded && r.Method == HttpMethod.Post && r.Body.Contains("setup.save", StringComparison.Ordinal)).Select(r => FakeTeams.Text(r.Json)));
+        Assert.Contains("Gosod diweddariad wythnosol eich sgwad", setup, StringComparison.Ordinal);
+        Assert.DoesNotContain(SetupCards.SetupTitle, setup, StringComparison.Ordinal);
+
+        // Her language is hers: erasure forgets it with her id as the installer.
+        Assert.Equal(Language.Welsh, (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.InstallerLanguage);
+        await host.InScopeAsync(sp => sp.GetRequiredService<UpdateBot.Squads.PrivacyService>().EraseAsync(TestSquad.Lead, CancellationToken.None));
+        Assert.Null((await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.InstallerLanguage);
+
+        // Added by someone whose Teams speaks English: English.
+        await using var other = new TestSquad(tables, "welcome", ThursdayNoon);
+        var otherHost = other.StartHost();
+        other.Teams.SetTeam(TestSquad.TeamId, TestSquad.People);
+        otherHost.AssertOk(await otherHost.PostActivityAsync(InLocale(Activities.TeamInstall(TestSquad.TeamId, TestSquad.Lead, "Lena Lead"), "en-GB")));
+        var english = FakeTeams.Text(Assert.Single(other.Teams.ChannelPosts).Json);
+        Assert.Contains(WelcomeCards.WelcomeTitle, english, StringComparison.Ordinal);
+        Assert.DoesNotContain("Croeso", english, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(Language.Welsh, HeadingLanguages.English, Language.Welsh)]
+    [InlineData(Language.English, HeadingLanguages.Welsh, Language.English)]
+    [InlineData(null, HeadingLanguages.Welsh, Language.Welsh)]
+    [InlineData(null, HeadingLanguages.Both, Language.Welsh)]
+    [InlineData(null, HeadingLanguages.English, Language.English)]
+    public void What_is_said_to_a_whole_team_follows_the_installer_then_the_squads_headings_then_English(Language? installer, HeadingLanguages headings, Language expected) =>
+        Assert.Equal(expected, Languages.ForTeam(installer, headings));
 
     private static JsonObject? FindExecute(JsonNode? node, string verb) => node switch
     {

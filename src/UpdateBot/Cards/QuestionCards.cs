@@ -131,19 +131,26 @@ public static class QuestionCards
     /// (the item as the channel post shows it now). Null when the post no longer shows the item (a lead hid it, its
     /// author took it out): then nothing of it is quoted, so the thread never shows what the post no longer does.
     /// </summary>
-    public static AdaptiveCard InThread(QuestionRow question, string? itemText) => new()
+    /// <param name="headings">The squad's heading languages, as the channel post's (Welsh first when both); the question and answer stay as written.</param>
+    public static AdaptiveCard InThread(QuestionRow question, string? itemText, HeadingLanguages headings = HeadingLanguages.English)
     {
-        FallbackText = $"{question.AskerName} asked {question.AuthorName} a question",
-        Body =
-        [
-            new TextBlock($"**{DigestCards.PlainName(question.AskerName)}** asked **{DigestCards.PlainName(question.AuthorName)}**{(itemText is null ? ":" : " about:")}") { Wrap = true },
-            .. itemText is null ? Array.Empty<CardElement>() : [new TextBlock(Quote(itemText)) { IsSubtle = true }],
-            new TextBlock(MemberMarkdown.Neutralise(question.Question)) { Spacing = Spacing.Small },
-            new TextBlock($"**{DigestCards.PlainName(question.AuthorName)}** answered:") { Spacing = Spacing.Medium },
-            new TextBlock(MemberMarkdown.Neutralise(question.Answer ?? "")),
-        ],
-        MsTeams = new TeamsCardProperties { Width = "Full" },
-    };
+        var languages = Languages.Of(headings).Select(Texts.For).ToList();
+        string Say(Func<Texts, string> say) => string.Join(" / ", languages.Select(say).Distinct(StringComparer.Ordinal));
+        var (asker, author) = (DigestCards.PlainName(question.AskerName), DigestCards.PlainName(question.AuthorName));
+        return new AdaptiveCard
+        {
+            FallbackText = Say(t => t.Format("Question.Thread.Fallback", question.AskerName, question.AuthorName)),
+            Body =
+            [
+                new TextBlock(Say(t => t.Format(itemText is null ? "Question.Thread.Asked" : "Question.Thread.AskedAbout", asker, author))) { Wrap = true },
+                .. itemText is null ? Array.Empty<CardElement>() : [new TextBlock(Quote(itemText)) { IsSubtle = true }],
+                new TextBlock(MemberMarkdown.Neutralise(question.Question)) { Spacing = Spacing.Small },
+                new TextBlock(Say(t => t.Format("Question.Thread.Answered", author))) { Spacing = Spacing.Medium },
+                new TextBlock(MemberMarkdown.Neutralise(question.Answer ?? "")),
+            ],
+            MsTeams = new TeamsCardProperties { Width = "Full" },
+        };
+    }
 
     /// <summary>An item's text, cut to a readable length, as one quoted line (never Markdown of its own).</summary>
     private static string Quote(string text) => "“" + Excerpt(text, QuoteLength) + "”";

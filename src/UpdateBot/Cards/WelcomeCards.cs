@@ -12,7 +12,7 @@ public static class WelcomeCards
     public const string WelcomeTitle = "Welcome to UpdateBot";
     public const string HelpTitle = "UpdateBot help";
 
-    /// <param name="texts">The language: the team's welcome is in English (a channel has no one reader's language).</param>
+    /// <param name="texts">The language: the team's welcome is in the installer's (<see cref="Languages.ForTeam"/>: a channel has no one reader).</param>
     public static AdaptiveCard Welcome(bool inTeam, string? squadName, SquadSchedule? schedule = null, Texts? texts = null)
     {
         var t = texts ?? Texts.English;

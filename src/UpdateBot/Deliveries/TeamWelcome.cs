@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using UpdateBot.Cards;
 using UpdateBot.Cycle;
+using UpdateBot.Domain;
+using UpdateBot.Localisation;
 using UpdateBot.Messaging;
 using UpdateBot.Storage;
 
@@ -31,11 +33,13 @@ public sealed partial class TeamWelcome(
     /// <summary>Sends whatever of the welcome has not gone out yet (each part at most once). True when both are in the channel.</summary>
     public async Task<bool> DeliverAsync(Squad squad, CancellationToken cancellationToken)
     {
+        // Said to the whole team: in the language of whoever added the app (docs/localisation.md, "Which language a person gets").
+        var t = Texts.For(Languages.ForTeam(squad.InstallerLanguage, squad.Settings.Headings));
         var welcome = await delivery.DeliverAsync(Partition(squad.Id), WelcomeKey, async (_, ct) =>
         {
             // The roster first, so the setup card can offer the team's members as leads.
             await runner.SyncRosterAsync(squad, ct);
-            return await messenger.PostToChannelAsync(squad, WelcomeCards.Welcome(inTeam: true, squad.Settings.Name, squad.Settings.Schedule), "UpdateBot is here to run your weekly update", ct);
+            return await messenger.PostToChannelAsync(squad, WelcomeCards.Welcome(inTeam: true, squad.Settings.Name, squad.Settings.Schedule, t), t["Welcome.Team.Notify"], ct);
         }, cancellationToken);
         if (!welcome.IsDelivered)
         {
@@ -48,7 +52,7 @@ public sealed partial class TeamWelcome(
         }
 
         var setup = await delivery.DeliverAsync(Partition(squad.Id), SetupKey, async (_, ct) =>
-            await messenger.SendCardAsync(squad.ServiceUrl, welcome.Marker.ConversationId!, SetupCards.Form(squad, null, [], await members.ListAsync(squad.Id, ct)), ct), cancellationToken);
+            await messenger.SendCardAsync(squad.ServiceUrl, welcome.Marker.ConversationId!, SetupCards.Form(squad, null, [], await members.ListAsync(squad.Id, ct), texts: t), ct), cancellationToken);
         return setup.IsDelivered;
     }
 
@@ -68,10 +72,11 @@ public sealed partial class TeamWelcome(
     }
 
     /// <summary>The welcome's parts that did not simply go out: waiting for a retry, unconfirmed, or refused.</summary>
+    /// <returns>Each part's name as a string key (<c>Status.Welcome.Post</c>, <c>Status.Welcome.Setup</c>) and its marker.</returns>
     public async Task<IReadOnlyList<(string What, MarkerRow Marker)>> UnsettledAsync(Squad squad, CancellationToken cancellationToken)
     {
         var unsettled = new List<(string, MarkerRow)>();
-        foreach (var (key, what) in new[] { (WelcomeKey, "Welcome post in the channel"), (SetupKey, "Setup card in the channel") })
+        foreach (var (key, what) in new[] { (WelcomeKey, "Status.Welcome.Post"), (SetupKey, "Status.Welcome.Setup") })
         {
             if (await cycle.FindMarkerAsync(Partition(squad.Id), key, cancellationToken) is { State: MarkerStates.Retry or MarkerStates.Unconfirmed or MarkerStates.Unreachable or MarkerStates.Sending } marker)
             {

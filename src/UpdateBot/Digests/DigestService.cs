@@ -310,13 +310,18 @@ public sealed partial class DigestService(
     /// Tells each lead once, 1:1, about something the bot could not do in the channel, with what to do about it.
     /// </summary>
     /// <returns>How many notices wait for a retry (the step that asked stays due until they are settled).</returns>
-    private async Task<int> NotifyLeadsOnceAsync(Squad squad, IsoWeek week, IntentKind kind, AdaptiveCard notice, CancellationToken cancellationToken)
+    private async Task<int> NotifyLeadsOnceAsync(Squad squad, IsoWeek week, IntentKind kind, Func<Texts, AdaptiveCard> notice, CancellationToken cancellationToken)
     {
         var pending = 0;
         foreach (var leadId in squad.Settings.LeadIds)
         {
+            // Each lead's notice in their own language (it is sent to each on its own).
             var record = await delivery.DeliverAsync(EntryStore.Partition(squad.Id, week), SendIntent.To(kind, leadId).Key,
-                (_, ct) => messenger.SendToMemberAsync(squad, leadId, notice, notice.FallbackText, ct), cancellationToken);
+                async (_, ct) =>
+                {
+                    var card = notice(await TextsForAsync(squad, leadId, ct));
+                    return await messenger.SendToMemberAsync(squad, leadId, card, card.FallbackText, ct);
+                }, cancellationToken);
             pending += record.IsPending ? 1 : 0;
         }
 
@@ -405,16 +410,10 @@ public sealed partial class DigestService(
                 LogPublishFailed(logger, root.Delivery?.Reach, root.Marker.Detail);
                 return new PublishResult(PublishState.Failed, edition, root.Marker.Detail);
             case SendState.Unconfirmed:
-                var unconfirmedNotices = await NotifyLeadsOnceAsync(squad, week, IntentKind.PostUnconfirmedNotice, NoticeCards.Notice(
-                    $"Update {edition} may not have reached the channel",
-                    root.Marker.Detail ?? "Teams did not confirm the channel post.",
-                    "Look in the channel. If the weeknote is not there, say send again in this chat to post it; nothing more is posted automatically."), cancellationToken);
+                var unconfirmedNotices = await NotifyLeadsOnceAsync(squad, week, IntentKind.PostUnconfirmedNotice, t => NoticeCards.PostUnconfirmed(edition, root.Marker.Detail, t), cancellationToken);
                 return new PublishResult(PublishState.Unconfirmed, edition, root.Marker.Detail, NoticesPending: unconfirmedNotices);
             case SendState.Unreachable or SendState.AlreadySent when root.Marker.State == MarkerStates.Unreachable:
-                var refusedNotices = await NotifyLeadsOnceAsync(squad, week, IntentKind.PostRefusedNotice, NoticeCards.Notice(
-                    $"Update {edition} could not be posted",
-                    root.Marker.Detail ?? "Teams refused the channel post.",
-                    "Check that UpdateBot is still in the team and the squad's channel still exists (say settings in the channel to choose another), then say publish in this chat."), cancellationToken);
+                var refusedNotices = await NotifyLeadsOnceAsync(squad, week, IntentKind.PostRefusedNotice, t => NoticeCards.PostRefused(edition, root.Marker.Detail, t), cancellationToken);
                 return new PublishResult(PublishState.Refused, edition, root.Marker.Detail, NoticesPending: refusedNotices);
             case SendState.AlreadySent when root.Marker.State != MarkerStates.Sent:
                 return new PublishResult(PublishState.Failed, edition, root.Marker.Detail);

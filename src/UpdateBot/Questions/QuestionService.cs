@@ -1,3 +1,4 @@
+using System.Globalization;
 using UpdateBot.Cards;
 using UpdateBot.Cycle;
 using UpdateBot.Deliveries;
@@ -28,35 +29,36 @@ public sealed class QuestionService(
     TimeProvider time)
 {
     /// <summary>A reader's question from the channel post. Returns what the reader is told (only they see it).</summary>
-    public async Task<string> AskAsync(Squad squad, IsoWeek week, string? itemId, string askerId, string askerName, string? typed, CancellationToken cancellationToken)
+    /// <param name="t">The reader's language (their click's: the reply is theirs alone).</param>
+    public async Task<string> AskAsync(Squad squad, IsoWeek week, string? itemId, string askerId, string askerName, string? typed, Texts t, CancellationToken cancellationToken)
     {
         var text = AnswerText.Clean(typed);
         if (text.Length == 0)
         {
-            return "Write your question in the box first. Nothing was sent.";
+            return t["Ask.Empty"];
         }
 
         if (text.Length > QuestionCards.MaxLength)
         {
-            return $"That question is {text.Length:N0} characters; keep it under {QuestionCards.MaxLength:N0}. Nothing was sent.";
+            return t.Format("Ask.TooLong", Count(text.Length), Count(QuestionCards.MaxLength));
         }
 
         var post = await cycle.GetMarkerAsync(squad.Id, week, CycleStore.PostKey, cancellationToken);
         if (post is not { State: MarkerStates.Sent })
         {
-            return "That weeknote is not in the channel (yet), so there is nobody to ask. Nothing was sent.";
+            return t["Ask.NotInChannel"];
         }
 
         var digest = await digests.ComposeAsync(squad, week, cancellationToken, post.Edition);
         var item = digest.VisibleSections.SelectMany(s => s.Items).FirstOrDefault(i => i.ItemId == itemId && i.MemberId.Length > 0);
         if (item is null)
         {
-            return "That item is no longer in the weeknote (its author or a lead took it out). Nothing was sent.";
+            return t["Ask.ItemGone"];
         }
 
         if (item.MemberId == askerId)
         {
-            return "That's your own item: nothing to ask. Nothing was sent.";
+            return t["Ask.OwnItem"];
         }
 
         var now = time.GetUtcNow();
@@ -85,13 +87,15 @@ public sealed class QuestionService(
         var author = DigestCards.PlainName(question.AuthorName);
         return record.State switch
         {
-            SendState.Sent or SendState.AlreadySent or SendState.InFlight =>
-                $"Sent to {author}, privately: nobody else sees your question. Their answer will be posted as a reply to this weeknote.",
-            SendState.Retry => $"Teams is busy right now, so your question has not reached {author} yet. Press Send question again in a minute: it is kept, and goes once. Nobody else sees it.",
-            SendState.Unconfirmed => $"I can't tell whether your question reached {author} (Teams did not confirm it). It is kept; the squad's lead can see it is waiting.",
-            _ => $"I couldn't reach {author} in Teams ({record.Marker.Detail}). Your question is kept; the squad's lead can see it is waiting.",
+            SendState.Sent or SendState.AlreadySent or SendState.InFlight => t.Format("Ask.Sent", author),
+            SendState.Retry => t.Format("Ask.Busy", author),
+            SendState.Unconfirmed => t.Format("Ask.Unconfirmed", author),
+            _ => t.Format("Ask.Unreachable", author, record.Marker.Detail),
         };
     }
+
+    /// <summary>A character count as the messages write it ("2,000"), the same in both languages.</summary>
+    private static string Count(int n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// A lead's "send again" for the questions asked in <paramref name="askedWeek"/>: each question or answer whose
@@ -131,17 +135,18 @@ public sealed class QuestionService(
             cancellationToken);
 
     /// <summary>The author's answer from the question card, 1:1. Only the question's author may answer it.</summary>
-    public async Task<QuestionReply> AnswerAsync(Squad squad, IsoWeek askedWeek, string questionId, string userId, string? typed, CancellationToken cancellationToken)
+    /// <param name="t">The language of whoever pressed (a refusal is theirs, author or not).</param>
+    public async Task<QuestionReply> AnswerAsync(Squad squad, IsoWeek askedWeek, string questionId, string userId, string? typed, Texts t, CancellationToken cancellationToken)
     {
         var question = await questions.GetAsync(squad.Id, askedWeek, questionId, cancellationToken);
         if (question is null)
         {
-            return new QuestionReply(null, "This question is no longer kept (it was erased at someone's request, or is older than the retention period). Nothing was posted.");
+            return new QuestionReply(null, t["Question.NotKept"]);
         }
 
         if (question.AuthorId != userId)
         {
-            return new QuestionReply(null, "Only the author of the item can answer this question. Nothing was posted.");
+            return new QuestionReply(null, t["Question.AuthorOnly"]);
         }
 
         if (!question.IsAnswered)
@@ -149,8 +154,8 @@ public sealed class QuestionService(
             var text = AnswerText.Clean(typed);
             if (text.Length == 0 || text.Length > QuestionCards.MaxLength)
             {
-                var problem = text.Length == 0 ? "Write your answer in the box first." : $"That answer is {text.Length:N0} characters; keep it under {QuestionCards.MaxLength:N0}.";
-                return new QuestionReply(QuestionCards.ToAuthor(squad.Id, askedWeek, question, await digests.TextsForAsync(squad, userId, cancellationToken)), problem + " Nothing was posted.");
+                var problem = text.Length == 0 ? t["Question.Empty"] : t.Format("Question.TooLong", Count(text.Length), Count(QuestionCards.MaxLength));
+                return new QuestionReply(QuestionCards.ToAuthor(squad.Id, askedWeek, question, t), problem);
             }
 
             question.Answer = text;
@@ -176,7 +181,7 @@ public sealed class QuestionService(
         }
 
         var record = await delivery.DeliverAsync(question.PartitionKey, SendIntent.QuestionAnswer(question.AskerId, question.Id).Key,
-            async (_, ct) => await messenger.SendCardAsync(squad.ServiceUrl, thread, QuestionCards.InThread(question, await ShownItemTextAsync(squad, week, post.Edition, question, ct)), ct),
+            async (_, ct) => await messenger.SendCardAsync(squad.ServiceUrl, thread, QuestionCards.InThread(question, await ShownItemTextAsync(squad, week, post.Edition, question, ct), squad.Settings.Headings), ct),
             cancellationToken);
         var note = record.State switch
         {

@@ -1,5 +1,7 @@
 using UpdateBot.Cards;
 using UpdateBot.Deliveries;
+using UpdateBot.Domain;
+using UpdateBot.Localisation;
 using UpdateBot.Messaging;
 using UpdateBot.Storage;
 
@@ -26,16 +28,17 @@ public sealed class LeadRights(SquadStore squads, MemberStore members, DeliveryE
         var remaining = await squads.RemoveLeadsAsync(squad.Id, gone, cancellationToken);
         foreach (var leftId in gone)
         {
-            var name = (await members.GetAsync(squad.Id, leftId, cancellationToken))?.Name ?? "A lead";
+            var name = (await members.GetAsync(squad.Id, leftId, cancellationToken))?.Name;
             foreach (var leadId in remaining)
             {
-                var notice = NoticeCards.Notice(
-                    $"{name} is no longer a lead of {squad.Settings.Name}",
-                    $"{name} is no longer in the team, so they have lost lead rights: no more draft weeknotes, review or settings.",
-                    "Nothing to do if that is expected. To add a lead, say settings in this chat.");
-                // One notice per remaining lead and departed lead, ever (the intent is its marker).
+                // One notice per remaining lead and departed lead, ever (the intent is its marker), in that lead's language.
                 await delivery.DeliverAsync(TableKey.Join("team", squad.Id), "lead-left|" + TableKey.Encode(leftId) + "|" + TableKey.Encode(leadId),
-                    (_, ct) => messenger.SendToMemberAsync(squad, leadId, notice, notice.FallbackText, ct), cancellationToken);
+                    async (_, ct) =>
+                    {
+                        var language = (await members.GetAsync(squad.Id, leadId, ct))?.Language ?? Languages.Default;
+                        var notice = NoticeCards.LeadLeft(name, squad.Settings.Name, Texts.For(language));
+                        return await messenger.SendToMemberAsync(squad, leadId, notice, notice.FallbackText, ct);
+                    }, cancellationToken);
             }
         }
     }

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using UpdateBot.Digests;
 using UpdateBot.Domain;
+using UpdateBot.Localisation;
 using UpdateBot.Storage;
+using UpdateBot.Turns;
 
 namespace UpdateBot.Squads;
 
@@ -15,11 +17,12 @@ public sealed record ErasureReport(int Weeks, int LeadEdits, int Editions, int M
     /// <summary>Readers' questions you asked or were asked (answers already posted in a channel thread stay there, as Teams holds them).</summary>
     public int Questions { get; init; }
 
-    public string Describe() =>
-        $"Erased: {Weeks} week(s) of answers, {LeadEdits} lead edit(s) of your items, your words in {Editions} published weeknote(s) (now \"removed at the author's request\"), "
-        + $"your items in {PublicEditions} public weeknote(s) (gone from their pages and feed), your choice of public name, "
-        + $"{Questions} question(s) you asked or were asked about weeknote items, {Markers} delivery record(s), {Waiting} message(s) waiting for a squad choice, your id on blockers you marked resolved, and your chat details and time zone. "
-        + "You're still on the team's roster (Teams lists you there); say **stop** if you'd rather not be asked again.";
+    /// <summary>What the member is told, in their language (the counts and the stored "removed at the author's request" as they are).</summary>
+    public string Describe(Texts? texts = null)
+    {
+        var t = texts ?? Texts.English;
+        return t.Format("Erasure.Done", Weeks, LeadEdits, Editions, PublicEditions, Questions, Markers, Waiting, Commands.Word(CommandKind.Stop, t.Language));
+    }
 }
 
 /// <summary>
@@ -40,96 +43,81 @@ public sealed class PrivacyService(
 {
     private const string WelcomeKey = "welcome";
 
-    public async Task<string> DescribeAsync(string userId, CancellationToken cancellationToken)
+    /// <summary>What is held about the person, in every squad, said in <paramref name="texts"/> (English when not given).</summary>
+    public async Task<string> DescribeAsync(string userId, CancellationToken cancellationToken, Texts? texts = null)
     {
+        var t = texts ?? Texts.English;
         var builder = new StringBuilder();
-        builder.AppendLine("**What UpdateBot holds about you**").AppendLine();
+        builder.AppendLine(t["Privacy.Title"]).AppendLine();
         var reference = await conversations.GetAsync(ConversationStore.User, userId, cancellationToken);
-        builder.AppendLine(reference is null
-            ? "- No chat details (the bot has no 1:1 chat with you on record)."
-            : $"- Your Teams id, and how to reach you 1:1 (the chat id Teams gave the bot{(reference.AadObjectId is null ? "" : " and your Microsoft Entra object id")}).");
+        builder.AppendLine(reference is null ? t["Privacy.NoChat"] : t[reference.AadObjectId is null ? "Privacy.Chat" : "Privacy.ChatWithEntra"]);
         if (reference?.TimeZoneId is { } zone)
         {
-            builder.Append("- Your time zone: ").Append(zone).Append(reference.TimeZoneSource == TimeZoneSource.Set ? " (you set it)" : " (from Teams)")
-                .AppendLine(", kept with each squad's roster so your prompts come on your clock.");
+            builder.AppendLine(t.Format(reference.TimeZoneSource == TimeZoneSource.Set ? "Privacy.TimeZone.Set" : "Privacy.TimeZone.Teams", zone));
         }
 
         if (reference is not null)
         {
             // The language is held on the same chat reference (and copied to each roster row): erasure deletes both.
-            builder.Append("- The language I speak to you in: ").Append(reference.Language).Append(reference.ChosenLanguage is null ? " (from Teams)" : " (you chose it)")
-                .AppendLine(", kept with each squad's roster so your prompts are in it.");
+            builder.AppendLine(t.Format(reference.ChosenLanguage is null ? "Privacy.Language.Teams" : "Privacy.Language.Chosen", t["Language.Name." + reference.Language]));
         }
 
         foreach (var held in await HeldAsync(userId, cancellationToken))
         {
-            builder.AppendLine().Append("**").Append(held.Name).AppendLine("**");
+            builder.AppendLine().Append("**").Append(held.Name ?? t["Privacy.SquadGone"]).AppendLine("**");
             if (held.Member is { } member)
             {
-                builder.Append("- On the roster as ").Append(member.Name).Append(member.InRoster ? "" : " (left the team)")
-                    .Append(member.OptedOut ? "; opted out (stop)" : "")
-                    .Append(member.AwayUntil is { } away ? $"; away until {away.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}" : "")
+                builder.Append(t.Format("Privacy.OnRoster", member.Name)).Append(member.InRoster ? "" : t["Privacy.LeftTeam"])
+                    .Append(member.OptedOut ? t.Format("Privacy.OptedOut", Commands.Word(CommandKind.Stop, t.Language)) : "")
+                    .Append(member.AwayUntil is { } away ? t.Format("Privacy.AwayUntil", away.ToString("d MMM yyyy", t.DateCulture)) : "")
                     .AppendLine(".");
             }
 
             if (held.IsLead)
             {
-                builder.AppendLine("- A lead of this squad.");
+                builder.AppendLine(t["Privacy.Lead"]);
             }
 
-            builder.Append("- Your weekly answers: ").Append(held.Entries.Count).AppendLine(held.Entries.Count == 1 ? " week." : " weeks.");
+            builder.AppendLine(t.Format(held.Entries.Count == 1 ? "Privacy.Answers.One" : "Privacy.Answers.Many", held.Entries.Count));
             foreach (var (week, row, _) in held.Entries.OrderByDescending(e => e.Week).Take(20))
             {
-                builder.Append("  - ").Append(week.ToString()).Append(": ").Append(row.Status).AppendLine();
+                var state = Enum.TryParse<EntryStatus>(row.Status, out var status) && Enum.IsDefined(status) ? t["Status.State." + status] : row.Status;
+                builder.Append("  - ").Append(week.ToString()).Append(": ").Append(state).AppendLine();
             }
 
-            if (held.LeadEdits > 0)
-            {
-                builder.Append("- Lead edits of your items: ").Append(held.LeadEdits).AppendLine(".");
-            }
-
-            if (held.Editions > 0)
-            {
-                builder.Append("- Published weeknotes (Markdown export) with your words: ").Append(held.Editions).AppendLine(".");
-            }
-
-            if (held.Markers > 0)
-            {
-                builder.Append("- Delivery records of messages sent to you: ").Append(held.Markers).AppendLine(".");
-            }
-
-            if (held.ResolvedMarks.Count > 0)
-            {
-                builder.Append("- Blockers of yours a lead marked resolved (the marks hold no words): ").Append(held.ResolvedMarks.Count).AppendLine(".");
-            }
-
-            if (held.MarksMade.Count > 0)
-            {
-                builder.Append("- Others' blockers you marked resolved as a lead (each mark holds your Teams id, no words): ").Append(held.MarksMade.Count).AppendLine(".");
-            }
-
+            AppendCount(held.LeadEdits, "Privacy.LeadEdits");
+            AppendCount(held.Editions, "Privacy.Editions");
+            AppendCount(held.Markers, "Privacy.Markers");
+            AppendCount(held.ResolvedMarks.Count, "Privacy.ResolvedMarks");
+            AppendCount(held.MarksMade.Count, "Privacy.MarksMade");
             var asked = held.Questions.Count(q => q.AskerId == userId);
-            var askedOfYou = held.Questions.Count - asked;
             if (held.Questions.Count > 0)
             {
-                builder.Append("- Questions about weeknote items: ").Append(asked).Append(" you asked, ").Append(askedOfYou).AppendLine(" asked of you (with their answers).");
+                builder.AppendLine(t.Format("Privacy.Questions", asked, held.Questions.Count - asked));
             }
         }
 
         if (await people.GetPublicNameAsync(userId, cancellationToken) is { } publicName)
         {
-            builder.AppendLine().Append("- How you are named in public weeknotes: ").Append(OpenConsent.Describe(publicName)).AppendLine(".");
+            builder.AppendLine().AppendLine(t.Format("Privacy.PublicName", t["PublicName." + (Enum.IsDefined(publicName) ? publicName : PublicName.Anonymous)]));
         }
 
         var waiting = await people.ListChoicesAsync(userId, cancellationToken);
         if (waiting.Count > 0)
         {
-            builder.AppendLine().Append("- Messages waiting for you to choose a squad: ").Append(waiting.Count).AppendLine(".");
+            builder.AppendLine().AppendLine(t.Format("Privacy.Waiting", waiting.Count));
         }
 
-        builder.AppendLine().Append("Answers, delivery records and weeknotes are deleted automatically after the retention period. Say **erase my data** to delete them now "
-            + "(weeknotes already posted in the channel stay there; their stored copy says \"removed at the author's request\" instead of your words).");
+        builder.AppendLine().Append(t.Format("Privacy.Footer", Commands.Word(CommandKind.EraseMyData, t.Language)));
         return builder.ToString();
+
+        void AppendCount(int count, string key)
+        {
+            if (count > 0)
+            {
+                builder.AppendLine(t.Format(key, count));
+            }
+        }
     }
 
     /// <summary>
@@ -249,7 +237,8 @@ public sealed class PrivacyService(
         throw new InvalidOperationException("The review draft kept changing while your data was being erased; please say erase my data again.");
     }
 
-    private sealed record Held(string SquadId, string Name, Member? Member, bool IsLead, IReadOnlyList<(IsoWeek Week, EntryRow Row, StoredEntry Stored)> Entries, IReadOnlyList<IsoWeek> DraftWeeks, int LeadEdits, int Editions, int Markers, IReadOnlyList<QuestionRow> Questions)
+    /// <param name="Name">The squad's name; null for a squad that no longer uses UpdateBot.</param>
+    private sealed record Held(string SquadId, string? Name, Member? Member, bool IsLead, IReadOnlyList<(IsoWeek Week, EntryRow Row, StoredEntry Stored)> Entries, IReadOnlyList<IsoWeek> DraftWeeks, int LeadEdits, int Editions, int Markers, IReadOnlyList<QuestionRow> Questions)
 
     {
         /// <summary>A lead's "resolved" marks on the person's blockers (no words: a fingerprint of each line).</summary>
@@ -288,7 +277,7 @@ public sealed class PrivacyService(
 
             var markers = (await cycle.ListSendsToAsync(squadId, userId, cancellationToken)).Count;
             var asked = await questions.ListForPersonAsync(squadId, userId, cancellationToken);
-            held.Add(new Held(squadId, squad?.Settings.Name ?? "A squad that no longer uses UpdateBot", member, squad?.IsLead(userId) == true, rows, draftWeeks, leadEdits, inEditions, markers, asked)
+            held.Add(new Held(squadId, squad?.Settings.Name, member, squad?.IsLead(userId) == true, rows, draftWeeks, leadEdits, inEditions, markers, asked)
             {
                 ResolvedMarks = await cycle.ListResolvedBlockersOfAsync(squadId, userId, cancellationToken),
                 MarksMade = await cycle.ListResolvedBlockersByAsync(squadId, userId, cancellationToken),

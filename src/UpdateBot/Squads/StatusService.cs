@@ -109,7 +109,7 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
                 _ when welcome.StillRetried(squad) => (t["Status.NotDelivered"], t["Status.Retrying"]),
                 _ => (t["Status.NotDelivered"], t["Status.Welcome.NotRetried"]),
             };
-            statuses.Add(new MemberWeekStatus(what, "Messages", $"{state.Item1}: {marker.Detail}", state.Item2));
+            statuses.Add(new MemberWeekStatus(t[what], "Messages", $"{state.Item1}: {marker.Detail}", state.Item2));
         }
 
         return statuses;

@@ -24,6 +24,12 @@ public sealed class SquadRow : TableRow
     public string ChannelId { get; set; } = "";
     public string? InstalledBy { get; set; }
 
+    /// <summary>
+    /// The <see cref="Domain.Language"/> of the Teams locale of whoever added the app (the install event's): the team
+    /// welcome's language; null when Teams said none. Forgotten with <see cref="InstalledBy"/>.
+    /// </summary>
+    public string? InstallerLanguage { get; set; }
+
     /// <summary>The team's Microsoft 365 group id, for deep links to channel posts.</summary>
     public string? AadGroupId { get; set; }
     public bool IsConfigured { get; set; }

@@ -34,6 +34,9 @@ public sealed record Squad(
     /// <summary>The team's Microsoft 365 group id (from the install event), for deep links.</summary>
     public string? AadGroupId { get; init; }
 
+    /// <summary>The language of the Teams locale of whoever added the app (see <see cref="SquadRow.InstallerLanguage"/>).</summary>
+    public Language? InstallerLanguage { get; init; }
+
     /// <summary>Which version of the settings this is (see <see cref="SquadRow.SettingsVersion"/>).</summary>
     public int SettingsVersion { get; init; }
 
@@ -82,7 +85,7 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
     }
 
     /// <summary>Records an install (or a re-install) of the bot in a team. Settings already made are kept.</summary>
-    public async Task<Squad> RecordInstallAsync(string teamId, string? teamName, string tenantId, string serviceUrl, string botId, string channelId, string? installedBy, CancellationToken cancellationToken)
+    public async Task<Squad> RecordInstallAsync(string teamId, string? teamName, string tenantId, string serviceUrl, string botId, string channelId, string? installedBy, CancellationToken cancellationToken, Language? installerLanguage = null)
     {
         while (true)
         {
@@ -100,6 +103,7 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
                     BotId = botId,
                     ChannelId = channelId,
                     InstalledBy = installedBy,
+                    InstallerLanguage = installerLanguage?.ToString(),
                     CreatedAt = time.GetUtcNow(),
                     InstalledAt = time.GetUtcNow(),
                 };
@@ -119,6 +123,9 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
                 // Added again after being removed: a new install, with a welcome of its own.
                 row.InstalledAt = time.GetUtcNow();
             }
+
+            // Both events of one install carry the installer's locale; one that carries none keeps what the other said.
+            row.InstallerLanguage = installerLanguage?.ToString() ?? row.InstallerLanguage;
 
             row.Removed = false;
             row.TenantId = tenantId;
@@ -267,6 +274,7 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
             }
 
             row.InstalledBy = null;
+            row.InstallerLanguage = null;
             return true;
         }, cancellationToken);
 
@@ -473,6 +481,7 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
         {
             InstalledAt = row.InstalledAt ?? row.CreatedAt,
             AadGroupId = row.AadGroupId,
+            InstallerLanguage = Languages.ReadStored(row.InstallerLanguage),
             SettingsVersion = row.SettingsVersion,
             ScheduleChangedAt = row.ScheduleChangedAt,
             MemberTimeZoneIds = row.MemberTimeZonesJson is null ? [] : JsonSerializer.Deserialize<List<string>>(row.MemberTimeZonesJson, Json) ?? [],

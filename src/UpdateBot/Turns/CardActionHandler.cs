@@ -44,7 +44,7 @@ public sealed class CardActionHandler(
         // Interactive first: the 1:1 send to the author may wait behind Teams' limits; the click answers in time. The
         // answer is an invoke message, which only the reader who clicked sees (docs/protocol.md, "Universal Actions").
         var asking = await background.RunWithinAsync((services, ct) =>
-            services.GetRequiredService<UpdateBot.Questions.QuestionService>().AskAsync(squad, data.Week, itemId, turn.UserId, turn.UserName, question, ct), turnOptions.Value.InvokeDeadline, cancellationToken);
+            services.GetRequiredService<UpdateBot.Questions.QuestionService>().AskAsync(squad, data.Week, itemId, turn.UserId, turn.UserName, question, turn.Texts, ct), turnOptions.Value.InvokeDeadline, cancellationToken);
         return new CardActionResult(null, asking.IsCompleted
             ? await asking
             : turn.Texts["Card.AskBusy"]);
@@ -55,7 +55,7 @@ public sealed class CardActionHandler(
     {
         var (turn, squad) = (request.Turn, request.Squad);
         var answering = await background.RunWithinAsync((services, ct) =>
-            services.GetRequiredService<UpdateBot.Questions.QuestionService>().AnswerAsync(squad, data.AskedWeek, data.QuestionId, turn.UserId, data.TypedAnswer(), ct), turnOptions.Value.InvokeDeadline, cancellationToken);
+            services.GetRequiredService<UpdateBot.Questions.QuestionService>().AnswerAsync(squad, data.AskedWeek, data.QuestionId, turn.UserId, data.TypedAnswer(), turn.Texts, ct), turnOptions.Value.InvokeDeadline, cancellationToken);
         if (!answering.IsCompleted)
         {
             return new CardActionResult(null, turn.Texts["Card.AnswerBusy"]);

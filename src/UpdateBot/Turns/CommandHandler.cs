@@ -64,7 +64,7 @@ public sealed class CommandHandler(
                 await ReplyAsync(turn, WelcomeCards.Help(await LeadsAnyAsync(turn, mine, cancellationToken), texts: turn.Texts), cancellationToken);
                 return;
             case CommandKind.MyData:
-                await ReplyTextAsync(turn, await privacy.DescribeAsync(turn.UserId, cancellationToken), cancellationToken);
+                await ReplyTextAsync(turn, await privacy.DescribeAsync(turn.UserId, cancellationToken, turn.Texts), cancellationToken);
                 return;
             case CommandKind.EraseMyData:
                 await EraseAsync(turn, cancellationToken);
@@ -237,7 +237,7 @@ public sealed class CommandHandler(
                 await ReplyAsync(turn, SetupCards.Form(squad, null, [], await members.ListAsync(squad.Id, cancellationToken), texts: turn.Texts), cancellationToken);
                 break;
             case CommandKind.Glossary:
-                await ReplyTextAsync(turn, await GlossaryAsync(squad, GlossaryChange.Read(command.Argument), turn.Texts, cancellationToken), cancellationToken);
+                await ReplyTextAsync(turn, await GlossaryAsync(squad, Commands.ReadGlossary(command.Argument), turn.Texts, cancellationToken), cancellationToken);
                 break;
             case CommandKind.Headings:
                 await ReplyTextAsync(turn, await HeadingsAsync(turn, squad, Languages.ParseHeadings(command.Argument), cancellationToken), cancellationToken);
@@ -398,7 +398,7 @@ public sealed class CommandHandler(
         await people.SetPublicNameAsync(turn.UserId, name, cancellationToken);
         if (!everywhere)
         {
-            await ReplyTextAsync(turn, t.Format("PublicName.Done", Describe(name), Commands.Word(CommandKind.PublicName, turn.Language), Word(name)), cancellationToken);
+            await ReplyTextAsync(turn, t.Format("PublicName.Done", Describe(name), Commands.Word(CommandKind.PublicName, turn.Language), Commands.ArgumentWord(Word(name), turn.Language)), cancellationToken);
             return;
         }
 
@@ -425,7 +425,7 @@ public sealed class CommandHandler(
         }
 
         var erased = await privacy.EraseAsync(turn.UserId, cancellationToken);
-        await ReplyTextAsync(turn, erased.Describe(), cancellationToken);
+        await ReplyTextAsync(turn, erased.Describe(turn.Texts), cancellationToken);
     }
 
     /// <summary>

@@ -114,6 +114,65 @@ public static partial class Commands
         ("iaith", CommandKind.Language, Language.Welsh),
     ];
 
+    /// <summary>
+    /// The words of the arguments of <c>public name</c> and <c>glossary</c> (README, "Welsh and English"): what each
+    /// means in the English the rules read, and in which language. The first of a meaning in a language is the one the
+    /// bot says back. Welsh from TermCymru where it has the term (<i>enw cyntaf</i>, <i>enw llawn</i>, <i>ychwanegu</i>,
+    /// <i>tynnu</i>); "dileu" (delete) is taken as remove too.
+    /// </summary>
+    private static readonly (string Phrase, string Means, Language Language)[] ArgumentPhrases =
+    [
+        ("first", "first", Language.English),
+        ("cyntaf", "first", Language.Welsh),
+        ("enw cyntaf", "first", Language.Welsh),
+        ("full", "full", Language.English),
+        ("llawn", "full", Language.Welsh),
+        ("enw llawn", "full", Language.Welsh),
+        ("team", "team", Language.English),
+        ("tîm", "team", Language.Welsh),
+        ("tim", "team", Language.Welsh),
+        ("aelod o'r tîm", "team", Language.Welsh),
+        ("aelod o'r tim", "team", Language.Welsh),
+        ("dienw", "team", Language.Welsh),
+        ("everywhere", "everywhere", Language.English),
+        ("ym mhobman", "everywhere", Language.Welsh),
+        ("ymhobman", "everywhere", Language.Welsh),
+        ("pobman", "everywhere", Language.Welsh),
+        ("add", "add", Language.English),
+        ("ychwanegu", "add", Language.Welsh),
+        ("remove", "remove", Language.English),
+        ("tynnu", "remove", Language.Welsh),
+        ("dileu", "remove", Language.Welsh),
+    ];
+
+    /// <summary>The word for an argument in a language ("first" → "cyntaf"), as replies and the help card say it.</summary>
+    public static string ArgumentWord(string means, Language language) =>
+        ArgumentPhrases.FirstOrDefault(p => p.Means == means && p.Language == language).Phrase ?? means;
+
+    /// <summary>The Welsh argument words of <paramref name="words"/> in English (whole words, longest first); the rest as it is.</summary>
+    private static string ArgumentsInEnglish(string words)
+    {
+        foreach (var (phrase, means, _) in ArgumentPhrases.Where(p => p.Language != Language.English).OrderByDescending(p => p.Phrase.Length))
+        {
+            words = Regex.Replace(words, $@"(?<![\p{{L}}'’]){Regex.Escape(phrase)}(?![\p{{L}}'’])", means, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        }
+
+        return words;
+    }
+
+    /// <summary>
+    /// The change a <c>glossary</c> / <c>geirfa</c> argument asks for: only its first word (add / remove, in either
+    /// language) is read as a command word; the acronym and what it stands for stay as written.
+    /// </summary>
+    public static GlossaryChange? ReadGlossary(string argument)
+    {
+        var text = argument.Trim();
+        var space = text.IndexOf(' ', StringComparison.Ordinal);
+        var verb = space < 0 ? text : text[..space];
+        var english = ArgumentPhrases.FirstOrDefault(p => p.Phrase.Equals(verb, StringComparison.OrdinalIgnoreCase) && p.Means is "add" or "remove").Means;
+        return GlossaryChange.Read(english is null ? text : english + text[verb.Length..]);
+    }
+
     /// <summary>Greetings taken as a request for help, in both languages.</summary>
     private static readonly string[] Greetings = ["?", "hi", "hello", "hey", "helo", "shwmae", "shw mae", "sut mae", "su'mae"];
 
@@ -154,7 +213,7 @@ public static partial class Commands
                     CommandKind.Away => argument.Equals("until", StringComparison.OrdinalIgnoreCase) || AwayPeriod.TryParse(argument, AnyDay, out _),
                     CommandKind.Export => WeekArgument().IsMatch(argument) || PublicExportArgument().IsMatch(argument),
                     CommandKind.PublicName => ReadPublicName(argument) is not null,
-                    CommandKind.Glossary => GlossaryChange.Read(argument) is not null,
+                    CommandKind.Glossary => ReadGlossary(argument) is not null,
                     CommandKind.MyTimeZone => TimeZoneArgument().IsMatch(argument),
                     CommandKind.Language => Languages.ParseChoice(argument) is not null,
                     CommandKind.Headings => Languages.ParseHeadings(argument) is not null,
@@ -182,12 +241,12 @@ public static partial class Commands
         IsPublicExport(command) ? PublicExportArgument().Match(command.Argument).Groups["week"].Value.Trim() : command.Argument;
 
     /// <summary>
-    /// The argument of <c>public name</c>: a choice ("first", "full", "team"), and whether it is for past editions too
-    /// (a trailing "everywhere"). Null when it is not one.
+    /// The argument of <c>public name</c> / <c>enw cyhoeddus</c>: a choice ("first", "full", "team"; "cyntaf", "llawn",
+    /// "tîm"), and whether it is for past editions too (a trailing "everywhere" / "ym mhobman"). Null when it is not one.
     /// </summary>
     public static (PublicName Name, bool Everywhere)? ReadPublicName(string argument)
     {
-        var words = argument.Trim();
+        var words = ArgumentsInEnglish(WhitespacePattern().Replace(argument, " ").Trim());
         var everywhere = words.EndsWith(" everywhere", StringComparison.OrdinalIgnoreCase);
         if (everywhere)
         {

@@ -108,7 +108,8 @@ public sealed partial class InstallationHandler(
         var data = turn.Activity.ChannelData;
         var channelId = data?.Settings?.SelectedChannel?.Id ?? turn.ChannelId ?? teamId;
         var installer = turn.Activity.From?.Id is { } from && from.StartsWith("29:", StringComparison.Ordinal) || turn.Activity.From?.AadObjectId is not null ? turn.Activity.From?.Id : null;
-        var squad = await squads.RecordInstallAsync(teamId, data?.Team?.Name, turn.TenantId, turn.ServiceUrl, turn.BotId, channelId, installer, cancellationToken);
+        var squad = await squads.RecordInstallAsync(teamId, data?.Team?.Name, turn.TenantId, turn.ServiceUrl, turn.BotId, channelId, installer, cancellationToken,
+            installer is null ? null : UpdateBot.Domain.Languages.FromLocale(turn.Activity.Locale));
         if (data?.Team?.AadGroupId is { Length: > 0 } groupId)
         {
             await squads.SetGroupIdAsync(teamId, groupId, cancellationToken);
