@@ -316,4 +316,96 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
         JsonArray a => a.Select(child => FindExecute(child, verb)).FirstOrDefault(found => found is not null),
         _ => null,
     };
+
+    /// <summary>Each reason, with the English the service stored for it before reasons had codes.</summary>
+    public static TheoryData<DeliveryReason, string> ReasonsInEnglish => new()
+    {
+        { new DeliveryReason(ReasonCode.UnconfirmedUnreadable), "Delivery unconfirmed: Teams accepted the message but its answer could not be read, so it may have arrived. It is not sent again automatically." },
+        { new DeliveryReason(ReasonCode.UnconfirmedTimeout), "Delivery unconfirmed: Teams did not answer in time, so it may have arrived. It is not sent again automatically." },
+        { new DeliveryReason(ReasonCode.UnconfirmedCancelled), "Delivery unconfirmed: the service stopped before Teams answered, so it may have arrived. It is not sent again automatically." },
+        { new DeliveryReason(ReasonCode.UnconfirmedTransport), "Delivery unconfirmed: the connection to Teams broke before it answered, so it may have arrived. It is not sent again automatically." },
+        { new DeliveryReason(ReasonCode.UnconfirmedError, "502"), "Delivery unconfirmed: Teams answered with an error (502), so it may have arrived. It is not sent again automatically." },
+        { new DeliveryReason(ReasonCode.UnconfirmedRestart), "Delivery unconfirmed: a restart interrupted this send; it may not have arrived." },
+        { new DeliveryReason(ReasonCode.TokenUnavailable), "The bot could not get its access token to call Teams; retrying automatically." },
+        { new DeliveryReason(ReasonCode.Unauthorized), "Teams refused the bot's credentials (401, even with a fresh token); retrying automatically." },
+        { new DeliveryReason(ReasonCode.UntrustedAddress), "The Teams address stored for this chat is not one the bot trusts." },
+        { new DeliveryReason(ReasonCode.ChatGone), "Teams says the chat no longer exists (the app may have been removed)." },
+        { new DeliveryReason(ReasonCode.Throttled), "Teams asked us to slow down; retrying automatically." },
+        { new DeliveryReason(ReasonCode.Refused, "413 MessageSizeTooBig"), "Teams refused the message (413 MessageSizeTooBig); it is not sent again automatically." },
+        { new DeliveryReason(ReasonCode.Unreachable, "503"), "Teams could not be reached (503); retrying automatically." },
+        { new DeliveryReason(ReasonCode.UnreachableNoResponse), "Teams could not be reached (no response); retrying automatically." },
+        { new DeliveryReason(ReasonCode.Blocked), "They have blocked or muted the bot." },
+        { new DeliveryReason(ReasonCode.NotInstalled), "The app is not installed for them." },
+        { new DeliveryReason(ReasonCode.AdminBlocked), "A Teams admin has blocked the app." },
+        { new DeliveryReason(ReasonCode.MayNotBeInstalled), "Teams would not let the bot message them (the app may not be installed for them)." },
+        { new DeliveryReason(ReasonCode.SendAgain), "A lead asked to send it again." },
+        { new DeliveryReason(ReasonCode.InterruptedBeforeSend), "Interrupted before it was sent; it will be sent on a later attempt." },
+        { new DeliveryReason(ReasonCode.NoLongerMember), "No longer a member of the team." },
+        { new DeliveryReason(ReasonCode.LeftTeam), "Left the team." },
+    };
+
+    [Theory]
+    [MemberData(nameof(ReasonsInEnglish))]
+    public void A_reason_reads_in_English_as_it_was_stored_and_round_trips_through_its_code(DeliveryReason reason, string english)
+    {
+        Assert.Equal(english, English.Reason(reason));
+        Assert.Equal(reason, DeliveryReason.Read(reason.Stored));
+        Assert.Equal(Welsh.Reason(reason), Welsh.Reason(reason.Stored, english));
+        Assert.NotEqual(english, Welsh.Reason(reason));
+    }
+
+    [Fact]
+    public void Every_reason_has_words_and_a_reason_without_a_known_code_is_shown_as_recorded()
+    {
+        Assert.Equal(Enum.GetValues<ReasonCode>().Order(), ReasonsInEnglish.Select(row => ((DeliveryReason)row[0]).Code).Order());
+        Assert.Equal("Maen nhw wedi rhwystro neu dewi'r bot.", Welsh.Reason(new DeliveryReason(ReasonCode.Blocked).Stored, "They have blocked or muted the bot."));
+
+        // Rows from before codes were kept, and codes a later version added, show the English as recorded.
+        Assert.Equal("Written by an earlier version.", Welsh.Reason(null, "Written by an earlier version."));
+        Assert.Equal("Written by a later version.", Welsh.Reason("SomethingNew:1", "Written by a later version."));
+        Assert.Null(DeliveryReason.Read("7"));
+        Assert.Null(Welsh.Reason(null, null));
+    }
+
+    [Fact]
+    public async Task A_Welsh_speaking_lead_reads_why_a_member_cannot_be_reached_in_Welsh_and_an_older_rows_reason_as_recorded()
+    {
+        await using var squad = new TestSquad(tables, "rheswm", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+        squad.Teams.Behave("29:bo", new UserBehaviour(System.Net.HttpStatusCode.Forbidden, "ConversationBlockedByUser"));
+        await host.TickAsync();
+
+        // Cy's row as an earlier version left it: unreachable, the reason in English and no code beside it.
+        var rows = host.Get<Tables>().Members;
+        var cy = (await rows.GetEntityAsync<MemberRow>(TableKey.Encode(TestSquad.TeamId), TableKey.Encode("29:cy"))).Value;
+        (cy.Reach, cy.ReachDetail, cy.ReachDetailCode) = (nameof(ReachStatus.NotInstalled), "Recorded in English by an earlier version.", null);
+        await rows.UpdateEntityAsync(cy, cy.ETag);
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "statws"), "cy-GB")));
+        var status = LastText(squad, TestSquad.Lead);
+        Assert.Contains("Maen nhw wedi rhwystro neu dewi'r bot.", status, StringComparison.Ordinal);
+        Assert.DoesNotContain("They have blocked or muted the bot.", status, StringComparison.Ordinal);
+        Assert.Contains("Recorded in English by an earlier version.", status, StringComparison.Ordinal);
+
+        // What is stored: the English, as earlier versions read it, and the code beside it.
+        var bo = (await rows.GetEntityAsync<MemberRow>(TableKey.Encode(TestSquad.TeamId), TableKey.Encode("29:bo"))).Value;
+        Assert.Equal(("They have blocked or muted the bot.", "Blocked"), (bo.ReachDetail, bo.ReachDetailCode));
+    }
+
+    [Fact]
+    public void A_publish_Teams_refused_gives_its_reason_in_the_leads_language_and_an_older_markers_as_recorded()
+    {
+        var reason = new DeliveryReason(ReasonCode.Refused, "403 BotNotInConversationRoster");
+        var refused = new Digests.PublishResult(Digests.PublishState.Refused, 3, English.Reason(reason)) { DetailCode = reason.Stored };
+
+        Assert.Contains("Gwrthododd Teams y neges (403 BotNotInConversationRoster); dydy hi ddim yn cael ei hanfon eto'n awtomatig.", refused.Describe(Welsh), StringComparison.Ordinal);
+        Assert.Contains("Teams refused the message (403 BotNotInConversationRoster); it is not sent again automatically.", refused.Describe(English), StringComparison.Ordinal);
+        Assert.Contains("Recorded by an earlier version.", (refused with { DetailCode = null, Detail = "Recorded by an earlier version." }).Describe(Welsh), StringComparison.Ordinal);
+
+        var unconfirmed = new Digests.PublishResult(Digests.PublishState.Unconfirmed, 3, "x") { DetailCode = new DeliveryReason(ReasonCode.UnconfirmedTimeout).Stored };
+        Assert.Contains("wnaeth Teams ddim ateb mewn pryd", unconfirmed.Describe(Welsh), StringComparison.Ordinal);
+        Assert.Equal(Welsh.Reason(new DeliveryReason(ReasonCode.UnconfirmedTimeout)), unconfirmed.Details(Welsh));
+    }
 }

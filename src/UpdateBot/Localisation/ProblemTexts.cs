@@ -7,7 +7,8 @@ namespace UpdateBot.Localisation;
 /// <summary>
 /// Words the domain's typed problems and findings in a person's language: a text over its length limit
 /// (<see cref="TooLong"/>), what is wrong with the setup card (<see cref="SettingsProblem"/>) or a glossary entry
-/// (<see cref="GlossaryProblem"/>), and the plain-English advice on the review desk (<see cref="PlainEnglishFinding"/>).
+/// (<see cref="GlossaryProblem"/>), the plain-English advice on the review desk (<see cref="PlainEnglishFinding"/>), and
+/// why a send did not go out (<see cref="DeliveryReason"/>).
 /// The domain references nothing, so it decides what is wrong and this is the one place that says it
 /// (docs/localisation.md). Numbers are written as the English text always wrote them ("2,001").
 /// </summary>
@@ -62,6 +63,16 @@ public static class ProblemTexts
         PlainEnglishFinding.InsideTeam f => t.Format("Advice.InsideTeam", f.Phrase),
         _ => throw new ArgumentOutOfRangeException(nameof(finding), finding, "A plain-English finding with no words."),
     };
+
+    /// <summary>Why a send did not simply go out, or why a member cannot be reached.</summary>
+    public static string Reason(this Texts t, DeliveryReason reason) => t.Format("Reason." + reason.Code, reason.Value);
+
+    /// <summary>
+    /// A reason as stored on a marker or roster row: said from its code when there is one this version knows, else the
+    /// English <paramref name="storedDetail"/> as recorded (rows written before codes were stored, or step failures).
+    /// </summary>
+    public static string? Reason(this Texts t, string? storedCode, string? storedDetail) =>
+        DeliveryReason.Read(storedCode) is { } reason ? t.Reason(reason) : storedDetail;
 
     /// <summary>How a step of the week is named inside a sentence ("The prompt day …").</summary>
     private static string StepName(Texts t, CycleStep step) => t["Problem.Step." + step];
