@@ -8,6 +8,7 @@
 #   benchmarks/run-turns.sh                       # 3 rounds of 10 s each per comparison
 #   benchmarks/run-turns.sh --duration 20 --rounds 5 --connections 32
 #   SEED_SQUADS=20 SEED_WEEKS=4 benchmarks/run-turns.sh --duration 2 --rounds 1 --warmup 1   # a smoke run
+#   TURNS_PART=peer benchmarks/run-turns.sh       # only the first part (help beside the peer); TURNS_PART=stores only the second
 # Every extra argument goes to the load driver (the benchmark program's `drive` mode, benchmarks/UpdateBot.Benchmarks/TurnDriver.cs).
 set -euo pipefail
 LOG_TAG=run-turns
@@ -35,11 +36,14 @@ log "building src/UpdateBot and the seeder (Release)…"
 BENCH_BIN="$UPDATEBOT_ROOT/benchmarks/UpdateBot.Benchmarks/bin/Release/net10.0/UpdateBot.Benchmarks"
 # The harness (seeder, fake connector, load driver) in .NET with the workstation GC: a small part of each turn's CPU.
 drive() { DOTNET_gcServer=0 "$BENCH_BIN" drive "$@"; }
+# A comparison: also reports Azurite's (the table store's) CPU per turn of each target.
+compare() { drive --store-pid "$store_pid" "$@"; }
 
 table_port=$(free_port)
 start_bg "$LOGS/azurite.log" "$UPDATEBOT_ROOT/node_modules/.bin/azurite-table" --tableHost 127.0.0.1 --tablePort "$table_port" \
   --inMemoryPersistence --skipApiVersionCheck --loose --disableTelemetry
 wait_until 30 Azurite "$BG_PID" port_open "$table_port" || exit 1
+store_pid=$BG_PID
 # The service's work queue lives next to its tables (unused here, with the cycle off, but part of its storage).
 queue_port=$(free_port)
 start_bg "$LOGS/azurite-queue.log" "$UPDATEBOT_ROOT/node_modules/.bin/azurite-queue" --queueHost 127.0.0.1 --queuePort "$queue_port" \
@@ -77,7 +81,9 @@ start_ours seeded 1000000 1000000
 seeded=$OURS seeded_pid=$OURS_PID
 
 # The peer sends the very card UpdateBot sends: ask UpdateBot once and keep the card the connector received.
-drive --target "lifted=$lifted" --target "default=$default" --service-url "$service_url" --once 1
+# Members 100 and up are on no squad, in the first part, so that nothing it leaves in the instances' caches (the person's
+# squad list is held a minute) stands in for the squad the seeder then puts members 0–49 on.
+drive --target "lifted=$lifted" --target "default=$default" --service-url "$service_url" --once 1 --first-user 100
 node -e 'fetch(process.argv[1]).then(r=>r.json()).then(a=>process.stdout.write(JSON.stringify(a.attachments[0].content)))' \
   "${service_url}__last" > "$LOGS/help-card.json"
 peer_port=$(free_port)
@@ -85,12 +91,16 @@ start_bg "$LOGS/peer.log" node "$BENCH/peer-bot.mjs" "$peer_port" "$LOGS/help-ca
 wait_until 30 "the peer bot" "$BG_PID" port_open "$peer_port" || exit 1
 peer="http://127.0.0.1:$peer_port/api/messages" peer_pid=$BG_PID
 
+TURNS_PART=${TURNS_PART:-all}
+if [[ $TURNS_PART != stores ]]; then
 log "help, Teams' send limits lifted: UpdateBot vs botbuilder CloudAdapter"
-drive --target "updatebot=$lifted" --target "botbuilder=$peer" --pid "updatebot=$lifted_pid" --pid "botbuilder=$peer_pid" \
-  --service-url "$service_url" "$@"
+compare --target "updatebot=$lifted" --target "botbuilder=$peer" --pid "updatebot=$lifted_pid" --pid "botbuilder=$peer_pid" \
+  --service-url "$service_url" --first-user 100 "$@"
 log "help, default limits (30 requests/s, 7 per conversation per second): UpdateBot vs botbuilder CloudAdapter"
-drive --target "updatebot=$default" --target "botbuilder=$peer" --pid "updatebot=$default_pid" --pid "botbuilder=$peer_pid" \
-  --service-url "$service_url" "$@"
+compare --target "updatebot=$default" --target "botbuilder=$peer" --pid "updatebot=$default_pid" --pid "botbuilder=$peer_pid" \
+  --service-url "$service_url" --first-user 100 "$@"
+fi
+[[ $TURNS_PART != peer ]] || exit 0
 
 # seed PREFIX SQUADS WEEKS: the benchmark squad (50 members, the driver's 32 among them, bench-user-0 leads), SQUADS more
 # squads of SEED_MEMBERS, all with WEEKS weeks of answers and editions, through the service's own stores. Sets SEEDED.
@@ -114,8 +124,14 @@ for target in "$lifted" "$seeded"; do
   drive --target "warm=$target" --service-url "$service_url" --once all "$@"
   drive --target "warm=$target" --service-url "$service_url" --kind submit --seeded "$SEEDED" --once all "$@"
 done
+# Each kind twice: as fast as each store allows (turns/s), then at the same fixed rate on both (a rate the seeded store
+# keeps up with), where each process's CPU per turn is the cost of the same work.
+declare -A fixed_rate=([help]=${RATE_HELP:-200} [submit]=${RATE_SUBMIT:-40} [status]=${RATE_STATUS:-8})
 for kind in help submit status; do
   log "$kind, limits lifted: UpdateBot on the seeded store vs the empty one"
-  drive --target "seeded=$seeded" --target "empty=$lifted" --pid "seeded=$seeded_pid" --pid "empty=$lifted_pid" \
+  compare --target "seeded=$seeded" --target "empty=$lifted" --pid "seeded=$seeded_pid" --pid "empty=$lifted_pid" \
     --service-url "$service_url" --kind "$kind" --seeded "$SEEDED" "$@"
+  log "$kind, limits lifted, ${fixed_rate[$kind]} turns/s on both: UpdateBot on the seeded store vs the empty one"
+  compare --target "seeded=$seeded" --target "empty=$lifted" --pid "seeded=$seeded_pid" --pid "empty=$lifted_pid" \
+    --service-url "$service_url" --kind "$kind" --seeded "$SEEDED" --rate "${fixed_rate[$kind]}" "$@"
 done

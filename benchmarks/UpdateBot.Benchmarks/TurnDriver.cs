@@ -19,7 +19,9 @@ namespace UpdateBot.Benchmarks;
 /// Options: <c>--target name=url</c> (repeatable) <c>--service-url url</c> [<c>--kind help|submit|status</c>]
 /// [<c>--text help</c>] [<c>--connections 32</c>] [<c>--duration 10</c>] [<c>--rounds 3</c>] [<c>--warmup 15</c>]
 /// [<c>--once 1|all</c>] [<c>--seeded json</c>] [<c>--pid name=PID</c>, repeatable: that target's server process, whose
-/// CPU time is read around each round]. Kinds: help (a message from each member in their 1:1 chat); submit (an
+/// CPU time is read around each round] [<c>--store-pid PID</c>: the storage emulator's process, read the same way]
+/// [<c>--first-user N</c>: number the members from N (default 0; members 0–49 are the seeded squad's)] [<c>--rate R</c>: at most R turns a second in all, each worker keeping its own pace, so two targets are compared at
+/// the same load and their CPU per turn carries the same share of work done per second whatever the turn rate]. Kinds: help (a message from each member in their 1:1 chat); submit (an
 /// <c>adaptiveCard/action</c> invoke, verb <c>prompt.submit</c>, writing the member's answer: the card it answers with is
 /// checked); status (the lead of the seeded 50-member squad says "status").
 /// </remarks>
@@ -39,6 +41,9 @@ internal sealed class TurnDriver
     private readonly int rounds;
     private readonly int warmup;
     private readonly string? once;
+    private readonly int? storePid;
+    private readonly double? rate;
+    private readonly int firstUser;
 
     private TurnDriver(IReadOnlyList<(string Key, string Value)> options)
     {
@@ -70,6 +75,9 @@ internal sealed class TurnDriver
         rounds = int.Parse(Get("rounds") ?? "3", CultureInfo.InvariantCulture);
         warmup = int.Parse(Get("warmup") ?? "15", CultureInfo.InvariantCulture);
         once = Get("once");
+        storePid = Get("store-pid") is { } sp ? int.Parse(sp, CultureInfo.InvariantCulture) : null;
+        firstUser = int.Parse(Get("first-user") ?? "0", CultureInfo.InvariantCulture);
+        rate = Get("rate") is { } r ? double.Parse(r, CultureInfo.InvariantCulture) : null;
         if (targets.Count == 0)
         {
             throw new ArgumentException("at least one --target name=url");
@@ -162,6 +170,11 @@ internal sealed class TurnDriver
                 entry["cpuMsPerTurn"] = Math.Round(rs.Sum(r => r.CpuMs!.Value) / (double)Math.Max(1, rs.Sum(r => r.Total)), 3);
             }
 
+            if (rs[0].StoreCpuMs is not null)
+            {
+                entry["storeCpuMsPerTurn"] = Math.Round(rs.Sum(r => r.StoreCpuMs!.Value) / (double)Math.Max(1, rs.Sum(r => r.Total)), 3);
+            }
+
             summary[name] = entry;
         }
 
@@ -175,17 +188,25 @@ internal sealed class TurnDriver
             {
                 line["cpuRatio"] = a.GetValue<double>() / b.GetValue<double>();
             }
+
+            if (first["storeCpuMsPerTurn"] is { } sa && second["storeCpuMsPerTurn"] is { } sb && sb.GetValue<double>() > 0)
+            {
+                line["storeCpuRatio"] = sa.GetValue<double>() / sb.GetValue<double>();
+            }
         }
 
         Console.Out.WriteLine("SUMMARY " + line.ToJsonString());
         return results.Values.Sum(rs => rs.Sum(r => r.Failed)) == 0 ? 0 : 1;
     }
 
-    private sealed record Round(double TurnsPerSecond, int Total, double P50, double P99, double Max, int Failed, long? CpuMs);
+    private sealed record Round(double TurnsPerSecond, int Total, double P50, double P99, double Max, int Failed, long? CpuMs, long? StoreCpuMs);
 
     private async Task<Round> LoadAsync(HttpClient http, (string Name, Uri Url) target, int seconds)
     {
         var cpuBefore = CpuMs(target.Name);
+        var storeBefore = CpuMs(storePid);
+        // With --rate each worker sends one turn every `pace`, from a start spread over one pace so the workers do not move in step.
+        var pace = rate is { } perSecond ? TimeSpan.FromSeconds(connections / perSecond) : TimeSpan.Zero;
         var latencies = new List<double>[connections];
         var failed = 0;
         var clock = Stopwatch.StartNew();
@@ -193,8 +214,19 @@ internal sealed class TurnDriver
         var workers = Enumerable.Range(0, connections).Select(user => Task.Run(async () =>
         {
             var mine = latencies[user] = new List<double>(4096);
+            var next = pace * user / connections;
             while (clock.Elapsed < end)
             {
+                if (pace > TimeSpan.Zero)
+                {
+                    if (next > clock.Elapsed)
+                    {
+                        await Task.Delay(next - clock.Elapsed);
+                    }
+
+                    next += pace;
+                }
+
                 var start = Stopwatch.GetTimestamp();
                 try
                 {
@@ -216,11 +248,12 @@ internal sealed class TurnDriver
         await Task.WhenAll(workers);
         var elapsed = clock.Elapsed.TotalSeconds;
         var cpuAfter = CpuMs(target.Name);
+        var storeAfter = CpuMs(storePid);
 
         var all = latencies.SelectMany(l => l).Order().ToArray();
         double At(double p) => all.Length == 0 ? 0 : Math.Round(all[Math.Min(all.Length - 1, (int)Math.Ceiling(p * all.Length) - 1)], 1);
         return new Round(Math.Round(all.Length / elapsed, 1), all.Length, At(0.5), At(0.99), all.Length == 0 ? 0 : Math.Round(all[^1], 1), failed,
-            cpuBefore is null || cpuAfter is null ? null : cpuAfter - cpuBefore);
+            cpuBefore is null || cpuAfter is null ? null : cpuAfter - cpuBefore, storeBefore is null || storeAfter is null ? null : storeAfter - storeBefore);
     }
 
     private static void Print(JsonObject head, Round r)
@@ -237,6 +270,11 @@ internal sealed class TurnDriver
             head["cpuMsPerTurn"] = Math.Round(cpu / (double)Math.Max(1, r.Total), 3);
         }
 
+        if (r.StoreCpuMs is { } store)
+        {
+            head["storeCpuMsPerTurn"] = Math.Round(store / (double)Math.Max(1, r.Total), 3);
+        }
+
         Console.Out.WriteLine(head.ToJsonString());
     }
 
@@ -247,14 +285,16 @@ internal sealed class TurnDriver
     }
 
     /// <summary>User plus system CPU of the target's server process, from /proc/PID/stat (fields 14 and 15, clock ticks).</summary>
-    private long? CpuMs(string target)
+    private long? CpuMs(string target) => CpuMs(pids.TryGetValue(target, out var pid) ? pid : null);
+
+    private static long? CpuMs(int? pid)
     {
-        if (!pids.TryGetValue(target, out var pid))
+        if (pid is null)
         {
             return null;
         }
 
-        var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+        var stat = File.ReadAllText($"/proc/{pid.Value.ToString(CultureInfo.InvariantCulture)}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 1000 / ClockTicksPerSecond;
     }
@@ -270,7 +310,7 @@ internal sealed class TurnDriver
     private byte[] Activity(int user)
     {
         var now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-        var from = kind == "status" ? 0 : user;
+        var from = kind == "status" ? 0 : firstUser + user;
         var buffer = new ArrayBufferWriter<byte>(2048);
         using (var json = new Utf8JsonWriter(buffer))
         {

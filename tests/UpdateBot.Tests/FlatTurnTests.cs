@@ -35,7 +35,7 @@ public sealed class FlatTurnTests(AzuriteFixture tables) : IClassFixture<Azurite
         host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(Ada.Id, Ada.Name, "help")));
         Assert.Empty(squad.Storage.Queries);
         Assert.Empty(squad.Storage.Writes());
-        Assert.Contains(squad.Storage.Calls, c => c.Contains("People(", StringComparison.Ordinal));
+        Assert.DoesNotContain(squad.Storage.Calls, c => c.Contains("People(", StringComparison.Ordinal)); // the person's squad list is held in process
 
         squad.Storage.Calls.Clear();
         var (status, body) = await host.InvokeAsync(Submit("shipped the importer"));
@@ -47,6 +47,21 @@ public sealed class FlatTurnTests(AzuriteFixture tables) : IClassFixture<Azurite
         var entryCalls = squad.Storage.Calls.Where(c => c.Contains("Entries(", StringComparison.Ordinal)).ToList();
         Assert.Equal(["GET", "PUT"], entryCalls.Select(c => c[..c.IndexOf(' ', StringComparison.Ordinal)]));
         Assert.Equal("shipped the importer", (await host.Get<EntryStore>().GetAsync(TestSquad.TeamId, Week, Ada.Id, CancellationToken.None))!.Entry.Answers.Values.Single());
+    }
+
+    [Fact]
+    public async Task Help_from_someone_on_no_squad_makes_no_storage_call_once_they_have_spoken()
+    {
+        await using var squad = new TestSquad(tables, "flatnone", ThursdayNoon);
+        var host = squad.StartHost();
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:visitor", "Vi Sitor", "help")));
+
+        squad.Storage.Calls.Clear();
+        var before = host.Teams.SendsTo("29:visitor").Count;
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:visitor", "Vi Sitor", "help")));
+
+        Assert.Single(host.Teams.SendsTo("29:visitor").Skip(before));
+        Assert.Empty(squad.Storage.Calls);
     }
 
     [Fact]

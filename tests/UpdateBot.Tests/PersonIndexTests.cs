@@ -1,5 +1,8 @@
+using System.Net;
+using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
+using UpdateBot.Cards;
 using UpdateBot.Cycle;
 using UpdateBot.Domain;
 using UpdateBot.Storage;
@@ -76,5 +79,50 @@ public sealed class PersonIndexTests(AzuriteFixture tables) : IClassFixture<Azur
         await host.Get<RetentionSweep>().SweepAsync(squad.Time.GetUtcNow() - TimeSpan.FromDays(365), CancellationToken.None);
 
         Assert.Contains(TestSquad.TeamId, await people.SquadIdsAsync("29:late", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_squad_list_this_instance_changes_is_seen_at_once_and_one_another_instance_changes_within_the_cache_lifetime()
+    {
+        await using var squad = new TestSquad(tables, "indexcache", ThursdayNoon);
+        await using var here = squad.StartHost("here");
+        await using var there = squad.StartHost("there");
+        var (mine, theirs) = (here.Get<PeopleStore>(), there.Get<PeopleStore>());
+
+        Assert.Empty(await mine.RecentSquadIdsAsync("29:cy", CancellationToken.None));
+        await mine.LinkAsync("29:cy", "squad-a", CancellationToken.None);
+        Assert.Equal(["squad-a"], await mine.RecentSquadIdsAsync("29:cy", CancellationToken.None));
+
+        // Another instance links a second squad: the stored list has it at once, this instance's recent list once its entry expires.
+        await theirs.LinkAsync("29:cy", "squad-b", CancellationToken.None);
+        Assert.Equal(["squad-a"], await mine.RecentSquadIdsAsync("29:cy", CancellationToken.None));
+        squad.Time.Advance(PeopleStore.CacheLifetime);
+        Assert.Equal(["squad-a", "squad-b"], await mine.RecentSquadIdsAsync("29:cy", CancellationToken.None));
+
+        await theirs.UnlinkAsync("29:cy", "squad-a", CancellationToken.None);
+        Assert.Equal(["squad-b"], await mine.SquadIdsAsync("29:cy", CancellationToken.None));
+        Assert.Equal(["squad-b"], await mine.RecentSquadIdsAsync("29:cy", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Erasure_reaches_a_squad_another_instance_linked_while_this_one_still_holds_the_old_list()
+    {
+        await using var squad = new TestSquad(tables, "indexstale", ThursdayNoon);
+        await using var here = squad.StartHost("here");
+        await using var there = squad.StartHost("there");
+        var cy = ("29:cy", "Cy Newcomer");
+        await SayAsync(here, cy, "help"); // this instance now holds Cy's list: no squad
+
+        await there.SeedSquadAsync(TestSquad.TeamId, [.. TestSquad.People, cy], [TestSquad.Lead]);
+        var week = IsoWeek.Parse("2026-W48");
+        var submit = Activities.Execute(cy.Item1, cy.Item2, Verbs.PromptSubmit,
+            new JsonObject { ["squadId"] = TestSquad.TeamId, ["week"] = week.ToString(), [PromptCards.SectionInput(SettingsValidation.DefaultSections[0].Id)] = "my words" });
+        Assert.Equal(HttpStatusCode.OK, (await there.InvokeAsync(submit)).Status);
+        Assert.NotNull(await here.Get<EntryStore>().GetAsync(TestSquad.TeamId, week, cy.Item1, CancellationToken.None));
+        Assert.Empty(await here.Get<PeopleStore>().RecentSquadIdsAsync(cy.Item1, CancellationToken.None));
+
+        await SayAsync(here, cy, "erase my data");
+
+        Assert.Null(await here.Get<EntryStore>().GetAsync(TestSquad.TeamId, week, cy.Item1, CancellationToken.None));
     }
 }

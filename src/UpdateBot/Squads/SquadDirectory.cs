@@ -3,16 +3,17 @@ using UpdateBot.Storage;
 namespace UpdateBot.Squads;
 
 /// <summary>Finds the squad a person means: the team a message came from, or in a 1:1 chat the squads they belong to or lead.</summary>
-public sealed class SquadDirectory(SquadStore squads, MemberStore members)
+public sealed class SquadDirectory(SquadStore squads, MemberStore members, PeopleStore people)
 {
     /// <summary>
-    /// The squads this person is on (rostered) or leads, led ones first: one point read of the person index, then a
-    /// point read of each linked squad and roster row (the index only says where to look).
+    /// The squads this person is on (rostered) or leads, led ones first: the person index's list (kept in process a
+    /// minute: <see cref="PeopleStore.RecentSquadIdsAsync"/>), then a point read of each linked squad and roster row
+    /// (the index only says where to look).
     /// </summary>
     public async Task<IReadOnlyList<Squad>> ForUserAsync(string userId, CancellationToken cancellationToken)
     {
         var found = new List<Squad>();
-        foreach (var squadId in await members.SquadIdsForUserAsync(userId, cancellationToken))
+        foreach (var squadId in await people.RecentSquadIdsAsync(userId, cancellationToken))
         {
             if (await squads.GetAsync(squadId, cancellationToken) is { } squad && await IsMemberOrLeadAsync(squad, userId, cancellationToken))
             {

@@ -1,7 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Internal;
 using UpdateBot.Domain;
 
 namespace UpdateBot.Storage;
@@ -72,7 +71,7 @@ public sealed class ConversationStore : IDisposable
     {
         this.tables = tables;
         this.time = time;
-        cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = cacheCapacity, Clock = new Clock(time) });
+        cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = cacheCapacity, Clock = new CacheClock(time) });
     }
 
     public async Task<ConversationReference?> GetAsync(string kind, string key, CancellationToken cancellationToken)
@@ -295,11 +294,5 @@ public sealed class ConversationStore : IDisposable
             TeamsLanguage = TeamsLanguage,
             ChosenLanguage = ChosenLanguage,
         };
-    }
-
-    /// <summary>The cache's expiry follows the service's <see cref="TimeProvider"/> (tests move it).</summary>
-    private sealed class Clock(TimeProvider time) : ISystemClock
-    {
-        public DateTimeOffset UtcNow => time.GetUtcNow();
     }
 }

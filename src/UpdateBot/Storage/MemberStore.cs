@@ -58,10 +58,6 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
         return row is null ? null : ToMember(squadId, row);
     }
 
-    /// <summary>The squads linked to this user (on the roster, or leading): one point read of the person index.</summary>
-    public Task<IReadOnlyList<string>> SquadIdsForUserAsync(string userId, CancellationToken cancellationToken) =>
-        people.SquadIdsAsync(userId, cancellationToken);
-
     private const int RosterWriteParallelism = 8;
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Caching.Memory;
 using UpdateBot.Domain;
 
 namespace UpdateBot.Storage;
@@ -11,8 +12,26 @@ namespace UpdateBot.Storage;
 /// and the settings, so that finding a person's squads is one point read (<see cref="SquadListRow"/>); and the squad
 /// choices waiting for a tap. A link says "look at this squad", never "is a member": the squad and roster rows stay the truth.
 /// </summary>
-public sealed class PeopleStore(Tables tables, TimeProvider time)
+/// <remarks>
+/// Finding which squads a message is for reads the list on every message a person sends, and it rarely changes, so
+/// <see cref="RecentSquadIdsAsync"/> keeps the lists this instance read in process for <see cref="CacheLifetime"/>
+/// (a help turn then costs no storage call at all: docs/benchmarks.md, "Turns"). This instance's own writes replace
+/// them at once; a squad another instance linked meanwhile is seen once the entry expires. Everything that acts on every
+/// squad of a person (erasure, my data, copying a language or time zone) reads the stored list.
+/// </remarks>
+public sealed class PeopleStore(Tables tables, TimeProvider time, int cacheCapacity = PeopleStore.DefaultCacheCapacity) : IDisposable
 {
+    /// <summary>How many people's squad lists the cache holds at most (a few dozen bytes each).</summary>
+    public const int DefaultCacheCapacity = 20_000;
+
+    /// <summary>How long a cached squad list may stand in for the stored one (how late a squad linked by another instance can be seen here).</summary>
+    public static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(1);
+
+    private readonly MemoryCache squadLists = new(new MemoryCacheOptions { SizeLimit = cacheCapacity, Clock = new CacheClock(time) });
+
+    /// <summary>Counts this instance's finished writes of squad lists: a read that a write overtook is not cached.</summary>
+    private long listWrites;
+
     private const string SquadPrefix = "squad|";
     private const string SquadListPrefix = "squads|";
     private const string ChoicePrefix = "choice|";
@@ -27,9 +46,16 @@ public sealed class PeopleStore(Tables tables, TimeProvider time)
     /// </summary>
     public async Task LinkAsync(string userId, string squadId, CancellationToken cancellationToken)
     {
-        if (!await tables.People.TryAddAsync(ListRow(userId, [squadId], earlierLinksRead: false), cancellationToken))
+        try
         {
-            await ChangeSquadsAsync(userId, ids => !ids.Contains(squadId, StringComparer.Ordinal) && Added(ids, squadId), cancellationToken);
+            if (!await tables.People.TryAddAsync(ListRow(userId, [squadId], earlierLinksRead: false), cancellationToken))
+            {
+                await ChangeSquadsAsync(userId, ids => !ids.Contains(squadId, StringComparer.Ordinal) && Added(ids, squadId), cancellationToken);
+            }
+        }
+        finally
+        {
+            Written(userId);
         }
     }
 
@@ -55,24 +81,70 @@ public sealed class PeopleStore(Tables tables, TimeProvider time)
     /// </summary>
     public async Task<IReadOnlyList<string>> SquadIdsAsync(string userId, CancellationToken cancellationToken)
     {
+        var writesBefore = Interlocked.Read(ref listWrites);
         for (var attempt = 0; attempt < WriteAttempts; attempt++)
         {
             var row = await tables.People.FindAsync<SquadListRow>(TableKey.Encode(userId), SquadListKey(userId), cancellationToken);
             if (row is { EarlierLinksRead: true })
             {
-                return Read(row);
+                return Remember(userId, Read(row), writesBefore);
             }
 
             List<string> ids = [.. row is null ? [] : Read(row), .. await LinkedEarlierAsync(userId, cancellationToken)];
             var merged = ListRow(userId, ids, earlierLinksRead: true, row?.ETag ?? default);
-            if (row is null ? await tables.People.TryAddAsync(merged, cancellationToken) : await tables.People.TryReplaceAsync(merged, cancellationToken))
+            bool stored;
+            try
             {
-                return Read(merged);
+                stored = row is null ? await tables.People.TryAddAsync(merged, cancellationToken) : await tables.People.TryReplaceAsync(merged, cancellationToken);
             }
+            finally
+            {
+                Written(userId);
+            }
+
+            if (stored)
+            {
+                return Remember(userId, Read(merged), Interlocked.Read(ref listWrites));
+            }
+
+            writesBefore = Interlocked.Read(ref listWrites);
         }
 
         throw new InvalidOperationException($"The squad list of {userId} kept changing under concurrent writers; gave up after {WriteAttempts} attempts.");
     }
+
+    /// <summary>
+    /// The squads linked to this person as this instance last read or wrote them within <see cref="CacheLifetime"/>,
+    /// else as stored. For finding which squads a message may be for: each is then checked against its squad and roster
+    /// rows, so a squad unlinked meanwhile is never acted for, and one linked through another instance in the last
+    /// minute is missed only until the entry expires.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RecentSquadIdsAsync(string userId, CancellationToken cancellationToken) =>
+        squadLists.TryGetValue(userId, out IReadOnlyList<string>? known) ? known! : await SquadIdsAsync(userId, cancellationToken);
+
+    private IReadOnlyList<string> Remember(string userId, List<string> ids, long writesBefore)
+    {
+        IReadOnlyList<string> list = ids.ToArray();
+        // A write of this instance that finished while the row was read may have changed it: keep nothing then.
+        if (Interlocked.Read(ref listWrites) == writesBefore)
+        {
+            using var entry = squadLists.CreateEntry(userId);
+            entry.Value = list;
+            entry.Size = 1;
+            entry.AbsoluteExpirationRelativeToNow = CacheLifetime;
+        }
+
+        return list;
+    }
+
+    /// <summary>After any write of the person's list (done or not): the cached copy goes, and reads in flight are not cached.</summary>
+    private void Written(string userId)
+    {
+        Interlocked.Increment(ref listWrites);
+        squadLists.Remove(userId);
+    }
+
+    public void Dispose() => squadLists.Dispose();
 
     /// <summary>Writers of one person's list row at once (roster syncs of several squads) each win a round in turn: this many can meet.</summary>
     private const int WriteAttempts = 16;
@@ -83,6 +155,18 @@ public sealed class PeopleStore(Tables tables, TimeProvider time)
     /// deleted: someone on no squad keeps no row with their id (a leaver swept by retention, an erasure).
     /// </summary>
     private async Task ChangeSquadsAsync(string userId, Func<List<string>, bool> change, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ChangeStoredSquadsAsync(userId, change, cancellationToken);
+        }
+        finally
+        {
+            Written(userId);
+        }
+    }
+
+    private async Task ChangeStoredSquadsAsync(string userId, Func<List<string>, bool> change, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < WriteAttempts; attempt++)
         {
