@@ -4,6 +4,9 @@ using System.Text.RegularExpressions;
 
 namespace UpdateBot.Domain;
 
+/// <summary>Text longer than its limit: <paramref name="Length"/> characters where <paramref name="Limit"/> are allowed.</summary>
+public sealed record TooLong(int Length, int Limit);
+
 /// <summary>Rules for what members type.</summary>
 public static partial class AnswerText
 {
@@ -54,11 +57,12 @@ public static partial class AnswerText
         return result.Trim();
     }
 
-    /// <summary>Null when fine, else the message to show (e.g. "Discovery and delivery is 2,345 characters; the limit is 2,000.").</summary>
-    public static string? CheckLength(string sectionTitle, string text) =>
-        (text ?? string.Empty).Length <= MaxSectionLength
-            ? null
-            : string.Create(CultureInfo.InvariantCulture, $"{sectionTitle} is {text!.Length:N0} characters; the limit is {MaxSectionLength:N0}.");
+    /// <summary>
+    /// Null when fine, else how far over <see cref="MaxSectionLength"/> the text is. The service says so in the person's
+    /// language, naming what was too long ("Discovery and delivery is 2,345 characters; the limit is 2,000.").
+    /// </summary>
+    public static TooLong? CheckLength(string? text) =>
+        (text ?? string.Empty).Length <= MaxSectionLength ? null : new TooLong(text!.Length, MaxSectionLength);
 
     /// <summary>
     /// Parses when a member is back, relative to <paramref name="today"/> (the squad's local date):

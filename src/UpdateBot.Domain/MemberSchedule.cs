@@ -76,18 +76,9 @@ public static class PersonTimeZone
         source == TimeZoneSource.Set || !SettingsValidation.TryFindTimeZone(reported, out var zone) ? stored : zone.Id;
 
     /// <summary>
-    /// Reads a zone a person typed (<c>my time zone Europe/Lisbon</c>): its canonical IANA name, or null with what to
-    /// say when it is not one.
+    /// Reads a zone a person typed (<c>my time zone Europe/Lisbon</c>): its canonical IANA name, or null when it is not
+    /// one (the service says so in the person's language: <c>TimeZone.NotAZone</c>).
     /// </summary>
-    public static (string? ZoneId, string? Problem) Parse(string? typed)
-    {
-        if (SettingsValidation.TryFindTimeZone(typed, out var zone))
-        {
-            return (zone.Id, null);
-        }
-
-        return (null, $"I don't know the time zone \"{typed?.Trim()}\". Use its IANA name, the form Region/City, such as **Europe/Lisbon**, "
-            + "**America/New_York** or **Asia/Kolkata**: find yours in the \"TZ identifier\" column of https://en.wikipedia.org/wiki/List_of_tz_database_time_zones. "
-            + "Or say **my time zone auto** to take it from Teams again.");
-    }
+    public static string? Parse(string? typed) =>
+        SettingsValidation.TryFindTimeZone(typed, out var zone) ? zone.Id : null;
 }

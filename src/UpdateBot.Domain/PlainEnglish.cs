@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace UpdateBot.Domain;
@@ -13,14 +12,42 @@ public enum PlainEnglishRule
     InsideTeamPhrase,
 }
 
-/// <summary>One thing a lead may want to change before publishing (never a reason not to publish).</summary>
-public sealed record PlainEnglishFinding(PlainEnglishRule Rule, string Message);
+/// <summary>
+/// One thing a lead may want to change before publishing (never a reason not to publish), with what the advice needs
+/// to say it. The review desk words it in the lead's language (<c>src/UpdateBot/Localisation/ProblemTexts.cs</c>);
+/// the quotes are the member's words as written.
+/// </summary>
+public abstract record PlainEnglishFinding(PlainEnglishRule Rule)
+{
+    /// <summary>A sentence of <paramref name="Words"/> words where <paramref name="Limit"/> is the aim; <paramref name="Start"/> quotes its beginning.</summary>
+    public sealed record LongSentence(int Words, int Limit, string Start) : PlainEnglishFinding(PlainEnglishRule.LongSentence);
+
+    /// <summary>An acronym not explained in the text; <paramref name="Expansion"/> when the glossary knows it.</summary>
+    public sealed record UnexpandedAcronym(string Acronym, string? Expansion) : PlainEnglishFinding(PlainEnglishRule.UnexpandedAcronym);
+
+    /// <summary>A Flesch reading ease (<paramref name="Score"/>) under <paramref name="Minimum"/>.</summary>
+    public sealed record HardToRead(double Score, double Minimum) : PlainEnglishFinding(PlainEnglishRule.HardToRead);
+
+    /// <summary>A link whose words (<paramref name="Label"/>) do not say where it goes.</summary>
+    public sealed record VagueLink(string Label) : PlainEnglishFinding(PlainEnglishRule.LinkText);
+
+    /// <summary>A web address written out; <paramref name="Start"/> quotes its beginning.</summary>
+    public sealed record BareAddress(string Start) : PlainEnglishFinding(PlainEnglishRule.LinkText);
+
+    /// <summary>A phrase that only makes sense to someone who was in the room.</summary>
+    public sealed record InsideTeam(string Phrase) : PlainEnglishFinding(PlainEnglishRule.InsideTeamPhrase);
+}
 
 /// <summary>
 /// A plain-English check of one weeknote item, written for readers outside the team. Advice only: the review desk
 /// shows it, publishing never waits for it. The thresholds follow GOV.UK's content design guidance
 /// (https://www.gov.uk/guidance/content-design/writing-for-gov-uk) and the NHS digital service manual's content style
 /// guide (https://service-manual.nhs.uk/content).
+/// <para>
+/// The rules judge English text (sentence length in English words, syllables counted the English way, English
+/// acronyms and phrases); the findings carry no words of their own, so the advice about them can be given in the
+/// lead's language. A Welsh answer is judged by the same English rules, so its findings mean less.
+/// </para>
 /// </summary>
 public static partial class PlainEnglish
 {
@@ -113,8 +140,7 @@ public static partial class PlainEnglish
             var words = WordsOf(sentence).Count;
             if (words > MaxSentenceWords)
             {
-                yield return new PlainEnglishFinding(PlainEnglishRule.LongSentence,
-                    string.Create(CultureInfo.InvariantCulture, $"A sentence of {words} words (aim for {MaxSentenceWords} or fewer): “{Start(sentence)}”"));
+                yield return new PlainEnglishFinding.LongSentence(words, MaxSentenceWords, Start(sentence));
             }
         }
     }
@@ -142,9 +168,7 @@ public static partial class PlainEnglish
                 continue;
             }
 
-            yield return new PlainEnglishFinding(PlainEnglishRule.UnexpandedAcronym, expansion is null
-                ? $"{acronym} is not explained: say what it stands for the first time (the lead can add it: glossary add {acronym} = …)"
-                : $"{acronym} is not explained: write “{expansion} ({acronym})” the first time");
+            yield return new PlainEnglishFinding.UnexpandedAcronym(acronym, expansion);
         }
     }
 
@@ -153,8 +177,7 @@ public static partial class PlainEnglish
     {
         if (ReadingEase(text) is { } score && score < MinReadingEase)
         {
-            yield return new PlainEnglishFinding(PlainEnglishRule.HardToRead,
-                string.Create(CultureInfo.InvariantCulture, $"Hard to read: reading ease {score:0} (aim for {MinReadingEase:0} or more; use shorter words and sentences)"));
+            yield return new PlainEnglishFinding.HardToRead(score, MinReadingEase);
         }
     }
 
@@ -209,13 +232,13 @@ public static partial class PlainEnglish
             var label = link.Groups["text"].Value.Trim().TrimEnd('.', '!', ':');
             if (VagueLinkTexts.Contains(label) || Url().IsMatch(label))
             {
-                yield return new PlainEnglishFinding(PlainEnglishRule.LinkText, $"The link “{label}” does not say where it goes: use words that describe the page");
+                yield return new PlainEnglishFinding.VagueLink(label);
             }
         }
 
         foreach (Match bare in Url().Matches(MarkdownLink().Replace(text, " ")))
         {
-            yield return new PlainEnglishFinding(PlainEnglishRule.LinkText, $"A bare web address ({Start(bare.Value)}): link words that describe the page instead");
+            yield return new PlainEnglishFinding.BareAddress(Start(bare.Value));
         }
     }
 
@@ -226,7 +249,7 @@ public static partial class PlainEnglish
         {
             if (ContainsPhrase(text, phrase))
             {
-                yield return new PlainEnglishFinding(PlainEnglishRule.InsideTeamPhrase, $"“{phrase}” only makes sense inside the team: say what it refers to");
+                yield return new PlainEnglishFinding.InsideTeam(phrase);
             }
         }
     }
@@ -290,7 +313,7 @@ public static partial class PlainEnglish
 /// <c>glossary remove ICB</c>; nothing (list it) for <c>glossary</c> alone. <see cref="Problem"/> says what is wrong
 /// with a well-formed but unusable entry.
 /// </summary>
-public sealed record GlossaryChange(string? Acronym, string? Expansion, string? Problem = null)
+public sealed record GlossaryChange(string? Acronym, string? Expansion, GlossaryProblem? Problem = null)
 {
     public const int MaxAcronymLength = 10;
     public const int MaxExpansionLength = 120;
@@ -326,14 +349,31 @@ public sealed record GlossaryChange(string? Acronym, string? Expansion, string? 
         var upper = acronym.ToUpperInvariant();
         if (upper.Length > MaxAcronymLength || !upper.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '&'))
         {
-            return new GlossaryChange(null, null, $"“{acronym}” is not an acronym I can look for: use up to {MaxAcronymLength} letters and digits, such as ICB.");
+            return new GlossaryChange(null, null, new GlossaryProblem.NotAnAcronym(acronym, MaxAcronymLength));
         }
 
         if (expansion is not null && (expansion.Length == 0 || expansion.Length > MaxExpansionLength))
         {
-            return new GlossaryChange(null, null, $"Say what {upper} stands for after the “=”, in up to {MaxExpansionLength} characters: glossary add {upper} = integrated care board.");
+            return new GlossaryChange(null, null, new GlossaryProblem.BadExpansion(upper, MaxExpansionLength));
         }
 
         return new GlossaryChange(upper, expansion);
     }
+}
+
+/// <summary>
+/// What is wrong with a well-formed <c>glossary</c> entry, with what a message needs to explain it (the service words
+/// it in the lead's language: <c>src/UpdateBot/Localisation/ProblemTexts.cs</c>).
+/// </summary>
+public abstract record GlossaryProblem
+{
+    private GlossaryProblem()
+    {
+    }
+
+    /// <summary>Not up to <paramref name="Limit"/> letters, digits and "&amp;": <paramref name="Typed"/> as the lead wrote it.</summary>
+    public sealed record NotAnAcronym(string Typed, int Limit) : GlossaryProblem;
+
+    /// <summary>Nothing after the "=", or more than <paramref name="Limit"/> characters.</summary>
+    public sealed record BadExpansion(string Acronym, int Limit) : GlossaryProblem;
 }

@@ -39,10 +39,52 @@ public sealed record SquadSettingsInput(
     public IReadOnlyList<string>? CarryForwardSectionIds { get; init; }
 }
 
-/// <summary>Either valid settings or the messages to show on the card; never half of each.</summary>
-public sealed record SettingsValidationResult(SquadSettings? Settings, IReadOnlyList<string> Errors)
+/// <summary>Either valid settings or what is wrong with the card's input; never half of each.</summary>
+public sealed record SettingsValidationResult(SquadSettings? Settings, IReadOnlyList<SettingsProblem> Problems)
 {
-    public bool IsValid => Settings is not null && Errors.Count == 0;
+    public bool IsValid => Settings is not null && Problems.Count == 0;
+}
+
+/// <summary>
+/// One thing wrong with what a lead typed into the setup card, with what a message needs to explain it. The service
+/// words it in the lead's language (<c>src/UpdateBot/Localisation/ProblemTexts.cs</c>): the domain holds no text.
+/// </summary>
+public abstract record SettingsProblem
+{
+    private SettingsProblem()
+    {
+    }
+
+    public sealed record NameMissing : SettingsProblem;
+
+    public sealed record NameTooLong(int Length, int Limit) : SettingsProblem;
+
+    /// <summary>Not an IANA zone this machine knows (Windows names are refused too).</summary>
+    public sealed record UnknownTimeZone(string Typed) : SettingsProblem;
+
+    public sealed record NotADay(CycleStep Step, string Typed) : SettingsProblem;
+
+    public sealed record NotATime(CycleStep Step, string Typed) : SettingsProblem;
+
+    /// <summary>The reminder is not after the prompt and before the compile.</summary>
+    public sealed record ReminderOutOfOrder(WeeklyTime Open, WeeklyTime Remind, WeeklyTime Compile) : SettingsProblem;
+
+    public sealed record PublishBeforeCompile(WeeklyTime Compile, WeeklyTime Publish) : SettingsProblem;
+
+    public sealed record NoSections : SettingsProblem;
+
+    public sealed record TooManySections(int Count, int Limit) : SettingsProblem;
+
+    /// <summary>A blank line between titles; <paramref name="Number"/> counts from 1.</summary>
+    public sealed record SectionUnnamed(int Number) : SettingsProblem;
+
+    public sealed record SectionTitleTooLong(int Number, int Length, int Limit) : SettingsProblem;
+
+    /// <summary>The same title twice, in any case: <paramref name="Title"/> is the second as typed.</summary>
+    public sealed record SectionListedTwice(string Title) : SettingsProblem;
+
+    /// <summary>A web address name that is not lower-case letters a–z, digits and single hyphens of at most <paramref name="Limit"/>.</summary>
+    public sealed record BadOpenSlug(string Typed, int Limit) : SettingsProblem;
 }
 
 /// <summary>Parses and checks the setup card, and knows the defaults a new squad starts with.</summary>
@@ -53,15 +95,6 @@ public static class SettingsValidation
 
     /// <summary>The longest web address name of a squad's open weeknote (/weeknotes/{slug}/).</summary>
     public const int MaxOpenSlugLength = 60;
-
-    /// <summary>How a step is named in messages to the lead.</summary>
-    private static readonly Dictionary<CycleStep, string> StepNames = new()
-    {
-        [CycleStep.Open] = "prompt",
-        [CycleStep.Remind] = "reminder",
-        [CycleStep.Compile] = "compile",
-        [CycleStep.Publish] = "publish",
-    };
 
     /// <summary>
     /// Parses and checks the input: non-empty name (≤ 60), a known IANA zone, days (Monday…Sunday) and HH:mm times,
@@ -84,22 +117,22 @@ public static class SettingsValidation
 
     private static SettingsValidationResult Validate(SquadSettingsInput input, IReadOnlyList<Section> existing, IReadOnlyList<Section> retired, SquadSettings? current, IReadOnlyList<string> leadIds)
     {
-        var errors = new List<string>();
+        var errors = new List<SettingsProblem>();
 
         var name = (input.Name ?? string.Empty).Trim();
         if (name.Length == 0)
         {
-            errors.Add("Give the squad a name.");
+            errors.Add(new SettingsProblem.NameMissing());
         }
         else if (name.Length > MaxNameLength)
         {
-            errors.Add(string.Create(CultureInfo.InvariantCulture, $"The squad name is {name.Length} characters; the limit is {MaxNameLength}."));
+            errors.Add(new SettingsProblem.NameTooLong(name.Length, MaxNameLength));
         }
 
         var timeZoneId = string.IsNullOrWhiteSpace(input.TimeZoneId) ? SquadSettings.DefaultTimeZoneId : input.TimeZoneId.Trim();
         if (!TryFindTimeZone(timeZoneId, out var zone))
         {
-            errors.Add($"Unknown time zone '{timeZoneId}'. Use an IANA name such as Europe/London.");
+            errors.Add(new SettingsProblem.UnknownTimeZone(timeZoneId));
         }
 
         var schedule = ParseSchedule(input, errors);
@@ -173,7 +206,7 @@ public static class SettingsValidation
     /// <see cref="MaxOpenSlugLength"/> characters. Blank is fine (null: the default made from the squad name);
     /// capitals and spaces are turned into the lower case and hyphens the lead meant.
     /// </summary>
-    private static string? ParseOpenSlug(string? typed, List<string> errors)
+    private static string? ParseOpenSlug(string? typed, List<SettingsProblem> errors)
     {
         var slug = (typed ?? "").Trim().ToLowerInvariant().Replace(' ', '-');
         if (slug.Length == 0)
@@ -183,7 +216,7 @@ public static class SettingsValidation
 
         if (!IsOpenSlug(slug))
         {
-            errors.Add($"The web address name '{typed!.Trim()}' can have only the letters a to z, digits and single hyphens between them, at most {MaxOpenSlugLength} characters (for example mental-health-discovery).");
+            errors.Add(new SettingsProblem.BadOpenSlug(typed!.Trim(), MaxOpenSlugLength));
             return null;
         }
 
@@ -330,7 +363,7 @@ public static class SettingsValidation
         return slug.Length == 0 ? fallback : slug;
     }
 
-    private static SquadSchedule? ParseSchedule(SquadSettingsInput input, List<string> errors)
+    private static SquadSchedule? ParseSchedule(SquadSettingsInput input, List<SettingsProblem> errors)
     {
         var defaults = SquadSchedule.Default;
         var open = ParseWeeklyTime(CycleStep.Open, input.OpenDay, input.OpenTime, defaults.Open, errors);
@@ -345,35 +378,34 @@ public static class SettingsValidation
         var ordered = true;
         if (!(MinuteOfWeek(open) < MinuteOfWeek(remind) && MinuteOfWeek(remind) < MinuteOfWeek(compile)))
         {
-            errors.Add($"The reminder ({Describe(remind)}) must come after the prompt ({Describe(open)}) and before the compile ({Describe(compile)}).");
+            errors.Add(new SettingsProblem.ReminderOutOfOrder(open, remind, compile));
             ordered = false;
         }
 
         if (MinuteOfWeek(publish) < MinuteOfWeek(compile))
         {
-            errors.Add($"The publish ({Describe(publish)}) must not come before the compile ({Describe(compile)}).");
+            errors.Add(new SettingsProblem.PublishBeforeCompile(compile, publish));
             ordered = false;
         }
 
         return ordered ? new SquadSchedule(open, remind, compile, publish) : null;
     }
 
-    private static WeeklyTime? ParseWeeklyTime(CycleStep step, string? dayText, string? timeText, WeeklyTime fallback, List<string> errors)
+    private static WeeklyTime? ParseWeeklyTime(CycleStep step, string? dayText, string? timeText, WeeklyTime fallback, List<SettingsProblem> errors)
     {
-        var name = StepNames[step];
         var day = fallback.Day;
         var time = fallback.Time;
         var ok = true;
 
         if (!string.IsNullOrWhiteSpace(dayText) && !TryParseDay(dayText, out day))
         {
-            errors.Add($"The {name} day '{dayText.Trim()}' is not a day. Use Monday to Sunday.");
+            errors.Add(new SettingsProblem.NotADay(step, dayText.Trim()));
             ok = false;
         }
 
         if (!string.IsNullOrWhiteSpace(timeText) && !TryParseTime(timeText, out time))
         {
-            errors.Add($"The {name} time '{timeText.Trim()}' is not a time. Use HH:mm, such as 14:00.");
+            errors.Add(new SettingsProblem.NotATime(step, timeText.Trim()));
             ok = false;
         }
 
@@ -384,11 +416,9 @@ public static class SettingsValidation
     private static int MinuteOfWeek(WeeklyTime at) =>
         (((int)at.Day + 6) % 7 * 24 * 60) + (at.Time.Hour * 60) + at.Time.Minute;
 
-    private static string Describe(WeeklyTime at) => $"{at.Day.ToString()[..3]} {FormatTime(at.Time)}";
-
     private static string FormatTime(TimeOnly time) => time.ToString("HH:mm", CultureInfo.InvariantCulture);
 
-    private static List<Section>? ParseSections(string? text, IReadOnlyList<Section> existing, IReadOnlyList<Section> retired, IReadOnlyList<string>? cardIds, List<string> errors)
+    private static List<Section>? ParseSections(string? text, IReadOnlyList<Section> existing, IReadOnlyList<Section> retired, IReadOnlyList<string>? cardIds, List<SettingsProblem> errors)
     {
         var lines = (text ?? string.Empty).ReplaceLineEndings("\n").Split('\n').Select(CleanTitle).ToList();
 
@@ -406,28 +436,27 @@ public static class SettingsValidation
         var errorCount = errors.Count;
         if (lines.Count == 0)
         {
-            errors.Add("Add at least one section, one title per line.");
+            errors.Add(new SettingsProblem.NoSections());
         }
         else if (lines.Count > SquadSettings.MaxSections)
         {
-            errors.Add(string.Create(CultureInfo.InvariantCulture, $"There are {lines.Count} sections; the limit is {SquadSettings.MaxSections}."));
+            errors.Add(new SettingsProblem.TooManySections(lines.Count, SquadSettings.MaxSections));
         }
 
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < lines.Count; i++)
         {
-            var number = (i + 1).ToString(CultureInfo.InvariantCulture);
             if (lines[i].Length == 0)
             {
-                errors.Add($"Section {number} has no name.");
+                errors.Add(new SettingsProblem.SectionUnnamed(i + 1));
             }
             else if (lines[i].Length > MaxSectionTitleLength)
             {
-                errors.Add(string.Create(CultureInfo.InvariantCulture, $"Section {number} is {lines[i].Length} characters; the limit is {MaxSectionTitleLength}."));
+                errors.Add(new SettingsProblem.SectionTitleTooLong(i + 1, lines[i].Length, MaxSectionTitleLength));
             }
             else if (!seen.Add(lines[i]))
             {
-                errors.Add($"Section '{lines[i]}' is listed twice.");
+                errors.Add(new SettingsProblem.SectionListedTwice(lines[i]));
             }
         }
 

@@ -65,11 +65,12 @@ public class AnswerTextTests
         });
 
     [Fact]
-    public void CheckLength_allows_the_limit_and_names_section_length_and_limit_beyond_it()
+    public void CheckLength_allows_the_limit_and_gives_length_and_limit_beyond_it()
     {
-        Assert.Null(AnswerText.CheckLength("Highlights", new string('x', 2000)));
-        Assert.Equal("Highlights is 2,001 characters; the limit is 2,000.", AnswerText.CheckLength("Highlights", new string('x', 2001)));
-        Assert.Equal("Discovery and delivery is 12,345 characters; the limit is 2,000.", AnswerText.CheckLength("Discovery and delivery", new string('x', 12345)));
+        Assert.Null(AnswerText.CheckLength(new string('x', 2000)));
+        Assert.Null(AnswerText.CheckLength(null));
+        Assert.Equal(new TooLong(2001, 2000), AnswerText.CheckLength(new string('x', 2001)));
+        Assert.Equal(new TooLong(12345, AnswerText.MaxSectionLength), AnswerText.CheckLength(new string('x', 12345)));
     }
 
     // Monday 23 November 2026.

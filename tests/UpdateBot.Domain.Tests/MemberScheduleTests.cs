@@ -110,4 +110,13 @@ public class MemberScheduleTests
         Assert.Contains(due, s => s.Week == new IsoWeek(2026, 48) && s.Step == CycleStep.Open);
         Assert.DoesNotContain(WeeklySchedule.DueSteps(monday, London, Utc(2026, 11, 22, 20, 30), TimeSpan.FromDays(1)), s => s.Week == new IsoWeek(2026, 48));
     }
+
+    [Theory]
+    [InlineData("Europe/Lisbon", "Europe/Lisbon")]
+    [InlineData(" europe/lisbon ", "Europe/Lisbon")]
+    [InlineData("Europe/Lisbonn", null)]
+    [InlineData("GMT Standard Time", null)]
+    [InlineData("", null)]
+    public void A_typed_zone_is_read_as_its_canonical_IANA_name_or_not_at_all(string typed, string? zone) =>
+        Assert.Equal(zone, PersonTimeZone.Parse(typed));
 }

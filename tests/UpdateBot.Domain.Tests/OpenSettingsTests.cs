@@ -25,7 +25,7 @@ public class OpenSettingsTests
 
         var saved = Save(SettingsValidation.ToInput(current), current);
 
-        Assert.True(saved.IsValid, string.Join(" | ", saved.Errors));
+        Assert.True(saved.IsValid, string.Join(" | ", saved.Problems));
         Assert.True(saved.Settings!.PublishOpenly);
         Assert.Equal("data-team", saved.Settings.EffectiveOpenSlug);
         Assert.Equal(["blockers-and-asks"], saved.Settings.TeamOnlySectionIds);
@@ -40,7 +40,7 @@ public class OpenSettingsTests
 
         var saved = Save(SettingsValidation.ToInput(current) with { OpenSlug = typed }, current);
 
-        Assert.True(saved.IsValid, string.Join(" | ", saved.Errors));
+        Assert.True(saved.IsValid, string.Join(" | ", saved.Problems));
         Assert.Equal(expected, saved.Settings!.OpenSlug);
         Assert.Equal(expected ?? "data", saved.Settings.EffectiveOpenSlug);
     }
@@ -58,7 +58,7 @@ public class OpenSettingsTests
         var saved = Save(SettingsValidation.ToInput(current) with { OpenSlug = typed }, current);
 
         Assert.False(saved.IsValid);
-        Assert.Contains(saved.Errors, e => e.Contains("web address name", StringComparison.Ordinal));
+        Assert.Equal([new SettingsProblem.BadOpenSlug(typed.Trim(), SettingsValidation.MaxOpenSlugLength)], saved.Problems);
         Assert.False(SettingsValidation.IsOpenSlug(typed));
     }
 
@@ -71,7 +71,7 @@ public class OpenSettingsTests
 
         var saved = Save(card with { Sections = card.Sections + "\nOpen data", PublicSectionIds = ticked }, current);
 
-        Assert.True(saved.IsValid, string.Join(" | ", saved.Errors));
+        Assert.True(saved.IsValid, string.Join(" | ", saved.Problems));
         Assert.Equal(["reading-and-links"], saved.Settings!.TeamOnlySectionIds);
         Assert.True(saved.Settings.IsSectionPublic("open-data"));
     }

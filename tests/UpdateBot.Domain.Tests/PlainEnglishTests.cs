@@ -21,8 +21,11 @@ public class PlainEnglishTests
         var twentySix = string.Join(' ', Enumerable.Repeat("word", 26)) + ".";
 
         Assert.DoesNotContain(PlainEnglishRule.LongSentence, Rules(twentyFive));
-        var finding = Assert.Single(PlainEnglish.LongSentences(twentyFive + " " + twentySix));
-        Assert.Contains("26 words", finding.Message, StringComparison.Ordinal);
+        var finding = Assert.IsType<PlainEnglishFinding.LongSentence>(Assert.Single(PlainEnglish.LongSentences(twentyFive + " " + twentySix)));
+        Assert.Equal((26, PlainEnglish.MaxSentenceWords), (finding.Words, finding.Limit));
+
+        // The advice quotes the start of the sentence, cut at 60 characters.
+        Assert.Equal(string.Join(' ', Enumerable.Repeat("word", 12)) + "…", finding.Start);
     }
 
     [Fact]
@@ -36,9 +39,9 @@ public class PlainEnglishTests
     [Fact]
     public void An_unexpanded_acronym_is_flagged_with_the_expansion_when_known()
     {
-        var finding = Assert.Single(PlainEnglish.UnexpandedAcronyms("Met the ICB about the DPIA. The ICB liked it.", new Dictionary<string, string>()), f => f.Message.StartsWith("ICB", StringComparison.Ordinal));
-
-        Assert.Equal("ICB is not explained: write “integrated care board (ICB)” the first time", finding.Message);
+        Assert.Equal(
+            [new PlainEnglishFinding.UnexpandedAcronym("ICB", "integrated care board"), new PlainEnglishFinding.UnexpandedAcronym("DPIA", "data protection impact assessment")],
+            PlainEnglish.UnexpandedAcronyms("Met the ICB about the DPIA. The ICB liked it.", new Dictionary<string, string>()));
     }
 
     [Theory]
@@ -56,8 +59,8 @@ public class PlainEnglishTests
     {
         var glossary = new Dictionary<string, string> { ["PCN"] = "primary care network" };
 
-        Assert.Contains("glossary add PCN", PlainEnglish.UnexpandedAcronyms("Spoke to the PCN.", new Dictionary<string, string>()).Single().Message, StringComparison.Ordinal);
-        Assert.Contains("primary care network (PCN)", PlainEnglish.UnexpandedAcronyms("Spoke to the PCN.", glossary).Single().Message, StringComparison.Ordinal);
+        Assert.Equal(new PlainEnglishFinding.UnexpandedAcronym("PCN", null), PlainEnglish.UnexpandedAcronyms("Spoke to the PCN.", new Dictionary<string, string>()).Single());
+        Assert.Equal(new PlainEnglishFinding.UnexpandedAcronym("PCN", "primary care network"), PlainEnglish.UnexpandedAcronyms("Spoke to the PCN.", glossary).Single());
         Assert.Empty(PlainEnglish.UnexpandedAcronyms("Spoke to the primary care network PCN lead.", glossary));
     }
 
@@ -75,6 +78,8 @@ public class PlainEnglishTests
             + "concerning accessibility conformance and information governance responsibilities across participating organisations this financial year.";
         const string easy = "We met five nurses this week. They told us the form is too long. We cut two pages. Next week we test it again with the same nurses and a new team from the ward.";
 
+        var hardToRead = Assert.IsType<PlainEnglishFinding.HardToRead>(Assert.Single(PlainEnglish.Readability(hard)));
+        Assert.Equal((PlainEnglish.ReadingEase(hard)!.Value, PlainEnglish.MinReadingEase), (hardToRead.Score, hardToRead.Minimum));
         Assert.Contains(PlainEnglishRule.HardToRead, Rules(hard));
         Assert.True(PlainEnglish.ReadingEase(hard) < PlainEnglish.MinReadingEase);
         Assert.True(PlainEnglish.ReadingEase(easy) >= PlainEnglish.MinReadingEase);
@@ -109,6 +114,14 @@ public class PlainEnglishTests
     }
 
     [Fact]
+    public void A_vague_link_names_its_words_and_a_bare_address_its_start()
+    {
+        Assert.Equal([new PlainEnglishFinding.VagueLink("click here")], PlainEnglish.Links("For the notes [click here](https://example.org/notes)."));
+        Assert.Equal([new PlainEnglishFinding.BareAddress("https://example.org/notes")], PlainEnglish.Links("Notes: https://example.org/notes"));
+        Assert.All(PlainEnglish.Links("[here](https://example.org) and https://example.org"), f => Assert.Equal(PlainEnglishRule.LinkText, f.Rule));
+    }
+
+    [Fact]
     public void A_link_with_meaningful_text_passes()
     {
         Assert.Empty(PlainEnglish.Links("Read [the research plan for the ward pilot](https://example.org/plan)."));
@@ -124,8 +137,37 @@ public class PlainEnglishTests
     }
 
     [Fact]
+    public void An_inside_team_phrase_is_named_as_the_list_has_it() =>
+        Assert.Equal([new PlainEnglishFinding.InsideTeam("as discussed")], PlainEnglish.InsideTeam("As discussed, the pilot moves to March."));
+
+    [Fact]
     public void Inside_team_phrases_match_whole_words_only()
     {
         Assert.Empty(PlainEnglish.InsideTeam("We were asper-gum free. The usually quiet ward."));
+    }
+
+    [Fact]
+    public void A_glossary_entry_is_read_in_capitals_and_removed_by_its_acronym()
+    {
+        Assert.Equal(new GlossaryChange("PCN", "primary care network"), GlossaryChange.Read("add pcn = primary care network"));
+        Assert.Equal(new GlossaryChange("PCN", null), GlossaryChange.Read("remove PCN"));
+        Assert.Equal(new GlossaryChange(null, null), GlossaryChange.Read(""));
+        Assert.Null(GlossaryChange.Read("add primary care network"));
+    }
+
+    [Theory]
+    [InlineData("add I.C.B = integrated care board", "I.C.B")]
+    [InlineData("add ABCDEFGHIJK = eleven letters", "ABCDEFGHIJK")]
+    [InlineData("remove ICB!", "ICB!")]
+    public void An_unreadable_acronym_is_a_problem_that_names_it_as_typed(string argument, string typed) =>
+        Assert.Equal(new GlossaryChange(null, null, new GlossaryProblem.NotAnAcronym(typed, GlossaryChange.MaxAcronymLength)), GlossaryChange.Read(argument));
+
+    [Fact]
+    public void A_missing_or_over_long_expansion_is_a_problem_that_names_the_acronym()
+    {
+        var problem = new GlossaryProblem.BadExpansion("ICB", GlossaryChange.MaxExpansionLength);
+        Assert.Equal(problem, GlossaryChange.Read("add icb =")?.Problem);
+        Assert.Equal(problem, GlossaryChange.Read("add ICB = " + new string('x', GlossaryChange.MaxExpansionLength + 1))?.Problem);
+        Assert.Null(GlossaryChange.Read("add ICB = " + new string('x', GlossaryChange.MaxExpansionLength))?.Problem);
     }
 }

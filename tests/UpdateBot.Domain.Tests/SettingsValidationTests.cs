@@ -15,12 +15,14 @@ public class SettingsValidationTests
         "Highlights\nDiscovery and delivery\nBlockers and asks",
         AutoPublish: false);
 
+    private static WeeklyTime At(DayOfWeek day, int hour) => new(day, new TimeOnly(hour, 0));
+
     [Fact]
     public void Valid_input_gives_settings_and_no_errors()
     {
         var result = SettingsValidation.Validate(ValidInput(), [], Leads);
 
-        Assert.True(result.IsValid, string.Join(" | ", result.Errors));
+        Assert.True(result.IsValid, string.Join(" | ", result.Problems));
         var settings = result.Settings!;
         Assert.Equal("Data squad", settings.Name);
         Assert.Equal("Europe/London", settings.TimeZoneId);
@@ -36,7 +38,7 @@ public class SettingsValidationTests
         var defaults = SettingsValidation.Defaults("Data squad", Leads);
         var result = SettingsValidation.Validate(SettingsValidation.ToInput(defaults), defaults.Sections, Leads);
 
-        Assert.True(result.IsValid, string.Join(" | ", result.Errors));
+        Assert.True(result.IsValid, string.Join(" | ", result.Problems));
         Assert.Equal(defaults.Schedule, result.Settings!.Schedule);
         Assert.Equal(defaults.Sections, result.Settings.Sections);
         Assert.Equal(defaults.TimeZoneId, result.Settings.TimeZoneId);
@@ -45,8 +47,8 @@ public class SettingsValidationTests
     [Fact]
     public void Unknown_time_zone_names_the_typo() =>
         Assert.Equal(
-            ["Unknown time zone 'Europe/Lodnon'. Use an IANA name such as Europe/London."],
-            SettingsValidation.Validate(ValidInput() with { TimeZoneId = "Europe/Lodnon" }, [], Leads).Errors);
+            [new SettingsProblem.UnknownTimeZone("Europe/Lodnon")],
+            SettingsValidation.Validate(ValidInput() with { TimeZoneId = "Europe/Lodnon" }, [], Leads).Problems);
 
     [Fact]
     public void Windows_time_zone_names_are_refused() =>
@@ -59,14 +61,14 @@ public class SettingsValidationTests
     [Fact]
     public void A_reminder_out_of_order_is_explained_with_the_times() =>
         Assert.Equal(
-            ["The reminder (Fri 10:00) must come after the prompt (Thu 10:00) and before the compile (Fri 09:00)."],
-            SettingsValidation.Validate(ValidInput() with { CompileTime = "09:00", PublishTime = "09:00" }, [], Leads).Errors);
+            [new SettingsProblem.ReminderOutOfOrder(At(DayOfWeek.Thursday, 10), At(DayOfWeek.Friday, 10), At(DayOfWeek.Friday, 9))],
+            SettingsValidation.Validate(ValidInput() with { CompileTime = "09:00", PublishTime = "09:00" }, [], Leads).Problems);
 
     [Fact]
     public void A_publish_before_the_compile_is_explained() =>
         Assert.Equal(
-            ["The publish (Fri 13:00) must not come before the compile (Fri 14:00)."],
-            SettingsValidation.Validate(ValidInput() with { PublishTime = "13:00" }, [], Leads).Errors);
+            [new SettingsProblem.PublishBeforeCompile(At(DayOfWeek.Friday, 14), At(DayOfWeek.Friday, 13))],
+            SettingsValidation.Validate(ValidInput() with { PublishTime = "13:00" }, [], Leads).Problems);
 
     [Fact]
     public void Compile_and_publish_may_be_at_the_same_time() =>
@@ -80,8 +82,8 @@ public class SettingsValidationTests
 
         var sundayFirst = ValidInput() with { OpenDay = "Sunday", RemindDay = "Monday" };
         Assert.Equal(
-            ["The reminder (Mon 10:00) must come after the prompt (Sun 10:00) and before the compile (Fri 14:00)."],
-            SettingsValidation.Validate(sundayFirst, [], Leads).Errors);
+            [new SettingsProblem.ReminderOutOfOrder(At(DayOfWeek.Sunday, 10), At(DayOfWeek.Monday, 10), At(DayOfWeek.Friday, 14))],
+            SettingsValidation.Validate(sundayFirst, [], Leads).Problems);
     }
 
     [Theory]
@@ -110,11 +112,11 @@ public class SettingsValidationTests
         Assert.Null(result.Settings);
         Assert.Equal(
             [
-                "The prompt day 'Thrusday' is not a day. Use Monday to Sunday.",
-                "The reminder time '25:00' is not a time. Use HH:mm, such as 14:00.",
-                "The publish time '4pm' is not a time. Use HH:mm, such as 14:00.",
+                new SettingsProblem.NotADay(CycleStep.Open, "Thrusday"),
+                new SettingsProblem.NotATime(CycleStep.Remind, "25:00"),
+                new SettingsProblem.NotATime(CycleStep.Publish, "4pm"),
             ],
-            result.Errors);
+            result.Problems);
     }
 
     [Fact]
@@ -126,7 +128,7 @@ public class SettingsValidationTests
     {
         var blank = new SquadSettingsInput("Data squad", " ", null, null, "", "", null, null, null, null, "Highlights", true);
         var result = SettingsValidation.Validate(blank, [], Leads);
-        Assert.True(result.IsValid, string.Join(" | ", result.Errors));
+        Assert.True(result.IsValid, string.Join(" | ", result.Problems));
         Assert.Equal(SquadSettings.DefaultTimeZoneId, result.Settings!.TimeZoneId);
         Assert.Equal(SquadSchedule.Default, result.Settings.Schedule);
         Assert.True(result.Settings.AutoPublish);
@@ -135,33 +137,33 @@ public class SettingsValidationTests
     [Fact]
     public void A_blank_line_between_sections_is_a_missing_name() =>
         Assert.Equal(
-            ["Section 3 has no name."],
-            SettingsValidation.Validate(ValidInput() with { Sections = "Highlights\r\nDelivery\r\n  \r\nBlockers\r\n\r\n" }, [], Leads).Errors);
+            [new SettingsProblem.SectionUnnamed(3)],
+            SettingsValidation.Validate(ValidInput() with { Sections = "Highlights\r\nDelivery\r\n  \r\nBlockers\r\n\r\n" }, [], Leads).Problems);
 
     [Fact]
     public void Section_count_title_length_and_duplicates_are_checked()
     {
         Assert.Equal(
-            ["Add at least one section, one title per line."],
-            SettingsValidation.Validate(ValidInput() with { Sections = "\n \n" }, [], Leads).Errors);
+            [new SettingsProblem.NoSections()],
+            SettingsValidation.Validate(ValidInput() with { Sections = "\n \n" }, [], Leads).Problems);
         Assert.Equal(
-            ["There are 11 sections; the limit is 10."],
-            SettingsValidation.Validate(ValidInput() with { Sections = string.Join('\n', Enumerable.Range(1, 11).Select(i => $"S{i}")) }, [], Leads).Errors);
+            [new SettingsProblem.TooManySections(11, 10)],
+            SettingsValidation.Validate(ValidInput() with { Sections = string.Join('\n', Enumerable.Range(1, 11).Select(i => $"S{i}")) }, [], Leads).Problems);
         Assert.Equal(
-            ["Section 2 is 61 characters; the limit is 60."],
-            SettingsValidation.Validate(ValidInput() with { Sections = "Highlights\n" + new string('x', 61) }, [], Leads).Errors);
+            [new SettingsProblem.SectionTitleTooLong(2, 61, 60)],
+            SettingsValidation.Validate(ValidInput() with { Sections = "Highlights\n" + new string('x', 61) }, [], Leads).Problems);
         Assert.Equal(
-            ["Section 'highlights' is listed twice."],
-            SettingsValidation.Validate(ValidInput() with { Sections = "Highlights\nhighlights" }, [], Leads).Errors);
+            [new SettingsProblem.SectionListedTwice("highlights")],
+            SettingsValidation.Validate(ValidInput() with { Sections = "Highlights\nhighlights" }, [], Leads).Problems);
     }
 
     [Fact]
     public void Name_is_required_and_limited()
     {
-        Assert.Equal(["Give the squad a name."], SettingsValidation.Validate(ValidInput() with { Name = "  " }, [], Leads).Errors);
+        Assert.Equal([new SettingsProblem.NameMissing()], SettingsValidation.Validate(ValidInput() with { Name = "  " }, [], Leads).Problems);
         Assert.Equal(
-            ["The squad name is 61 characters; the limit is 60."],
-            SettingsValidation.Validate(ValidInput() with { Name = new string('n', 61) }, [], Leads).Errors);
+            [new SettingsProblem.NameTooLong(61, 60)],
+            SettingsValidation.Validate(ValidInput() with { Name = new string('n', 61) }, [], Leads).Problems);
     }
 
     [Fact]
@@ -173,7 +175,7 @@ public class SettingsValidationTests
         Assert.False(result.IsValid);
         Assert.Null(result.Settings);
         // Name, zone, day, blank section, duplicate; the order check waits until every day and time parses.
-        Assert.Equal(5, result.Errors.Count);
+        Assert.Equal(5, result.Problems.Count);
     }
 
     [Fact]
@@ -188,7 +190,7 @@ public class SettingsValidationTests
 
         var result = SettingsValidation.Validate(ValidInput() with { Sections = "Team\nHIGHLIGHTS\nTeam!\nOld  section\nÉquipe news" }, existing, Leads);
 
-        Assert.True(result.IsValid, string.Join(" | ", result.Errors));
+        Assert.True(result.IsValid, string.Join(" | ", result.Problems));
         Assert.Equal(
             [
                 new Section("team", "Team", "How is the team?"),
@@ -220,7 +222,7 @@ public class SettingsValidationTests
         // A typo fixed in place, a section moved to the top, one removed and one added at the end.
         var result = SettingsValidation.Validate(card with { Sections = "Asks\nDiscovery\nHighlights and lowlights\nReading" }, current, Leads);
 
-        Assert.True(result.IsValid, string.Join(" | ", result.Errors));
+        Assert.True(result.IsValid, string.Join(" | ", result.Problems));
         Assert.Equal(["asks", "discovery", "highlights-and-lowlights", "reading"], result.Settings!.Sections.Select(s => s.Id));
         Assert.Equal("Discovery", result.Settings.Sections[1].Title);
         Assert.Equal(["highlights"], result.Settings.RetiredSections.Select(s => s.Id));

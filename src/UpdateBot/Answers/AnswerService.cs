@@ -121,9 +121,9 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             {
                 var text = AnswerText.Clean(raw);
                 answers[section.Id] = text;
-                if (AnswerText.CheckLength(section.Title, text) is { } error)
+                if (AnswerText.CheckLength(text) is { } tooLong)
                 {
-                    errors.Add(error);
+                    errors.Add(t.SectionTooLong(section.Title, tooLong));
                 }
             }
         }
@@ -146,13 +146,13 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
                 foreach (var (sectionId, text) in answers)
                 {
                     updated[sectionId] = Appended(current.GetValueOrDefault(sectionId), text);
-                    tooLong ??= AnswerText.CheckLength(squad.Settings.AllSections.First(s => s.Id == sectionId).Title, updated[sectionId]);
+                    tooLong ??= AnswerText.CheckLength(updated[sectionId]) is { } over ? t.SectionTooLong(squad.Settings.AllSections.First(s => s.Id == sectionId).Title, over) : null;
                 }
 
                 return tooLong is null ? (EntryStatus.Answered, updated) : null;
             }, null, cancellationToken, openChange.TeamOnly);
             var kept = late.Entry;
-            if ((tooLong ?? late.TooLarge) is { } refusal)
+            if ((tooLong ?? TooLargeRefusal(late, t)) is { } refusal)
             {
                 return new AnswerOutcome(PromptCards.Form(squad, target.Week, kept.Answers, [refusal, LateNote(week, target, how, t)!, t["Answer.NothingAddedThat"]], false, memberId, target.ClosesAt, open: await OpenChoicesAsync(squad, memberId, kept, cancellationToken), carried: await CarriedAsync(squad, target.Week, memberId, cancellationToken), texts: t), Saved: false);
             }
@@ -195,7 +195,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
 
             return (kept.Count == 0 ? EntryStatus.Pending : EntryStatus.Answered, kept);
         }, null, cancellationToken, openChange.TeamOnly, new ReadNow(stored));
-        if (written.TooLarge is { } tooLarge)
+        if (TooLargeRefusal(written, t) is { } tooLarge)
         {
             return new AnswerOutcome(PromptCards.Form(squad, week, answers, [tooLarge], reminder: false, memberId, closesAt, storedBasis, await OpenChoicesAsync(squad, memberId, stored?.Entry, cancellationToken), carried: await CarriedAsync(squad, week, memberId, cancellationToken), texts: t), Saved: false);
         }
@@ -319,12 +319,12 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             // Appended to the answers as they are now (re-read on every retry), so two quick messages both land.
             latest = answers;
             var combined = Appended(answers.GetValueOrDefault(section.Id), cleaned);
-            tooLong = AnswerText.CheckLength(section.Title, combined);
+            tooLong = AnswerText.CheckLength(combined) is { } over ? t.SectionTooLong(section.Title, over) : null;
             return tooLong is null
                 ? (EntryStatus.Answered, new Dictionary<string, string>(answers, StringComparer.Ordinal) { [section.Id] = combined })
                 : null;
         }, activityId, cancellationToken);
-        if ((tooLong ?? written.TooLarge) is { } refusal)
+        if ((tooLong ?? TooLargeRefusal(written, t)) is { } refusal)
         {
             return new AnswerOutcome(PromptCards.Form(squad, target.Week, latest, [refusal, t["Answer.NothingAddedYour"]], false, memberId, target.ClosesAt, open: await OpenChoicesAsync(squad, memberId, written.Entry, cancellationToken), carried: await CarriedAsync(squad, target.Week, memberId, cancellationToken), texts: t), Saved: false);
         }
@@ -369,7 +369,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             }
 
             var combined = Appended(updated.GetValueOrDefault(toSectionId), capturedText);
-            tooLong = AnswerText.CheckLength(target.Title, combined);
+            tooLong = AnswerText.CheckLength(combined) is { } over ? t.SectionTooLong(target.Title, over) : null;
             if (tooLong is not null)
             {
                 return null;
@@ -378,7 +378,7 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             updated[toSectionId] = combined;
             return (EntryStatus.Answered, updated);
         }, null, cancellationToken);
-        if ((tooLong ?? written.TooLarge) is { } refusal)
+        if ((tooLong ?? TooLargeRefusal(written, t)) is { } refusal)
         {
             return new AnswerOutcome(PromptCards.Captured(squad, week, fromSectionId, capturedText, texts: t), false, $"{refusal} {t["Answer.NothingMoved"]}");
         }
@@ -455,13 +455,13 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             var current = attempt == 0 && readNow is not null ? readNow.Entry : await entries.GetAsync(squad.Id, week, memberId, cancellationToken);
             if (capturedActivityId is not null && current?.CapturedActivityIds.Contains(capturedActivityId, StringComparer.Ordinal) == true)
             {
-                return new Written(current.Entry, true, null);
+                return new Written(current.Entry, true, false);
             }
 
             var unchanged = current?.Entry ?? new Entry(memberId, memberName, EntryStatus.Pending, new Dictionary<string, string>(), time.GetUtcNow());
             if (change(current?.Entry.Answers ?? new Dictionary<string, string>()) is not var (status, answers))
             {
-                return new Written(unchanged, false, null);
+                return new Written(unchanged, false, false);
             }
 
             // The team-only flag stays as the member last set it unless this write sets it.
@@ -470,9 +470,9 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
             {
                 case EntryWrite.Saved:
                     metrics.AnswerSaved(status.ToString());
-                    return new Written(entry, false, null);
+                    return new Written(entry, false, false);
                 case EntryWrite.TooLarge:
-                    return new Written(unchanged, false, TooLargeMessage);
+                    return new Written(unchanged, false, true);
             }
         }
 
@@ -480,18 +480,18 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     }
 
     /// <summary>
-    /// What a write left stored: <c>Duplicate</c> when the captured message was already in it; <c>TooLarge</c> (the
-    /// message to show) when the answers would not fit storage, and nothing was written.
+    /// What a write left stored: <c>Duplicate</c> when the captured message was already in it; <c>TooLarge</c> when the
+    /// answers would not fit storage, and nothing was written (<see cref="TooLargeRefusal"/> says so).
     /// </summary>
-    private sealed record Written(Entry Entry, bool Duplicate, string? TooLarge);
+    private sealed record Written(Entry Entry, bool Duplicate, bool TooLarge);
 
     /// <summary>An entry as read a moment ago (<see cref="WriteOnceAsync"/>): null inside when there was none.</summary>
     private sealed record ReadNow(StoredEntry? Entry);
 
     /// <summary>
-    /// Each section is within its limit, yet all of them together (with characters such as emoji, which storage
-    /// writes longer) do not fit what one entry can hold.
+    /// Null unless each section is within its limit, yet all of them together (with characters such as emoji, which
+    /// storage writes longer) do not fit what one entry can hold: then what to tell the member, in their language.
     /// </summary>
-    private static readonly string TooLargeMessage =
-        $"Your update is too long to store as a whole (the limit is {StoredText.MaxPropertyChars:N0} characters once saved, and emoji count as several). Nothing was saved; shorten a section and submit again.";
+    private static string? TooLargeRefusal(Written written, Texts t) =>
+        written.TooLarge ? t.Format("Answer.TooLargeToStore", StoredText.MaxPropertyChars.ToString("N0", CultureInfo.InvariantCulture)) : null;
 }

@@ -200,7 +200,7 @@ public static class ReviewCards
         }
 
         parts.AddRange(BlockerRows(squadId, week, item, t));
-        if (!item.Hidden && PlainEnglishLine(item.Text, glossary) is { } advice)
+        if (!item.Hidden && PlainEnglishLine(item.Text, glossary, t) is { } advice)
         {
             parts.Add(advice);
         }
@@ -228,7 +228,7 @@ public static class ReviewCards
     /// <summary>How many plain-English findings an item shows before "and N more" (the card stays short).</summary>
     public const int MaxPlainEnglishShown = 3;
 
-    /// <summary>Prefix of the advice line under an item (README, "Plain-English check").</summary>
+    /// <summary>Prefix of the advice line under an item in English (README, "Plain-English check"; <c>Advice.Line</c>).</summary>
     public const string PlainEnglishPrefix = "Plain English: ";
 
     /// <summary>
@@ -251,10 +251,10 @@ public static class ReviewCards
     }
 
     /// <summary>
-    /// The plain-English advice for an item (<see cref="PlainEnglish.Check"/>), or null when there is none. Advice
-    /// only: publishing never waits for it.
+    /// The plain-English advice for an item (<see cref="PlainEnglish.Check"/>) in the lead's language, or null when
+    /// there is none. Advice only: publishing never waits for it. The rules judge the English text as written.
     /// </summary>
-    public static TextBlock? PlainEnglishLine(string text, IReadOnlyDictionary<string, string>? glossary)
+    public static TextBlock? PlainEnglishLine(string text, IReadOnlyDictionary<string, string>? glossary, Texts t)
     {
         var findings = PlainEnglish.Check(text, glossary);
         if (findings.Count == 0)
@@ -262,10 +262,14 @@ public static class ReviewCards
             return null;
         }
 
-        // The messages quote the member's words, so they go through the same rule as the words themselves.
-        var shown = string.Join("; ", findings.Take(MaxPlainEnglishShown).Select(f => MemberMarkdown.Neutralise(f.Message)));
-        var more = findings.Count > MaxPlainEnglishShown ? $" (and {findings.Count - MaxPlainEnglishShown} more)" : "";
-        return new TextBlock("✎ " + PlainEnglishPrefix + shown + more) { IsSubtle = true, Spacing = Spacing.Small, Color = TextColor.Warning };
+        // The advice quotes the member's words, so it goes through the same rule as the words themselves.
+        var shown = string.Join("; ", findings.Take(MaxPlainEnglishShown).Select(f => MemberMarkdown.Neutralise(t.Advice(f))));
+        if (findings.Count > MaxPlainEnglishShown)
+        {
+            shown = t.Format("Advice.More", shown, findings.Count - MaxPlainEnglishShown);
+        }
+
+        return new TextBlock("✎ " + t.Format("Advice.Line", shown)) { IsSubtle = true, Spacing = Spacing.Small, Color = TextColor.Warning };
     }
 
     /// <summary>What the review desk says about an item's place in the open weeknote.</summary>

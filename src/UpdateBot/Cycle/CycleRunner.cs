@@ -241,7 +241,7 @@ public sealed partial class CycleRunner(
                 return "unconfirmed";
         }
 
-        await members.RecordReachAsync(squad.Id, member.UserId, record.Delivery!.Reach, record.Delivery.Detail, cancellationToken);
+        await members.RecordReachAsync(squad.Id, member.UserId, record.Delivery!.Reach, record.Delivery.Reason, cancellationToken);
         metrics.Unreachable(record.Delivery.Reach.ToString());
         return record.State == SendState.Retry ? "retry" : "unreachable";
     }

@@ -1,3 +1,4 @@
+using UpdateBot.Domain;
 using UpdateBot.Messaging;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Connector;
@@ -58,11 +59,11 @@ public sealed partial class DeliveryEngine(CycleStore cycle, ILogger<DeliveryEng
             // Cancellation included: connector calls report even that as an outcome, so whatever threw came before a
             // request was written (the limiter, a storage read). The outcome is recorded even when the caller gave up.
             LogReleased(logger, key, e);
-            await cycle.CompleteAsync(claim.Marker, MarkerStates.Retry, null, null, "Interrupted before it was sent; it will be sent on a later attempt.", CancellationToken.None);
+            await cycle.CompleteAsync(claim.Marker, MarkerStates.Retry, null, null, new DeliveryReason(ReasonCode.InterruptedBeforeSend), CancellationToken.None);
             throw;
         }
 
-        await cycle.CompleteAsync(claim.Marker, delivery.MarkerState, delivery.ConversationId, delivery.ActivityId, delivery.Detail, CancellationToken.None);
+        await cycle.CompleteAsync(claim.Marker, delivery.MarkerState, delivery.ConversationId, delivery.ActivityId, delivery.Reason, CancellationToken.None);
         return new SendRecord(StateOf(claim.Marker.State), claim.Marker, delivery);
     }
 

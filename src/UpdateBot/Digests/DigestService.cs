@@ -44,30 +44,35 @@ public sealed record PublishResult(PublishState State, int Edition, string? Deta
     /// <summary>What a correction made while publishing did, said after the result (nothing when none was needed).</summary>
     public PostCorrection Correction { get; init; }
 
+    /// <summary>The code of Teams' reason beside <see cref="Detail"/> (null when the post's marker has none): said in the lead's language.</summary>
+    public string? DetailCode { get; init; }
+
     /// <summary>True when nothing more will happen automatically: posted in full (and corrected), or settled and the leads told.</summary>
     public bool IsSettled => (State is PublishState.Unconfirmed or PublishState.Refused && NoticesPending == 0)
         || (State is PublishState.Published or PublishState.AlreadyPublished && PartsPending == 0 && !CorrectionPending);
 
     /// <summary>
     /// What a lead is told in <paramref name="t"/>'s language, wherever they asked to publish (a command or the review
-    /// card). Teams' own reason (<see cref="Detail"/>) is quoted as recorded.
+    /// card), with Teams' reason in it too when it was stored with its code (else <see cref="Detail"/> as recorded).
     /// </summary>
     public string Describe(Texts t) => State switch
     {
         PublishState.Published => t.Format("Publish.Published", Edition) + (Details(t) is { } published ? " " + published : ""),
         PublishState.AlreadyPublished => t.Format("Publish.AlreadyPublished", Edition) + (Details(t) is { } already ? " " + already : ""),
         PublishState.InProgress => t.Format("Publish.InProgress", Edition, Commands.Word(CommandKind.Status, t.Language)),
-        PublishState.Unconfirmed => t.Format("Publish.Unconfirmed", Edition, Detail, Commands.Word(CommandKind.SendAgain, t.Language)),
-        PublishState.Refused => t.Format("Publish.Refused", Edition, Detail, Commands.Word(CommandKind.Publish, t.Language)),
-        _ => t.Format("Publish.Failed", Detail, Commands.Word(CommandKind.Publish, t.Language)),
+        PublishState.Unconfirmed => t.Format("Publish.Unconfirmed", Edition, Why(t), Commands.Word(CommandKind.SendAgain, t.Language)),
+        PublishState.Refused => t.Format("Publish.Refused", Edition, Why(t), Commands.Word(CommandKind.Publish, t.Language)),
+        _ => t.Format("Publish.Failed", Why(t), Commands.Word(CommandKind.Publish, t.Language)),
     };
+
+    private string? Why(Texts t) => t.Reason(DetailCode, Detail);
 
     /// <summary>Teams' reason when the post failed; after a post, the parts still waiting and what a correction did.</summary>
     public string? Details(Texts t)
     {
         if (State is not (PublishState.Published or PublishState.AlreadyPublished))
         {
-            return Detail;
+            return Why(t);
         }
 
         var parts = PartsPending > 0 ? t.Format("Publish.PartsWaiting", PartsPending) : null;
@@ -408,15 +413,15 @@ public sealed partial class DigestService(
                 return new PublishResult(PublishState.InProgress, edition, "Another publish of this week is under way.");
             case SendState.Retry:
                 LogPublishFailed(logger, root.Delivery?.Reach, root.Marker.Detail);
-                return new PublishResult(PublishState.Failed, edition, root.Marker.Detail);
+                return new PublishResult(PublishState.Failed, edition, root.Marker.Detail) { DetailCode = root.Marker.DetailCode };
             case SendState.Unconfirmed:
-                var unconfirmedNotices = await NotifyLeadsOnceAsync(squad, week, IntentKind.PostUnconfirmedNotice, t => NoticeCards.PostUnconfirmed(edition, root.Marker.Detail, t), cancellationToken);
-                return new PublishResult(PublishState.Unconfirmed, edition, root.Marker.Detail, NoticesPending: unconfirmedNotices);
+                var unconfirmedNotices = await NotifyLeadsOnceAsync(squad, week, IntentKind.PostUnconfirmedNotice, t => NoticeCards.PostUnconfirmed(edition, t.Reason(root.Marker.DetailCode, root.Marker.Detail), t), cancellationToken);
+                return new PublishResult(PublishState.Unconfirmed, edition, root.Marker.Detail, NoticesPending: unconfirmedNotices) { DetailCode = root.Marker.DetailCode };
             case SendState.Unreachable or SendState.AlreadySent when root.Marker.State == MarkerStates.Unreachable:
-                var refusedNotices = await NotifyLeadsOnceAsync(squad, week, IntentKind.PostRefusedNotice, t => NoticeCards.PostRefused(edition, root.Marker.Detail, t), cancellationToken);
-                return new PublishResult(PublishState.Refused, edition, root.Marker.Detail, NoticesPending: refusedNotices);
+                var refusedNotices = await NotifyLeadsOnceAsync(squad, week, IntentKind.PostRefusedNotice, t => NoticeCards.PostRefused(edition, t.Reason(root.Marker.DetailCode, root.Marker.Detail), t), cancellationToken);
+                return new PublishResult(PublishState.Refused, edition, root.Marker.Detail, NoticesPending: refusedNotices) { DetailCode = root.Marker.DetailCode };
             case SendState.AlreadySent when root.Marker.State != MarkerStates.Sent:
-                return new PublishResult(PublishState.Failed, edition, root.Marker.Detail);
+                return new PublishResult(PublishState.Failed, edition, root.Marker.Detail) { DetailCode = root.Marker.DetailCode };
         }
 
         // The post is in the channel (now or earlier): every continuation part follows, each exactly once, from the

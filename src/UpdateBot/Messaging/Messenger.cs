@@ -1,4 +1,6 @@
+using System.Globalization;
 using UpdateBot.Domain;
+using UpdateBot.Localisation;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Cards;
 using UpdateBot.Teams.Connector;
@@ -6,9 +8,12 @@ using UpdateBot.Teams.Schema;
 
 namespace UpdateBot.Messaging;
 
-/// <summary>How a send to a person ended, in the terms the lead sees.</summary>
-public sealed record Delivery(ReachStatus Reach, string? ConversationId, string? ActivityId, string? Detail)
+/// <summary>How a send to a person ended, in the terms the lead sees (<see cref="Reason"/> when it did not simply go out).</summary>
+public sealed record Delivery(ReachStatus Reach, string? ConversationId, string? ActivityId, DeliveryReason? Reason)
 {
+    /// <summary>The reason in English, as stored beside its code and logged.</summary>
+    public string? Detail => Reason is null ? null : Texts.English.Reason(Reason);
+
     public bool Delivered => Reach == ReachStatus.Reachable && ActivityId is not null;
 
     /// <summary>
@@ -106,7 +111,7 @@ public sealed partial class Messenger(ConnectorClient connector, ConversationSto
         var result = await connector.CreateChannelPostAsync(squad.ServiceUrl, squad.TenantId, squad.ChannelId, activity, cancellationToken);
         if (!result.IsSuccess)
         {
-            return ToDelivery(result.Outcome, result.Failure, result.StatusCode, result.ErrorCode, result.ErrorMessage, null, null, result.MayHaveBeenDelivered);
+            return ToDelivery(result.Outcome, result.Failure, result.StatusCode, result.ErrorCode, null, null, result.MayHaveBeenDelivered);
         }
 
         return new Delivery(ReachStatus.Reachable, result.Value!.Id, result.Value.ActivityId, null);
@@ -119,7 +124,7 @@ public sealed partial class Messenger(ConnectorClient connector, ConversationSto
         {
             LogCreateFailed(logger, created.Outcome, created.StatusCode, created.ErrorCode);
             // Creating a 1:1 chat is create-or-get and shows the member nothing, so any failure is safe to retry.
-            return ToDelivery(created.Outcome, created.Failure, created.StatusCode, created.ErrorCode, created.ErrorMessage, null, null, mayHaveBeenDelivered: false);
+            return ToDelivery(created.Outcome, created.Failure, created.StatusCode, created.ErrorCode, null, null, mayHaveBeenDelivered: false);
         }
 
         await conversations.SaveAsync(
@@ -131,55 +136,61 @@ public sealed partial class Messenger(ConnectorClient connector, ConversationSto
     private static Delivery ToDelivery(ConnectorResult<ResourceResponse> result, string conversationId) =>
         result.IsSuccess
             ? new Delivery(ReachStatus.Reachable, conversationId, result.Value?.Id, null)
-            : ToDelivery(result.Outcome, result.Failure, result.StatusCode, result.ErrorCode, result.ErrorMessage, conversationId, null, result.MayHaveBeenDelivered);
+            : ToDelivery(result.Outcome, result.Failure, result.StatusCode, result.ErrorCode, conversationId, null, result.MayHaveBeenDelivered);
 
     private static Delivery ToDelivery(
-        ConnectorOutcome outcome, ConnectorFailure failure, int? status, string? code, string? message, string? conversationId, string? activityId, bool mayHaveBeenDelivered)
+        ConnectorOutcome outcome, ConnectorFailure failure, int? status, string? code, string? conversationId, string? activityId, bool mayHaveBeenDelivered)
     {
         if (mayHaveBeenDelivered)
         {
             // Teams may have shown it: it is never sent again automatically; the leads see it and may send it again.
             var why = failure switch
             {
-                ConnectorFailure.EmptyBody or ConnectorFailure.MalformedBody => "Teams accepted the message but its answer could not be read",
-                ConnectorFailure.Timeout => "Teams did not answer in time",
-                ConnectorFailure.Cancelled => "the service stopped before Teams answered",
-                ConnectorFailure.Transport => "the connection to Teams broke before it answered",
-                _ => $"Teams answered with an error ({status?.ToString(System.Globalization.CultureInfo.InvariantCulture)})",
+                ConnectorFailure.EmptyBody or ConnectorFailure.MalformedBody => new DeliveryReason(ReasonCode.UnconfirmedUnreadable),
+                ConnectorFailure.Timeout => new DeliveryReason(ReasonCode.UnconfirmedTimeout),
+                ConnectorFailure.Cancelled => new DeliveryReason(ReasonCode.UnconfirmedCancelled),
+                ConnectorFailure.Transport => new DeliveryReason(ReasonCode.UnconfirmedTransport),
+                _ => new DeliveryReason(ReasonCode.UnconfirmedError, status?.ToString(CultureInfo.InvariantCulture) ?? ""),
             };
-            return new Delivery(ReachStatus.Failed, conversationId, activityId, $"Delivery unconfirmed: {why}, so it may have arrived. It is not sent again automatically.")
+            return new Delivery(ReachStatus.Failed, conversationId, activityId, why)
             {
                 Unconfirmed = true,
             };
         }
 
-        var (reach, detail) = (outcome, failure) switch
+        var (reach, reason) = (outcome, failure) switch
         {
-            (_, ConnectorFailure.TokenUnavailable) => (ReachStatus.Failed, "The bot could not get its access token to call Teams; retrying automatically."),
-            (_, ConnectorFailure.Unauthorized) => (ReachStatus.Failed, "Teams refused the bot's credentials (401, even with a fresh token); retrying automatically."),
-            (_, ConnectorFailure.UntrustedServiceUrl or ConnectorFailure.InvalidServiceUrl) => (ReachStatus.Failed, "The Teams address stored for this chat is not one the bot trusts."),
-            _ => ClassifyOutcome(outcome, status, code),
+            (_, ConnectorFailure.TokenUnavailable) => (ReachStatus.Failed, ReasonCode.TokenUnavailable),
+            (_, ConnectorFailure.Unauthorized) => (ReachStatus.Failed, ReasonCode.Unauthorized),
+            (_, ConnectorFailure.UntrustedServiceUrl or ConnectorFailure.InvalidServiceUrl) => (ReachStatus.Failed, ReasonCode.UntrustedAddress),
+            _ => ClassifyOutcome(outcome, code),
         };
-        return new Delivery(reach, conversationId, activityId, detail ?? message);
+        var value = reason switch
+        {
+            ReasonCode.Refused => string.Create(CultureInfo.InvariantCulture, $"{status} {code}"),
+            ReasonCode.Unreachable => status?.ToString(CultureInfo.InvariantCulture),
+            _ => null,
+        };
+        return new Delivery(reach, conversationId, activityId, new DeliveryReason(reason is ReasonCode.Unreachable && value is null ? ReasonCode.UnreachableNoResponse : reason, value));
     }
 
-    private static (ReachStatus, string) ClassifyOutcome(ConnectorOutcome outcome, int? status, string? code) =>
+    private static (ReachStatus, ReasonCode) ClassifyOutcome(ConnectorOutcome outcome, string? code) =>
         outcome switch
         {
             ConnectorOutcome.Unreachable => Classify403(code),
-            ConnectorOutcome.NotFound => (ReachStatus.NotInstalled, "Teams says the chat no longer exists (the app may have been removed)."),
-            ConnectorOutcome.Throttled => (ReachStatus.Throttled, "Teams asked us to slow down; retrying automatically."),
-            ConnectorOutcome.Rejected => (ReachStatus.Refused, $"Teams refused the message ({status} {code}); it is not sent again automatically."),
-            _ => (ReachStatus.Failed, $"Teams could not be reached ({status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no response"}); retrying automatically."),
+            ConnectorOutcome.NotFound => (ReachStatus.NotInstalled, ReasonCode.ChatGone),
+            ConnectorOutcome.Throttled => (ReachStatus.Throttled, ReasonCode.Throttled),
+            ConnectorOutcome.Rejected => (ReachStatus.Refused, ReasonCode.Refused),
+            _ => (ReachStatus.Failed, ReasonCode.Unreachable),
         };
 
-    private static (ReachStatus, string) Classify403(string? code) => code switch
+    private static (ReachStatus, ReasonCode) Classify403(string? code) => code switch
     {
-        "ConversationBlockedByUser" or "MessageWritesBlocked" => (ReachStatus.BlockedBot, "They have blocked or muted the bot."),
-        "BotNotInConversationRoster" => (ReachStatus.NotInstalled, "The app is not installed for them."),
-        "ForbiddenOperationException" => (ReachStatus.NotInstalled, "The app is not installed for them."),
-        "BotDisabledByAdmin" => (ReachStatus.NotInstalled, "A Teams admin has blocked the app."),
-        _ => (ReachStatus.NotInstalled, "Teams would not let the bot message them (the app may not be installed for them)."),
+        "ConversationBlockedByUser" or "MessageWritesBlocked" => (ReachStatus.BlockedBot, ReasonCode.Blocked),
+        "BotNotInConversationRoster" => (ReachStatus.NotInstalled, ReasonCode.NotInstalled),
+        "ForbiddenOperationException" => (ReachStatus.NotInstalled, ReasonCode.NotInstalled),
+        "BotDisabledByAdmin" => (ReachStatus.NotInstalled, ReasonCode.AdminBlocked),
+        _ => (ReachStatus.NotInstalled, ReasonCode.MayNotBeInstalled),
     };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not create a personal conversation: {Outcome} {Status} {Code}")]

@@ -90,7 +90,7 @@ public sealed class QuestionService(
             SendState.Sent or SendState.AlreadySent or SendState.InFlight => t.Format("Ask.Sent", author),
             SendState.Retry => t.Format("Ask.Busy", author),
             SendState.Unconfirmed => t.Format("Ask.Unconfirmed", author),
-            _ => t.Format("Ask.Unreachable", author, record.Marker.Detail),
+            _ => t.Format("Ask.Unreachable", author, t.Reason(record.Marker.DetailCode, record.Marker.Detail)),
         };
     }
 
@@ -189,7 +189,7 @@ public sealed class QuestionService(
             SendState.InFlight => t["Question.BeingPosted"],
             SendState.Retry => t["Question.Busy"],
             SendState.Unconfirmed => t["Question.Unconfirmed"],
-            _ => t.Format("Question.Refused", record.Marker.Detail),
+            _ => t.Format("Question.Refused", t.Reason(record.Marker.DetailCode, record.Marker.Detail)),
         };
         return new QuestionReply(QuestionCards.Answered(squad.Id, askedWeek, question, note, postAgain: record.State == SendState.Retry, t), note);
     }

@@ -71,11 +71,9 @@ public sealed class MemberTimeZones(ConversationStore conversations, PeopleStore
                 : t["TimeZone.Auto.Unknown"];
         }
 
-        var (zoneId, problem) = PersonTimeZone.Parse(typed);
-        if (zoneId is null)
+        if (PersonTimeZone.Parse(typed) is not { } zoneId)
         {
-            // The domain's explanation is English; other languages say the same from their own file.
-            return t.Language == Language.English ? problem! : t.Format("TimeZone.NotAZone", typed);
+            return t.Format("TimeZone.NotAZone", typed);
         }
 
         await conversations.SetTimeZoneAsync(userId, zoneId, cancellationToken);

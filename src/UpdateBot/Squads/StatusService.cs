@@ -47,7 +47,7 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
             var delivery = sends.GetValueOrDefault(question.Id) switch
             {
                 { State: MarkerStates.Sent } => t.Format("Status.Question.Waiting", question.AuthorName),
-                { State: MarkerStates.Unreachable } marker => t.Format("Status.Question.Unreachable", question.AuthorName, marker.Detail),
+                { State: MarkerStates.Unreachable } marker => t.Format("Status.Question.Unreachable", question.AuthorName, Why(marker, t)),
                 { State: MarkerStates.Unconfirmed } => t.Format("Status.Question.Unconfirmed", question.AuthorName),
                 _ => t.Format("Status.Question.NotYet", question.AuthorName),
             };
@@ -84,7 +84,7 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
                 _ when PastCatchUp(squad, week, step) => (t["Status.NotDelivered"], t[step == CycleStep.Publish ? "Status.PastCatchUp.Publish" : "Status.PastCatchUp"]),
                 _ => (t["Status.NotDelivered"], t["Status.Retrying"]),
             };
-            statuses.Add(new MemberWeekStatus(what, "Messages", $"{state.Item1}: {marker.Detail}", state.Item2));
+            statuses.Add(new MemberWeekStatus(what, "Messages", $"{state.Item1}: {Why(marker, t)}", state.Item2));
         }
 
         if (markers.PostShowsEarlierDraft)
@@ -109,7 +109,7 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
                 _ when welcome.StillRetried(squad) => (t["Status.NotDelivered"], t["Status.Retrying"]),
                 _ => (t["Status.NotDelivered"], t["Status.Welcome.NotRetried"]),
             };
-            statuses.Add(new MemberWeekStatus(t[what], "Messages", $"{state.Item1}: {marker.Detail}", state.Item2));
+            statuses.Add(new MemberWeekStatus(t[what], "Messages", $"{state.Item1}: {Why(marker, t)}", state.Item2));
         }
 
         return statuses;
@@ -151,7 +151,7 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
     {
         if (!member.InRoster)
         {
-            return new MemberWeekStatus(member.Name, "Left the team", member.ReachDetail, null);
+            return new MemberWeekStatus(member.Name, "Left the team", t.Reason(member.ReachDetailCode, member.ReachDetail), null);
         }
 
         if (member.OptedOut)
@@ -172,7 +172,7 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
         var last = reminder ?? prompt;
         if (last?.State == MarkerStates.Unconfirmed)
         {
-            return new MemberWeekStatus(member.Name, "Pending", last.Detail ?? t["Status.RestartInterrupted"],
+            return new MemberWeekStatus(member.Name, "Pending", Why(last, t) ?? t["Status.RestartInterrupted"],
                 t["Status.AskThem"]);
         }
 
@@ -183,12 +183,15 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
             var whatToDo = last?.State == MarkerStates.Retry && PastCatchUp(squad, week, step)
                 ? t.Format("Status.PastCatchUp.Step", Turns.Commands.Word(step == CycleStep.Open ? Turns.CommandKind.PromptNow : Turns.CommandKind.RemindNow, t.Language))
                 : WhatToDo(member.Reach, t);
-            return new MemberWeekStatus(member.Name, "Unreachable", last?.Detail ?? member.ReachDetail, whatToDo);
+            return new MemberWeekStatus(member.Name, "Unreachable", Why(last, t) ?? t.Reason(member.ReachDetailCode, member.ReachDetail), whatToDo);
         }
 
         var when = last is { State: MarkerStates.Sent } ? t.Format(reminder is not null ? "Status.Reminded" : "Status.Prompted", PromptCards.FormatLocal(last.UpdatedAt, squad.TimeZone, t)) : t["Status.NotPrompted"];
         return new MemberWeekStatus(member.Name, "Pending", when, null);
     }
+
+    /// <summary>Why a send did not go out, in the lead's language when its reason was stored with a code (docs/localisation.md).</summary>
+    private static string? Why(MarkerRow? marker, Texts t) => marker is null ? null : t.Reason(marker.DetailCode, marker.Detail);
 
     private static string? WhatToDo(ReachStatus reach, Texts t) => reach switch
     {
@@ -213,7 +216,7 @@ public sealed class StatusService(MemberStore members, EntryStore entries, Cycle
             var label = t["Status.Step." + step].ToLowerInvariant();
             if (marker?.State == MarkerStates.Stopped)
             {
-                stopped.Add(new MemberWeekStatus(t.Format("Status.WeeklyStep", label), "Messages", marker.Detail, t["Status.RunByHand." + step]));
+                stopped.Add(new MemberWeekStatus(t.Format("Status.WeeklyStep", label), "Messages", Why(marker, t), t["Status.RunByHand." + step]));
                 line ??= t.Format("Status.Line.Stopped", label);
             }
             else if (marker is { State: MarkerStates.Due, NotBefore: { } later } && later > now && line is null)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using UpdateBot.Domain;
+using UpdateBot.Localisation;
 
 namespace UpdateBot.Storage;
 
@@ -143,6 +144,7 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
 
             row.State = MarkerStates.Due;
             row.Detail = detail;
+            row.DetailCode = null;
             row.NotBefore = notBefore;
             return true;
         }, cancellationToken);
@@ -157,6 +159,7 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
             }
 
             row.Detail = detail;
+            row.DetailCode = null;
             return true;
         }, cancellationToken);
 
@@ -171,6 +174,7 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
 
             row.State = MarkerStates.Stopped;
             row.Detail = detail;
+            row.DetailCode = null;
             return true;
         }, cancellationToken);
 
@@ -249,7 +253,7 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
                     continue;
                 case MarkerStates.Sending when time.GetUtcNow() - row.UpdatedAt > AbandonedClaimAge:
                     row.State = MarkerStates.Unconfirmed;
-                    row.Detail = "Delivery unconfirmed: a restart interrupted this send; it may not have arrived.";
+                    SetReason(row, new DeliveryReason(ReasonCode.UnconfirmedRestart));
                     row.UpdatedAt = time.GetUtcNow();
                     await tables.Cycle.TryReplaceAsync(row, cancellationToken);
                     return new Claim(ClaimOutcome.Unconfirmed, row);
@@ -301,7 +305,7 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
         }
 
         row.State = MarkerStates.Retry;
-        row.Detail = "A lead asked to send it again.";
+        SetReason(row, new DeliveryReason(ReasonCode.SendAgain));
         row.UpdatedAt = time.GetUtcNow();
         return await tables.Cycle.TryReplaceAsync(row, cancellationToken);
     }
@@ -334,16 +338,23 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
         await tables.Cycle.DeleteEntityAsync(partition, rowKey, Azure.ETag.All, cancellationToken);
 
     /// <summary>Records how a claimed send ended (only the delivery engine does this).</summary>
-    public async Task CompleteAsync(MarkerRow marker, string state, string? conversationId, string? activityId, string? detail, CancellationToken cancellationToken)
+    public async Task CompleteAsync(MarkerRow marker, string state, string? conversationId, string? activityId, DeliveryReason? reason, CancellationToken cancellationToken)
     {
         marker.State = state;
         marker.ConversationId = conversationId ?? marker.ConversationId;
         marker.ActivityId = activityId ?? marker.ActivityId;
-        marker.Detail = detail;
+        SetReason(marker, reason);
         marker.UpdatedAt = time.GetUtcNow();
 
         // Unconditional: the claim made this row ours.
         await tables.Cycle.UpsertEntityAsync(marker, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>The reason in English as the detail (what older versions read) and its code beside it, for the reader's language.</summary>
+    private static void SetReason(MarkerRow row, DeliveryReason? reason)
+    {
+        row.Detail = reason is null ? null : Texts.English.Reason(reason);
+        row.DetailCode = reason?.Stored;
     }
 
     /// <summary>The version of a week's review draft: its row's ETag, which every save moves on; "" before any edit.</summary>
@@ -673,6 +684,7 @@ public sealed class WeekMarkers
         ConversationId = e.GetString(nameof(MarkerRow.ConversationId)),
         ActivityId = e.GetString(nameof(MarkerRow.ActivityId)),
         Detail = e.GetString(nameof(MarkerRow.Detail)),
+        DetailCode = e.GetString(nameof(MarkerRow.DetailCode)),
         Edition = e.GetInt32(nameof(MarkerRow.Edition)) ?? 0,
         UpdatedAt = e.GetDateTimeOffset(nameof(MarkerRow.UpdatedAt)) ?? default,
         NotBefore = e.GetDateTimeOffset(nameof(MarkerRow.NotBefore)),

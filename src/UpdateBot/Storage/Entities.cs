@@ -111,7 +111,12 @@ public sealed class MemberRow : TableRow
     /// <summary>yyyy-MM-dd, inclusive: the first day away ("away next week"); none means from when it was said.</summary>
     public string? AwayFrom { get; set; }
     public string? Reach { get; set; }
+
+    /// <summary>Why they cannot be reached, in English as recorded; shown as it is when <see cref="ReachDetailCode"/> is null.</summary>
     public string? ReachDetail { get; set; }
+
+    /// <summary>The <see cref="Domain.DeliveryReason"/> behind <see cref="ReachDetail"/>; null on rows written before it was kept.</summary>
+    public string? ReachDetailCode { get; set; }
     public DateTimeOffset? ReachCheckedAt { get; set; }
 
     /// <summary>When the member was last seen leaving the team (null while on the roster).</summary>
@@ -209,7 +214,12 @@ public sealed class MarkerRow : TableRow
     public string State { get; set; } = "";
     public string? ConversationId { get; set; }
     public string? ActivityId { get; set; }
+
+    /// <summary>Why it did not simply go out, in English as recorded; shown as it is when <see cref="DetailCode"/> is null.</summary>
     public string? Detail { get; set; }
+
+    /// <summary>The <see cref="Domain.DeliveryReason"/> behind <see cref="Detail"/>, said in the reader's language; null on older rows and step failures.</summary>
+    public string? DetailCode { get; set; }
     public int Edition { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using UpdateBot.Domain;
+using UpdateBot.Localisation;
 
 namespace UpdateBot.Storage;
 
@@ -29,6 +30,9 @@ public sealed record Member(
 
     /// <summary>The member's IANA time zone when known (their prompts go at the squad's hour on their clock).</summary>
     public string? TimeZoneId { get; init; }
+
+    /// <summary>The code of the reason in <see cref="ReachDetail"/> (null on rows written before it was kept).</summary>
+    public string? ReachDetailCode { get; init; }
 
     /// <summary>The language the member's prompts and reminders are in (README, "Welsh and English").</summary>
     public Language Language { get; init; }
@@ -89,7 +93,7 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
         {
             row.InRoster = false;
             row.Reach = nameof(ReachStatus.LeftTeam);
-            row.ReachDetail = "No longer a member of the team.";
+            SetReason(row, new DeliveryReason(ReasonCode.NoLongerMember));
             row.ReachCheckedAt = time.GetUtcNow();
             row.LeftAt = time.GetUtcNow();
             await tables.Members.TryReplaceAsync(row, cancellationToken);
@@ -109,7 +113,7 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
             row.LeftAt ??= row.InRoster ? time.GetUtcNow() : row.ReachCheckedAt;
             row.InRoster = false;
             row.Reach = nameof(ReachStatus.LeftTeam);
-            row.ReachDetail = "Left the team.";
+            SetReason(row, new DeliveryReason(ReasonCode.LeftTeam));
         }, cancellationToken);
 
     /// <summary>Erasure: keeps the roster row (and "stop"), drops contact details, away dates and time zone.</summary>
@@ -156,12 +160,19 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
             row.AwayFrom = away is { From: var from } && from != DateOnly.MinValue ? from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
         }, cancellationToken);
 
-    public Task RecordReachAsync(string squadId, string userId, ReachStatus reach, string? detail, CancellationToken cancellationToken) =>
+    public Task RecordReachAsync(string squadId, string userId, ReachStatus reach, DeliveryReason? reason, CancellationToken cancellationToken) =>
         UpdateAsync(squadId, userId, row =>
         {
             row.Reach = reach.ToString();
-            row.ReachDetail = detail;
+            SetReason(row, reason);
         }, cancellationToken);
+
+    /// <summary>The reason in English (what older versions read) and its code beside it, for the reader's language.</summary>
+    private static void SetReason(MemberRow row, DeliveryReason? reason)
+    {
+        row.ReachDetail = reason is null ? null : Texts.English.Reason(reason);
+        row.ReachDetailCode = reason?.Stored;
+    }
 
     private Task<MemberRow?> UpdateAsync(string squadId, string userId, Action<MemberRow> change, CancellationToken cancellationToken) =>
         tables.Members.UpdateAsync<MemberRow>(TableKey.Encode(squadId), TableKey.Encode(userId), row =>
@@ -244,7 +255,7 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
         if (!row.InRoster)
         {
             row.Reach = nameof(ReachStatus.Reachable);
-            row.ReachDetail = null;
+            SetReason(row, null);
             row.LeftAt = null;
         }
 
@@ -270,6 +281,7 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
         Enum.TryParse<ReachStatus>(row.Reach, out var reach) ? reach : ReachStatus.Reachable,
         row.ReachDetail)
     {
+        ReachDetailCode = row.ReachDetailCode,
         AwayFrom = row.AwayFrom is { Length: > 0 } from ? DateOnly.ParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
         LeftAt = row.InRoster ? null : row.LeftAt ?? row.ReachCheckedAt,
         TimeZoneId = row.TimeZoneId,

@@ -7,6 +7,7 @@ using UpdateBot.Cycle;
 using UpdateBot.Digests;
 using UpdateBot.Domain;
 using UpdateBot.Hosting;
+using UpdateBot.Localisation;
 using UpdateBot.Squads;
 using UpdateBot.Storage;
 using UpdateBot.Teams.Schema;
@@ -260,7 +261,7 @@ public sealed class CardActionHandler(
         }
 
         var result = SettingsValidation.Validate(input, squad.Settings, leads);
-        var errors = result.Errors.ToList();
+        var errors = result.Problems.Select(turn.Texts.Explain).ToList();
         if (leads.Count == 0)
         {
             errors.Add(turn.Texts["Setup.ChooseLead"]);
@@ -414,9 +415,9 @@ public sealed class CardActionHandler(
         string? problem;
         DigestItem? changedSinceCard = null;
         var gone = false;
-        if (text.Length == 0 || AnswerText.CheckLength("This item", text) is not null)
+        if (text.Length == 0 || AnswerText.CheckLength(text) is not null)
         {
-            problem = text.Length == 0 ? request.Turn.Texts["Card.ItemEmpty"] : AnswerText.CheckLength("This item", text);
+            problem = text.Length == 0 ? request.Turn.Texts["Card.ItemEmpty"] : request.Turn.Texts.ItemTooLong(AnswerText.CheckLength(text)!);
         }
         else
         {
@@ -460,7 +461,7 @@ public sealed class CardActionHandler(
     internal async Task<CardActionResult> EditIntroAsync(CardActionRequest request, ReviewIntroData data, CancellationToken cancellationToken)
     {
         var intro = AnswerText.Clean(data.Intro);
-        var problem = AnswerText.CheckLength("The intro", intro) ?? await EditAndCorrectAsync(request, data.Week, (edits, _) =>
+        var problem = (AnswerText.CheckLength(intro) is { } tooLong ? request.Turn.Texts.IntroTooLong(tooLong) : null) ?? await EditAndCorrectAsync(request, data.Week, (edits, _) =>
             DigestCards.Fingerprint(edits.Intro) != data.Basis ? null : edits with { Intro = intro.Length == 0 ? null : intro }, cancellationToken);
         return await ReviewCardAsync(request, data.Week, null, problem, cancellationToken);
     }

@@ -4,6 +4,7 @@ using UpdateBot.Cycle;
 using UpdateBot.Deliveries;
 using UpdateBot.Digests;
 using UpdateBot.Domain;
+using UpdateBot.Localisation;
 using UpdateBot.Messaging;
 using UpdateBot.Squads;
 using UpdateBot.Storage;
@@ -263,7 +264,7 @@ public sealed class CommandHandler(
     {
         if (change is { Problem: { } problem })
         {
-            return problem;
+            return t.Explain(problem);
         }
 
         var expansion = change?.Expansion;
