@@ -110,7 +110,7 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
         Assert.Equal("Say what ICB stands for after the “=”, in up to 120 characters: glossary add ICB = integrated care board.", English.Explain(badExpansion));
 
         Assert.Equal("Dydy “I.C.B” ddim yn acronym y galla i chwilio amdano: defnyddiwch hyd at 10 o lythrennau a digidau, fel ICB.", Welsh.Explain(notAnAcronym));
-        Assert.Equal("Dywedwch beth yw ystyr ICB ar ôl yr “=”, mewn hyd at 120 nod: geirfa add ICB = integrated care board.", Welsh.Explain(badExpansion));
+        Assert.Equal("Dywedwch beth yw ystyr ICB ar ôl yr “=”, mewn hyd at 120 nod: geirfa ychwanegu ICB = integrated care board.", Welsh.Explain(badExpansion));
     }
 
     /// <summary>One finding of each kind, with the English the domain used to write for it.</summary>
@@ -142,7 +142,7 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
 
         Assert.Equal("Dim ond y tîm fydd yn deall “as discussed”: dywedwch at beth mae'n cyfeirio", Welsh.Advice(new PlainEnglishFinding.InsideTeam("as discussed")));
         Assert.Equal(
-            "Dydy PCN ddim wedi'i esbonio: dywedwch beth yw ei ystyr y tro cyntaf (gall yr arweinydd ei ychwanegu: geirfa add PCN = …)",
+            "Dydy PCN ddim wedi'i esbonio: dywedwch beth yw ei ystyr y tro cyntaf (gall yr arweinydd ei ychwanegu: geirfa ychwanegu PCN = …)",
             Welsh.Advice(new PlainEnglishFinding.UnexpandedAcronym("PCN", null)));
     }
 
@@ -271,7 +271,7 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
         var desk = string.Concat(squad.Reviews(TestSquad.Lead).Select(r => FakeTeams.Text(r.Json)));
         Assert.Contains("As discussed, we met the PCN.", desk, StringComparison.Ordinal);
         Assert.Contains("✎ Saesneg clir: Dydy PCN ddim wedi'i esbonio", desk, StringComparison.Ordinal);
-        Assert.Contains("geirfa add PCN = …", desk, StringComparison.Ordinal);
+        Assert.Contains("geirfa ychwanegu PCN = …", desk, StringComparison.Ordinal);
         Assert.Contains("Dim ond y tîm fydd yn deall “as discussed”", desk, StringComparison.Ordinal);
         Assert.DoesNotContain(ReviewCards.PlainEnglishPrefix, desk, StringComparison.Ordinal);
         Assert.DoesNotContain("only makes sense inside the team", desk, StringComparison.Ordinal);
