@@ -79,7 +79,7 @@ public sealed class OpenWeeknoteTests(EndToEndFixture fixture) : IClassFixture<E
         var beforeErase = driver.MessagePosition;
         await SayAsMemberAsync("erase my data");
         var erased = await driver.WaitForMessageAsync(m => m.ChannelOrChatId == chat() && (m.Text ?? "").Contains("Erased", StringComparison.Ordinal), after: beforeErase, expectation: "the erasure report");
-        Assert.Contains("your items in 1 public weeknote(s)", erased.Text, StringComparison.Ordinal);
+        Assert.Contains("your items in 1 public weeknote (gone", erased.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("crisis line volunteers", await GetOkAsync(http, $"/weeknotes/{Slug}/{week}/"), StringComparison.Ordinal);
         Assert.DoesNotContain("crisis line volunteers", await GetOkAsync(http, $"/weeknotes/{Slug}/feed.atom"), StringComparison.Ordinal);
 

@@ -159,6 +159,9 @@ public sealed class CardCatalogueTests
                 yield return ($"channel-{label}-{i}", channel[i], true);
             }
 
+            // A continuation part a correction made unnecessary, in the post's heading languages.
+            yield return ($"channel-merged-{label}", DigestCards.MergedIntoPost(digest, headings), true);
+
             // As posted: with Ask about this (per item, or per section when per item would need more cards).
             var asking = DigestCards.ChannelCards(digest, "19:team", headings);
             for (var i = 0; i < asking.Count; i++)

@@ -140,7 +140,7 @@ public sealed class OpenWeeknoteConsentTests(AzuriteFixture tables) : IClassFixt
 
         var erased = await SayAsync(host, Ada, "erase my data");
 
-        Assert.Contains("your items in 1 public weeknote(s)", erased, StringComparison.Ordinal);
+        Assert.Contains("your items in 1 public weeknote (gone", erased, StringComparison.Ordinal);
         var edition = (await host.Get<OpenEditionStore>().GetAsync("mental-health-discovery", Week, CancellationToken.None))!;
         Assert.DoesNotContain(Items(edition), i => i.MemberId == Ada.Id);
         Assert.Contains(Items(edition), i => i.MemberId == Cy.Id);

@@ -54,7 +54,7 @@ public sealed class PrivacyFollowsTheDataTests(AzuriteFixture tables) : IClassFi
         Assert.Contains("Microsoft Entra object id", described, StringComparison.Ordinal);
 
         var erased = await SayAsync(host, Ada, "erase my data");
-        Assert.Contains("1 week(s) of answers, 1 lead edit(s)", erased, StringComparison.Ordinal);
+        Assert.Contains("1 week of answers, 1 lead edit of your items", erased, StringComparison.Ordinal);
 
         // The stored weeknote (what export gives) keeps everyone else's words and the layout; hers are replaced exactly.
         var markdown = (await editions.GetAsync(TestSquad.TeamId, Week, CancellationToken.None))!.Markdown;

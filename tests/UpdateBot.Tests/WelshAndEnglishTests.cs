@@ -355,6 +355,39 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
     }
 
     [Fact]
+    public async Task A_part_a_correction_made_unnecessary_says_so_in_the_posts_heading_language()
+    {
+        await using var squad = new TestSquad(tables, "rhanuno", ThursdayNoon);
+        var host = squad.StartHost();
+        var seeded = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        var week = IsoWeek.Parse("2026-W48");
+        await host.InScopeAsync(async sp =>
+        {
+            // Long answers from everyone: the post needs more than one part.
+            foreach (var (id, name) in TestSquad.People)
+            {
+                var text = SettingsValidation.DefaultSections.ToDictionary(s => "s_" + s.Id, s => (string?)($"{name}, {s.Title}: " + string.Concat(Enumerable.Repeat("steady progress with the discovery work. ", 45))));
+                await sp.GetRequiredService<UpdateBot.Answers.AnswerService>().SubmitAsync(new UpdateBot.Answers.AnswerFor(seeded, week, id, name), text, CancellationToken.None);
+            }
+
+            return 0;
+        });
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "penawdau Cymraeg")));
+        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "publish")));
+        Assert.Contains(squad.Teams.Requests, r => r.Succeeded && r.Method == HttpMethod.Post && r.Path.Contains(";messageid=", StringComparison.Ordinal));
+
+        // Everything but the first item hidden: the weeknote fits the post, so its other parts say where it went, in Welsh.
+        var squadRow = (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!;
+        Assert.Null(await host.InScopeAsync(sp => sp.GetRequiredService<UpdateBot.Digests.DigestService>().EditAsync(squadRow, week, TestSquad.Lead,
+            (edits, digest) => edits with { HiddenItemIds = digest.Sections.SelectMany(s => s.Items).Skip(1).Select(i => i.ItemId).ToHashSet() }, CancellationToken.None)));
+        var merged = squad.Teams.Requests.Where(r => r.Succeeded && r.Method == HttpMethod.Put && r.Path.Contains(";messageid=", StringComparison.Ordinal))
+            .Select(r => FakeTeams.Text(r.Json)).Where(text => !text.Contains("Uchafbwyntiau", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(merged);
+        Assert.All(merged, text => Assert.Contains("Nodiadau wythnos Platform — Diweddariad 1: cywirwyd y rhan hon ac mae hi bellach yn y neges uchod.", text, StringComparison.Ordinal));
+        Assert.All(merged, text => Assert.DoesNotContain("this part was corrected", text, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_scheduler_prompts_a_Welsh_member_in_Welsh_and_the_others_in_English()
     {
         await using var squad = new TestSquad(tables, "anogaeth", ThursdayNoon);
@@ -654,10 +687,18 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
 
         host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "dileu fy nata"), "cy-GB")));
         var erased = LastText(squad, "29:ada");
-        Assert.StartsWith("Wedi dileu: 1 wythnos o atebion", erased, StringComparison.Ordinal);
+        Assert.StartsWith("Wedi dileu: 1 wythnos o atebion, 0 golygiad arweinydd o'ch eitemau, eich geiriau mewn 0 nodyn wythnos a gyhoeddwyd", erased, StringComparison.Ordinal);
+        Assert.Contains("0 cwestiwn a ofynnwyd gennych", erased, StringComparison.Ordinal);
         Assert.Contains("dywedwch **stopio**", erased, StringComparison.Ordinal);
+        Assert.DoesNotContain("(s)", erased, StringComparison.Ordinal);
+
+        // English counts read as English: one week, no edits, never "week(s)".
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "Fixed the flaky build"), "en-GB")));
         host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "erase my data"), "en-GB")));
-        Assert.StartsWith("Erased: 0 week(s) of answers", LastText(squad, "29:bo"), StringComparison.Ordinal);
+        var english = LastText(squad, "29:bo");
+        Assert.StartsWith("Erased: 1 week of answers, 0 lead edits of your items, your words in 0 published weeknotes", english, StringComparison.Ordinal);
+        Assert.Contains("0 questions you asked or were asked", english, StringComparison.Ordinal);
+        Assert.DoesNotContain("(s)", english, StringComparison.Ordinal);
     }
 
     [Fact]

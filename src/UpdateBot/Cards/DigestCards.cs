@@ -165,12 +165,19 @@ public static class DigestCards
         return cards;
     }
 
-    /// <summary>What a continuation reply shows once a correction made the weeknote fit in fewer parts.</summary>
-    public static AdaptiveCard MergedIntoPost(Digest digest) => new()
+    /// <summary>
+    /// What a continuation reply shows once a correction made the weeknote fit in fewer parts: part of the channel post,
+    /// so in the squad's heading language(s), like the rest of it.
+    /// </summary>
+    public static AdaptiveCard MergedIntoPost(Digest digest, HeadingLanguages headings = HeadingLanguages.English)
     {
-        FallbackText = digest.Title,
-        Body = [Subtle($"{digest.Title}: this part was corrected and now appears in the post above.")],
-    };
+        var words = new HeadingWords(digest, headings);
+        return new AdaptiveCard
+        {
+            FallbackText = words.Each(words.Title)[0],
+            Body = [Subtle(words.Join(t => t.Format("Digest.MergedIntoPost", words.Title(t))))],
+        };
+    }
 
     public static string NotificationSummary(Digest digest, HeadingLanguages headings = HeadingLanguages.English) =>
         Texts.For(Languages.Of(headings)[0]).Format("Digest.Notify", digest.Edition, digest.VisibleSections.Sum(s => s.Items.Count));

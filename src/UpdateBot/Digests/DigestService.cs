@@ -526,7 +526,7 @@ public sealed partial class DigestService(
             var (_, draftBefore) = await cycle.GetDraftAsync(squad.Id, week, cancellationToken);
             var digest = await ComposeAsync(squad, week, cancellationToken, post.Edition);
             var wanted = DigestCards.ChannelCards(digest, squad.Id, squad.Settings.Headings).Select(CardJson.Serialize).ToList();
-            var merged = CardJson.Serialize(DigestCards.MergedIntoPost(digest));
+            var merged = CardJson.Serialize(DigestCards.MergedIntoPost(digest, squad.Settings.Headings));
 
             // What the channel shows, part by part (null: not known, so every part is updated).
             var shown = await snapshots.GetAsync(partition, cancellationToken);

@@ -71,6 +71,12 @@ public sealed class Texts
     /// </summary>
     public string Format(string key, params object?[] args) => string.Format(CultureInfo.InvariantCulture, this[key], args);
 
+    /// <summary>
+    /// A number with its words: <c>{key}.One</c> for exactly one, <c>{key}.Many</c> otherwise ("1 week", "3 weeks").
+    /// Welsh puts the singular noun after any number ("1 wythnos", "3 wythnos"), so its two strings are the same.
+    /// </summary>
+    public string Count(string key, int count) => Format(count == 1 ? key + ".One" : key + ".Many", count);
+
     /// <summary>Monday to Friday of a week in this language ("23–27 Nov 2026", "23–27 Tach 2026").</summary>
     public string DateRange(IsoWeek week) =>
         Language == Language.English ? DigestComposer.FormatDateRange(week) : DigestComposer.FormatDateRange(week, this["Date.MonthsShort"].Split(','));

@@ -21,7 +21,9 @@ public sealed record ErasureReport(int Weeks, int LeadEdits, int Editions, int M
     public string Describe(Texts? texts = null)
     {
         var t = texts ?? Texts.English;
-        return t.Format("Erasure.Done", Weeks, LeadEdits, Editions, PublicEditions, Questions, Markers, Waiting, Commands.Word(CommandKind.Stop, t.Language));
+        return t.Format("Erasure.Done", t.Count("Erasure.Weeks", Weeks), t.Count("Erasure.LeadEdits", LeadEdits), t.Count("Erasure.Editions", Editions),
+            t.Count("Erasure.PublicEditions", PublicEditions), t.Count("Erasure.Questions", Questions), t.Count("Erasure.Markers", Markers), t.Count("Erasure.Waiting", Waiting),
+            Commands.Word(CommandKind.Stop, t.Language));
     }
 }
 
