@@ -702,6 +702,52 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
     }
 
     [Fact]
+    public async Task An_erasure_the_review_draft_kept_interrupting_tells_the_person_in_their_language_to_say_it_again()
+    {
+        await using var squad = new TestSquad(tables, "dileuhanner", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot"), "cy-GB")));
+        var week = IsoWeek.Parse("2026-W48");
+        var squadRow = (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!;
+        Task<string?> LeadEditsAsync(Func<DigestEdits, DigestEdits> change) => host.InScopeAsync(sp => sp.GetRequiredService<UpdateBot.Digests.DigestService>().EditAsync(squadRow, week, TestSquad.Lead,
+            (edits, _) => change(edits), CancellationToken.None));
+
+        // The lead hid Ada's item, so erasing her data takes it out of the review draft; each time the erasure writes the
+        // draft, the lead has just changed it (a real conflict on the row), until the erasure gives up.
+        Assert.Null(await LeadEditsAsync(edits => edits with { HiddenItemIds = new HashSet<string> { DigestComposer.ItemId("29:ada", "highlights") } }));
+        var release = new TaskCompletionSource();
+        var held = squad.Storage.HoldNextAsync("POST", release.Task, "$batch", "HiddenJson");
+        var erasing = host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "dileu fy nata"), "cy-GB"));
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            await held;
+            var intro = $"Intro {attempt}";
+            Assert.Null(await LeadEditsAsync(edits => edits with { Intro = intro }));
+            var released = release;
+            if (attempt < 4)
+            {
+                release = new TaskCompletionSource();
+                held = squad.Storage.HoldNextAsync("POST", release.Task, "$batch", "HiddenJson");
+            }
+
+            released.SetResult();
+        }
+
+        host.AssertOk(await erasing);
+        var told = LastText(squad, "29:ada");
+        Assert.StartsWith("Dim ond rhan o'ch data sydd wedi'i dileu", told, StringComparison.Ordinal);
+        Assert.Contains("Dywedwch **dileu fy nata** eto", told, StringComparison.Ordinal);
+        Assert.DoesNotContain("erase my data", told, StringComparison.Ordinal);
+
+        // Said again with nobody editing, it finishes.
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "dileu fy nata"), "cy-GB")));
+        Assert.StartsWith("Wedi dileu:", LastText(squad, "29:ada"), StringComparison.Ordinal);
+        var (draft, _) = await host.Get<CycleStore>().GetDraftAsync(TestSquad.TeamId, week, CancellationToken.None);
+        Assert.Empty(draft.HiddenItemIds);
+    }
+
+    [Fact]
     public async Task A_Welsh_speaking_lead_adds_and_removes_a_glossary_entry_with_the_Welsh_words()
     {
         await using var squad = new TestSquad(tables, "geirfacy", ThursdayNoon);

@@ -28,6 +28,12 @@ public sealed record ErasureReport(int Weeks, int LeadEdits, int Editions, int M
 }
 
 /// <summary>
+/// An erasure stopped part way because the review draft kept changing under it (leads editing at the same moment):
+/// what it removed stays removed, and the person is told, in their language, to say erase my data again.
+/// </summary>
+public sealed class ErasureInterruptedException() : Exception("The review draft kept changing while a person's data was being erased.");
+
+/// <summary>
 /// A member's own data: what is held about them, and erasure on request (README, "What it promises, exactly"). Every
 /// lookup goes through the person's squads (the person index) and key ranges of those squads, never a table scan.
 /// </summary>
@@ -236,7 +242,7 @@ public sealed class PrivacyService(
             }
         }
 
-        throw new InvalidOperationException("The review draft kept changing while your data was being erased; please say erase my data again.");
+        throw new ErasureInterruptedException();
     }
 
     /// <param name="Name">The squad's name; null for a squad that no longer uses UpdateBot.</param>

@@ -425,8 +425,18 @@ public sealed class CommandHandler(
             return;
         }
 
-        var erased = await privacy.EraseAsync(turn.UserId, cancellationToken);
-        await ReplyTextAsync(turn, erased.Describe(turn.Texts), cancellationToken);
+        string reply;
+        try
+        {
+            reply = (await privacy.EraseAsync(turn.UserId, cancellationToken)).Describe(turn.Texts);
+        }
+        catch (ErasureInterruptedException)
+        {
+            // Erasure is safe to repeat: what went stays gone, and the next run finishes the rest.
+            reply = turn.Texts.Format("Erasure.Interrupted", Commands.Word(CommandKind.EraseMyData, turn.Language));
+        }
+
+        await ReplyTextAsync(turn, reply, cancellationToken);
     }
 
     /// <summary>
