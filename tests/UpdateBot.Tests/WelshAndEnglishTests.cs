@@ -63,6 +63,25 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
     private static partial Regex Placeholder();
 
     [Fact]
+    public void A_count_reads_as_English_says_it_and_Welsh_puts_the_singular_noun_after_the_number()
+    {
+        string Parts(int count, Language language) => new UpdateBot.Digests.PublishResult(UpdateBot.Digests.PublishState.Published, 3, null, PartsPending: count).Details(Texts.For(language))!;
+        Assert.StartsWith("1 part of the weeknote waits to be posted", Parts(1, Language.English), StringComparison.Ordinal);
+        Assert.StartsWith("2 parts of the weeknote wait to be posted", Parts(2, Language.English), StringComparison.Ordinal);
+        Assert.StartsWith("1 rhan o'r nodyn wythnos yn aros i gael ei phostio", Parts(1, Language.Welsh), StringComparison.Ordinal);
+        Assert.StartsWith("2 rhan o'r nodyn wythnos yn aros i gael eu postio", Parts(2, Language.Welsh), StringComparison.Ordinal);
+
+        Assert.Equal("1 message", Texts.English.Count("Lead.SentAgain.Messages", 1));
+        Assert.Equal("3 messages", Texts.English.Count("Lead.SentAgain.Messages", 3));
+        Assert.Equal("3 neges", Texts.For(Language.Welsh).Count("Lead.SentAgain.Messages", 3));
+        Assert.Equal("your items in 0 public weeknotes", Texts.English.Count("Erasure.PublicEditions", 0));
+        Assert.Equal("eich eitemau mewn 2 nodyn wythnos cyhoeddus", Texts.For(Language.Welsh).Count("Erasure.PublicEditions", 2));
+
+        // No English string says a count with "(s)" any more.
+        Assert.Empty(Read("Strings.resx").Where(e => e.Value.Contains("(s)", StringComparison.Ordinal)).Select(e => e.Key));
+    }
+
+    [Fact]
     public void A_key_that_is_in_no_file_throws_rather_than_show_its_name() =>
         Assert.Throws<KeyNotFoundException>(() => Texts.For(Language.Welsh)["No.Such.Key"]);
 

@@ -75,7 +75,7 @@ public sealed record PublishResult(PublishState State, int Edition, string? Deta
             return Why(t);
         }
 
-        var parts = PartsPending > 0 ? t.Format("Publish.PartsWaiting", PartsPending) : null;
+        var parts = PartsPending > 0 ? t.Count("Publish.PartsWaiting", PartsPending) : null;
         var correction = Correction.Describe(t);
         return parts is null ? correction : correction is null ? parts : parts + " " + correction;
     }

@@ -175,7 +175,7 @@ public sealed class CommandHandler(
                 var released = await runner.SendAgainAsync(squad, week, cancellationToken) + await welcome.SendAgainAsync(squad, cancellationToken);
                 await ReplyTextAsync(turn, released == 0
                     ? turn.Texts.Format("Lead.NothingToSendAgain", squad.Settings.Name, week, Commands.Word(CommandKind.Status, turn.Language))
-                    : turn.Texts.Format("Lead.SentAgain", released, squad.Settings.Name, week, Commands.Word(CommandKind.Status, turn.Language)), cancellationToken);
+                    : turn.Texts.Format("Lead.SentAgain", turn.Texts.Count("Lead.SentAgain.Messages", released), squad.Settings.Name, week, Commands.Word(CommandKind.Status, turn.Language)), cancellationToken);
                 break;
             }
 
