@@ -261,6 +261,26 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
     }
 
     [Fact]
+    public async Task A_person_who_chose_Welsh_is_answered_in_Welsh_in_the_channel_too_whatever_their_Teams_locale()
+    {
+        await using var squad = new TestSquad(tables, "sianel", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        string ChannelReply() => FakeTeams.Text(squad.Teams.Requests.Last(r => r.Method == HttpMethod.Post && r.Path.Contains(Uri.EscapeDataString(BotTestHost.ChannelOf(TestSquad.TeamId)), StringComparison.Ordinal) || r.Method == HttpMethod.Post && r.Path.Contains(BotTestHost.ChannelOf(TestSquad.TeamId), StringComparison.Ordinal)).Json);
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.ChannelMention(TestSquad.TeamId, "29:bo", "Bo Diddley", "help"), "en-GB")));
+        Assert.Contains(WelcomeCards.HelpTitle, ChannelReply(), StringComparison.Ordinal);
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "iaith Cymraeg"), "en-GB")));
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.ChannelMention(TestSquad.TeamId, "29:bo", "Bo Diddley", "help"), "en-GB")));
+        Assert.Contains("Cymorth UpdateBot", ChannelReply(), StringComparison.Ordinal);
+
+        // Someone who follows Teams gets their locale's language in the channel, as before.
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.ChannelMention(TestSquad.TeamId, "29:ada", "Ada Lovelace", "help"), "en-GB")));
+        Assert.Contains(WelcomeCards.HelpTitle, ChannelReply(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_member_who_says_iaith_Gymraeg_and_i_ffwrdd_tan_ddydd_Gwener_is_understood()
     {
         await using var squad = new TestSquad(tables, "treiglad", ThursdayNoon);
