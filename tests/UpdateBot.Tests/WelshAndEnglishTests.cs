@@ -721,6 +721,29 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
     }
 
     [Fact]
+    public async Task The_installers_language_is_only_theirs_and_goes_with_their_erasure_even_once_they_are_on_no_squad_list()
+    {
+        await using var squad = new TestSquad(tables, "gosodwr", ThursdayNoon);
+        var host = squad.StartHost();
+        squad.Teams.SetTeam(TestSquad.TeamId, TestSquad.People);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.TeamInstall(TestSquad.TeamId, TestSquad.Lead, "Lena Lead"), "cy-GB")));
+        async Task<Squad> Stored() => (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!;
+
+        // Someone else upgrades the app from an English Teams: the installer's language stays hers, not theirs.
+        var upgrade = InLocale(Activities.TeamInstall(TestSquad.TeamId, "29:bo", "Bo Diddley"), "en-GB");
+        upgrade["action"] = "add-upgrade";
+        host.AssertOk(await host.PostActivityAsync(upgrade));
+        Assert.Equal(Language.Welsh, (await Stored()).InstallerLanguage);
+
+        // She is off the person index (left and swept, say), then erases her data: the install forgets her all the same.
+        await host.Get<PeopleStore>().UnlinkAsync(TestSquad.Lead, TestSquad.TeamId, CancellationToken.None);
+        await host.InScopeAsync(sp => sp.GetRequiredService<UpdateBot.Squads.PrivacyService>().EraseAsync(TestSquad.Lead, CancellationToken.None));
+        var row = Assert.Single(await host.Get<SquadStore>().ListRowsAsync(CancellationToken.None), r => r.TeamId == TestSquad.TeamId);
+        Assert.Null(row.InstallerLanguage);
+        Assert.Null(row.InstalledBy);
+    }
+
+    [Fact]
     public async Task The_team_welcome_and_its_setup_card_are_in_the_language_of_whoever_added_the_app_even_when_sent_later()
     {
         await using var squad = new TestSquad(tables, "croeso", ThursdayNoon);
