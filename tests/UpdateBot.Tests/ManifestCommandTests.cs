@@ -43,7 +43,7 @@ public sealed class ManifestCommandTests(AzuriteFixture tables) : IClassFixture<
         foreach (var title in titles)
         {
             var before = squad.Teams.Requests.Count;
-            host.AssertOk(await host.PostActivityAsync(ChannelMention(TestSquad.TeamId, TestSquad.Lead, "Lena Lead", title)));
+            host.AssertOk(await host.PostActivityAsync(Activities.ChannelMention(TestSquad.TeamId, TestSquad.Lead, "Lena Lead", title)));
 
             var answers = squad.Teams.Requests.Skip(before).Where(r => r.Method == HttpMethod.Post || r.Method == HttpMethod.Put).Select(r => r.Body).ToList();
             Assert.True(answers.Count > 0, $"\"{title}\" in the channel got no answer");
@@ -62,36 +62,4 @@ public sealed class ManifestCommandTests(AzuriteFixture tables) : IClassFixture<
             .SelectMany(l => l!["commands"]!.AsArray().Select(c => (string)c!["title"]!))
             .ToList();
     }
-
-    /// <summary>A message in the team's channel that @mentions the bot, as Teams sends it.</summary>
-    private static JsonObject ChannelMention(string teamId, string userId, string userName, string text) => new()
-    {
-        ["type"] = "message",
-        ["id"] = "channel-" + Guid.NewGuid().ToString("N"),
-        ["channelId"] = "msteams",
-        ["serviceUrl"] = FakeTeams.ServiceUrl,
-        ["timestamp"] = "2026-11-26T12:00:00Z",
-        ["from"] = Activities.From(userId, userName),
-        ["recipient"] = new JsonObject { ["id"] = FakeTeams.BotId, ["name"] = "UpdateBot" },
-        ["conversation"] = new JsonObject
-        {
-            ["id"] = BotTestHost.ChannelOf(teamId) + ";messageid=1700000000000",
-            ["conversationType"] = "channel",
-            ["isGroup"] = true,
-            ["tenantId"] = FakeTeams.TenantId,
-        },
-        ["text"] = $"<at>UpdateBot</at> {text}",
-        ["entities"] = new JsonArray(new JsonObject
-        {
-            ["type"] = "mention",
-            ["text"] = "<at>UpdateBot</at>",
-            ["mentioned"] = new JsonObject { ["id"] = FakeTeams.BotId, ["name"] = "UpdateBot" },
-        }),
-        ["channelData"] = new JsonObject
-        {
-            ["team"] = new JsonObject { ["id"] = teamId, ["name"] = "Platform" },
-            ["channel"] = new JsonObject { ["id"] = BotTestHost.ChannelOf(teamId) },
-            ["tenant"] = new JsonObject { ["id"] = FakeTeams.TenantId },
-        },
-    };
 }

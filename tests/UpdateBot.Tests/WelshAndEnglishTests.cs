@@ -280,6 +280,26 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
     }
 
     [Fact]
+    public async Task A_person_who_chose_Welsh_is_answered_in_Welsh_in_the_channel_too_whatever_their_Teams_locale()
+    {
+        await using var squad = new TestSquad(tables, "sianel", ThursdayNoon);
+        var host = squad.StartHost();
+        await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
+        string ChannelReply() => FakeTeams.Text(squad.Teams.Requests.Last(r => r.Method == HttpMethod.Post && r.Path.Contains(Uri.EscapeDataString(BotTestHost.ChannelOf(TestSquad.TeamId)), StringComparison.Ordinal) || r.Method == HttpMethod.Post && r.Path.Contains(BotTestHost.ChannelOf(TestSquad.TeamId), StringComparison.Ordinal)).Json);
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.ChannelMention(TestSquad.TeamId, "29:bo", "Bo Diddley", "help"), "en-GB")));
+        Assert.Contains(WelcomeCards.HelpTitle, ChannelReply(), StringComparison.Ordinal);
+
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "iaith Cymraeg"), "en-GB")));
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.ChannelMention(TestSquad.TeamId, "29:bo", "Bo Diddley", "help"), "en-GB")));
+        Assert.Contains("Cymorth UpdateBot", ChannelReply(), StringComparison.Ordinal);
+
+        // Someone who follows Teams gets their locale's language in the channel, as before.
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.ChannelMention(TestSquad.TeamId, "29:ada", "Ada Lovelace", "help"), "en-GB")));
+        Assert.Contains(WelcomeCards.HelpTitle, ChannelReply(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_member_who_says_iaith_Gymraeg_and_i_ffwrdd_tan_ddydd_Gwener_is_understood()
     {
         await using var squad = new TestSquad(tables, "treiglad", ThursdayNoon);
@@ -804,6 +824,29 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.True(await host.InScopeAsync(sp => sp.GetRequiredService<UpdateBot.Cycle.CycleRunner>().SyncRosterAsync(seeded, CancellationToken.None)));
         Assert.Single(squad.Teams.CardsSentTo(TestSquad.Lead), c => FakeTeams.Text(c).Contains("Dydy Di Fawcett ddim yn arweinydd Platform mwyach", StringComparison.Ordinal));
         Assert.Single(squad.Teams.CardsSentTo("29:bo"), c => FakeTeams.Text(c).Contains("Di Fawcett is no longer a lead of Platform", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_installers_language_is_only_theirs_and_goes_with_their_erasure_even_once_they_are_on_no_squad_list()
+    {
+        await using var squad = new TestSquad(tables, "gosodwr", ThursdayNoon);
+        var host = squad.StartHost();
+        squad.Teams.SetTeam(TestSquad.TeamId, TestSquad.People);
+        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.TeamInstall(TestSquad.TeamId, TestSquad.Lead, "Lena Lead"), "cy-GB")));
+        async Task<Squad> Stored() => (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!;
+
+        // Someone else upgrades the app from an English Teams: the installer's language stays hers, not theirs.
+        var upgrade = InLocale(Activities.TeamInstall(TestSquad.TeamId, "29:bo", "Bo Diddley"), "en-GB");
+        upgrade["action"] = "add-upgrade";
+        host.AssertOk(await host.PostActivityAsync(upgrade));
+        Assert.Equal(Language.Welsh, (await Stored()).InstallerLanguage);
+
+        // She is off the person index (left and swept, say), then erases her data: the install forgets her all the same.
+        await host.Get<PeopleStore>().UnlinkAsync(TestSquad.Lead, TestSquad.TeamId, CancellationToken.None);
+        await host.InScopeAsync(sp => sp.GetRequiredService<UpdateBot.Squads.PrivacyService>().EraseAsync(TestSquad.Lead, CancellationToken.None));
+        var row = Assert.Single(await host.Get<SquadStore>().ListRowsAsync(CancellationToken.None), r => r.TeamId == TestSquad.TeamId);
+        Assert.Null(row.InstallerLanguage);
+        Assert.Null(row.InstalledBy);
     }
 
     [Fact]

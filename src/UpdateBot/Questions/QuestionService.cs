@@ -167,13 +167,14 @@ public sealed class QuestionService(
             }
         }
 
-        return await PostAnswerAsync(squad, askedWeek, question, cancellationToken);
+        return await PostAnswerAsync(squad, askedWeek, question, cancellationToken, t);
     }
 
     /// <summary>The answer as a reply in the weeknote's thread, once.</summary>
-    private async Task<QuestionReply> PostAnswerAsync(Squad squad, IsoWeek askedWeek, QuestionRow question, CancellationToken cancellationToken)
+    /// <param name="authorTexts">The author's language when they pressed (their turn's); else the one stored for them.</param>
+    private async Task<QuestionReply> PostAnswerAsync(Squad squad, IsoWeek askedWeek, QuestionRow question, CancellationToken cancellationToken, Texts? authorTexts = null)
     {
-        var t = await digests.TextsForAsync(squad, question.AuthorId, cancellationToken);
+        var t = authorTexts ?? await digests.TextsForAsync(squad, question.AuthorId, cancellationToken);
         if (!IsoWeek.TryParse(question.Week, out var week)
             || await cycle.GetMarkerAsync(squad.Id, week, CycleStore.PostKey, cancellationToken) is not { State: MarkerStates.Sent, ConversationId: { } thread } post)
         {

@@ -188,8 +188,10 @@ public sealed class PrivacyService(
                 await squads.SetMemberTimeZonesAsync(held.SquadId, MemberTimeZones.OfRoster(await members.ListAsync(held.SquadId, cancellationToken)), cancellationToken);
             }
 
-            await squads.ForgetInstallerAsync(held.SquadId, userId, cancellationToken);
         }
+
+        // Every squad they installed, linked to them or not (an installer who left the team is no longer on its list).
+        await squads.ForgetInstallerEverywhereAsync(userId, cancellationToken);
 
         await conversations.DeleteAsync(ConversationStore.User, userId, cancellationToken);
         await cycle.ForgetAsync(TableKey.Join("user", userId), WelcomeKey, cancellationToken);

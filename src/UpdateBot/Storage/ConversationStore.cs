@@ -101,6 +101,29 @@ public sealed class ConversationStore : IDisposable
     }
 
     /// <summary>
+    /// The language the person chose with <c>language</c> / <c>iaith</c>, from their 1:1 reference (null when they follow
+    /// Teams or have no chat yet): for their turns outside that chat, such as a click on the channel post. A reference
+    /// this instance holds answers without a read.
+    /// </summary>
+    public async Task<Language?> ChosenLanguageAsync(string userId, CancellationToken cancellationToken)
+    {
+        var cacheKey = (User, TableKey.Encode(userId));
+        if (cache.TryGetValue(cacheKey, out Stored? known))
+        {
+            return Languages.ReadStored(known!.ChosenLanguage);
+        }
+
+        var row = await tables.Conversations.FindAsync<ConversationRow>(User, cacheKey.Item2, cancellationToken);
+        if (row is null)
+        {
+            return null;
+        }
+
+        Remember(cacheKey, row);
+        return Languages.ReadStored(row.ChosenLanguage);
+    }
+
+    /// <summary>
     /// Creates or refreshes a reference. Writes only when something changed, so hot paths stay cheap. Returns what
     /// changed: the person's time zone when this save changed it (a zone their client reported for the first time, or
     /// a new one), and whether the language they are spoken to in changed, with that language.

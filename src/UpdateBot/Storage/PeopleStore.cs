@@ -93,6 +93,7 @@ public sealed class PeopleStore(Tables tables, TimeProvider time, int cacheCapac
             List<string> ids = [.. row is null ? [] : Read(row), .. await LinkedEarlierAsync(userId, cancellationToken)];
             var merged = ListRow(userId, ids, earlierLinksRead: true, row?.ETag ?? default);
             bool stored;
+            var writesBeforeThis = Interlocked.Read(ref listWrites);
             try
             {
                 stored = row is null ? await tables.People.TryAddAsync(merged, cancellationToken) : await tables.People.TryReplaceAsync(merged, cancellationToken);
@@ -104,7 +105,8 @@ public sealed class PeopleStore(Tables tables, TimeProvider time, int cacheCapac
 
             if (stored)
             {
-                return Remember(userId, Read(merged), Interlocked.Read(ref listWrites));
+                // Cached only if this write was the only one to finish since it began.
+                return Remember(userId, Read(merged), writesBeforeThis + 1);
             }
 
             writesBefore = Interlocked.Read(ref listWrites);
@@ -125,13 +127,15 @@ public sealed class PeopleStore(Tables tables, TimeProvider time, int cacheCapac
     private IReadOnlyList<string> Remember(string userId, List<string> ids, long writesBefore)
     {
         IReadOnlyList<string> list = ids.ToArray();
-        // A write of this instance that finished while the row was read may have changed it: keep nothing then.
+        // A write of this instance that finished while the row was read may have changed it: keep nothing then. Checked
+        // again once stored, since a write finishing in between had no copy to remove yet.
         if (Interlocked.Read(ref listWrites) == writesBefore)
         {
-            using var entry = squadLists.CreateEntry(userId);
-            entry.Value = list;
-            entry.Size = 1;
-            entry.AbsoluteExpirationRelativeToNow = CacheLifetime;
+            squadLists.Set(userId, list, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = CacheLifetime });
+            if (Interlocked.Read(ref listWrites) != writesBefore)
+            {
+                squadLists.Remove(userId);
+            }
         }
 
         return list;

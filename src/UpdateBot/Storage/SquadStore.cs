@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure;
+using Azure.Data.Tables;
 using UpdateBot.Domain;
 
 namespace UpdateBot.Storage;
@@ -125,7 +126,11 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
             }
 
             // Both events of one install carry the installer's locale; one that carries none keeps what the other said.
-            row.InstallerLanguage = installerLanguage?.ToString() ?? row.InstallerLanguage;
+            // Only the recorded installer's own: a language stored beside someone else's id would escape their erasure.
+            if (installedBy is not null && string.Equals(installedBy, row.InstalledBy, StringComparison.Ordinal))
+            {
+                row.InstallerLanguage = installerLanguage?.ToString() ?? row.InstallerLanguage;
+            }
 
             row.Removed = false;
             row.TenantId = tenantId;
@@ -264,8 +269,27 @@ public sealed class SquadStore(Tables tables, PeopleStore people, TimeProvider t
         return row is null ? [] : JsonSerializer.Deserialize<List<string>>(row.LeadIdsJson, Json) ?? [];
     }
 
+    /// <summary>
+    /// Erasure: forgets the person as the installer of every squad they installed (and the language their install
+    /// brought). One partition: the squads table holds one row per team.
+    /// </summary>
+    public async Task ForgetInstallerEverywhereAsync(string userId, CancellationToken cancellationToken)
+    {
+        var installed = new List<string>();
+        await foreach (var row in tables.Squads.QueryAsync<SquadRow>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and InstalledBy eq {userId}"), cancellationToken: cancellationToken))
+        {
+            installed.Add(row.RowKey);
+        }
+
+        foreach (var key in installed)
+        {
+            await ForgetInstallerAsync(TableKey.Decode(key), userId, cancellationToken);
+        }
+    }
+
     /// <summary>Forgets who installed the app (erasure on that person's request).</summary>
-    public Task ForgetInstallerAsync(string squadId, string userId, CancellationToken cancellationToken) =>
+    private Task<SquadRow?> ForgetInstallerAsync(string squadId, string userId, CancellationToken cancellationToken) =>
         tables.Squads.UpdateAsync<SquadRow>(Partition, TableKey.Encode(squadId), row =>
         {
             if (row.InstalledBy != userId)

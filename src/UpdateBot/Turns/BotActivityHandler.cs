@@ -194,7 +194,7 @@ public sealed class BotActivityHandler(
     /// <summary>
     /// Every inbound activity refreshes the references it carries, so the newest serviceUrl is used (docs/protocol.md,
     /// "Service URL"). Returns the turn with the language of its sender's 1:1 reference (their choice, or their Teams
-    /// locale's) when the activity is from their own chat.
+    /// locale's) when the activity is from their own chat, and elsewhere (the channel) with the language they chose, if they chose one.
     /// </summary>
     private async Task<Turn> RememberReferencesAsync(Turn turn, CancellationToken cancellationToken)
     {
@@ -227,6 +227,11 @@ public sealed class BotActivityHandler(
             }
 
             turn = turn with { Language = saved.Language };
+        }
+        else if (!turn.IsPersonal && await conversations.ChosenLanguageAsync(turn.UserId, cancellationToken) is { } chosen)
+        {
+            // In the channel too, a person's own choice beats their Teams locale (README, "Welsh and English").
+            turn = turn with { Language = chosen };
         }
 
         if (turn.TeamId is { } teamId)

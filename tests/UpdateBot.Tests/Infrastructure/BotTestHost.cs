@@ -258,6 +258,38 @@ public static class Activities
         ["tenant"] = new JsonObject { ["id"] = FakeTeams.TenantId },
     };
 
+    /// <summary>A message in the team's channel that @mentions the bot, as Teams sends it.</summary>
+    public static JsonObject ChannelMention(string teamId, string userId, string userName, string text) => new()
+    {
+        ["type"] = "message",
+        ["id"] = "channel-" + Guid.NewGuid().ToString("N"),
+        ["channelId"] = "msteams",
+        ["serviceUrl"] = FakeTeams.ServiceUrl,
+        ["timestamp"] = "2026-11-26T12:00:00Z",
+        ["from"] = Activities.From(userId, userName),
+        ["recipient"] = new JsonObject { ["id"] = FakeTeams.BotId, ["name"] = "UpdateBot" },
+        ["conversation"] = new JsonObject
+        {
+            ["id"] = BotTestHost.ChannelOf(teamId) + ";messageid=1700000000000",
+            ["conversationType"] = "channel",
+            ["isGroup"] = true,
+            ["tenantId"] = FakeTeams.TenantId,
+        },
+        ["text"] = $"<at>UpdateBot</at> {text}",
+        ["entities"] = new JsonArray(new JsonObject
+        {
+            ["type"] = "mention",
+            ["text"] = "<at>UpdateBot</at>",
+            ["mentioned"] = new JsonObject { ["id"] = FakeTeams.BotId, ["name"] = "UpdateBot" },
+        }),
+        ["channelData"] = new JsonObject
+        {
+            ["team"] = new JsonObject { ["id"] = teamId, ["name"] = "Platform" },
+            ["channel"] = new JsonObject { ["id"] = BotTestHost.ChannelOf(teamId) },
+            ["tenant"] = new JsonObject { ["id"] = FakeTeams.TenantId },
+        },
+    };
+
     public static JsonObject PersonalMessage(string userId, string userName, string text)
     {
         var activity = Base("message", userId, userName);
