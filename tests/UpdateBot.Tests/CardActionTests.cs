@@ -17,26 +17,6 @@ public sealed class CardActionTests(AzuriteFixture tables) : IClassFixture<Azuri
     private static readonly DateTimeOffset ThursdayNoon = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
     private static readonly IsoWeek Week = IsoWeek.Parse("2026-W48");
 
-    /// <param name="version">The settings version the card was built from (a card today always carries it).</param>
-    private static JsonObject SetupValues(string timeZone = "America/New_York", string remindTime = "10:00", string sections = "Highlights\nBlockers and asks", int version = 0) => new()
-    {
-        ["squadId"] = TestSquad.TeamId,
-        ["version"] = version,
-        ["week"] = "",
-        [SetupCards.Inputs.Name] = "Platform squad",
-        [SetupCards.Inputs.TimeZone] = timeZone,
-        [SetupCards.Inputs.Day(CycleStep.Open)] = "Thursday",
-        [SetupCards.Inputs.Time(CycleStep.Open)] = "10:00",
-        [SetupCards.Inputs.Day(CycleStep.Remind)] = "Friday",
-        [SetupCards.Inputs.Time(CycleStep.Remind)] = remindTime,
-        [SetupCards.Inputs.Day(CycleStep.Compile)] = "Friday",
-        [SetupCards.Inputs.Time(CycleStep.Compile)] = "14:00",
-        [SetupCards.Inputs.Day(CycleStep.Publish)] = "Friday",
-        [SetupCards.Inputs.Time(CycleStep.Publish)] = "16:00",
-        [SetupCards.Inputs.Sections] = sections,
-        [SetupCards.Inputs.AutoPublish] = "true",
-    };
-
     private static JsonObject PromptData(params (string Section, string Text)[] answers)
     {
         var data = new JsonObject { ["squadId"] = TestSquad.TeamId, ["week"] = Week.ToString() };
@@ -77,12 +57,12 @@ public sealed class CardActionTests(AzuriteFixture tables) : IClassFixture<Azuri
         Assert.Contains(squad.Teams.Requests, r => r.Method == HttpMethod.Post && FakeTeams.Text(r.Json).Contains(SetupCards.SetupTitle, StringComparison.Ordinal));
 
         // A member who is not a lead cannot save.
-        var (status, body) = await host.InvokeAsync(Activities.Execute("29:ada", "Ada Lovelace", Verbs.SetupSave, SetupValues(), TestSquad.TeamId));
+        var (status, body) = await host.InvokeAsync(Activities.Execute("29:ada", "Ada Lovelace", Verbs.SetupSave, SetupCardValues.Filled(), TestSquad.TeamId));
         AssertRefused(status, body);
         Assert.False((await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.IsConfigured);
 
         var version = (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.SettingsVersion;
-        (status, body) = await host.InvokeAsync(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.SetupSave, SetupValues(version: version), TestSquad.TeamId));
+        (status, body) = await host.InvokeAsync(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.SetupSave, SetupCardValues.Filled(version: version), TestSquad.TeamId));
         AssertCardEnvelope(status, body);
         Assert.Contains(SetupCards.SavedTitle, FakeTeams.Text(body!["value"]));
         var saved = (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!;
@@ -109,7 +89,7 @@ public sealed class CardActionTests(AzuriteFixture tables) : IClassFixture<Azuri
         var host = squad.StartHost();
         var before = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
 
-        var (status, body) = await host.InvokeAsync(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.SetupSave, SetupValues(timeZone, remindTime, sections, before.SettingsVersion), TestSquad.TeamId));
+        var (status, body) = await host.InvokeAsync(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.SetupSave, SetupCardValues.Filled(before.SettingsVersion, timeZone, remindTime, sections), TestSquad.TeamId));
 
         AssertCardEnvelope(status, body);
         var card = body!["value"]!;
@@ -170,7 +150,7 @@ public sealed class CardActionTests(AzuriteFixture tables) : IClassFixture<Azuri
         (status, body) = await host.InvokeAsync(Activities.Execute("29:ada", "Ada Lovelace", Verbs.DigestPublish, new JsonObject { ["squadId"] = TestSquad.TeamId, ["week"] = Week.ToString() }));
         AssertRefused(status, body);
         Assert.Empty(squad.Teams.ChannelPosts);
-        (status, body) = await host.InvokeAsync(Activities.Execute("29:ada", "Ada Lovelace", Verbs.SetupSave, SetupValues(), TestSquad.TeamId));
+        (status, body) = await host.InvokeAsync(Activities.Execute("29:ada", "Ada Lovelace", Verbs.SetupSave, SetupCardValues.Filled(), TestSquad.TeamId));
         AssertRefused(status, body);
         Assert.Equal("Platform", (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.Settings.Name);
     }

@@ -158,24 +158,16 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
         Assert.EndsWith("(a 1 arall)", ReviewCards.PlainEnglishLine(many, null, Welsh)!.Text, StringComparison.Ordinal);
     }
 
-    private static JsonObject InLocale(JsonObject activity, string locale)
-    {
-        activity["locale"] = locale;
-        return activity;
-    }
-
-    private static string LastText(TestSquad squad, string userId) => FakeTeams.Text(squad.Teams.SendsTo(userId)[^1].Json);
-
     [Fact]
     public async Task A_Welsh_speaking_member_is_told_in_Welsh_that_a_section_is_too_long_and_nothing_is_stored()
     {
         await using var squad = new TestSquad(tables, "hirhir", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "shwmae"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "shwmae"), "cy-GB")));
         var longText = "Stori hir " + new string('x', AnswerText.MaxSectionLength - 9);
 
-        var (status, body) = await host.InvokeAsync(InLocale(Activities.Execute("29:ada", "Ada Lovelace", Verbs.PromptSubmit,
+        var (status, body) = await host.InvokeAsync(Activities.InLocale(Activities.Execute("29:ada", "Ada Lovelace", Verbs.PromptSubmit,
             new JsonObject { ["squadId"] = TestSquad.TeamId, ["week"] = "2026-W48", ["s_highlights"] = longText }), "cy-GB"));
 
         Assert.Equal(System.Net.HttpStatusCode.OK, status);
@@ -186,8 +178,8 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
         Assert.Empty(await host.Get<EntryStore>().ListAsync(TestSquad.TeamId, IsoWeek.Parse("2026-W48"), CancellationToken.None));
 
         // Typed in the chat, the same words: the chat's first section would pass its limit.
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", longText), "cy-GB")));
-        Assert.Contains("Mae'r adran Highlights yn 2,001 nod o hyd", LastText(squad, "29:ada"), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", longText), "cy-GB")));
+        Assert.Contains("Mae'r adran Highlights yn 2,001 nod o hyd", squad.LastTextTo("29:ada"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -196,7 +188,7 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
         await using var squad = new TestSquad(tables, "emoji", ThursdayNoon);
         var host = squad.StartHost();
         var seeded = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "shwmae"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "shwmae"), "cy-GB")));
 
         // Each section within its limit, all of them together past what storage holds (MemberWordsTests has the English).
         var emoji = string.Concat(Enumerable.Repeat("🎉", AnswerText.MaxSectionLength / 2));
@@ -206,7 +198,7 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
             values[PromptCards.SectionInput(section.Id)] = emoji;
         }
 
-        var (_, body) = await host.InvokeAsync(InLocale(Activities.Execute("29:bo", "Bo Diddley", Verbs.PromptSubmit, values), "cy-GB"));
+        var (_, body) = await host.InvokeAsync(Activities.InLocale(Activities.Execute("29:bo", "Bo Diddley", Verbs.PromptSubmit, values), "cy-GB"));
 
         var card = FakeTeams.Text(body!["value"]);
         Assert.Contains("Mae eich diweddariad yn rhy hir i'w storio'n gyfan", card, StringComparison.Ordinal);
@@ -220,19 +212,10 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
         await using var squad = new TestSquad(tables, "gosod", ThursdayNoon);
         var host = squad.StartHost();
         var seeded = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
-        var values = new JsonObject
-        {
-            ["squadId"] = TestSquad.TeamId, ["version"] = seeded.SettingsVersion, ["week"] = "",
-            [SetupCards.Inputs.Name] = "Platform", [SetupCards.Inputs.TimeZone] = "Europe/Lodnon",
-            [SetupCards.Inputs.Day(CycleStep.Open)] = "Thursday", [SetupCards.Inputs.Time(CycleStep.Open)] = "10:00",
-            [SetupCards.Inputs.Day(CycleStep.Remind)] = "Friday", [SetupCards.Inputs.Time(CycleStep.Remind)] = "10:00",
-            [SetupCards.Inputs.Day(CycleStep.Compile)] = "Friday", [SetupCards.Inputs.Time(CycleStep.Compile)] = "14:00",
-            [SetupCards.Inputs.Day(CycleStep.Publish)] = "Friday", [SetupCards.Inputs.Time(CycleStep.Publish)] = "16:00",
-            [SetupCards.Inputs.Sections] = "Highlights\nhighlights", [SetupCards.Inputs.AutoPublish] = "true",
-        };
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+        var values = SetupCardValues.Filled(seeded.SettingsVersion, "Europe/Lodnon", sections: "Highlights\nhighlights", name: "Platform");
 
-        var (_, body) = await host.InvokeAsync(InLocale(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.SetupSave, values, TestSquad.TeamId), "cy-GB"));
+        var (_, body) = await host.InvokeAsync(Activities.InLocale(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.SetupSave, values, TestSquad.TeamId), "cy-GB"));
 
         var form = FakeTeams.Text(body!["value"]);
         Assert.Contains("Cylchfa amser anhysbys 'Europe/Lodnon'. Defnyddiwch enw IANA fel Europe/London.", form, StringComparison.Ordinal);
@@ -247,13 +230,13 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
         await using var squad = new TestSquad(tables, "acronym", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
 
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa add B.I.P = bwrdd iechyd prifysgol"), "cy-GB")));
-        Assert.Equal("Dydy “B.I.P” ddim yn acronym y galla i chwilio amdano: defnyddiwch hyd at 10 o lythrennau a digidau, fel ICB.", LastText(squad, TestSquad.Lead).Trim());
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa add B.I.P = bwrdd iechyd prifysgol"), "cy-GB")));
+        Assert.Equal("Dydy “B.I.P” ddim yn acronym y galla i chwilio amdano: defnyddiwch hyd at 10 o lythrennau a digidau, fel ICB.", squad.LastTextTo(TestSquad.Lead).Trim());
 
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa add BIP ="), "cy-GB")));
-        Assert.Contains("Dywedwch beth yw ystyr BIP ar ôl yr “=”", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa add BIP ="), "cy-GB")));
+        Assert.Contains("Dywedwch beth yw ystyr BIP ar ôl yr “=”", squad.LastTextTo(TestSquad.Lead), StringComparison.Ordinal);
         Assert.Empty((await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.Settings.Glossary);
     }
 
@@ -263,7 +246,7 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
         await using var squad = new TestSquad(tables, "cyngor", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
         host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "As discussed, we met the PCN.")));
 
         // The desk the scheduler sends at compile time.
@@ -283,7 +266,7 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
         await using var squad = new TestSquad(tables, "golygu", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
         host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot")));
         await squad.TickThroughAsync(host, new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero), TimeSpan.FromMinutes(30));
         var desk = squad.Reviews(TestSquad.Lead);
@@ -292,12 +275,12 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
 
         var edit = desk.Select(r => FindExecute(r.Json, Verbs.DigestEdit)).First(d => d is not null)!;
         edit[(string)edit["inputId"]!] = tooLong;
-        var (_, edited) = await host.InvokeAsync(InLocale(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.DigestEdit, edit), "cy-GB"));
+        var (_, edited) = await host.InvokeAsync(Activities.InLocale(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.DigestEdit, edit), "cy-GB"));
         Assert.Contains("Mae'r eitem hon yn 2,001 nod o hyd; y terfyn yw 2,000.", Told(edited), StringComparison.Ordinal);
 
         var intro = desk.Select(r => FindExecute(r.Json, Verbs.DigestIntro)).First(d => d is not null)!;
         intro[ReviewCards.IntroInput] = tooLong;
-        var (_, introduced) = await host.InvokeAsync(InLocale(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.DigestIntro, intro), "cy-GB"));
+        var (_, introduced) = await host.InvokeAsync(Activities.InLocale(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.DigestIntro, intro), "cy-GB"));
         Assert.Contains("Mae'r cyflwyniad yn 2,001 nod o hyd; y terfyn yw 2,000.", Told(introduced), StringComparison.Ordinal);
 
         // The card comes back, and the problem is sent alongside it in the chat.
@@ -373,7 +356,7 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
         await using var squad = new TestSquad(tables, "rheswm", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
         squad.Teams.Behave("29:bo", new UserBehaviour(System.Net.HttpStatusCode.Forbidden, "ConversationBlockedByUser"));
         await host.TickAsync();
 
@@ -383,8 +366,8 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
         (cy.Reach, cy.ReachDetail, cy.ReachDetailCode) = (nameof(ReachStatus.NotInstalled), "Recorded in English by an earlier version.", null);
         await rows.UpdateEntityAsync(cy, cy.ETag);
 
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "statws"), "cy-GB")));
-        var status = LastText(squad, TestSquad.Lead);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "statws"), "cy-GB")));
+        var status = squad.LastTextTo(TestSquad.Lead);
         Assert.Contains("Maen nhw wedi rhwystro neu dewi'r bot.", status, StringComparison.Ordinal);
         Assert.DoesNotContain("They have blocked or muted the bot.", status, StringComparison.Ordinal);
         Assert.Contains("Recorded in English by an earlier version.", status, StringComparison.Ordinal);

@@ -65,6 +65,9 @@ public sealed class TestSquad : IAsyncDisposable
     public IReadOnlyList<RecordedRequest> Reviews(string userId) =>
         Teams.SendsTo(userId).Where(r => Summary(r) is { } summary && (summary == ReviewSummary || summary == UpdateBot.Localisation.Texts.For(UpdateBot.Domain.Language.Welsh)["Review.Notify"])).ToList();
 
+    /// <summary>The text of the last message the bot sent to the person's 1:1 chat.</summary>
+    public string LastTextTo(string userId) => FakeTeams.Text(Teams.SendsTo(userId)[^1].Json);
+
     public static string? Summary(RecordedRequest request) => request.Json?["summary"]?.GetValue<string>();
 
     /// <summary>The week a prompt card is for (its submit action's data).</summary>

@@ -240,8 +240,8 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
 
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "help"), "cy-GB")));
-        var help = LastText(squad, "29:ada");
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "help"), "cy-GB")));
+        var help = squad.LastTextTo("29:ada");
         Assert.Contains("Cymorth UpdateBot", help, StringComparison.Ordinal);
         Assert.Contains("fy niweddariad", help, StringComparison.Ordinal);
 
@@ -249,15 +249,15 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.Equal(Language.Welsh, (await host.Get<MemberStore>().GetAsync(TestSquad.TeamId, "29:ada", CancellationToken.None))!.Language);
 
         // English words work for her too; the answer is in English from now on, whatever Teams says.
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "language English"), "cy-GB")));
-        Assert.Contains("I'll speak to you in English", LastText(squad, "29:ada"), StringComparison.Ordinal);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "cymorth"), "cy-GB")));
-        Assert.Contains(WelcomeCards.HelpTitle, LastText(squad, "29:ada"), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "language English"), "cy-GB")));
+        Assert.Contains("I'll speak to you in English", squad.LastTextTo("29:ada"), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "cymorth"), "cy-GB")));
+        Assert.Contains(WelcomeCards.HelpTitle, squad.LastTextTo("29:ada"), StringComparison.Ordinal);
         Assert.Equal(Language.English, (await host.Get<MemberStore>().GetAsync(TestSquad.TeamId, "29:ada", CancellationToken.None))!.Language);
 
         // "iaith awto" hands it back to Teams, which says Welsh.
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "iaith awto"), "cy-GB")));
-        Assert.Contains("bydda i'n dilyn iaith eich Teams", LastText(squad, "29:ada"), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "iaith awto"), "cy-GB")));
+        Assert.Contains("bydda i'n dilyn iaith eich Teams", squad.LastTextTo("29:ada"), StringComparison.Ordinal);
         Assert.Equal(Language.Welsh, (await host.Get<MemberStore>().GetAsync(TestSquad.TeamId, "29:ada", CancellationToken.None))!.Language);
     }
 
@@ -268,15 +268,15 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
 
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "help"), "fr-FR")));
-        Assert.Contains(WelcomeCards.HelpTitle, LastText(squad, "29:bo"), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "help"), "fr-FR")));
+        Assert.Contains(WelcomeCards.HelpTitle, squad.LastTextTo("29:bo"), StringComparison.Ordinal);
 
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "iaith Cymraeg"), "fr-FR")));
-        Assert.Contains("bydda i'n siarad Cymraeg", LastText(squad, "29:bo"), StringComparison.Ordinal);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "help"), "en-US")));
-        Assert.Contains("Cymorth UpdateBot", LastText(squad, "29:bo"), StringComparison.Ordinal);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "iaith"), "en-US")));
-        Assert.Contains("chi a'i dewisodd", LastText(squad, "29:bo"), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "iaith Cymraeg"), "fr-FR")));
+        Assert.Contains("bydda i'n siarad Cymraeg", squad.LastTextTo("29:bo"), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "help"), "en-US")));
+        Assert.Contains("Cymorth UpdateBot", squad.LastTextTo("29:bo"), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "iaith"), "en-US")));
+        Assert.Contains("chi a'i dewisodd", squad.LastTextTo("29:bo"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -287,15 +287,15 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
         string ChannelReply() => FakeTeams.Text(squad.Teams.Requests.Last(r => r.Method == HttpMethod.Post && r.Path.Contains(Uri.EscapeDataString(BotTestHost.ChannelOf(TestSquad.TeamId)), StringComparison.Ordinal) || r.Method == HttpMethod.Post && r.Path.Contains(BotTestHost.ChannelOf(TestSquad.TeamId), StringComparison.Ordinal)).Json);
 
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.ChannelMention(TestSquad.TeamId, "29:bo", "Bo Diddley", "help"), "en-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.ChannelMention(TestSquad.TeamId, "29:bo", "Bo Diddley", "help"), "en-GB")));
         Assert.Contains(WelcomeCards.HelpTitle, ChannelReply(), StringComparison.Ordinal);
 
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "iaith Cymraeg"), "en-GB")));
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.ChannelMention(TestSquad.TeamId, "29:bo", "Bo Diddley", "help"), "en-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "iaith Cymraeg"), "en-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.ChannelMention(TestSquad.TeamId, "29:bo", "Bo Diddley", "help"), "en-GB")));
         Assert.Contains("Cymorth UpdateBot", ChannelReply(), StringComparison.Ordinal);
 
         // Someone who follows Teams gets their locale's language in the channel, as before.
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.ChannelMention(TestSquad.TeamId, "29:ada", "Ada Lovelace", "help"), "en-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.ChannelMention(TestSquad.TeamId, "29:ada", "Ada Lovelace", "help"), "en-GB")));
         Assert.Contains(WelcomeCards.HelpTitle, ChannelReply(), StringComparison.Ordinal);
     }
 
@@ -307,22 +307,14 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
 
         // The mutated form after "iaith" chooses Welsh.
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "iaith Gymraeg"), "en-GB")));
-        Assert.Contains("bydda i'n siarad Cymraeg", LastText(squad, "29:bo"), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "iaith Gymraeg"), "en-GB")));
+        Assert.Contains("bydda i'n siarad Cymraeg", squad.LastTextTo("29:bo"), StringComparison.Ordinal);
 
         // "tan ddydd Gwener" (mutated "dydd", then the weekday) on Thursday 26 November is Friday 27 November.
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "i ffwrdd tan ddydd Gwener"), "en-GB")));
-        Assert.Contains("i ffwrdd tan 27 Tach", LastText(squad, "29:bo"), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "i ffwrdd tan ddydd Gwener"), "en-GB")));
+        Assert.Contains("i ffwrdd tan 27 Tach", squad.LastTextTo("29:bo"), StringComparison.Ordinal);
         Assert.Equal(new DateOnly(2026, 11, 27), (await host.Get<MemberStore>().GetAsync(TestSquad.TeamId, "29:bo", CancellationToken.None))!.AwayUntil);
     }
-
-    private static JsonObject InLocale(JsonObject activity, string locale)
-    {
-        activity["locale"] = locale;
-        return activity;
-    }
-
-    private static string LastText(TestSquad squad, string userId) => FakeTeams.Text(squad.Teams.SendsTo(userId)[^1].Json);
 
     [Fact]
     public void The_channel_post_has_its_headings_in_the_squads_languages_and_the_answers_as_written()
@@ -381,11 +373,11 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
 
         // Welsh words from a lead whose Teams speaks English: the command works, the answer is in her language.
         host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "penawdau y ddwy")));
-        Assert.Contains("headings in Welsh and English (Welsh first)", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
+        Assert.Contains("headings in Welsh and English (Welsh first)", squad.LastTextTo(TestSquad.Lead), StringComparison.Ordinal);
         Assert.Equal(HeadingLanguages.Both, (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.Settings.Headings);
 
         // A member's words go in as written.
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Wedi cyfarfod â'r bwrdd iechyd"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Wedi cyfarfod â'r bwrdd iechyd"), "cy-GB")));
         host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "publish")));
         var post = FakeTeams.Text(Assert.Single(squad.Teams.ChannelPosts).Json);
         Assert.True(post.IndexOf("Nodiadau wythnos", StringComparison.Ordinal) < post.IndexOf("weeknotes — Update", StringComparison.Ordinal), post);
@@ -432,7 +424,7 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "anogaeth", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "shwmae"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "shwmae"), "cy-GB")));
 
         host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "prompt now")));
 
@@ -447,8 +439,8 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.DoesNotContain("Cyflwyno", english, StringComparison.Ordinal);
 
         // Her answer, typed in the chat, is kept word for word, and the card around it is Welsh.
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Cyfarfod da gyda'r tîm ymchwil"), "cy-GB")));
-        var captured = LastText(squad, "29:ada");
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Cyfarfod da gyda'r tîm ymchwil"), "cy-GB")));
+        var captured = squad.LastTextTo("29:ada");
         Assert.Contains("Cyfarfod da gyda'r tîm ymchwil", captured, StringComparison.Ordinal);
         Assert.Contains("Wedi'i ychwanegu at", captured, StringComparison.Ordinal);
     }
@@ -459,7 +451,7 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "desg", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
         host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot")));
 
         // The desk the scheduler sends at compile time is in her language, with the member's words as written.
@@ -472,7 +464,7 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
 
         // Asked for again with the Welsh word, the same.
         var before = squad.Teams.SendsTo(TestSquad.Lead).Count;
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "rhagolwg"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "rhagolwg"), "cy-GB")));
         Assert.Contains("Drafft i'w adolygu", FakeTeams.Text(squad.Teams.SendsTo(TestSquad.Lead)[before].Json), StringComparison.Ordinal);
     }
 
@@ -484,8 +476,8 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
         host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "quiet")));
 
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "statws"), "cy-GB")));
-        var status = LastText(squad, TestSquad.Lead);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "statws"), "cy-GB")));
+        var status = squad.LastTextTo(TestSquad.Lead);
         Assert.Contains("Platform: statws yr wythnos hon", status, StringComparison.Ordinal);
         Assert.Contains("Tawel", status, StringComparison.Ordinal);
         Assert.Contains("Ada Lovelace", status, StringComparison.Ordinal);
@@ -498,7 +490,7 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "cwestiwn", new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero));
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "shwmae"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "shwmae"), "cy-GB")));
         var (submitted, _) = await host.InvokeAsync(Activities.Execute("29:ada", "Ada Lovelace", Verbs.PromptSubmit,
             new JsonObject { ["squadId"] = TestSquad.TeamId, ["week"] = "2026-W48", ["s_highlights"] = "Shipped the roster sync" }));
         Assert.Equal(System.Net.HttpStatusCode.OK, submitted);
@@ -534,15 +526,15 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         var ask = FindExecute(FakeTeams.Card(post), Verbs.DigestAsk)!;
 
         // Bo's Teams speaks Welsh: an empty box, then his question, are answered in Welsh (only he sees the reply).
-        var (_, empty) = await host.InvokeAsync(InLocale(Activities.Execute("29:bo", "Bo Diddley", Verbs.DigestAsk, (JsonObject)ask.DeepClone(), teamId: TestSquad.TeamId), "cy-GB"));
+        var (_, empty) = await host.InvokeAsync(Activities.InLocale(Activities.Execute("29:bo", "Bo Diddley", Verbs.DigestAsk, (JsonObject)ask.DeepClone(), teamId: TestSquad.TeamId), "cy-GB"));
         Assert.Equal("Ysgrifennwch eich cwestiwn yn y blwch yn gyntaf. Chafodd dim byd ei anfon.", (string?)empty?["value"]);
         ask[(string)ask["inputId"]!] = "How long did the sync take?";
-        var (_, sent) = await host.InvokeAsync(InLocale(Activities.Execute("29:bo", "Bo Diddley", Verbs.DigestAsk, (JsonObject)ask.DeepClone(), teamId: TestSquad.TeamId), "cy-GB"));
+        var (_, sent) = await host.InvokeAsync(Activities.InLocale(Activities.Execute("29:bo", "Bo Diddley", Verbs.DigestAsk, (JsonObject)ask.DeepClone(), teamId: TestSquad.TeamId), "cy-GB"));
         Assert.StartsWith("Wedi'i anfon at Ada Lovelace, yn breifat", (string?)sent?["value"], StringComparison.Ordinal);
 
         // Cy (Welsh) is refused Ada's question in Welsh; Ada (English) gets hers in English.
         var answer = FindExecute(squad.Teams.SendsTo("29:ada")[^1].Json, Verbs.QuestionAnswer)!;
-        var (_, refused) = await host.InvokeAsync(InLocale(Activities.Execute("29:cy", "Cy Twombly", Verbs.QuestionAnswer, (JsonObject)answer.DeepClone()), "cy-GB"));
+        var (_, refused) = await host.InvokeAsync(Activities.InLocale(Activities.Execute("29:cy", "Cy Twombly", Verbs.QuestionAnswer, (JsonObject)answer.DeepClone()), "cy-GB"));
         Assert.Equal("Dim ond awdur yr eitem all ateb y cwestiwn hwn. Chafodd dim byd ei bostio.", (string?)refused?["value"]);
         answer["answer"] = "About a minute.";
         var (_, posted) = await host.InvokeAsync(Activities.Execute("29:ada", "Ada Lovelace", Verbs.QuestionAnswer, answer));
@@ -572,8 +564,8 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "clic", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "shwmae"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "shwmae"), "cy-GB")));
         host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot")));
 
         // Her desk's notification line is in Welsh: each lead's desk is sent on its own.
@@ -584,14 +576,14 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         var hide = desk.Select(r => FindExecute(r.Json, Verbs.DigestHide)).First(d => d is not null)!;
 
         // A Welsh-speaking member who is not a lead is refused in Welsh.
-        var (_, refused) = await host.InvokeAsync(InLocale(Activities.Execute("29:bo", "Bo Diddley", Verbs.DigestHide, (JsonObject)hide.DeepClone()), "cy-GB"));
+        var (_, refused) = await host.InvokeAsync(Activities.InLocale(Activities.Execute("29:bo", "Bo Diddley", Verbs.DigestHide, (JsonObject)hide.DeepClone()), "cy-GB"));
         Assert.Equal(403, refused?["statusCode"]?.GetValue<int>());
         Assert.Equal("Dim ond arweinydd y sgwad all adolygu neu gyhoeddi'r nodyn wythnos.", refused?["value"]?["message"]?.GetValue<string>());
 
         // Ada's words leave the draft; the lead's click on the card built before is refused in Welsh.
         await host.InScopeAsync(sp => sp.GetRequiredService<UpdateBot.Squads.PrivacyService>().EraseAsync("29:ada", CancellationToken.None));
         var before = squad.Teams.SendsTo(TestSquad.Lead).Count;
-        var (_, gone) = await host.InvokeAsync(InLocale(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.DigestHide, hide), "cy-GB"));
+        var (_, gone) = await host.InvokeAsync(Activities.InLocale(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.DigestHide, hide), "cy-GB"));
         var told = FakeTeams.Text(gone) + string.Concat(squad.Teams.SendsTo(TestSquad.Lead).Skip(before).Select(r => FakeTeams.Text(r.Json)));
         Assert.Contains("Dydy'r eitem honno ddim yn y drafft mwyach", told, StringComparison.Ordinal);
         Assert.DoesNotContain("no longer in the draft", told, StringComparison.Ordinal);
@@ -603,25 +595,25 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "canlyniad", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
 
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "annog nawr"), "cy-GB")));
-        var prompted = LastText(squad, TestSquad.Lead);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "annog nawr"), "cy-GB")));
+        var prompted = squad.LastTextTo(TestSquad.Lead);
         Assert.Contains("wedi'u hanfon", prompted, StringComparison.Ordinal);
         Assert.DoesNotContain(" sent", prompted, StringComparison.Ordinal);
 
         // Everyone already has this week's prompt, which the reminder report says in Welsh too.
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "atgoffa nawr"), "cy-GB")));
-        var reminded = LastText(squad, TestSquad.Lead);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "atgoffa nawr"), "cy-GB")));
+        var reminded = squad.LastTextTo(TestSquad.Lead);
         Assert.Contains("wedi'u hanfon", reminded, StringComparison.Ordinal);
 
         host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot")));
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "cyhoeddi"), "cy-GB")));
-        Assert.Contains("Wedi cyhoeddi Diweddariad 1 yn y sianel.", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "cyhoeddi"), "cy-GB")));
+        Assert.Contains("Wedi cyhoeddi Diweddariad 1 yn y sianel.", squad.LastTextTo(TestSquad.Lead), StringComparison.Ordinal);
 
         // Again: already in the channel, said in Welsh, with the Welsh command words.
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "cyhoeddi"), "cy-GB")));
-        var again = LastText(squad, TestSquad.Lead);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "cyhoeddi"), "cy-GB")));
+        var again = squad.LastTextTo(TestSquad.Lead);
         Assert.Contains("Mae Diweddariad 1 yn y sianel yn barod", again, StringComparison.Ordinal);
         Assert.DoesNotContain("already in the channel", again, StringComparison.Ordinal);
     }
@@ -632,35 +624,26 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "hanes", ThursdayNoon);
         var host = squad.StartHost();
         var seeded = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
 
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "hanes"), "cy-GB")));
-        var history = LastText(squad, TestSquad.Lead);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "hanes"), "cy-GB")));
+        var history = squad.LastTextTo(TestSquad.Lead);
         Assert.Contains("Platform: nodiadau wythnos diweddar", history, StringComparison.Ordinal);
         Assert.Contains("Does dim wedi'i gyhoeddi eto.", history, StringComparison.Ordinal);
         Assert.Contains("Dywedwch allforio 2026-W47", history, StringComparison.Ordinal);
 
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "allforio cyhoeddus"), "cy-GB")));
-        Assert.Contains("Dydy Platform ddim yn cyhoeddi'n agored", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "allforio cyhoeddus"), "cy-GB")));
+        Assert.Contains("Dydy Platform ddim yn cyhoeddi'n agored", squad.LastTextTo(TestSquad.Lead), StringComparison.Ordinal);
 
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "gosodiadau"), "cy-GB")));
-        var form = LastText(squad, TestSquad.Lead);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "gosodiadau"), "cy-GB")));
+        var form = squad.LastTextTo(TestSquad.Lead);
         Assert.Contains("Gosod diweddariad wythnosol eich sgwad", form, StringComparison.Ordinal);
         Assert.Contains("Cadw'r gosodiadau", form, StringComparison.Ordinal);
         Assert.DoesNotContain(SetupCards.SetupTitle, form, StringComparison.Ordinal);
 
         // Saved from the channel by a lead whose Teams speaks Welsh: the saved card and its next-step line are Welsh.
-        var values = new JsonObject
-        {
-            ["squadId"] = TestSquad.TeamId, ["version"] = seeded.SettingsVersion, ["week"] = "",
-            [SetupCards.Inputs.Name] = "Platform", [SetupCards.Inputs.TimeZone] = "Europe/London",
-            [SetupCards.Inputs.Day(CycleStep.Open)] = "Thursday", [SetupCards.Inputs.Time(CycleStep.Open)] = "10:00",
-            [SetupCards.Inputs.Day(CycleStep.Remind)] = "Friday", [SetupCards.Inputs.Time(CycleStep.Remind)] = "10:00",
-            [SetupCards.Inputs.Day(CycleStep.Compile)] = "Friday", [SetupCards.Inputs.Time(CycleStep.Compile)] = "14:00",
-            [SetupCards.Inputs.Day(CycleStep.Publish)] = "Friday", [SetupCards.Inputs.Time(CycleStep.Publish)] = "16:00",
-            [SetupCards.Inputs.Sections] = "Highlights", [SetupCards.Inputs.AutoPublish] = "true",
-        };
-        var (_, body) = await host.InvokeAsync(InLocale(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.SetupSave, values, TestSquad.TeamId), "cy-GB"));
+        var values = SetupCardValues.Filled(seeded.SettingsVersion, "Europe/London", sections: "Highlights", name: "Platform");
+        var (_, body) = await host.InvokeAsync(Activities.InLocale(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.SetupSave, values, TestSquad.TeamId), "cy-GB"));
         var saved = FakeTeams.Text(body!["value"]);
         Assert.Contains("Mae'r diweddariad wythnosol wedi'i osod", saved, StringComparison.Ordinal);
         Assert.Contains("Nesaf:", saved, StringComparison.Ordinal);
@@ -674,17 +657,17 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "geirfa", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa"), "cy-GB")));
-        Assert.Contains("Mae geirfa Platform yn wag", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa"), "cy-GB")));
+        Assert.Contains("Mae geirfa Platform yn wag", squad.LastTextTo(TestSquad.Lead), StringComparison.Ordinal);
 
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa add BIP = bwrdd iechyd prifysgol"), "cy-GB")));
-        var added = LastText(squad, TestSquad.Lead);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa add BIP = bwrdd iechyd prifysgol"), "cy-GB")));
+        var added = squad.LastTextTo(TestSquad.Lead);
         Assert.Contains("Wedi'i ychwanegu at eirfa Platform: BIP = bwrdd iechyd prifysgol", added, StringComparison.Ordinal);
         Assert.Contains("Geirfa Platform:", added, StringComparison.Ordinal);
         Assert.DoesNotContain("glossary", added, StringComparison.Ordinal);
 
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa remove BIP"), "cy-GB")));
-        Assert.Contains("Dydy BIP ddim yng ngeirfa Platform nawr.", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa remove BIP"), "cy-GB")));
+        Assert.Contains("Dydy BIP ddim yng ngeirfa Platform nawr.", squad.LastTextTo(TestSquad.Lead), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -693,21 +676,21 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "fynata", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot"), "cy-GB")));
 
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "enw cyhoeddus"), "cy-GB")));
-        Assert.Contains("Dywedwch **enw cyhoeddus cyntaf**", LastText(squad, "29:ada"), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "enw cyhoeddus"), "cy-GB")));
+        Assert.Contains("Dywedwch **enw cyhoeddus cyntaf**", squad.LastTextTo("29:ada"), StringComparison.Ordinal);
 
         // The Welsh words choose, "ym mhobman" included; the reply says them back in Welsh.
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "enw cyhoeddus llawn"), "cy-GB")));
-        Assert.Contains("**enw cyhoeddus llawn ym mhobman**", LastText(squad, "29:ada"), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "enw cyhoeddus llawn"), "cy-GB")));
+        Assert.Contains("**enw cyhoeddus llawn ym mhobman**", squad.LastTextTo("29:ada"), StringComparison.Ordinal);
         Assert.Equal(PublicName.FullName, await host.Get<PeopleStore>().GetPublicNameAsync("29:ada", CancellationToken.None));
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "enw cyhoeddus cyntaf ym mhobman"), "cy-GB")));
-        Assert.Contains("Iawn: mae nodiadau wythnos cyhoeddus yn eich enwi fel eich enw cyntaf", LastText(squad, "29:ada"), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "enw cyhoeddus cyntaf ym mhobman"), "cy-GB")));
+        Assert.Contains("Iawn: mae nodiadau wythnos cyhoeddus yn eich enwi fel eich enw cyntaf", squad.LastTextTo("29:ada"), StringComparison.Ordinal);
         Assert.Equal(PublicName.FirstName, await host.Get<PeopleStore>().GetPublicNameAsync("29:ada", CancellationToken.None));
 
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "fy nata"), "cy-GB")));
-        var mine = LastText(squad, "29:ada");
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "fy nata"), "cy-GB")));
+        var mine = squad.LastTextTo("29:ada");
         Assert.Contains("Beth mae UpdateBot yn ei gadw amdanoch chi", mine, StringComparison.Ordinal);
         Assert.Contains("Yr iaith rwy'n siarad â chi ynddi: Cymraeg (o Teams)", mine, StringComparison.Ordinal);
         Assert.Contains("Eich atebion wythnosol: 1 wythnos.", mine, StringComparison.Ordinal);
@@ -717,24 +700,24 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.DoesNotContain("What UpdateBot holds", mine, StringComparison.Ordinal);
 
         // Bo's Teams speaks English: the same commands, in English.
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "my data"), "en-GB")));
-        var his = LastText(squad, "29:bo");
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "my data"), "en-GB")));
+        var his = squad.LastTextTo("29:bo");
         Assert.Contains("What UpdateBot holds about you", his, StringComparison.Ordinal);
         Assert.Contains("The language I speak to you in: English (from Teams)", his, StringComparison.Ordinal);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "public name tîm"), "en-GB")));
-        Assert.Contains("say **public name team everywhere**", LastText(squad, "29:bo"), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "public name tîm"), "en-GB")));
+        Assert.Contains("say **public name team everywhere**", squad.LastTextTo("29:bo"), StringComparison.Ordinal);
 
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "dileu fy nata"), "cy-GB")));
-        var erased = LastText(squad, "29:ada");
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "dileu fy nata"), "cy-GB")));
+        var erased = squad.LastTextTo("29:ada");
         Assert.StartsWith("Wedi dileu: 1 wythnos o atebion, 0 golygiad arweinydd o'ch eitemau, eich geiriau mewn 0 nodyn wythnos a gyhoeddwyd", erased, StringComparison.Ordinal);
         Assert.Contains("0 cwestiwn a ofynnwyd gennych", erased, StringComparison.Ordinal);
         Assert.Contains("dywedwch **stopio**", erased, StringComparison.Ordinal);
         Assert.DoesNotContain("(s)", erased, StringComparison.Ordinal);
 
         // English counts read as English: one week, no edits, never "week(s)".
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "Fixed the flaky build"), "en-GB")));
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "erase my data"), "en-GB")));
-        var english = LastText(squad, "29:bo");
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "Fixed the flaky build"), "en-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "erase my data"), "en-GB")));
+        var english = squad.LastTextTo("29:bo");
         Assert.StartsWith("Erased: 1 week of answers, 0 lead edits of your items, your words in 0 published weeknotes", english, StringComparison.Ordinal);
         Assert.Contains("0 questions you asked or were asked", english, StringComparison.Ordinal);
         Assert.DoesNotContain("(s)", english, StringComparison.Ordinal);
@@ -746,7 +729,7 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "dileuhanner", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot"), "cy-GB")));
         var week = IsoWeek.Parse("2026-W48");
         var squadRow = (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!;
         Task<string?> LeadEditsAsync(Func<DigestEdits, DigestEdits> change) => host.InScopeAsync(sp => sp.GetRequiredService<UpdateBot.Digests.DigestService>().EditAsync(squadRow, week, TestSquad.Lead,
@@ -757,7 +740,7 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.Null(await LeadEditsAsync(edits => edits with { HiddenItemIds = new HashSet<string> { DigestComposer.ItemId("29:ada", "highlights") } }));
         var release = new TaskCompletionSource();
         var held = squad.Storage.HoldNextAsync("POST", release.Task, "$batch", "HiddenJson");
-        var erasing = host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "dileu fy nata"), "cy-GB"));
+        var erasing = host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "dileu fy nata"), "cy-GB"));
         for (var attempt = 0; attempt < 5; attempt++)
         {
             await held;
@@ -774,14 +757,14 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         }
 
         host.AssertOk(await erasing);
-        var told = LastText(squad, "29:ada");
+        var told = squad.LastTextTo("29:ada");
         Assert.StartsWith("Dim ond rhan o'ch data sydd wedi'i dileu", told, StringComparison.Ordinal);
         Assert.Contains("Dywedwch **dileu fy nata** eto", told, StringComparison.Ordinal);
         Assert.DoesNotContain("erase my data", told, StringComparison.Ordinal);
 
         // Said again with nobody editing, it finishes.
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "dileu fy nata"), "cy-GB")));
-        Assert.StartsWith("Wedi dileu:", LastText(squad, "29:ada"), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "dileu fy nata"), "cy-GB")));
+        Assert.StartsWith("Wedi dileu:", squad.LastTextTo("29:ada"), StringComparison.Ordinal);
         var (draft, _) = await host.Get<CycleStore>().GetDraftAsync(TestSquad.TeamId, week, CancellationToken.None);
         Assert.Empty(draft.HiddenItemIds);
     }
@@ -792,10 +775,10 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "geirfacy", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa ychwanegu BIP = bwrdd iechyd prifysgol"), "cy-GB")));
-        Assert.Contains("Wedi'i ychwanegu at eirfa Platform: BIP = bwrdd iechyd prifysgol", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa tynnu BIP"), "cy-GB")));
-        Assert.Contains("Dydy BIP ddim yng ngeirfa Platform nawr.", LastText(squad, TestSquad.Lead), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa ychwanegu BIP = bwrdd iechyd prifysgol"), "cy-GB")));
+        Assert.Contains("Wedi'i ychwanegu at eirfa Platform: BIP = bwrdd iechyd prifysgol", squad.LastTextTo(TestSquad.Lead), StringComparison.Ordinal);
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa tynnu BIP"), "cy-GB")));
+        Assert.Contains("Dydy BIP ddim yng ngeirfa Platform nawr.", squad.LastTextTo(TestSquad.Lead), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -804,13 +787,13 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "hysbysiad", ThursdayNoon);
         var host = squad.StartHost();
         var seeded = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead, "29:bo", "29:di"], autoPublish: false);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "hello"), "en-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "hello"), "en-GB")));
         host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot")));
 
         // Teams refuses the channel post for good: Lena is told in Welsh, with the Welsh command words; Bo in English.
         squad.Teams.ChannelPostFault = (ConnectorFault.None, System.Net.HttpStatusCode.Forbidden, 100);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "cyhoeddi"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "cyhoeddi"), "cy-GB")));
         var toLena = string.Concat(squad.Teams.CardsSentTo(TestSquad.Lead).Select(FakeTeams.Text));
         Assert.Contains("Nid oedd modd postio Diweddariad 1", toLena, StringComparison.Ordinal);
         Assert.Contains("yna dywedwch cyhoeddi nawr yn y sgwrs hon", toLena, StringComparison.Ordinal);
@@ -832,11 +815,11 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "gosodwr", ThursdayNoon);
         var host = squad.StartHost();
         squad.Teams.SetTeam(TestSquad.TeamId, TestSquad.People);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.TeamInstall(TestSquad.TeamId, TestSquad.Lead, "Lena Lead"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.TeamInstall(TestSquad.TeamId, TestSquad.Lead, "Lena Lead"), "cy-GB")));
         async Task<Squad> Stored() => (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!;
 
         // Someone else upgrades the app from an English Teams: the installer's language stays hers, not theirs.
-        var upgrade = InLocale(Activities.TeamInstall(TestSquad.TeamId, "29:bo", "Bo Diddley"), "en-GB");
+        var upgrade = Activities.InLocale(Activities.TeamInstall(TestSquad.TeamId, "29:bo", "Bo Diddley"), "en-GB");
         upgrade["action"] = "add-upgrade";
         host.AssertOk(await host.PostActivityAsync(upgrade));
         Assert.Equal(Language.Welsh, (await Stored()).InstallerLanguage);
@@ -859,7 +842,7 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         // Teams refuses the first two channel posts before writing them: the scheduler sends the welcome later, outside
         // any turn, and it is still in the installer's language.
         squad.Teams.ChannelPostFault = (ConnectorFault.RefusedBeforeWrite, System.Net.HttpStatusCode.OK, 2);
-        host.AssertOk(await host.PostActivityAsync(InLocale(Activities.TeamInstall(TestSquad.TeamId, TestSquad.Lead, "Lena Lead"), "cy-GB")));
+        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.TeamInstall(TestSquad.TeamId, TestSquad.Lead, "Lena Lead"), "cy-GB")));
         Assert.Empty(squad.Teams.ChannelPosts);
         for (var i = 0; i < 12; i++)
         {
@@ -886,7 +869,7 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var other = new TestSquad(tables, "welcome", ThursdayNoon);
         var otherHost = other.StartHost();
         other.Teams.SetTeam(TestSquad.TeamId, TestSquad.People);
-        otherHost.AssertOk(await otherHost.PostActivityAsync(InLocale(Activities.TeamInstall(TestSquad.TeamId, TestSquad.Lead, "Lena Lead"), "en-GB")));
+        otherHost.AssertOk(await otherHost.PostActivityAsync(Activities.InLocale(Activities.TeamInstall(TestSquad.TeamId, TestSquad.Lead, "Lena Lead"), "en-GB")));
         var english = FakeTeams.Text(Assert.Single(other.Teams.ChannelPosts).Json);
         Assert.Contains(WelcomeCards.WelcomeTitle, english, StringComparison.Ordinal);
         Assert.DoesNotContain("Croeso", english, StringComparison.Ordinal);

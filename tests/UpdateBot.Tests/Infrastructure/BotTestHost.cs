@@ -290,6 +290,13 @@ public static class Activities
         },
     };
 
+    /// <summary>The activity as sent by a Teams client in <paramref name="locale"/> (its <c>locale</c> field).</summary>
+    public static JsonObject InLocale(JsonObject activity, string locale)
+    {
+        activity["locale"] = locale;
+        return activity;
+    }
+
     public static JsonObject PersonalMessage(string userId, string userName, string text)
     {
         var activity = Base("message", userId, userName);
