@@ -317,6 +317,18 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
     }
 
     [Fact]
+    public void The_channel_posts_notification_counts_its_contributions_with_words_that_agree()
+    {
+        var settings = new SquadSettings("Platform", "Europe/London", SquadSchedule.Default, SettingsValidation.DefaultSections.Take(2).ToList(), ["29:lead"], AutoPublish: true);
+        Entry Answered(string id, string name) => new(id, name, EntryStatus.Answered, new Dictionary<string, string> { ["highlights"] = "Shipped it" }, ThursdayNoon);
+        Digest Of(params Entry[] entries) => DigestComposer.Compose(settings, IsoWeek.Parse("2026-W48"), 3, entries, new Participation(2, entries.Length, 0, 0, 0), DigestEdits.None);
+
+        Assert.Equal("Update 3 — 1 contribution", DigestCards.NotificationSummary(Of(Answered("29:ada", "Ada Lovelace"))));
+        Assert.Equal("Update 3 — 2 contributions", DigestCards.NotificationSummary(Of(Answered("29:ada", "Ada Lovelace"), Answered("29:bo", "Bo Diddley"))));
+        Assert.Equal("Diweddariad 3 — 1 cyfraniad", DigestCards.NotificationSummary(Of(Answered("29:ada", "Ada Lovelace")), HeadingLanguages.Welsh));
+    }
+
+    [Fact]
     public void The_channel_post_has_its_headings_in_the_squads_languages_and_the_answers_as_written()
     {
         var settings = new SquadSettings("Platform", "Europe/London", SquadSchedule.Default, SettingsValidation.DefaultSections.Take(2).Append(new Section("wins", "Wins", "What did we win?")).ToList(), ["29:lead"], AutoPublish: true);

@@ -180,7 +180,7 @@ public static class DigestCards
     }
 
     public static string NotificationSummary(Digest digest, HeadingLanguages headings = HeadingLanguages.English) =>
-        Texts.For(Languages.Of(headings)[0]).Format("Digest.Notify", digest.Edition, digest.VisibleSections.Sum(s => s.Items.Count));
+        Texts.For(Languages.Of(headings)[0]).Count("Digest.Notify", digest.VisibleSections.Sum(s => s.Items.Count), digest.Edition);
 
     /// <summary>
     /// The channel post's own words in each of the squad's heading languages, Welsh first when both. English is the

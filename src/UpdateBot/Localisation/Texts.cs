@@ -75,7 +75,8 @@ public sealed class Texts
     /// A number with its words: <c>{key}.One</c> for exactly one, <c>{key}.Many</c> otherwise ("1 week", "3 weeks").
     /// Welsh puts the singular noun after any number ("1 wythnos", "3 wythnos"), so its two strings are the same.
     /// </summary>
-    public string Count(string key, int count) => Format(count == 1 ? key + ".One" : key + ".Many", count);
+    /// <param name="more">Further values for the string's <c>{1}</c>, <c>{2}</c>…; the count is always <c>{0}</c>.</param>
+    public string Count(string key, int count, params object?[] more) => Format(count == 1 ? key + ".One" : key + ".Many", [count, .. more]);
 
     /// <summary>Monday to Friday of a week in this language ("23–27 Nov 2026", "23–27 Tach 2026").</summary>
     public string DateRange(IsoWeek week) =>
