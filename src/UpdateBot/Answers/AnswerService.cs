@@ -1,4 +1,3 @@
-using System.Globalization;
 using UpdateBot.Cards;
 using UpdateBot.Domain;
 using UpdateBot.Localisation;
@@ -493,5 +492,5 @@ public sealed class AnswerService(EntryStore entries, MemberStore members, Cycle
     /// storage writes longer) do not fit what one entry can hold: then what to tell the member, in their language.
     /// </summary>
     private static string? TooLargeRefusal(Written written, Texts t) =>
-        written.TooLarge ? t.Format("Answer.TooLargeToStore", StoredText.MaxPropertyChars.ToString("N0", CultureInfo.InvariantCulture)) : null;
+        written.TooLarge ? t.Format("Answer.TooLargeToStore", Texts.Number(StoredText.MaxPropertyChars)) : null;
 }

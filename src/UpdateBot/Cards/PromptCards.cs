@@ -1,4 +1,3 @@
-using System.Globalization;
 using UpdateBot.Domain;
 using UpdateBot.Localisation;
 using UpdateBot.Storage;
@@ -51,7 +50,7 @@ public static class PromptCards
         // card Teams refuses (docs/protocol.md, "Card size"), so sections over the limit come back cut to it, and the
         // card says so. Text within the limit is always echoed whole.
         var cut = answers.ToDictionary(a => a.Key, a => a.Value.Length > AnswerText.MaxSectionLength ? a.Value[..AnswerText.MaxSectionLength] : a.Value, StringComparer.Ordinal);
-        var note = t.Format("Prompt.TooLarge", AnswerText.MaxSectionLength.ToString("N0", CultureInfo.InvariantCulture));
+        var note = t.Format("Prompt.TooLarge", Texts.Number(AnswerText.MaxSectionLength));
         return BuildForm(squad, week, cut, [.. errors, note], reminder, memberId, closesAt, basis, open, carried, t);
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using UpdateBot.Cards;
 using UpdateBot.Deliveries;
 using UpdateBot.Domain;
@@ -368,7 +367,7 @@ public sealed partial class DigestService(
                 case DraftWrite.Saved:
                     return new DraftSave(true, null);
                 case DraftWrite.TooLarge:
-                    return new DraftSave(false, (await TextsForAsync(squad, leadId, cancellationToken)).Format("Card.DraftTooLarge", StoredText.MaxPropertyChars.ToString("N0", CultureInfo.InvariantCulture)));
+                    return new DraftSave(false, (await TextsForAsync(squad, leadId, cancellationToken)).Format("Card.DraftTooLarge", Texts.Number(StoredText.MaxPropertyChars)));
             }
         }
 

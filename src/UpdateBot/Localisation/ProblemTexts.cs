@@ -16,45 +16,45 @@ public static class ProblemTexts
 {
     /// <summary>A member's answer to <paramref name="sectionTitle"/> (as the squad named it) is too long.</summary>
     public static string SectionTooLong(this Texts t, string sectionTitle, TooLong tooLong) =>
-        t.Format("Problem.SectionTooLong", sectionTitle, Number(tooLong.Length), Number(tooLong.Limit));
+        t.Format("Problem.SectionTooLong", sectionTitle, Texts.Number(tooLong.Length), Texts.Number(tooLong.Limit));
 
     /// <summary>A lead's edit of an item on the review desk is too long.</summary>
     public static string ItemTooLong(this Texts t, TooLong tooLong) =>
-        t.Format("Problem.ItemTooLong", Number(tooLong.Length), Number(tooLong.Limit));
+        t.Format("Problem.ItemTooLong", Texts.Number(tooLong.Length), Texts.Number(tooLong.Limit));
 
     /// <summary>A lead's intro on the review desk is too long.</summary>
     public static string IntroTooLong(this Texts t, TooLong tooLong) =>
-        t.Format("Problem.IntroTooLong", Number(tooLong.Length), Number(tooLong.Limit));
+        t.Format("Problem.IntroTooLong", Texts.Number(tooLong.Length), Texts.Number(tooLong.Limit));
 
     public static string Explain(this Texts t, SettingsProblem problem) => problem switch
     {
         SettingsProblem.NameMissing => t["Setup.NameMissing"],
-        SettingsProblem.NameTooLong p => t.Format("Problem.NameTooLong", Number(p.Length), Number(p.Limit)),
+        SettingsProblem.NameTooLong p => t.Format("Problem.NameTooLong", Texts.Number(p.Length), Texts.Number(p.Limit)),
         SettingsProblem.UnknownTimeZone p => t.Format("Problem.UnknownTimeZone", p.Typed),
         SettingsProblem.NotADay p => t.Format("Problem.NotADay", StepName(t, p.Step), p.Typed),
         SettingsProblem.NotATime p => t.Format("Problem.NotATime", StepName(t, p.Step), p.Typed),
         SettingsProblem.ReminderOutOfOrder p => t.Format("Problem.ReminderOutOfOrder", Describe(t, p.Remind), Describe(t, p.Open), Describe(t, p.Compile)),
         SettingsProblem.PublishBeforeCompile p => t.Format("Problem.PublishBeforeCompile", Describe(t, p.Publish), Describe(t, p.Compile)),
         SettingsProblem.NoSections => t["Problem.NoSections"],
-        SettingsProblem.TooManySections p => t.Format("Problem.TooManySections", Number(p.Count), Number(p.Limit)),
-        SettingsProblem.SectionUnnamed p => t.Format("Problem.SectionUnnamed", Number(p.Number)),
-        SettingsProblem.SectionTitleTooLong p => t.Format("Problem.SectionTitleTooLong", Number(p.Number), Number(p.Length), Number(p.Limit)),
+        SettingsProblem.TooManySections p => t.Format("Problem.TooManySections", Texts.Number(p.Count), Texts.Number(p.Limit)),
+        SettingsProblem.SectionUnnamed p => t.Format("Problem.SectionUnnamed", Texts.Number(p.Number)),
+        SettingsProblem.SectionTitleTooLong p => t.Format("Problem.SectionTitleTooLong", Texts.Number(p.Number), Texts.Number(p.Length), Texts.Number(p.Limit)),
         SettingsProblem.SectionListedTwice p => t.Format("Problem.SectionListedTwice", p.Title),
-        SettingsProblem.BadOpenSlug p => t.Format("Problem.BadOpenSlug", p.Typed, Number(p.Limit)),
+        SettingsProblem.BadOpenSlug p => t.Format("Problem.BadOpenSlug", p.Typed, Texts.Number(p.Limit)),
         _ => throw new ArgumentOutOfRangeException(nameof(problem), problem, "A settings problem with no words."),
     };
 
     public static string Explain(this Texts t, GlossaryProblem problem) => problem switch
     {
-        GlossaryProblem.NotAnAcronym p => t.Format("Problem.NotAnAcronym", p.Typed, Number(p.Limit)),
-        GlossaryProblem.BadExpansion p => t.Format("Problem.BadExpansion", p.Acronym, Number(p.Limit), Commands.Word(CommandKind.Glossary, t.Language)),
+        GlossaryProblem.NotAnAcronym p => t.Format("Problem.NotAnAcronym", p.Typed, Texts.Number(p.Limit)),
+        GlossaryProblem.BadExpansion p => t.Format("Problem.BadExpansion", p.Acronym, Texts.Number(p.Limit), Commands.Word(CommandKind.Glossary, t.Language)),
         _ => throw new ArgumentOutOfRangeException(nameof(problem), problem, "A glossary problem with no words."),
     };
 
     /// <summary>One piece of plain-English advice; its quotes are the member's words, as written.</summary>
     public static string Advice(this Texts t, PlainEnglishFinding finding) => finding switch
     {
-        PlainEnglishFinding.LongSentence f => t.Format("Advice.LongSentence", Number(f.Words), Number(f.Limit), f.Start),
+        PlainEnglishFinding.LongSentence f => t.Format("Advice.LongSentence", Texts.Number(f.Words), Texts.Number(f.Limit), f.Start),
         PlainEnglishFinding.UnexpandedAcronym { Expansion: { } expansion } f => t.Format("Advice.Acronym.Known", f.Acronym, expansion),
         PlainEnglishFinding.UnexpandedAcronym f => t.Format("Advice.Acronym.Unknown", f.Acronym, Commands.Word(CommandKind.Glossary, t.Language)),
         PlainEnglishFinding.HardToRead f => t.Format("Advice.HardToRead", f.Score.ToString("0", CultureInfo.InvariantCulture), f.Minimum.ToString("0", CultureInfo.InvariantCulture)),
@@ -80,6 +80,4 @@ public static class ProblemTexts
     /// <summary>A step's day and time, short: "Fri 10:00" (English, as always), "Gwen 10:00" (Welsh).</summary>
     private static string Describe(Texts t, WeeklyTime at) =>
         $"{t.DateCulture.DateTimeFormat.GetAbbreviatedDayName(at.Day)} {at.Time.ToString("HH:mm", CultureInfo.InvariantCulture)}";
-
-    private static string Number(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

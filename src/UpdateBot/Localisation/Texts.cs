@@ -71,6 +71,9 @@ public sealed class Texts
     /// </summary>
     public string Format(string key, params object?[] args) => string.Format(CultureInfo.InvariantCulture, this[key], args);
 
+    /// <summary>A number as every message writes it, in each language: "2,001" (the English text always did).</summary>
+    public static string Number(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
     /// <summary>
     /// A number with its words: <c>{key}.One</c> for exactly one, <c>{key}.Many</c> otherwise ("1 week", "3 weeks").
     /// Welsh puts the singular noun after any number ("1 wythnos", "3 wythnos"), so its two strings are the same.

@@ -1,4 +1,3 @@
-using System.Globalization;
 using UpdateBot.Cards;
 using UpdateBot.Cycle;
 using UpdateBot.Deliveries;
@@ -40,7 +39,7 @@ public sealed class QuestionService(
 
         if (text.Length > QuestionCards.MaxLength)
         {
-            return t.Format("Ask.TooLong", Count(text.Length), Count(QuestionCards.MaxLength));
+            return t.Format("Ask.TooLong", Texts.Number(text.Length), Texts.Number(QuestionCards.MaxLength));
         }
 
         var post = await cycle.GetMarkerAsync(squad.Id, week, CycleStore.PostKey, cancellationToken);
@@ -94,8 +93,6 @@ public sealed class QuestionService(
         };
     }
 
-    /// <summary>A character count as the messages write it ("2,000"), the same in both languages.</summary>
-    private static string Count(int n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// A lead's "send again" for the questions asked in <paramref name="askedWeek"/>: each question or answer whose
@@ -154,7 +151,7 @@ public sealed class QuestionService(
             var text = AnswerText.Clean(typed);
             if (text.Length == 0 || text.Length > QuestionCards.MaxLength)
             {
-                var problem = text.Length == 0 ? t["Question.Empty"] : t.Format("Question.TooLong", Count(text.Length), Count(QuestionCards.MaxLength));
+                var problem = text.Length == 0 ? t["Question.Empty"] : t.Format("Question.TooLong", Texts.Number(text.Length), Texts.Number(QuestionCards.MaxLength));
                 return new QuestionReply(QuestionCards.ToAuthor(squad.Id, askedWeek, question, t), problem);
             }
 
