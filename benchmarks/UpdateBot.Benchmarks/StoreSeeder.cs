@@ -37,12 +37,14 @@ internal static class StoreSeeder
         var squadStore = new SquadStore(tables, people, time);
         var memberStore = new MemberStore(tables, people, time);
         using var conversations = new ConversationStore(tables, time);
-        var entries = new EntryStore(tables);
+        var entries = new EntryStore(tables, Microsoft.Extensions.Logging.Abstractions.NullLogger<EntryStore>.Instance);
         var editions = new EditionStore(tables);
         var thisWeek = IsoWeek.FromDate(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         var rows = 0;
 
-        async Task SquadAsync(string squadId, string name, IReadOnlyList<(string Id, string Name)> roster, int historyWeeks, CancellationToken token)
+        // answeredThisWeek: every member has answered this week too, so this week's answers table is as full as it gets
+        // by the week's end (the benchmark squad's own week is left to the driver's Submits).
+        async Task SquadAsync(string squadId, string name, IReadOnlyList<(string Id, string Name)> roster, int historyWeeks, bool answeredThisWeek, CancellationToken token)
         {
             var lead = roster[0].Id;
             await squadStore.RecordInstallAsync(squadId, name, TenantId, serviceUrl.ToString(), BotId, squadId, lead, token);
@@ -59,8 +61,8 @@ internal static class StoreSeeder
             }
 
             var sections = SettingsValidation.DefaultSections;
-            var week = thisWeek;
-            for (var w = 0; w < historyWeeks; w++)
+            var week = answeredThisWeek ? thisWeek.Next() : thisWeek;
+            for (var w = answeredThisWeek ? -1 : 0; w < historyWeeks; w++)
             {
                 week = week.Previous();
                 var published = week.DateOf(DayOfWeek.Friday).ToDateTime(new TimeOnly(16, 0), DateTimeKind.Utc);
@@ -71,8 +73,15 @@ internal static class StoreSeeder
                         [sections[(i + 1) % sections.Count].Id] = "Met the service team; learnt how they triage.",
                     },
                     published.AddHours(-30)));
-                await tables.Entries.SubmitTransactionAsync(
+                var weekTable = await entries.WeekTableForWritingAsync(week, token);
+                await weekTable.SubmitTransactionAsync(
                     answers.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, EntryStore.ToRow(squadId, week, e))), token);
+                Interlocked.Add(ref rows, roster.Count);
+                if (w < 0)
+                {
+                    continue; // this week: answered, not yet published
+                }
+
                 await editions.SaveAsync(squadId, week, new EditionRow
                 {
                     Edition = historyWeeks - w,
@@ -82,7 +91,7 @@ internal static class StoreSeeder
                     Markdown = string.Join("\n", answers.Select(a => $"- {a.Answers.Values.First()} — {a.MemberName}")),
                     PublishedAt = published,
                 }, token);
-                Interlocked.Add(ref rows, roster.Count + 1);
+                Interlocked.Add(ref rows, 1);
             }
 
             Interlocked.Add(ref rows, 1 + (2 * roster.Count));
@@ -90,13 +99,13 @@ internal static class StoreSeeder
 
         // The benchmark squad: the driver's members first (bench-user-0 leads), then more members up to benchMembers.
         var bench = Enumerable.Range(0, benchMembers).Select(n => (BenchUser(n), "Bench User " + n.ToString(CultureInfo.InvariantCulture))).ToList();
-        await SquadAsync(BenchSquadId, "Bench squad", bench, weeks, ct);
+        await SquadAsync(BenchSquadId, "Bench squad", bench, weeks, answeredThisWeek: false, ct);
 
         await Parallel.ForEachAsync(Enumerable.Range(0, squads), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (s, token) =>
         {
             var squadId = $"19:seed-{s:D5}@thread.tacv2";
             var roster = Enumerable.Range(0, members).Select(m => ($"29:seed-{s:D5}-{m:D2}", $"Seeded Person {s}.{m}")).ToList();
-            await SquadAsync(squadId, $"Squad {s:D5}", roster, weeks, token);
+            await SquadAsync(squadId, $"Squad {s:D5}", roster, weeks, answeredThisWeek: true, token);
             if ((s + 1) % 100 == 0)
             {
                 await Console.Error.WriteLineAsync($"seeded {s + 1}/{squads} squads, {Volatile.Read(ref rows)} rows, {watch.Elapsed.TotalSeconds:0} s");

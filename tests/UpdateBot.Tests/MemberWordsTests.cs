@@ -300,7 +300,8 @@ public sealed class MemberWordsTests(AzuriteFixture tables) : IClassFixture<Azur
         var outcome = await SubmitAsync(host, seeded, "29:bo", "Bo Diddley", answers);
 
         Assert.True(outcome.Saved, outcome.Message);
-        var row = host.Get<Tables>().Entries.GetEntity<EntryRow>(EntryStore.Partition(TestSquad.TeamId, Week), TableKey.Encode("29:bo")).Value;
+        var storage = host.Get<Tables>();
+        var row = storage.Service.GetTableClient(EntryStore.WeekTableName(storage.Prefix, Week)).GetEntity<EntryRow>(EntryStore.Partition(TestSquad.TeamId, Week), TableKey.Encode("29:bo")).Value;
         Assert.InRange(row.AnswersJson.Length, 3 * AnswerText.MaxSectionLength, StoredText.MaxPropertyChars);
         var stored = (await host.Get<EntryStore>().GetAsync(TestSquad.TeamId, Week, "29:bo", CancellationToken.None))!.Entry;
         Assert.All(answers, a => Assert.Equal(a.Item2, stored.Answers[a.s]));

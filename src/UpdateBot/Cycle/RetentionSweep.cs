@@ -6,12 +6,12 @@ using UpdateBot.Storage;
 namespace UpdateBot.Cycle;
 
 /// <summary>
-/// Deletes what has passed the retention period (README, "What it promises, exactly"), in every table: answers,
+/// Deletes what has passed the retention period (README, "What it promises, exactly"), in every table: answers (whole week tables),
 /// markers and drafts of old weeks, published editions (and open editions) of old weeks, people who left the team long ago (with their
 /// index rows), inactive 1:1 chat references, and squad choices never tapped. Work is squad by squad over key ranges,
 /// and rows go in batch deletes inside a partition.
 /// </summary>
-public sealed partial class RetentionSweep(Tables tables, SquadStore squads, PeopleStore people, EditionStore editions, IOptions<StorageOptions> options, TimeProvider time, ILogger<RetentionSweep> logger)
+public sealed partial class RetentionSweep(Tables tables, SquadStore squads, EntryStore entries, PeopleStore people, EditionStore editions, IOptions<StorageOptions> options, TimeProvider time, ILogger<RetentionSweep> logger)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromHours(6);
     private static readonly string[] Keys = ["PartitionKey", "RowKey"];
@@ -33,20 +33,23 @@ public sealed partial class RetentionSweep(Tables tables, SquadStore squads, Peo
         }
     }
 
-    /// <summary>Deletes everything older than <paramref name="cutoff"/>. Returns how many rows went.</summary>
+    /// <summary>Deletes everything older than <paramref name="cutoff"/>. Returns how many rows went (not counting those of the week tables dropped whole).</summary>
     public async Task<int> SweepAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         // Weeks wholly before the cutoff's week: their partitions sort before "squad|<that week>".
         var cutoffWeek = IsoWeek.FromDate(DateOnly.FromDateTime(cutoff.UtcDateTime));
-        var deleted = 0;
-        foreach (var squad in await squads.ListRowsAsync(cancellationToken))
+        var squadRows = await squads.ListRowsAsync(cancellationToken);
+        var (droppedWeeks, deleted) = await entries.DeleteBeforeAsync(squadRows.Select(s => s.TeamId), cutoffWeek, cancellationToken);
+        if (droppedWeeks > 0)
+        {
+            LogDroppedWeeks(logger, droppedWeeks, cutoffWeek);
+        }
+
+        foreach (var squad in squadRows)
         {
             var prefix = EntryStore.SquadPrefix(squad.TeamId);
-            foreach (var table in new[] { tables.Entries, tables.Cycle })
-            {
-                var old = await table.QueryPartitionRangeAsync<TableEntity>(prefix, prefix + cutoffWeek, null, cancellationToken, Keys);
-                deleted += await table.DeleteInBatchesAsync(old, cancellationToken);
-            }
+            var oldMarkers = await tables.Cycle.QueryPartitionRangeAsync<TableEntity>(prefix, prefix + cutoffWeek, null, cancellationToken, Keys);
+            deleted += await tables.Cycle.DeleteInBatchesAsync(oldMarkers, cancellationToken);
 
             deleted += await editions.DeleteBeforeAsync(squad.TeamId, cutoffWeek, cancellationToken);
 
@@ -109,6 +112,9 @@ public sealed partial class RetentionSweep(Tables tables, SquadStore squads, Peo
             await people.LinkAsync(leadId, squad.TeamId, cancellationToken);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: dropped the answers tables of {Count} weeks before {Week}")]
+    private static partial void LogDroppedWeeks(ILogger logger, int count, IsoWeek week);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted {Count} rows older than {Days} days")]
     private static partial void LogSwept(ILogger logger, int count, int days);

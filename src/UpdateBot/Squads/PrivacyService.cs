@@ -171,7 +171,7 @@ public sealed class PrivacyService(
                 }
             }
 
-            weeks += await entries.DeleteAsync(held.Entries.Select(e => e.Row), cancellationToken);
+            weeks += await entries.DeleteAsync(held.Entries, cancellationToken);
             markers += await cycle.DeleteAsync(await cycle.ListSendsToAsync(held.SquadId, userId, cancellationToken), cancellationToken);
 
             // A lead's resolve marks hold no words (a fingerprint), but they are about the member's blockers: they go too.

@@ -18,10 +18,11 @@ public sealed class Tables
                 o.ManagedIdentity(),
                 clientOptions);
         Service = service;
+        Prefix = o.TablePrefix;
         Squads = service.GetTableClient(o.TablePrefix + "Squads");
         Members = service.GetTableClient(o.TablePrefix + "Members");
         Conversations = service.GetTableClient(o.TablePrefix + "Conversations");
-        Entries = service.GetTableClient(o.TablePrefix + "Entries");
+        EarlierEntries = service.GetTableClient(o.TablePrefix + EntriesName);
         Cycle = service.GetTableClient(o.TablePrefix + "Cycle");
         Editions = service.GetTableClient(o.TablePrefix + "Editions");
         People = service.GetTableClient(o.TablePrefix + "People");
@@ -29,6 +30,12 @@ public sealed class Tables
     }
 
     public TableServiceClient Service { get; }
+
+    /// <summary>What every table name starts with (<see cref="StorageOptions.TablePrefix"/>).</summary>
+    public string Prefix { get; }
+
+    /// <summary>The name of the table answers were kept in before each week had its own, and the start of every week's table name.</summary>
+    public const string EntriesName = "Entries";
 
     /// <summary>PK "squad", RK team id: settings and routing.</summary>
     public TableClient Squads { get; }
@@ -39,8 +46,11 @@ public sealed class Tables
     /// <summary>PK "user" | "team" | "channel", RK id: conversation references with the newest serviceUrl.</summary>
     public TableClient Conversations { get; }
 
-    /// <summary>PK squad|week, RK member: one squad-week's answers are one partition query.</summary>
-    public TableClient Entries { get; }
+    /// <summary>
+    /// PK squad|week, RK member: answers written by versions before each ISO week had its own table
+    /// (<see cref="EntryStore"/>, which owns every answers table). Not created any more; read and swept while it exists.
+    /// </summary>
+    public TableClient EarlierEntries { get; }
 
     /// <summary>PK squad|week: step markers, per-member send markers, the review draft (and one row per lead edit) and the post marker; PK "lease": the cycle lease.</summary>
     public TableClient Cycle { get; }
@@ -57,7 +67,8 @@ public sealed class Tables
     /// <summary>PK public slug, RK week: the open (public) editions the weeknote pages serve; RK week|generation|n: the rest of a long one.</summary>
     public TableClient OpenEditions { get; }
 
-    public IEnumerable<TableClient> All => [Squads, Members, Conversations, Entries, Cycle, Editions, People, OpenEditions];
+    /// <summary>The tables created at start-up. The answers have one table per ISO week, created at its first write (<see cref="EntryStore"/>).</summary>
+    public IEnumerable<TableClient> All => [Squads, Members, Conversations, Cycle, Editions, People, OpenEditions];
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
