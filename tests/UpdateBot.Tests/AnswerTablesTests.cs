@@ -66,25 +66,24 @@ public sealed class AnswerTablesTests(AzuriteFixture tables) : IClassFixture<Azu
     }
 
     [Fact]
-    public async Task Retention_drops_the_table_of_a_week_past_the_period_whole_and_keeps_the_current_one()
+    public async Task Retention_drops_the_table_of_each_week_before_the_cutoffs_week_whole_and_keeps_that_week()
     {
         await using var squad = new TestSquad(tables, "weekdrop", ThursdayNoon);
         await using var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        await SubmitAsync(host, Week, "an old answer");
-
-        squad.Time.Advance(TimeSpan.FromDays(400));
-        var currentWeek = IsoWeek.FromDate(DateOnly.FromDateTime(squad.Time.GetUtcNow().UtcDateTime));
-        await SubmitAsync(host, currentWeek, "a fresh answer");
+        await SubmitAsync(host, Week.Previous(), "an answer of last week");
+        await SubmitAsync(host, Week, "an answer of this week");
         squad.Storage.Calls.Clear();
 
-        await host.Get<RetentionSweep>().SweepAsync(squad.Time.GetUtcNow() - TimeSpan.FromDays(365), CancellationToken.None);
+        // The cutoff falls inside this week: last week is wholly older than the period, this week is not.
+        await host.Get<RetentionSweep>().SweepAsync(ThursdayNoon, CancellationToken.None);
 
         var store = host.Get<EntryStore>();
-        Assert.Equal([currentWeek], await store.WeeksWithTablesAsync(CancellationToken.None));
-        Assert.Contains($"DELETE /devstoreaccount1/Tables('{squad.Prefix}Entries2026W48')", squad.Storage.Calls);
-        Assert.Null(await store.GetAsync(TestSquad.TeamId, Week, Ada.Id, CancellationToken.None));
-        Assert.NotNull(await store.GetAsync(TestSquad.TeamId, currentWeek, Ada.Id, CancellationToken.None));
+        Assert.Equal([Week], await store.WeeksWithTablesAsync(CancellationToken.None));
+        Assert.Contains($"DELETE /devstoreaccount1/Tables('{squad.Prefix}Entries2026W47')", squad.Storage.Calls);
+        Assert.DoesNotContain(squad.Storage.Calls, c => c.EndsWith("/$batch", StringComparison.Ordinal)); // no row deletes: the table went whole
+        Assert.Null(await store.GetAsync(TestSquad.TeamId, Week.Previous(), Ada.Id, CancellationToken.None));
+        Assert.NotNull(await store.GetAsync(TestSquad.TeamId, Week, Ada.Id, CancellationToken.None));
     }
 
     [Fact]
@@ -120,24 +119,45 @@ public sealed class AnswerTablesTests(AzuriteFixture tables) : IClassFixture<Azu
         var found = await store.GetAsync(TestSquad.TeamId, Week, Ada.Id, CancellationToken.None);
         Assert.True(found!.InEarlierTable);
         Assert.Equal("words from before the upgrade", found.Entry.Answers.Values.Single());
-        Assert.Equal(2, (await store.ListAsync(TestSquad.TeamId, Week, CancellationToken.None)).Count);
+        // Cy's answer in the week's table and Di's in both (the week's table wins) are listed beside the earlier ones.
+        (string Id, string Name) cy = TestSquad.People[3], di = TestSquad.People[4];
+        await earlier.UpsertEntityAsync(EntryStore.ToRow(TestSquad.TeamId, Week, Answered(di, "Di's older words")));
+        Assert.Equal(EntryWrite.Saved, await store.TrySaveAsync(TestSquad.TeamId, Week, Answered(cy, "Cy's words"), null, CancellationToken.None));
+        Assert.Equal(EntryWrite.Saved, await store.TrySaveAsync(TestSquad.TeamId, Week, Answered(di, "Di's newer words"), null, CancellationToken.None));
+        var listed = (await store.ListAsync(TestSquad.TeamId, Week, CancellationToken.None)).ToDictionary(e => e.Entry.MemberId);
+        Assert.Equal([Ada.Id, Bo.Id, cy.Id, di.Id], listed.Keys.Order(StringComparer.Ordinal));
+        Assert.True(listed[Ada.Id].InEarlierTable);
+        Assert.False(listed[cy.Id].InEarlierTable);
+        Assert.Equal("Di's newer words", listed[di.Id].Entry.Answers.Values.Single());
 
         // Her Submit updates the row where it is: no second copy in the week's table.
         Assert.Contains("changed after the upgrade", await SubmitAsync(host, Week, "changed after the upgrade"), StringComparison.Ordinal);
         Assert.Contains("changed after the upgrade", (await earlier.GetEntityAsync<EntryRow>(EntryStore.Partition(TestSquad.TeamId, Week), TableKey.Encode(Ada.Id))).Value.AnswersJson, StringComparison.Ordinal);
-        Assert.DoesNotContain(Week, await store.WeeksWithTablesAsync(CancellationToken.None));
+        var weekTable = new TableClient(squad.ConnectionString, EntryStore.WeekTableName(squad.Prefix, Week));
+        Assert.False((await weekTable.GetEntityIfExistsAsync<EntryRow>(EntryStore.Partition(TestSquad.TeamId, Week), TableKey.Encode(Ada.Id))).HasValue);
 
         Assert.Contains("2026-W48: Answered", await SayAsync(host, Ada, "my data"), StringComparison.Ordinal);
         Assert.Contains("1 week of answers", await SayAsync(host, Ada, "erase my data"), StringComparison.Ordinal);
         Assert.False((await earlier.GetEntityIfExistsAsync<EntryRow>(EntryStore.Partition(TestSquad.TeamId, Week), TableKey.Encode(Ada.Id))).HasValue);
         Assert.Null(await store.GetAsync(TestSquad.TeamId, Week, Ada.Id, CancellationToken.None));
 
+        // Another instance has read there too.
+        await using var other = squad.StartHost("host2");
+        Assert.True((await other.Get<EntryStore>().GetAsync(TestSquad.TeamId, Week, Bo.Id, CancellationToken.None))!.InEarlierTable);
+
         // A year on, retention deletes Bo's old row, then the empty table, and no read looks there again.
         squad.Time.Advance(TimeSpan.FromDays(400));
-        await host.Get<RetentionSweep>().SweepAsync(squad.Time.GetUtcNow() - TimeSpan.FromDays(365), CancellationToken.None);
+        var cutoff = squad.Time.GetUtcNow() - TimeSpan.FromDays(365);
+        await host.Get<RetentionSweep>().SweepAsync(cutoff, CancellationToken.None);
         Assert.Empty(host.Get<Tables>().Service.Query(t => t.Name == squad.Prefix + Tables.EntriesName));
         squad.Storage.Calls.Clear();
         Assert.Null(await store.GetAsync(TestSquad.TeamId, Week, Bo.Id, CancellationToken.None));
         Assert.DoesNotContain(squad.Storage.Calls, c => c.Contains(squad.Prefix + "Entries(", StringComparison.Ordinal));
+
+        // The other instance, which saw the table before it went, reads, lists and sweeps without it.
+        var others = other.Get<EntryStore>();
+        Assert.Null(await others.GetAsync(TestSquad.TeamId, Week, Bo.Id, CancellationToken.None));
+        Assert.Empty(await others.ListForMemberAsync(TestSquad.TeamId, Bo.Id, CancellationToken.None));
+        await other.Get<RetentionSweep>().SweepAsync(cutoff, CancellationToken.None);
     }
 }

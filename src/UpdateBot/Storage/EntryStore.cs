@@ -78,6 +78,21 @@ public sealed partial class EntryStore(Tables tables, ILogger<EntryStore> logger
         return table;
     }
 
+    /// <summary>Adds a new row to its week's table (false when it exists: someone else added it first).</summary>
+    private async Task<bool> TryAddToWeekAsync(IsoWeek week, EntryRow row, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await (await WeekTableForWritingAsync(week, cancellationToken)).TryAddAsync(row, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // The table this process made went (dropped by hand): make it again, once.
+            weekTablesCreated.TryRemove(week, out _);
+            return await (await WeekTableForWritingAsync(week, cancellationToken)).TryAddAsync(row, cancellationToken);
+        }
+    }
+
     /// <summary>Whether the table of an earlier version's answers exists (asked once per process; a failed ask is asked again).</summary>
     private async Task<bool> EarlierTableExistsAsync(CancellationToken cancellationToken)
     {
@@ -104,21 +119,37 @@ public sealed partial class EntryStore(Tables tables, ILogger<EntryStore> logger
         }
     }
 
-    /// <summary>Forgets what this process knew of the earlier table (after retention dropped it, or in a test that made one).</summary>
-    internal void ForgetEarlierTable() => earlierTableExists = null;
+    /// <summary>
+    /// <paramref name="read"/> on the earlier table while it exists, else <paramref name="absent"/>. Another instance's
+    /// retention may drop it at any time: a 404 for the table then ends this process's reads there too.
+    /// </summary>
+    private async Task<T> FromEarlierTableAsync<T>(Func<TableClient, Task<T>> read, T absent, CancellationToken cancellationToken)
+    {
+        if (!await EarlierTableExistsAsync(cancellationToken))
+        {
+            return absent;
+        }
+
+        try
+        {
+            return await read(tables.EarlierEntries);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            earlierTableExists = Task.FromResult(false);
+            return absent;
+        }
+    }
 
     public async Task<IReadOnlyList<StoredEntry>> ListAsync(string squadId, IsoWeek week, CancellationToken cancellationToken)
     {
         var partition = Partition(squadId, week);
-        var rows = await QueryIfTableExistsAsync(WeekTable(week), partition, cancellationToken);
+        var rows = await QueryWeekAsync(WeekTable(week), partition, cancellationToken);
         var entries = rows.Select(r => ToStored(r, inEarlierTable: false)).ToList();
-        if (await EarlierTableExistsAsync(cancellationToken))
-        {
-            var found = entries.Select(e => e.Entry.MemberId).ToHashSet(StringComparer.Ordinal);
-            entries.AddRange((await QueryIfTableExistsAsync(tables.EarlierEntries, partition, cancellationToken))
-                .Where(r => !found.Contains(r.MemberId))
-                .Select(r => ToStored(r, inEarlierTable: true)));
-        }
+        var found = entries.Select(e => e.Entry.MemberId).ToHashSet(StringComparer.Ordinal);
+        entries.AddRange((await FromEarlierTableAsync(t => t.QueryPartitionAsync<EntryRow>(partition, cancellationToken), [], cancellationToken))
+            .Where(r => !found.Contains(r.MemberId))
+            .Select(r => ToStored(r, inEarlierTable: true)));
 
         return entries;
     }
@@ -136,13 +167,12 @@ public sealed partial class EntryStore(Tables tables, ILogger<EntryStore> logger
             return (row, false);
         }
 
-        return await EarlierTableExistsAsync(cancellationToken)
-            && await tables.EarlierEntries.FindAsync<EntryRow>(partition, key, cancellationToken) is { } earlier
+        return await FromEarlierTableAsync(t => t.FindAsync<EntryRow>(partition, key, cancellationToken), null, cancellationToken) is { } earlier
             ? (earlier, true)
             : null;
     }
 
-    private static async Task<List<EntryRow>> QueryIfTableExistsAsync(TableClient table, string partition, CancellationToken cancellationToken)
+    private static async Task<List<EntryRow>> QueryWeekAsync(TableClient table, string partition, CancellationToken cancellationToken)
     {
         try
         {
@@ -210,7 +240,7 @@ public sealed partial class EntryStore(Tables tables, ILogger<EntryStore> logger
         bool written;
         if (expected is null)
         {
-            written = await (await WeekTableForWritingAsync(week, cancellationToken)).TryAddAsync(row, cancellationToken);
+            written = await TryAddToWeekAsync(week, row, cancellationToken);
         }
         else
         {
@@ -251,7 +281,7 @@ public sealed partial class EntryStore(Tables tables, ILogger<EntryStore> logger
                     CardConversationId = conversationId,
                     CardActivityId = activityId,
                 };
-                if (await (await WeekTableForWritingAsync(week, cancellationToken)).TryAddAsync(row, cancellationToken))
+                if (await TryAddToWeekAsync(week, row, cancellationToken))
                 {
                     return;
                 }
@@ -287,12 +317,11 @@ public sealed partial class EntryStore(Tables tables, ILogger<EntryStore> logger
                 }
             });
         var list = found.ToList();
-        if (await EarlierTableExistsAsync(cancellationToken))
-        {
-            var rows = await tables.EarlierEntries.QueryPartitionRangeAsync<EntryRow>(
-                SquadPrefix(squadId), null, TableClient.CreateQueryFilter($"RowKey eq {TableKey.Encode(memberId)}"), cancellationToken);
-            list.AddRange(rows.Select(r => (WeekOf(r.PartitionKey), r, ToStored(r, inEarlierTable: true))).Where(r => r.Item1 != default));
-        }
+        var earlier = await FromEarlierTableAsync(
+            t => t.QueryPartitionRangeAsync<EntryRow>(SquadPrefix(squadId), null, TableClient.CreateQueryFilter($"RowKey eq {TableKey.Encode(memberId)}"), cancellationToken),
+            [],
+            cancellationToken);
+        list.AddRange(earlier.Select(r => (WeekOf(r.PartitionKey), r, ToStored(r, inEarlierTable: true))).Where(r => r.Item1 != default));
 
         return [.. list.OrderBy(r => r.Item1)];
     }
@@ -350,24 +379,38 @@ public sealed partial class EntryStore(Tables tables, ILogger<EntryStore> logger
             dropped++;
         }
 
-        var rows = 0;
-        if (await EarlierTableExistsAsync(cancellationToken))
+        var rows = await FromEarlierTableAsync(async earlier =>
         {
+            var deleted = 0;
             foreach (var squadId in squadIds)
             {
                 var prefix = SquadPrefix(squadId);
-                var old = await tables.EarlierEntries.QueryPartitionRangeAsync<TableEntity>(prefix, prefix + cutoffWeek, null, cancellationToken, ["PartitionKey", "RowKey"]);
-                rows += await tables.EarlierEntries.DeleteInBatchesAsync(old, cancellationToken);
+                var old = await earlier.QueryPartitionRangeAsync<TableEntity>(prefix, prefix + cutoffWeek, null, cancellationToken, ["PartitionKey", "RowKey"]);
+                deleted += await earlier.DeleteInBatchesAsync(old, cancellationToken);
             }
 
-            // Once the last earlier answer has gone, the table goes too, and with it every fallback read.
-            if (!await tables.EarlierEntries.QueryAsync<TableEntity>(select: ["PartitionKey"], maxPerPage: 1, cancellationToken: cancellationToken).AsPages().AnyAsync(p => p.Values.Count > 0 || p.ContinuationToken is not null, cancellationToken))
+            // Once the last earlier answer has gone, the table goes too, and with it every fallback read. This query
+            // crosses partitions; it runs in the background sweep, never on a request.
+            // Azure may answer with empty pages and a continuation token for a while after many deletes: a few pages
+            // are followed, and a table still undecided after them is looked at again by the next sweep.
+            var pages = 0;
+            await foreach (var page in earlier.QueryAsync<TableEntity>(select: ["PartitionKey"], maxPerPage: 1, cancellationToken: cancellationToken).AsPages())
             {
-                await tables.EarlierEntries.DeleteAsync(cancellationToken);
-                earlierTableExists = Task.FromResult(false);
-                LogEarlierTableDropped(logger, tables.EarlierEntries.Name);
+                if (page.Values.Count > 0 || ++pages == 5)
+                {
+                    break;
+                }
+
+                if (page.ContinuationToken is null)
+                {
+                    await earlier.DeleteAsync(cancellationToken);
+                    earlierTableExists = Task.FromResult(false);
+                    LogEarlierTableDropped(logger, earlier.Name);
+                }
             }
-        }
+
+            return deleted;
+        }, 0, cancellationToken);
 
         return (dropped, rows);
     }
