@@ -31,13 +31,6 @@ public sealed class AnswerTablesTests(AzuriteFixture tables) : IClassFixture<Azu
         return body!.ToJsonString();
     }
 
-    private static async Task<string> SayAsync(BotTestHost host, (string Id, string Name) person, string text)
-    {
-        var before = host.Teams.SendsTo(person.Id).Count;
-        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(person.Id, person.Name, text)));
-        return string.Join("\n", host.Teams.SendsTo(person.Id).Skip(before).Select(r => r.Json?["text"]?.GetValue<string>() ?? r.Body));
-    }
-
     private static Entry Answered((string Id, string Name) person, string words) =>
         new(person.Id, person.Name, EntryStatus.Answered, new Dictionary<string, string> { [SettingsValidation.DefaultSections[0].Id] = words }, ThursdayNoon);
 
@@ -136,8 +129,8 @@ public sealed class AnswerTablesTests(AzuriteFixture tables) : IClassFixture<Azu
         var weekTable = new TableClient(squad.ConnectionString, EntryStore.WeekTableName(squad.Prefix, Week));
         Assert.False((await weekTable.GetEntityIfExistsAsync<EntryRow>(EntryStore.Partition(TestSquad.TeamId, Week), TableKey.Encode(Ada.Id))).HasValue);
 
-        Assert.Contains("2026-W48: Answered", await SayAsync(host, Ada, "my data"), StringComparison.Ordinal);
-        Assert.Contains("1 week of answers", await SayAsync(host, Ada, "erase my data"), StringComparison.Ordinal);
+        Assert.Contains("2026-W48: Answered", await host.SayAsync(Ada, "my data"), StringComparison.Ordinal);
+        Assert.Contains("1 week of answers", await host.SayAsync(Ada, "erase my data"), StringComparison.Ordinal);
         Assert.False((await earlier.GetEntityIfExistsAsync<EntryRow>(EntryStore.Partition(TestSquad.TeamId, Week), TableKey.Encode(Ada.Id))).HasValue);
         Assert.Null(await store.GetAsync(TestSquad.TeamId, Week, Ada.Id, CancellationToken.None));
 

@@ -24,13 +24,6 @@ public sealed class OpenWeeknoteConsentTests(AzuriteFixture tables) : IClassFixt
     private static readonly (string Id, string Name) Bo = TestSquad.People[2];
     private static readonly (string Id, string Name) Cy = TestSquad.People[3];
 
-    private static async Task<string> SayAsync(BotTestHost host, (string Id, string Name) person, string text)
-    {
-        var before = host.Teams.SendsTo(person.Id).Count;
-        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(person.Id, person.Name, text)));
-        return string.Join("\n", host.Teams.SendsTo(person.Id).Skip(before).Select(r => r.Json?["text"]?.GetValue<string>() ?? r.Body));
-    }
-
     /// <summary>The prompt form as a member submits it, with the open weeknote inputs as the card showed them and as changed.</summary>
     private static JsonObject Submit((string Section, string Text)[] answers, bool? teamOnly = null, string? publicName = null)
     {
@@ -96,7 +89,7 @@ public sealed class OpenWeeknoteConsentTests(AzuriteFixture tables) : IClassFixt
         Assert.DoesNotContain(Items(edition), i => i.Text.Contains("DPIA", StringComparison.Ordinal));
 
         // export public gives the same edition as Markdown.
-        var export = await SayAsync(host, (TestSquad.Lead, "Lena Lead"), "export public");
+        var export = await host.SayAsync((TestSquad.Lead, "Lena Lead"), "export public");
         Assert.Contains("Shipped the referral pilot — Ada", export, StringComparison.Ordinal);
         Assert.DoesNotContain("commissioners", export, StringComparison.Ordinal);
     }
@@ -138,7 +131,7 @@ public sealed class OpenWeeknoteConsentTests(AzuriteFixture tables) : IClassFixt
         var seeded = await AnsweredWeekAsync(host);
         await PublishAsync(host, seeded);
 
-        var erased = await SayAsync(host, Ada, "erase my data");
+        var erased = await host.SayAsync(Ada, "erase my data");
 
         Assert.Contains("your items in 1 public weeknote (gone", erased, StringComparison.Ordinal);
         var edition = (await host.Get<OpenEditionStore>().GetAsync("mental-health-discovery", Week, CancellationToken.None))!;
@@ -167,7 +160,7 @@ public sealed class OpenWeeknoteConsentTests(AzuriteFixture tables) : IClassFixt
         Assert.False((await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.Settings.PublishOpenly);
         Assert.Empty(await store.ListAsync("mental-health-discovery", CancellationToken.None));
         Assert.Null(await host.Get<SquadStore>().FindByOpenSlugAsync("mental-health-discovery", CancellationToken.None));
-        Assert.Contains("does not publish openly", await SayAsync(host, (TestSquad.Lead, "Lena Lead"), "export public"), StringComparison.Ordinal);
+        Assert.Contains("does not publish openly", await host.SayAsync((TestSquad.Lead, "Lena Lead"), "export public"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -221,7 +214,7 @@ public sealed class OpenWeeknoteConsentTests(AzuriteFixture tables) : IClassFixt
         await PublishAsync(host, seeded);
         var store = host.Get<OpenEditionStore>();
 
-        var reply = await SayAsync(host, Ada, "public name full");
+        var reply = await host.SayAsync(Ada, "public name full");
         Assert.Contains("from now on name you as your full name", reply, StringComparison.Ordinal);
         Assert.Equal(PublicName.FullName, await host.Get<PeopleStore>().GetPublicNameAsync(Ada.Id, CancellationToken.None));
 
@@ -229,7 +222,7 @@ public sealed class OpenWeeknoteConsentTests(AzuriteFixture tables) : IClassFixt
         await host.InvokeAsync(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.DigestWithhold, new JsonObject { ["squadId"] = TestSquad.TeamId, ["week"] = Week.ToString(), ["itemId"] = DigestComposer.ItemId(Cy.Id, "highlights") }));
         Assert.Equal(["Ada"], Items((await store.GetAsync("mental-health-discovery", Week, CancellationToken.None))!).Select(i => i.Attribution));
 
-        reply = await SayAsync(host, Ada, "public name full everywhere");
+        reply = await host.SayAsync(Ada, "public name full everywhere");
         Assert.Contains("in 1 already published", reply, StringComparison.Ordinal);
         Assert.Equal(["Ada Lovelace"], Items((await store.GetAsync("mental-health-discovery", Week, CancellationToken.None))!).Select(i => i.Attribution));
     }

@@ -16,13 +16,6 @@ public sealed class PersonIndexTests(AzuriteFixture tables) : IClassFixture<Azur
     private static readonly DateTimeOffset ThursdayNoon = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
     private static readonly (string Id, string Name) Bo = TestSquad.People[2];
 
-    private static async Task<string> SayAsync(BotTestHost host, (string Id, string Name) person, string text)
-    {
-        var before = host.Teams.SendsTo(person.Id).Count;
-        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(person.Id, person.Name, text)));
-        return string.Join("\n", host.Teams.SendsTo(person.Id).Skip(before).Select(r => r.Json?["text"]?.GetValue<string>() ?? r.Body));
-    }
-
     private static List<TableEntity> PeopleRows(BotTestHost host, string userId)
     {
         var pk = TableKey.Encode(userId);
@@ -53,7 +46,7 @@ public sealed class PersonIndexTests(AzuriteFixture tables) : IClassFixture<Azur
         await using var host = squad.StartHost();
         var stranger = ("29:stranger", "Stan Ger");
 
-        await SayAsync(host, stranger, "erase my data");
+        await host.SayAsync(stranger, "erase my data");
 
         Assert.Null(await host.Get<ConversationStore>().GetAsync(ConversationStore.User, "29:stranger", CancellationToken.None));
         Assert.Empty(PeopleRows(host, "29:stranger"));
@@ -111,7 +104,7 @@ public sealed class PersonIndexTests(AzuriteFixture tables) : IClassFixture<Azur
         await using var here = squad.StartHost("here");
         await using var there = squad.StartHost("there");
         var cy = ("29:cy", "Cy Newcomer");
-        await SayAsync(here, cy, "help"); // this instance now holds Cy's list: no squad
+        await here.SayAsync(cy, "help"); // this instance now holds Cy's list: no squad
 
         await there.SeedSquadAsync(TestSquad.TeamId, [.. TestSquad.People, cy], [TestSquad.Lead]);
         var week = IsoWeek.Parse("2026-W48");
@@ -121,7 +114,7 @@ public sealed class PersonIndexTests(AzuriteFixture tables) : IClassFixture<Azur
         Assert.NotNull(await here.Get<EntryStore>().GetAsync(TestSquad.TeamId, week, cy.Item1, CancellationToken.None));
         Assert.Empty(await here.Get<PeopleStore>().RecentSquadIdsAsync(cy.Item1, CancellationToken.None));
 
-        await SayAsync(here, cy, "erase my data");
+        await here.SayAsync(cy, "erase my data");
 
         Assert.Null(await here.Get<EntryStore>().GetAsync(TestSquad.TeamId, week, cy.Item1, CancellationToken.None));
     }

@@ -20,13 +20,6 @@ public sealed class PrivacyFollowsTheDataTests(AzuriteFixture tables) : IClassFi
     private static readonly (string Id, string Name) Ada = TestSquad.People[1];
     private static readonly (string Id, string Name) Bo = TestSquad.People[2];
 
-    private static async Task<string> SayAsync(BotTestHost host, (string Id, string Name) person, string text)
-    {
-        var before = host.Teams.SendsTo(person.Id).Count;
-        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(person.Id, person.Name, text)));
-        return string.Join("\n", host.Teams.SendsTo(person.Id).Skip(before).Select(r => r.Json?["text"]?.GetValue<string>() ?? r.Body));
-    }
-
     [Fact]
     public async Task Erasure_removes_the_members_words_from_answers_lead_edits_and_stored_weeknotes_and_their_ids_from_every_table()
     {
@@ -35,8 +28,8 @@ public sealed class PrivacyFollowsTheDataTests(AzuriteFixture tables) : IClassFi
         var seeded = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
         var first = seeded.Settings.Sections[0].Id;
         await host.InScopeAsync(sp => sp.GetRequiredService<CycleRunner>().RunAsync(seeded, Week, CycleStep.Open, CancellationToken.None));
-        await SayAsync(host, Ada, "Shipped the referral pilot to two ICBs");
-        await SayAsync(host, Bo, "Played the beat at the show and tell");
+        await host.SayAsync(Ada, "Shipped the referral pilot to two ICBs");
+        await host.SayAsync(Bo, "Played the beat at the show and tell");
         var itemId = DigestComposer.ItemId(Ada.Id, first);
         Assert.Null(await host.InScopeAsync(sp => sp.GetRequiredService<DigestService>().EditAsync(seeded, Week, TestSquad.Lead,
             (edits, _) => edits with { ItemEdits = new Dictionary<string, LeadEdit> { [itemId] = new("Shipped the referral pilot to two ICBs (lead's wording)", AnswerBasis: null) } }, CancellationToken.None)));
@@ -45,7 +38,7 @@ public sealed class PrivacyFollowsTheDataTests(AzuriteFixture tables) : IClassFi
         var editions = host.Get<EditionStore>();
         Assert.Contains("lead's wording", (await editions.GetAsync(TestSquad.TeamId, Week, CancellationToken.None))!.Markdown, StringComparison.Ordinal);
 
-        var described = await SayAsync(host, Ada, "my data");
+        var described = await host.SayAsync(Ada, "my data");
         Assert.Contains("Platform", described, StringComparison.Ordinal);
         Assert.Contains("2026-W48: Answered", described, StringComparison.Ordinal);
         Assert.Contains("Lead edits of your items: 1", described, StringComparison.Ordinal);
@@ -53,7 +46,7 @@ public sealed class PrivacyFollowsTheDataTests(AzuriteFixture tables) : IClassFi
         Assert.Contains("Delivery records of messages sent to you: 1", described, StringComparison.Ordinal);
         Assert.Contains("Microsoft Entra object id", described, StringComparison.Ordinal);
 
-        var erased = await SayAsync(host, Ada, "erase my data");
+        var erased = await host.SayAsync(Ada, "erase my data");
         Assert.Contains("1 week of answers, 1 lead edit of your items", erased, StringComparison.Ordinal);
 
         // The stored weeknote (what export gives) keeps everyone else's words and the layout; hers are replaced exactly.
@@ -62,7 +55,7 @@ public sealed class PrivacyFollowsTheDataTests(AzuriteFixture tables) : IClassFi
         Assert.DoesNotContain("Ada", markdown, StringComparison.Ordinal);
         Assert.Contains("\n" + WeeknoteMarkdown.RemovedBullet + "\n", markdown, StringComparison.Ordinal);
         Assert.Contains("- Played the beat at the show and tell — Bo Diddley\n", markdown, StringComparison.Ordinal);
-        var export = await SayAsync(host, (TestSquad.Lead, "Lena Lead"), $"export {Week}");
+        var export = await host.SayAsync((TestSquad.Lead, "Lena Lead"), $"export {Week}");
         Assert.DoesNotContain("referral pilot", export, StringComparison.Ordinal);
         Assert.Contains("Removed at the author's request", export, StringComparison.Ordinal);
 
@@ -98,7 +91,7 @@ public sealed class PrivacyFollowsTheDataTests(AzuriteFixture tables) : IClassFi
         var notices = squad.Teams.CardsSentTo(TestSquad.Lead).Where(a => FakeTeams.Text(a).Contains("Ada Lovelace is no longer a lead of Platform", StringComparison.Ordinal)).ToList();
         Assert.Single(notices);
         Assert.Empty(squad.Teams.CardsSentTo(Ada.Id));
-        Assert.DoesNotContain("this week's status", await SayAsync(host, Ada, "status"), StringComparison.Ordinal);
+        Assert.DoesNotContain("this week's status", await host.SayAsync(Ada, "status"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -108,7 +101,7 @@ public sealed class PrivacyFollowsTheDataTests(AzuriteFixture tables) : IClassFi
         await using var host = squad.StartHost();
         var seeded = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
         await host.InScopeAsync(sp => sp.GetRequiredService<CycleRunner>().RunAsync(seeded, Week, CycleStep.Open, CancellationToken.None));
-        await SayAsync(host, Ada, "An old answer");
+        await host.SayAsync(Ada, "An old answer");
         await host.InScopeAsync(sp => sp.GetRequiredService<DigestService>().PublishAsync(seeded, Week, "Lena Lead", CancellationToken.None));
         await host.Get<ConversationStore>().MarkInactiveAsync(ConversationStore.User, Ada.Id, CancellationToken.None);
         squad.Teams.SetTeam(TestSquad.TeamId, TestSquad.People.Where(p => p.Id != Bo.Id));

@@ -151,6 +151,14 @@ public sealed class BotTestHost : WebApplicationFactory<Program>
         return await work(scope.ServiceProvider);
     }
 
+    /// <summary>The person says <paramref name="text"/> in their 1:1 chat; returns the text of every reply (a card's JSON when it has no text), one per line.</summary>
+    public async Task<string> SayAsync((string Id, string Name) person, string text)
+    {
+        var before = Teams.SendsTo(person.Id).Count;
+        AssertOk(await PostActivityAsync(Activities.PersonalMessage(person.Id, person.Name, text)));
+        return string.Join("\n", Teams.SendsTo(person.Id).Skip(before).Select(r => r.Json?["text"]?.GetValue<string>() ?? r.Body));
+    }
+
     /// <summary>POSTs an activity to /api/messages.</summary>
     public async Task<HttpResponseMessage> PostActivityAsync(JsonObject activity)
     {
