@@ -5,7 +5,7 @@
 # one (SEED_SQUADS squads of SEED_MEMBERS with SEED_WEEKS weeks of history, default 1,000 × 12 × 52), alternating:
 # help, a prompt Submit (Action.Execute that writes an answer) and status for the 50-member benchmark squad.
 # Prints one JSON line per round and a SUMMARY line per comparison.
-#   benchmarks/run-turns.sh                       # 3 rounds of 10 s each per comparison
+#   benchmarks/run-turns.sh                       # 3 rounds of 10 s each per comparison (9 for status at a fixed rate)
 #   benchmarks/run-turns.sh --duration 20 --rounds 5 --connections 32
 #   SEED_SQUADS=20 SEED_WEEKS=4 benchmarks/run-turns.sh --duration 2 --rounds 1 --warmup 1   # a smoke run
 #   TURNS_PART=peer benchmarks/run-turns.sh       # only the first part (help beside the peer); TURNS_PART=stores only the second
