@@ -396,16 +396,16 @@ public sealed partial class EntryStore(Tables tables, ILogger<EntryStore> logger
             var pages = 0;
             await foreach (var page in earlier.QueryAsync<TableEntity>(select: ["PartitionKey"], maxPerPage: 1, cancellationToken: cancellationToken).AsPages())
             {
-                if (page.Values.Count > 0 || ++pages == 5)
-                {
-                    break;
-                }
-
-                if (page.ContinuationToken is null)
+                if (page.Values.Count == 0 && page.ContinuationToken is null)
                 {
                     await earlier.DeleteAsync(cancellationToken);
                     earlierTableExists = Task.FromResult(false);
                     LogEarlierTableDropped(logger, earlier.Name);
+                }
+
+                if (page.Values.Count > 0 || page.ContinuationToken is null || ++pages == 5)
+                {
+                    break;
                 }
             }
 
