@@ -164,7 +164,7 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
         await using var squad = new TestSquad(tables, "hirhir", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "shwmae"), "cy-GB")));
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "shwmae", "cy-GB");
         var longText = "Stori hir " + new string('x', AnswerText.MaxSectionLength - 9);
 
         var (status, body) = await host.InvokeAsync(Activities.InLocale(Activities.Execute("29:ada", "Ada Lovelace", Verbs.PromptSubmit,
@@ -178,7 +178,7 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
         Assert.Empty(await host.Get<EntryStore>().ListAsync(TestSquad.TeamId, IsoWeek.Parse("2026-W48"), CancellationToken.None));
 
         // Typed in the chat, the same words: the chat's first section would pass its limit.
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", longText), "cy-GB")));
+        await host.SayAsync(("29:ada", "Ada Lovelace"), longText, "cy-GB");
         Assert.Contains("Mae'r adran Highlights yn 2,001 nod o hyd", squad.LastTextTo("29:ada"), StringComparison.Ordinal);
     }
 
@@ -188,7 +188,7 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
         await using var squad = new TestSquad(tables, "emoji", ThursdayNoon);
         var host = squad.StartHost();
         var seeded = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "shwmae"), "cy-GB")));
+        await host.SayAsync(("29:bo", "Bo Diddley"), "shwmae", "cy-GB");
 
         // Each section within its limit, all of them together past what storage holds (MemberWordsTests has the English).
         var emoji = string.Concat(Enumerable.Repeat("🎉", AnswerText.MaxSectionLength / 2));
@@ -212,7 +212,7 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
         await using var squad = new TestSquad(tables, "gosod", ThursdayNoon);
         var host = squad.StartHost();
         var seeded = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "shwmae", "cy-GB");
         var values = SetupCardValues.Filled(seeded.SettingsVersion, "Europe/Lodnon", sections: "Highlights\nhighlights", name: "Platform");
 
         var (_, body) = await host.InvokeAsync(Activities.InLocale(Activities.Execute(TestSquad.Lead, "Lena Lead", Verbs.SetupSave, values, TestSquad.TeamId), "cy-GB"));
@@ -230,12 +230,12 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
         await using var squad = new TestSquad(tables, "acronym", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "shwmae", "cy-GB");
 
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa add B.I.P = bwrdd iechyd prifysgol"), "cy-GB")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "geirfa add B.I.P = bwrdd iechyd prifysgol", "cy-GB");
         Assert.Equal("Dydy “B.I.P” ddim yn acronym y galla i chwilio amdano: defnyddiwch hyd at 10 o lythrennau a digidau, fel ICB.", squad.LastTextTo(TestSquad.Lead).Trim());
 
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa add BIP ="), "cy-GB")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "geirfa add BIP =", "cy-GB");
         Assert.Contains("Dywedwch beth yw ystyr BIP ar ôl yr “=”", squad.LastTextTo(TestSquad.Lead), StringComparison.Ordinal);
         Assert.Empty((await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.Settings.Glossary);
     }
@@ -246,8 +246,8 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
         await using var squad = new TestSquad(tables, "cyngor", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
-        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "As discussed, we met the PCN.")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "shwmae", "cy-GB");
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "As discussed, we met the PCN.");
 
         // The desk the scheduler sends at compile time.
         await squad.TickThroughAsync(host, new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero), TimeSpan.FromMinutes(30));
@@ -266,8 +266,8 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
         await using var squad = new TestSquad(tables, "golygu", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
-        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "shwmae", "cy-GB");
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "Shipped the referral pilot");
         await squad.TickThroughAsync(host, new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero), TimeSpan.FromMinutes(30));
         var desk = squad.Reviews(TestSquad.Lead);
         var tooLong = new string('y', AnswerText.MaxSectionLength + 1);
@@ -356,7 +356,7 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
         await using var squad = new TestSquad(tables, "rheswm", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "shwmae", "cy-GB");
         squad.Teams.Behave("29:bo", new UserBehaviour(System.Net.HttpStatusCode.Forbidden, "ConversationBlockedByUser"));
         await host.TickAsync();
 
@@ -366,7 +366,7 @@ public sealed class ProblemTextsTests(AzuriteFixture tables) : IClassFixture<Azu
         (cy.Reach, cy.ReachDetail, cy.ReachDetailCode) = (nameof(ReachStatus.NotInstalled), "Recorded in English by an earlier version.", null);
         await rows.UpdateEntityAsync(cy, cy.ETag);
 
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "statws"), "cy-GB")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "statws", "cy-GB");
         var status = squad.LastTextTo(TestSquad.Lead);
         Assert.Contains("Maen nhw wedi rhwystro neu dewi'r bot.", status, StringComparison.Ordinal);
         Assert.DoesNotContain("They have blocked or muted the bot.", status, StringComparison.Ordinal);

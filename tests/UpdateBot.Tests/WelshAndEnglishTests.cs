@@ -240,7 +240,7 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
 
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "help"), "cy-GB")));
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "help", "cy-GB");
         var help = squad.LastTextTo("29:ada");
         Assert.Contains("Cymorth UpdateBot", help, StringComparison.Ordinal);
         Assert.Contains("fy niweddariad", help, StringComparison.Ordinal);
@@ -249,14 +249,14 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.Equal(Language.Welsh, (await host.Get<MemberStore>().GetAsync(TestSquad.TeamId, "29:ada", CancellationToken.None))!.Language);
 
         // English words work for her too; the answer is in English from now on, whatever Teams says.
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "language English"), "cy-GB")));
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "language English", "cy-GB");
         Assert.Contains("I'll speak to you in English", squad.LastTextTo("29:ada"), StringComparison.Ordinal);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "cymorth"), "cy-GB")));
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "cymorth", "cy-GB");
         Assert.Contains(WelcomeCards.HelpTitle, squad.LastTextTo("29:ada"), StringComparison.Ordinal);
         Assert.Equal(Language.English, (await host.Get<MemberStore>().GetAsync(TestSquad.TeamId, "29:ada", CancellationToken.None))!.Language);
 
         // "iaith awto" hands it back to Teams, which says Welsh.
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "iaith awto"), "cy-GB")));
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "iaith awto", "cy-GB");
         Assert.Contains("bydda i'n dilyn iaith eich Teams", squad.LastTextTo("29:ada"), StringComparison.Ordinal);
         Assert.Equal(Language.Welsh, (await host.Get<MemberStore>().GetAsync(TestSquad.TeamId, "29:ada", CancellationToken.None))!.Language);
     }
@@ -268,14 +268,14 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
 
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "help"), "fr-FR")));
+        await host.SayAsync(("29:bo", "Bo Diddley"), "help", "fr-FR");
         Assert.Contains(WelcomeCards.HelpTitle, squad.LastTextTo("29:bo"), StringComparison.Ordinal);
 
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "iaith Cymraeg"), "fr-FR")));
+        await host.SayAsync(("29:bo", "Bo Diddley"), "iaith Cymraeg", "fr-FR");
         Assert.Contains("bydda i'n siarad Cymraeg", squad.LastTextTo("29:bo"), StringComparison.Ordinal);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "help"), "en-US")));
+        await host.SayAsync(("29:bo", "Bo Diddley"), "help", "en-US");
         Assert.Contains("Cymorth UpdateBot", squad.LastTextTo("29:bo"), StringComparison.Ordinal);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "iaith"), "en-US")));
+        await host.SayAsync(("29:bo", "Bo Diddley"), "iaith", "en-US");
         Assert.Contains("chi a'i dewisodd", squad.LastTextTo("29:bo"), StringComparison.Ordinal);
     }
 
@@ -290,7 +290,7 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.ChannelMention(TestSquad.TeamId, "29:bo", "Bo Diddley", "help"), "en-GB")));
         Assert.Contains(WelcomeCards.HelpTitle, ChannelReply(), StringComparison.Ordinal);
 
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "iaith Cymraeg"), "en-GB")));
+        await host.SayAsync(("29:bo", "Bo Diddley"), "iaith Cymraeg", "en-GB");
         host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.ChannelMention(TestSquad.TeamId, "29:bo", "Bo Diddley", "help"), "en-GB")));
         Assert.Contains("Cymorth UpdateBot", ChannelReply(), StringComparison.Ordinal);
 
@@ -307,11 +307,11 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
 
         // The mutated form after "iaith" chooses Welsh.
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "iaith Gymraeg"), "en-GB")));
+        await host.SayAsync(("29:bo", "Bo Diddley"), "iaith Gymraeg", "en-GB");
         Assert.Contains("bydda i'n siarad Cymraeg", squad.LastTextTo("29:bo"), StringComparison.Ordinal);
 
         // "tan ddydd Gwener" (mutated "dydd", then the weekday) on Thursday 26 November is Friday 27 November.
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "i ffwrdd tan ddydd Gwener"), "en-GB")));
+        await host.SayAsync(("29:bo", "Bo Diddley"), "i ffwrdd tan ddydd Gwener", "en-GB");
         Assert.Contains("i ffwrdd tan 27 Tach", squad.LastTextTo("29:bo"), StringComparison.Ordinal);
         Assert.Equal(new DateOnly(2026, 11, 27), (await host.Get<MemberStore>().GetAsync(TestSquad.TeamId, "29:bo", CancellationToken.None))!.AwayUntil);
     }
@@ -384,13 +384,13 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
 
         // Welsh words from a lead whose Teams speaks English: the command works, the answer is in her language.
-        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "penawdau y ddwy")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "penawdau y ddwy");
         Assert.Contains("headings in Welsh and English (Welsh first)", squad.LastTextTo(TestSquad.Lead), StringComparison.Ordinal);
         Assert.Equal(HeadingLanguages.Both, (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!.Settings.Headings);
 
         // A member's words go in as written.
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Wedi cyfarfod â'r bwrdd iechyd"), "cy-GB")));
-        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "publish")));
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "Wedi cyfarfod â'r bwrdd iechyd", "cy-GB");
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "publish");
         var post = FakeTeams.Text(Assert.Single(squad.Teams.ChannelPosts).Json);
         Assert.True(post.IndexOf("Nodiadau wythnos", StringComparison.Ordinal) < post.IndexOf("weeknotes — Update", StringComparison.Ordinal), post);
         Assert.Contains("Wedi cyfarfod â'r bwrdd iechyd", post, StringComparison.Ordinal);
@@ -415,8 +415,8 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
 
             return 0;
         });
-        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "penawdau Cymraeg")));
-        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "publish")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "penawdau Cymraeg");
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "publish");
         Assert.Contains(squad.Teams.Requests, r => r.Succeeded && r.Method == HttpMethod.Post && r.Path.Contains(";messageid=", StringComparison.Ordinal));
 
         // Everything but the first item hidden: the weeknote fits the post, so its other parts say where it went, in Welsh.
@@ -436,9 +436,9 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "anogaeth", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "shwmae"), "cy-GB")));
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "shwmae", "cy-GB");
 
-        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "prompt now")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "prompt now");
 
         // Her notification says it in Welsh too.
         Assert.Empty(squad.Prompts("29:ada"));
@@ -451,7 +451,7 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.DoesNotContain("Cyflwyno", english, StringComparison.Ordinal);
 
         // Her answer, typed in the chat, is kept word for word, and the card around it is Welsh.
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Cyfarfod da gyda'r tîm ymchwil"), "cy-GB")));
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "Cyfarfod da gyda'r tîm ymchwil", "cy-GB");
         var captured = squad.LastTextTo("29:ada");
         Assert.Contains("Cyfarfod da gyda'r tîm ymchwil", captured, StringComparison.Ordinal);
         Assert.Contains("Wedi'i ychwanegu at", captured, StringComparison.Ordinal);
@@ -463,8 +463,8 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "desg", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
-        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "shwmae", "cy-GB");
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "Shipped the referral pilot");
 
         // The desk the scheduler sends at compile time is in her language, with the member's words as written.
         await squad.TickThroughAsync(host, new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero), TimeSpan.FromMinutes(30));
@@ -476,7 +476,7 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
 
         // Asked for again with the Welsh word, the same.
         var before = squad.Teams.SendsTo(TestSquad.Lead).Count;
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "rhagolwg"), "cy-GB")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "rhagolwg", "cy-GB");
         Assert.Contains("Drafft i'w adolygu", FakeTeams.Text(squad.Teams.SendsTo(TestSquad.Lead)[before].Json), StringComparison.Ordinal);
     }
 
@@ -486,9 +486,9 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "statws", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "quiet")));
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "quiet");
 
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "statws"), "cy-GB")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "statws", "cy-GB");
         var status = squad.LastTextTo(TestSquad.Lead);
         Assert.Contains("Platform: statws yr wythnos hon", status, StringComparison.Ordinal);
         Assert.Contains("Tawel", status, StringComparison.Ordinal);
@@ -502,11 +502,11 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "cwestiwn", new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero));
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "shwmae"), "cy-GB")));
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "shwmae", "cy-GB");
         var (submitted, _) = await host.InvokeAsync(Activities.Execute("29:ada", "Ada Lovelace", Verbs.PromptSubmit,
             new JsonObject { ["squadId"] = TestSquad.TeamId, ["week"] = "2026-W48", ["s_highlights"] = "Shipped the roster sync" }));
         Assert.Equal(System.Net.HttpStatusCode.OK, submitted);
-        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "publish")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "publish");
         var post = Assert.Single(squad.Teams.ChannelPosts).Json!["activity"]!.AsObject();
 
         // The squad's headings are English, so the post's Ask about this is too; Bo asks in English.
@@ -529,11 +529,11 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "edefyn", new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero));
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
-        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "penawdau y ddwy")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "penawdau y ddwy");
         var (submitted, _) = await host.InvokeAsync(Activities.Execute("29:ada", "Ada Lovelace", Verbs.PromptSubmit,
             new JsonObject { ["squadId"] = TestSquad.TeamId, ["week"] = "2026-W48", ["s_highlights"] = "Shipped the roster sync" }));
         Assert.Equal(System.Net.HttpStatusCode.OK, submitted);
-        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "publish")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "publish");
         var post = Assert.Single(squad.Teams.ChannelPosts).Json!["activity"]!.AsObject();
         var ask = FindExecute(FakeTeams.Card(post), Verbs.DigestAsk)!;
 
@@ -576,9 +576,9 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "clic", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead], autoPublish: false);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "shwmae"), "cy-GB")));
-        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "shwmae", "cy-GB");
+        await host.SayAsync(("29:bo", "Bo Diddley"), "shwmae", "cy-GB");
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "Shipped the referral pilot");
 
         // Her desk's notification line is in Welsh: each lead's desk is sent on its own.
         await squad.TickThroughAsync(host, new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero), TimeSpan.FromMinutes(30));
@@ -607,24 +607,24 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "canlyniad", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "shwmae", "cy-GB");
 
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "annog nawr"), "cy-GB")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "annog nawr", "cy-GB");
         var prompted = squad.LastTextTo(TestSquad.Lead);
         Assert.Contains("wedi'u hanfon", prompted, StringComparison.Ordinal);
         Assert.DoesNotContain(" sent", prompted, StringComparison.Ordinal);
 
         // Everyone already has this week's prompt, which the reminder report says in Welsh too.
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "atgoffa nawr"), "cy-GB")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "atgoffa nawr", "cy-GB");
         var reminded = squad.LastTextTo(TestSquad.Lead);
         Assert.Contains("wedi'u hanfon", reminded, StringComparison.Ordinal);
 
-        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot")));
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "cyhoeddi"), "cy-GB")));
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "Shipped the referral pilot");
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "cyhoeddi", "cy-GB");
         Assert.Contains("Wedi cyhoeddi Diweddariad 1 yn y sianel.", squad.LastTextTo(TestSquad.Lead), StringComparison.Ordinal);
 
         // Again: already in the channel, said in Welsh, with the Welsh command words.
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "cyhoeddi"), "cy-GB")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "cyhoeddi", "cy-GB");
         var again = squad.LastTextTo(TestSquad.Lead);
         Assert.Contains("Mae Diweddariad 1 yn y sianel yn barod", again, StringComparison.Ordinal);
         Assert.DoesNotContain("already in the channel", again, StringComparison.Ordinal);
@@ -636,18 +636,18 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "hanes", ThursdayNoon);
         var host = squad.StartHost();
         var seeded = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "shwmae", "cy-GB");
 
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "hanes"), "cy-GB")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "hanes", "cy-GB");
         var history = squad.LastTextTo(TestSquad.Lead);
         Assert.Contains("Platform: nodiadau wythnos diweddar", history, StringComparison.Ordinal);
         Assert.Contains("Does dim wedi'i gyhoeddi eto.", history, StringComparison.Ordinal);
         Assert.Contains("Dywedwch allforio 2026-W47", history, StringComparison.Ordinal);
 
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "allforio cyhoeddus"), "cy-GB")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "allforio cyhoeddus", "cy-GB");
         Assert.Contains("Dydy Platform ddim yn cyhoeddi'n agored", squad.LastTextTo(TestSquad.Lead), StringComparison.Ordinal);
 
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "gosodiadau"), "cy-GB")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "gosodiadau", "cy-GB");
         var form = squad.LastTextTo(TestSquad.Lead);
         Assert.Contains("Gosod diweddariad wythnosol eich sgwad", form, StringComparison.Ordinal);
         Assert.Contains("Cadw'r gosodiadau", form, StringComparison.Ordinal);
@@ -669,16 +669,16 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "geirfa", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa"), "cy-GB")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "geirfa", "cy-GB");
         Assert.Contains("Mae geirfa Platform yn wag", squad.LastTextTo(TestSquad.Lead), StringComparison.Ordinal);
 
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa add BIP = bwrdd iechyd prifysgol"), "cy-GB")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "geirfa add BIP = bwrdd iechyd prifysgol", "cy-GB");
         var added = squad.LastTextTo(TestSquad.Lead);
         Assert.Contains("Wedi'i ychwanegu at eirfa Platform: BIP = bwrdd iechyd prifysgol", added, StringComparison.Ordinal);
         Assert.Contains("Geirfa Platform:", added, StringComparison.Ordinal);
         Assert.DoesNotContain("glossary", added, StringComparison.Ordinal);
 
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa remove BIP"), "cy-GB")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "geirfa remove BIP", "cy-GB");
         Assert.Contains("Dydy BIP ddim yng ngeirfa Platform nawr.", squad.LastTextTo(TestSquad.Lead), StringComparison.Ordinal);
     }
 
@@ -688,20 +688,20 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "fynata", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot"), "cy-GB")));
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "Shipped the referral pilot", "cy-GB");
 
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "enw cyhoeddus"), "cy-GB")));
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "enw cyhoeddus", "cy-GB");
         Assert.Contains("Dywedwch **enw cyhoeddus cyntaf**", squad.LastTextTo("29:ada"), StringComparison.Ordinal);
 
         // The Welsh words choose, "ym mhobman" included; the reply says them back in Welsh.
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "enw cyhoeddus llawn"), "cy-GB")));
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "enw cyhoeddus llawn", "cy-GB");
         Assert.Contains("**enw cyhoeddus llawn ym mhobman**", squad.LastTextTo("29:ada"), StringComparison.Ordinal);
         Assert.Equal(PublicName.FullName, await host.Get<PeopleStore>().GetPublicNameAsync("29:ada", CancellationToken.None));
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "enw cyhoeddus cyntaf ym mhobman"), "cy-GB")));
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "enw cyhoeddus cyntaf ym mhobman", "cy-GB");
         Assert.Contains("Iawn: mae nodiadau wythnos cyhoeddus yn eich enwi fel eich enw cyntaf", squad.LastTextTo("29:ada"), StringComparison.Ordinal);
         Assert.Equal(PublicName.FirstName, await host.Get<PeopleStore>().GetPublicNameAsync("29:ada", CancellationToken.None));
 
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "fy nata"), "cy-GB")));
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "fy nata", "cy-GB");
         var mine = squad.LastTextTo("29:ada");
         Assert.Contains("Beth mae UpdateBot yn ei gadw amdanoch chi", mine, StringComparison.Ordinal);
         Assert.Contains("Yr iaith rwy'n siarad â chi ynddi: Cymraeg (o Teams)", mine, StringComparison.Ordinal);
@@ -712,14 +712,14 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.DoesNotContain("What UpdateBot holds", mine, StringComparison.Ordinal);
 
         // Bo's Teams speaks English: the same commands, in English.
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "my data"), "en-GB")));
+        await host.SayAsync(("29:bo", "Bo Diddley"), "my data", "en-GB");
         var his = squad.LastTextTo("29:bo");
         Assert.Contains("What UpdateBot holds about you", his, StringComparison.Ordinal);
         Assert.Contains("The language I speak to you in: English (from Teams)", his, StringComparison.Ordinal);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "public name tîm"), "en-GB")));
+        await host.SayAsync(("29:bo", "Bo Diddley"), "public name tîm", "en-GB");
         Assert.Contains("say **public name team everywhere**", squad.LastTextTo("29:bo"), StringComparison.Ordinal);
 
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "dileu fy nata"), "cy-GB")));
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "dileu fy nata", "cy-GB");
         var erased = squad.LastTextTo("29:ada");
         Assert.StartsWith("Wedi dileu: 1 wythnos o atebion, 0 golygiad arweinydd o'ch eitemau, eich geiriau mewn 0 nodyn wythnos a gyhoeddwyd", erased, StringComparison.Ordinal);
         Assert.Contains("0 cwestiwn a ofynnwyd gennych", erased, StringComparison.Ordinal);
@@ -727,8 +727,8 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.DoesNotContain("(s)", erased, StringComparison.Ordinal);
 
         // English counts read as English: one week, no edits, never "week(s)".
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "Fixed the flaky build"), "en-GB")));
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "erase my data"), "en-GB")));
+        await host.SayAsync(("29:bo", "Bo Diddley"), "Fixed the flaky build", "en-GB");
+        await host.SayAsync(("29:bo", "Bo Diddley"), "erase my data", "en-GB");
         var english = squad.LastTextTo("29:bo");
         Assert.StartsWith("Erased: 1 week of answers, 0 lead edits of your items, your words in 0 published weeknotes", english, StringComparison.Ordinal);
         Assert.Contains("0 questions you asked or were asked", english, StringComparison.Ordinal);
@@ -741,7 +741,7 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "dileuhanner", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot"), "cy-GB")));
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "Shipped the referral pilot", "cy-GB");
         var week = IsoWeek.Parse("2026-W48");
         var squadRow = (await host.Get<SquadStore>().GetAsync(TestSquad.TeamId, CancellationToken.None))!;
         Task<string?> LeadEditsAsync(Func<DigestEdits, DigestEdits> change) => host.InScopeAsync(sp => sp.GetRequiredService<UpdateBot.Digests.DigestService>().EditAsync(squadRow, week, TestSquad.Lead,
@@ -775,7 +775,7 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         Assert.DoesNotContain("erase my data", told, StringComparison.Ordinal);
 
         // Said again with nobody editing, it finishes.
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:ada", "Ada Lovelace", "dileu fy nata"), "cy-GB")));
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "dileu fy nata", "cy-GB");
         Assert.StartsWith("Wedi dileu:", squad.LastTextTo("29:ada"), StringComparison.Ordinal);
         var (draft, _) = await host.Get<CycleStore>().GetDraftAsync(TestSquad.TeamId, week, CancellationToken.None);
         Assert.Empty(draft.HiddenItemIds);
@@ -787,9 +787,9 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "geirfacy", ThursdayNoon);
         var host = squad.StartHost();
         await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead]);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa ychwanegu BIP = bwrdd iechyd prifysgol"), "cy-GB")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "geirfa ychwanegu BIP = bwrdd iechyd prifysgol", "cy-GB");
         Assert.Contains("Wedi'i ychwanegu at eirfa Platform: BIP = bwrdd iechyd prifysgol", squad.LastTextTo(TestSquad.Lead), StringComparison.Ordinal);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "geirfa tynnu BIP"), "cy-GB")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "geirfa tynnu BIP", "cy-GB");
         Assert.Contains("Dydy BIP ddim yng ngeirfa Platform nawr.", squad.LastTextTo(TestSquad.Lead), StringComparison.Ordinal);
     }
 
@@ -799,13 +799,13 @@ public sealed partial class WelshAndEnglishTests(AzuriteFixture tables) : IClass
         await using var squad = new TestSquad(tables, "hysbysiad", ThursdayNoon);
         var host = squad.StartHost();
         var seeded = await host.SeedSquadAsync(TestSquad.TeamId, TestSquad.People, [TestSquad.Lead, "29:bo", "29:di"], autoPublish: false);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "shwmae"), "cy-GB")));
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage("29:bo", "Bo Diddley", "hello"), "en-GB")));
-        host.AssertOk(await host.PostActivityAsync(Activities.PersonalMessage("29:ada", "Ada Lovelace", "Shipped the referral pilot")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "shwmae", "cy-GB");
+        await host.SayAsync(("29:bo", "Bo Diddley"), "hello", "en-GB");
+        await host.SayAsync(("29:ada", "Ada Lovelace"), "Shipped the referral pilot");
 
         // Teams refuses the channel post for good: Lena is told in Welsh, with the Welsh command words; Bo in English.
         squad.Teams.ChannelPostFault = (ConnectorFault.None, System.Net.HttpStatusCode.Forbidden, 100);
-        host.AssertOk(await host.PostActivityAsync(Activities.InLocale(Activities.PersonalMessage(TestSquad.Lead, "Lena Lead", "cyhoeddi"), "cy-GB")));
+        await host.SayAsync((TestSquad.Lead, "Lena Lead"), "cyhoeddi", "cy-GB");
         var toLena = string.Concat(squad.Teams.CardsSentTo(TestSquad.Lead).Select(FakeTeams.Text));
         Assert.Contains("Nid oedd modd postio Diweddariad 1", toLena, StringComparison.Ordinal);
         Assert.Contains("yna dywedwch cyhoeddi nawr yn y sgwrs hon", toLena, StringComparison.Ordinal);

@@ -151,11 +151,15 @@ public sealed class BotTestHost : WebApplicationFactory<Program>
         return await work(scope.ServiceProvider);
     }
 
-    /// <summary>The person says <paramref name="text"/> in their 1:1 chat; returns the text of every reply (a card's JSON when it has no text), one per line.</summary>
-    public async Task<string> SayAsync((string Id, string Name) person, string text)
+    /// <summary>
+    /// The person says <paramref name="text"/> in their 1:1 chat, from a Teams client in <paramref name="locale"/> when
+    /// given; returns the text of every reply (a card's JSON when it has no text), one per line.
+    /// </summary>
+    public async Task<string> SayAsync((string Id, string Name) person, string text, string? locale = null)
     {
         var before = Teams.SendsTo(person.Id).Count;
-        AssertOk(await PostActivityAsync(Activities.PersonalMessage(person.Id, person.Name, text)));
+        var message = Activities.PersonalMessage(person.Id, person.Name, text);
+        AssertOk(await PostActivityAsync(locale is null ? message : Activities.InLocale(message, locale)));
         return string.Join("\n", Teams.SendsTo(person.Id).Skip(before).Select(r => r.Json?["text"]?.GetValue<string>() ?? r.Body));
     }
 
