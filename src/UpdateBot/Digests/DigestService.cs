@@ -207,7 +207,7 @@ public sealed partial class DigestService(
         var item = digest.Sections.SelectMany(s => s.Items).FirstOrDefault(i => i.ItemId == itemId);
         if (item is null || item.Blockers.All(b => b.Key != key))
         {
-            return new DraftSave(false, (await TextsForAsync(squad, leadId, cancellationToken))["Card.BlockerGone"]);
+            return new DraftSave(false, (await members.TextsForAsync(squad.Id, leadId, cancellationToken))["Card.BlockerGone"]);
         }
 
         await cycle.SetBlockerResolvedAsync(squad.Id, week, item.MemberId, key, resolved, leadId, cancellationToken);
@@ -229,30 +229,22 @@ public sealed partial class DigestService(
     {
         var digest = await ComposeAsync(squad, week, cancellationToken);
         var published = await IsPublishedAsync(squad, week, cancellationToken);
-        var t = await TextsForAsync(squad, leadId, cancellationToken);
+        var t = await members.TextsForAsync(squad.Id, leadId, cancellationToken);
         return [ReviewCards.Header(digest, squad.Id, leadId, PublishLine(squad, week, published, t), published, squad.Settings, t), .. ReviewCards.ItemCards(digest, squad.Id, leadId, squad.Settings, t)];
     }
-
-    /// <summary>
-    /// A person's language, from their roster row (one point read): a lead's review desk, or an author's question card,
-    /// is the same card whether background work sends it or their own click asks for it again. English for someone not
-    /// on the roster.
-    /// </summary>
-    public async Task<Texts> TextsForAsync(Squad squad, string leadId, CancellationToken cancellationToken) =>
-        Texts.For((await members.GetAsync(squad.Id, leadId, cancellationToken))?.Language ?? Languages.Default);
 
     public async Task<AdaptiveCard> ReviewHeaderAsync(Squad squad, IsoWeek week, string leadId, CancellationToken cancellationToken)
     {
         var digest = await ComposeAsync(squad, week, cancellationToken);
         var published = await IsPublishedAsync(squad, week, cancellationToken);
-        var t = await TextsForAsync(squad, leadId, cancellationToken);
+        var t = await members.TextsForAsync(squad.Id, leadId, cancellationToken);
         return ReviewCards.Header(digest, squad.Id, leadId, PublishLine(squad, week, published, t), published, squad.Settings, t);
     }
 
     public async Task<AdaptiveCard?> ReviewItemCardAsync(Squad squad, IsoWeek week, string leadId, string itemId, CancellationToken cancellationToken)
     {
         var digest = await ComposeAsync(squad, week, cancellationToken);
-        return ReviewCards.CardForItem(digest, squad.Id, leadId, itemId, squad.Settings, await TextsForAsync(squad, leadId, cancellationToken));
+        return ReviewCards.CardForItem(digest, squad.Id, leadId, itemId, squad.Settings, await members.TextsForAsync(squad.Id, leadId, cancellationToken));
     }
 
     /// <summary>Sends the review desk to every lead, once per squad-week. Returns how many got it and how many wait for a retry.</summary>
@@ -284,7 +276,7 @@ public sealed partial class DigestService(
                 {
                     cards ??= await cardsFor(leadId);
                     // Each lead's desk is sent on its own, so its notification line is in that lead's language.
-                    summary ??= (await TextsForAsync(squad, leadId, ct))[summaryKey];
+                    summary ??= (await members.TextsForAsync(squad.Id, leadId, ct))[summaryKey];
                     return await messenger.SendToMemberAsync(squad, leadId, cards[index], summary, ct);
                 }, cancellationToken);
                 if (record.IsPending)
@@ -323,7 +315,7 @@ public sealed partial class DigestService(
             var record = await delivery.DeliverAsync(EntryStore.Partition(squad.Id, week), SendIntent.To(kind, leadId).Key,
                 async (_, ct) =>
                 {
-                    var card = notice(await TextsForAsync(squad, leadId, ct));
+                    var card = notice(await members.TextsForAsync(squad.Id, leadId, ct));
                     return await messenger.SendToMemberAsync(squad, leadId, card, card.FallbackText, ct);
                 }, cancellationToken);
             pending += record.IsPending ? 1 : 0;
@@ -353,7 +345,7 @@ public sealed partial class DigestService(
             var updated = change(edits, digest);
             if (updated is null)
             {
-                return new DraftSave(false, (await TextsForAsync(squad, leadId, cancellationToken))["Card.EditedMeanwhile"]);
+                return new DraftSave(false, (await members.TextsForAsync(squad.Id, leadId, cancellationToken))["Card.EditedMeanwhile"]);
             }
 
             if (ReferenceEquals(updated, edits))
@@ -367,11 +359,11 @@ public sealed partial class DigestService(
                 case DraftWrite.Saved:
                     return new DraftSave(true, null);
                 case DraftWrite.TooLarge:
-                    return new DraftSave(false, (await TextsForAsync(squad, leadId, cancellationToken)).Format("Card.DraftTooLarge", Texts.Number(StoredText.MaxPropertyChars)));
+                    return new DraftSave(false, (await members.TextsForAsync(squad.Id, leadId, cancellationToken)).Format("Card.DraftTooLarge", Texts.Number(StoredText.MaxPropertyChars)));
             }
         }
 
-        return new DraftSave(false, (await TextsForAsync(squad, leadId, cancellationToken))["Card.DraftBusy"]);
+        return new DraftSave(false, (await members.TextsForAsync(squad.Id, leadId, cancellationToken))["Card.DraftBusy"]);
     }
 
     public async Task<bool> IsPublishedAsync(Squad squad, IsoWeek week, CancellationToken cancellationToken) =>

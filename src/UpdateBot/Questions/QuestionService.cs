@@ -23,6 +23,7 @@ public sealed class QuestionService(
     QuestionStore questions,
     CycleStore cycle,
     DigestService digests,
+    MemberStore members,
     DeliveryEngine delivery,
     Messenger messenger,
     TimeProvider time)
@@ -126,7 +127,7 @@ public sealed class QuestionService(
             async (_, ct) =>
             {
                 // In the author's language: this is sent from the reader's turn, not the author's.
-                var t = await digests.TextsForAsync(squad, question.AuthorId, ct);
+                var t = await members.TextsForAsync(squad.Id, question.AuthorId, ct);
                 return await messenger.SendToMemberAsync(squad, question.AuthorId, QuestionCards.ToAuthor(squad.Id, askedWeek, question, t), t.Format("Question.Notify", question.AskerName), ct);
             },
             cancellationToken);
@@ -171,7 +172,7 @@ public sealed class QuestionService(
     /// <param name="authorTexts">The author's language when they pressed (their turn's); else the one stored for them.</param>
     private async Task<QuestionReply> PostAnswerAsync(Squad squad, IsoWeek askedWeek, QuestionRow question, CancellationToken cancellationToken, Texts? authorTexts = null)
     {
-        var t = authorTexts ?? await digests.TextsForAsync(squad, question.AuthorId, cancellationToken);
+        var t = authorTexts ?? await members.TextsForAsync(squad.Id, question.AuthorId, cancellationToken);
         if (!IsoWeek.TryParse(question.Week, out var week)
             || await cycle.GetMarkerAsync(squad.Id, week, CycleStore.PostKey, cancellationToken) is not { State: MarkerStates.Sent, ConversationId: { } thread } post)
         {

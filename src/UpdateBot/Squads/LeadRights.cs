@@ -35,8 +35,7 @@ public sealed class LeadRights(SquadStore squads, MemberStore members, DeliveryE
                 await delivery.DeliverAsync(TableKey.Join("team", squad.Id), "lead-left|" + TableKey.Encode(leftId) + "|" + TableKey.Encode(leadId),
                     async (_, ct) =>
                     {
-                        var language = (await members.GetAsync(squad.Id, leadId, ct))?.Language ?? Languages.Default;
-                        var notice = NoticeCards.LeadLeft(name, squad.Settings.Name, Texts.For(language));
+                        var notice = NoticeCards.LeadLeft(name, squad.Settings.Name, await members.TextsForAsync(squad.Id, leadId, ct));
                         return await messenger.SendToMemberAsync(squad, leadId, notice, notice.FallbackText, ct);
                     }, cancellationToken);
             }

@@ -52,6 +52,14 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
         return rows.Select(r => ToMember(squadId, r)).OrderBy(m => m.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
     }
 
+    /// <summary>
+    /// A person's language, from their roster row (one point read): a lead's review desk, a notice, or an author's
+    /// question card is the same card whether background work sends it or their own click asks for it again. English
+    /// for someone not on the roster.
+    /// </summary>
+    public async Task<Texts> TextsForAsync(string squadId, string userId, CancellationToken cancellationToken) =>
+        Texts.For((await GetAsync(squadId, userId, cancellationToken))?.Language ?? Languages.Default);
+
     public async Task<Member?> GetAsync(string squadId, string userId, CancellationToken cancellationToken)
     {
         var row = await tables.Members.FindAsync<MemberRow>(TableKey.Encode(squadId), TableKey.Encode(userId), cancellationToken);

@@ -451,7 +451,7 @@ public sealed class CardActionHandler(
         {
             var card = await digests.ReviewItemCardAsync(request.Squad, data.Week, request.Turn.UserId, data.ItemId, cancellationToken);
             return new CardActionResult(
-                ReviewCards.ChangedSinceCard(card, changedSinceCard.Text, text, await digests.TextsForAsync(request.Squad, request.Turn.UserId, cancellationToken)),
+                ReviewCards.ChangedSinceCard(card, changedSinceCard.Text, text, await members.TextsForAsync(request.Squad.Id, request.Turn.UserId, cancellationToken)),
                 request.Turn.Texts["Card.ChangedSince"]);
         }
 
