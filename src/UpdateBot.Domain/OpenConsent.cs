@@ -117,14 +117,6 @@ public static class OpenConsent
         _ => null,
     };
 
-    /// <summary>How a choice is described to the member.</summary>
-    public static string Describe(PublicName choice) => choice switch
-    {
-        PublicName.FullName => "your full name",
-        PublicName.FirstName => "your first name",
-        _ => "\"a member of the team\"",
-    };
-
     private static string MemberOf(DigestItem item) =>
         item.MemberId.Length > 0 ? item.MemberId : item.ItemId[..Math.Max(item.ItemId.LastIndexOf('/'), 0)];
 }

@@ -150,7 +150,7 @@ public sealed class AnswerTablesTests(AzuriteFixture tables) : IClassFixture<Azu
         // The other instance, which saw the table before it went, reads, lists and sweeps without it.
         var others = other.Get<EntryStore>();
         Assert.Null(await others.GetAsync(TestSquad.TeamId, Week, Bo.Id, CancellationToken.None));
-        Assert.Empty(await others.ListForMemberAsync(TestSquad.TeamId, Bo.Id, CancellationToken.None));
+        Assert.Empty(await others.ListForMemberAsync(TestSquad.TeamId, Bo.Id, await others.WeeksWithTablesAsync(CancellationToken.None), CancellationToken.None));
         await other.Get<RetentionSweep>().SweepAsync(cutoff, CancellationToken.None);
     }
 }

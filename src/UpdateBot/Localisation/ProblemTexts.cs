@@ -7,7 +7,7 @@ namespace UpdateBot.Localisation;
 /// <summary>
 /// Words the domain's typed problems and findings in a person's language: a text over its length limit
 /// (<see cref="TooLong"/>), what is wrong with the setup card (<see cref="SettingsProblem"/>) or a glossary entry
-/// (<see cref="GlossaryProblem"/>), the plain-English advice on the review desk (<see cref="PlainEnglishFinding"/>), and
+/// (<see cref="GlossaryProblem"/>), a choice of public name (<see cref="PublicName"/>), the plain-English advice on the review desk (<see cref="PlainEnglishFinding"/>), and
 /// why a send did not go out (<see cref="DeliveryReason"/>).
 /// The domain references nothing, so it decides what is wrong and this is the one place that says it
 /// (docs/localisation.md). Numbers are written as the English text always wrote them ("2,001").
@@ -65,6 +65,9 @@ public static class ProblemTexts
     };
 
     /// <summary>Why a send did not simply go out, or why a member cannot be reached.</summary>
+    /// <summary>How a choice of public name is described to its member ("your full name"); an unknown stored value reads as the default.</summary>
+    public static string Describe(this Texts t, PublicName choice) => t["PublicName." + (Enum.IsDefined(choice) ? choice : PublicName.Anonymous)];
+
     public static string Reason(this Texts t, DeliveryReason reason) => t.Format("Reason." + reason.Code, reason.Value);
 
     /// <summary>

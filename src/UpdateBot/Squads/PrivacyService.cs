@@ -86,11 +86,10 @@ public sealed class PrivacyService(
                 builder.AppendLine(t["Privacy.Lead"]);
             }
 
-            builder.AppendLine(t.Format(held.Entries.Count == 1 ? "Privacy.Answers.One" : "Privacy.Answers.Many", held.Entries.Count));
-            foreach (var (week, row, _) in held.Entries.OrderByDescending(e => e.Week).Take(20))
+            builder.AppendLine(t.Count("Privacy.Answers", held.Entries.Count));
+            foreach (var (week, _, stored) in held.Entries.OrderByDescending(e => e.Week).Take(20))
             {
-                var state = Enum.TryParse<EntryStatus>(row.Status, out var status) && Enum.IsDefined(status) ? t["Status.State." + status] : row.Status;
-                builder.Append("  - ").Append(week.ToString()).Append(": ").Append(state).AppendLine();
+                builder.Append("  - ").Append(week.ToString()).Append(": ").Append(t["Status.State." + stored.Entry.Status]).AppendLine();
             }
 
             AppendCount(held.LeadEdits, "Privacy.LeadEdits");
@@ -107,7 +106,7 @@ public sealed class PrivacyService(
 
         if (await people.GetPublicNameAsync(userId, cancellationToken) is { } publicName)
         {
-            builder.AppendLine().AppendLine(t.Format("Privacy.PublicName", t["PublicName." + (Enum.IsDefined(publicName) ? publicName : PublicName.Anonymous)]));
+            builder.AppendLine().AppendLine(t.Format("Privacy.PublicName", t.Describe(publicName)));
         }
 
         var waiting = await people.ListChoicesAsync(userId, cancellationToken);
@@ -263,11 +262,13 @@ public sealed class PrivacyService(
     {
         var held = new List<Held>();
         var prefix = DigestComposer.ItemId(userId, "");
+        IReadOnlyList<IsoWeek>? answerWeeks = null; // the weeks that have answers, listed once for all the squads
         foreach (var squadId in await people.SquadIdsAsync(userId, cancellationToken))
         {
             var squad = await squads.GetAsync(squadId, cancellationToken);
             var member = await members.GetAsync(squadId, userId, cancellationToken);
-            var rows = await entries.ListForMemberAsync(squadId, userId, cancellationToken);
+            answerWeeks ??= await entries.WeeksWithTablesAsync(cancellationToken);
+            var rows = await entries.ListForMemberAsync(squadId, userId, answerWeeks, cancellationToken);
             var draftWeeks = await cycle.ListDraftWeeksAsync(squadId, cancellationToken);
             var leadEdits = 0;
             var inEditions = 0;

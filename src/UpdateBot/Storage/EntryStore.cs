@@ -299,15 +299,15 @@ public sealed partial class EntryStore(Tables tables, ILogger<EntryStore> logger
     }
 
     /// <summary>
-    /// Every entry of a member in one squad, by week (for "my data" and erasure): a point read in each week's table
-    /// (the weeks come from the list of tables), and, while the earlier table exists, a key-range query over the squad's
-    /// week partitions there; never a scan of a table.
+    /// Every entry of a member in one squad, by week (for "my data" and erasure): a point read in the table of each of
+    /// <paramref name="weeks"/> (<see cref="WeeksWithTablesAsync"/>, listed once for all of a person's squads), and,
+    /// while the earlier table exists, a key-range query over the squad's week partitions there; never a scan of a table.
     /// </summary>
-    public async Task<IReadOnlyList<(IsoWeek Week, EntryRow Row, StoredEntry Stored)>> ListForMemberAsync(string squadId, string memberId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(IsoWeek Week, EntryRow Row, StoredEntry Stored)>> ListForMemberAsync(string squadId, string memberId, IReadOnlyList<IsoWeek> weeks, CancellationToken cancellationToken)
     {
         var found = new ConcurrentBag<(IsoWeek, EntryRow, StoredEntry)>();
         await Parallel.ForEachAsync(
-            await WeeksWithTablesAsync(cancellationToken),
+            weeks,
             new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
             async (week, ct) =>
             {
@@ -421,7 +421,7 @@ public sealed partial class EntryStore(Tables tables, ILogger<EntryStore> logger
     private static StoredEntry ToStored(EntryRow row, bool inEarlierTable)
     {
         var answers = JsonSerializer.Deserialize<Dictionary<string, string>>(row.AnswersJson, StoredText.Json) ?? [];
-        var status = Enum.TryParse<EntryStatus>(row.Status, out var s) ? s : EntryStatus.Pending;
+        var status = Enum.TryParse<EntryStatus>(row.Status, out var s) && Enum.IsDefined(s) ? s : EntryStatus.Pending;
         var entry = new Entry(row.MemberId, row.MemberName, status, answers, row.UpdatedAt) { TeamOnly = row.TeamOnly };
         return new StoredEntry(entry, row.ETag, row.CardConversationId, row.CardActivityId)
         {

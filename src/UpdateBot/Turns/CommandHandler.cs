@@ -392,22 +392,19 @@ public sealed class CommandHandler(
         if (Commands.ReadPublicName(command.Argument) is not var (name, everywhere))
         {
             var current = await people.GetPublicNameAsync(turn.UserId, cancellationToken);
-            await ReplyTextAsync(turn, t.Format(current is null ? "PublicName.Now.NotChosen" : "PublicName.Now", Describe(current ?? PublicName.Anonymous), Commands.Word(CommandKind.PublicName, turn.Language)), cancellationToken);
+            await ReplyTextAsync(turn, t.Format(current is null ? "PublicName.Now.NotChosen" : "PublicName.Now", t.Describe(current ?? PublicName.Anonymous), Commands.Word(CommandKind.PublicName, turn.Language)), cancellationToken);
             return;
         }
 
         await people.SetPublicNameAsync(turn.UserId, name, cancellationToken);
         if (!everywhere)
         {
-            await ReplyTextAsync(turn, t.Format("PublicName.Done", Describe(name), Commands.Word(CommandKind.PublicName, turn.Language), Commands.ArgumentWord(Word(name), turn.Language)), cancellationToken);
+            await ReplyTextAsync(turn, t.Format("PublicName.Done", t.Describe(name), Commands.Word(CommandKind.PublicName, turn.Language), Commands.ArgumentWord(Word(name), turn.Language)), cancellationToken);
             return;
         }
 
         var changed = await openWeeknotes.RenameEverywhereAsync(turn.UserId, name, cancellationToken);
-        await ReplyTextAsync(turn, t.Format("PublicName.DoneEverywhere", Describe(name), changed), cancellationToken);
-
-        // "your full name" (OpenConsent.Describe) in the person's language.
-        string Describe(PublicName choice) => t["PublicName." + (Enum.IsDefined(choice) ? choice : PublicName.Anonymous)];
+        await ReplyTextAsync(turn, t.Format("PublicName.DoneEverywhere", t.Describe(name), changed), cancellationToken);
 
         static string Word(PublicName name) => name switch
         {
