@@ -64,11 +64,14 @@ public static class ProblemTexts
         _ => throw new ArgumentOutOfRangeException(nameof(finding), finding, "A plain-English finding with no words."),
     };
 
-    /// <summary>Why a send did not simply go out, or why a member cannot be reached.</summary>
     /// <summary>How a choice of public name is described to its member ("your full name"); an unknown stored value reads as the default.</summary>
     public static string Describe(this Texts t, PublicName choice) => t["PublicName." + (Enum.IsDefined(choice) ? choice : PublicName.Anonymous)];
 
+    /// <summary>Why a send did not simply go out, or why a member cannot be reached.</summary>
     public static string Reason(this Texts t, DeliveryReason reason) => t.Format("Reason." + reason.Code, reason.Value);
+
+    /// <summary>A reason in English, as stored beside its code (<see cref="DeliveryReason.Stored"/>) and logged: what earlier versions, and a reader of the table, see.</summary>
+    public static string? StoredDetail(DeliveryReason? reason) => reason is null ? null : Texts.English.Reason(reason);
 
     /// <summary>
     /// A reason as stored on a marker or roster row: said from its code when there is one this version knows, else the

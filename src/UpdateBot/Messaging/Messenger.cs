@@ -12,7 +12,7 @@ namespace UpdateBot.Messaging;
 public sealed record Delivery(ReachStatus Reach, string? ConversationId, string? ActivityId, DeliveryReason? Reason)
 {
     /// <summary>The reason in English, as stored beside its code and logged.</summary>
-    public string? Detail => Reason is null ? null : Texts.English.Reason(Reason);
+    public string? Detail => ProblemTexts.StoredDetail(Reason);
 
     public bool Delivered => Reach == ReachStatus.Reachable && ActivityId is not null;
 

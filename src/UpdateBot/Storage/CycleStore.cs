@@ -353,7 +353,7 @@ public sealed class CycleStore(Tables tables, TimeProvider time)
     /// <summary>The reason in English as the detail (what older versions read) and its code beside it, for the reader's language.</summary>
     private static void SetReason(MarkerRow row, DeliveryReason? reason)
     {
-        row.Detail = reason is null ? null : Texts.English.Reason(reason);
+        row.Detail = ProblemTexts.StoredDetail(reason);
         row.DetailCode = reason?.Stored;
     }
 

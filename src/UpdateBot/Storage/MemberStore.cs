@@ -178,7 +178,7 @@ public sealed class MemberStore(Tables tables, PeopleStore people, TimeProvider 
     /// <summary>The reason in English (what older versions read) and its code beside it, for the reader's language.</summary>
     private static void SetReason(MemberRow row, DeliveryReason? reason)
     {
-        row.ReachDetail = reason is null ? null : Texts.English.Reason(reason);
+        row.ReachDetail = ProblemTexts.StoredDetail(reason);
         row.ReachDetailCode = reason?.Stored;
     }
 
